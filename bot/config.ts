@@ -1,0 +1,239 @@
+// The one schema over the environment: every setting the product reads, with its default and check.
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a port number' })
+    .int({ error: 'expected a whole port number' })
+    .min(1, { error: 'expected a port from 1 to 65535' })
+    .max(65535, { error: 'expected a port from 1 to 65535' })
+    .default(fallback);
+
+const positiveInt = (fallback: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what} as a whole number` })
+    .positive({ error: `expected ${what} greater than 0` })
+    .default(fallback);
+
+const url = (protocols: string[], example: string) =>
+  z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { error: `expected a URL like ${example}` },
+    )
+    .optional();
+
+const list = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .default([]);
+
+/** One model role (instructor, critic, coder): an OpenAI-compatible endpoint, or unset for the offline engine. */
+function roleSchema(prefix: string) {
+  return {
+    [`${prefix}_BASE_URL`]: url(['http:', 'https:'], 'http://127.0.0.1:8000/v1'),
+    [`${prefix}_MODEL`]: z.string().min(1).optional(),
+    [`${prefix}_API_KEY`]: z.string().min(1).optional(),
+    [`${prefix}_API`]: z
+      .enum(['chat', 'completions'], { error: 'expected chat or completions' })
+      .default('chat'),
+    [`${prefix}_TIMEOUT_MS`]: positiveInt(120_000, 'milliseconds'),
+    [`${prefix}_MAX_TOKENS`]: positiveInt(2048, 'a token count'),
+  } as const;
+}
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    // chat surfaces
+    WEB_CHAT: bool.default(true),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port(3000),
+    WEB_ACCESS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+    SLACK_BOT_TOKEN: z
+      .string()
+      .startsWith('xoxb-', { error: 'expected a bot token starting with xoxb-' })
+      .optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .startsWith('xapp-', { error: 'expected an app token starting with xapp-' })
+      .optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_PORT: port(3001),
+    SLACK_CHANNELS: list,
+    SLACK_API_URL: url(['http:', 'https:'], 'https://slack.com/api/'),
+    DISCORD_TOKEN: z.string().min(1).optional(),
+    DISCORD_CHANNELS: list,
+    DISCORD_API_URL: url(['http:', 'https:'], 'https://discord.com/api'),
+    DISCORD_GATEWAY_URL: url(['ws:', 'wss:'], 'wss://gateway.discord.gg'),
+    RUN_PERMISSION: z.enum(['anyone', 'author'], { error: 'expected anyone or author' }).default('anyone'),
+
+    // model roles
+    ...roleSchema('INSTRUCTOR'),
+    ...roleSchema('CRITIC'),
+    ...roleSchema('CODER'),
+
+    // redis and queues
+    REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/i, { error: 'expected letters, digits, - or _' })
+      .default('linguacodus'),
+    PLAN_CONCURRENCY: positiveInt(2, 'a job count'),
+    RUN_CONCURRENCY: positiveInt(1, 'a job count'),
+    DELIVER_CONCURRENCY: positiveInt(4, 'a job count'),
+    PLAN_TIMEOUT_S: positiveInt(900, 'seconds'),
+    RUN_TIMEOUT_S: positiveInt(3600, 'seconds'),
+    SHUTDOWN_GRACE_S: positiveInt(30, 'seconds'),
+    SESSION_TTL_HOURS: positiveInt(72, 'hours'),
+
+    // sandbox
+    SANDBOX_DRIVER: z.enum(['bwrap', 'docker'], { error: 'expected bwrap or docker' }).default('bwrap'),
+    SANDBOX_PYTHON: z
+      .string()
+      .startsWith('/', { error: 'expected an absolute path' })
+      .default('/usr/bin/python3'),
+    SANDBOX_DOCKER_IMAGE: z.string().min(1).default('linguacodus-sandbox:1'),
+    SANDBOX_DOCKER_CLI: z.string().min(1).default('docker'),
+    SANDBOX_TIMEOUT_S: positiveInt(900, 'seconds'),
+    SANDBOX_MEMORY_MB: positiveInt(4096, 'megabytes'),
+    SANDBOX_MAX_PROCESSES: positiveInt(256, 'a process count'),
+    SANDBOX_CPU_S: positiveInt(3600, 'seconds'),
+    SANDBOX_MAX_FILE_MB: positiveInt(512, 'megabytes'),
+    SANDBOX_MAX_WORKDIR_MB: positiveInt(2048, 'megabytes'),
+    SANDBOX_MAX_OUTPUT_KB: positiveInt(256, 'kilobytes'),
+
+    // limits and storage
+    DATA_DIR: z.string().min(1).default('./data'),
+    MAX_UPLOAD_MB: positiveInt(50, 'megabytes'),
+    MAX_ROWS: positiveInt(2_000_000, 'a row count'),
+    MAX_COLUMNS: positiveInt(2_000, 'a column count'),
+    MAX_REPAIRS: z.coerce.number({ error: 'expected a count' }).int().min(0).max(10).default(3),
+  })
+  .superRefine((env, ctx) => {
+    const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HOST);
+    if (!loopback && !env.WEB_ACCESS_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEB_ACCESS_TOKEN'],
+        message: `required when HOST (${env.HOST}) is not a loopback address`,
+      });
+    }
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_APP_TOKEN'],
+        message: 'set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN',
+      });
+    }
+    for (const role of ['INSTRUCTOR', 'CRITIC', 'CODER'] as const) {
+      const e = env as Record<string, unknown>;
+      if (e[`${role}_BASE_URL`] && !e[`${role}_MODEL`]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${role}_MODEL`],
+          message: `required when ${role}_BASE_URL is set`,
+        });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface RoleConfig {
+  baseURL: string;
+  model: string;
+  apiKey: string;
+  api: 'chat' | 'completions';
+  timeoutMs: number;
+  maxTokens: number;
+}
+
+export type RoleName = 'instructor' | 'critic' | 'coder';
+
+export type Config = Env & {
+  /** Endpoints of the model roles that have one; a missing role runs on the offline engine. */
+  roles: Partial<Record<RoleName, RoleConfig>>;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}\n` +
+        'Fix these in the environment or in .env (see .env.example).',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function roleConfig(env: Env, role: RoleName): RoleConfig | undefined {
+  const p = role.toUpperCase();
+  const e = env as Record<string, unknown>;
+  const baseURL = e[`${p}_BASE_URL`] as string | undefined;
+  if (!baseURL) return undefined;
+  return {
+    baseURL,
+    model: e[`${p}_MODEL`] as string,
+    // vLLM and other local servers accept any key; the client library insists on one.
+    apiKey: (e[`${p}_API_KEY`] as string | undefined) ?? 'not-needed',
+    api: e[`${p}_API`] as 'chat' | 'completions',
+    timeoutMs: e[`${p}_TIMEOUT_MS`] as number,
+    maxTokens: e[`${p}_MAX_TOKENS`] as number,
+  };
+}
+
+/** Parses the environment; empty strings count as unset. Throws ConfigError naming every bad variable. */
+export function parseConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(envSchema.shape);
+  const input: Record<string, string> = {};
+  for (const key of known) {
+    const value = source[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const result = envSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: issue.message,
+      })),
+    );
+  }
+  const env = result.data;
+  return {
+    ...env,
+    roles: {
+      instructor: roleConfig(env, 'instructor'),
+      critic: roleConfig(env, 'critic'),
+      coder: roleConfig(env, 'coder'),
+    },
+  };
+}
+
+/** Reads .env from the working folder when present (Node's own loader, no package). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** The names of every variable the schema knows, for the README table check and .env.example. */
+export const configVariables = (): string[] => Object.keys(envSchema.shape);

@@ -1,0 +1,261 @@
+// The pipeline's shared types: task, data profile, instruction, plan, run and progress, as zod schemas.
+import { z } from 'zod';
+
+export const dataTypeSchema = z.enum(['tabular', 'text', 'time series', 'image']);
+export type DataType = z.infer<typeof dataTypeSchema>;
+
+/** Every metric the harness can score; directions live in the metric registry (core/metrics). */
+export const metricNameSchema = z.enum([
+  'rmse',
+  'mse',
+  'mae',
+  'rmsle',
+  'r2',
+  'mape',
+  'roc-auc',
+  'log-loss',
+  'accuracy',
+  'f1',
+  'f1-macro',
+  'f1-micro',
+  'mcrmse',
+]);
+export type MetricName = z.infer<typeof metricNameSchema>;
+
+export const splitSchema = z.object({
+  kind: z.enum(['random', 'stratified', 'group', 'time']),
+  testFraction: z.number().gt(0).lt(1),
+  /** Group column (kind group) or time-order column (kind time; default: file order). */
+  column: z.string().optional(),
+  seed: z.number().int().default(42),
+});
+export type Split = z.infer<typeof splitSchema>;
+
+export const taskSpecSchema = z.object({
+  description: z.string(),
+  dataType: dataTypeSchema,
+  metric: metricNameSchema,
+  /** One or more target columns (several for mcrmse). */
+  targets: z.array(z.string()).min(1),
+  /** The id column; when the data has none the harness adds `row_id`. */
+  idColumn: z.string(),
+  /** True when idColumn was added by the harness rather than found in the data. */
+  idAdded: z.boolean().default(false),
+  /** Host path of the labelled training file. */
+  trainFile: z.string(),
+  /** Host path of an optional unlabelled file to predict for (a submission artifact, not scored). */
+  testFile: z.string().nullable().default(null),
+  /** Host paths of extra files the code may read (e.g. a prompts table). */
+  extraFiles: z.array(z.string()).default([]),
+  /** Columns the code must not see (they leak the target). */
+  drop: z.array(z.string()).default([]),
+  split: splitSchema,
+  /** Human-readable lines on what was inferred rather than stated, shown to the user. */
+  inferred: z.array(z.string()).default([]),
+});
+export type TaskSpec = z.infer<typeof taskSpecSchema>;
+
+export const columnKindSchema = z.enum([
+  'numeric',
+  'categorical',
+  'text',
+  'datetime',
+  'id',
+  'constant',
+  'boolean',
+]);
+export type ColumnKind = z.infer<typeof columnKindSchema>;
+
+export const columnProfileSchema = z.object({
+  name: z.string(),
+  kind: columnKindSchema,
+  missingShare: z.number().min(0).max(1),
+  unique: z.number().int().nonnegative(),
+  examples: z.array(z.string()),
+  mean: z.number().optional(),
+  std: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  /** Most frequent values (categorical, boolean). */
+  top: z.array(z.object({ value: z.string(), count: z.number().int() })).optional(),
+  /** Mean length in characters (text). */
+  meanLength: z.number().optional(),
+});
+export type ColumnProfile = z.infer<typeof columnProfileSchema>;
+
+export const targetTypeSchema = z.enum(['regression', 'binary', 'multiclass', 'multi-regression']);
+export type TargetType = z.infer<typeof targetTypeSchema>;
+
+export const dataProfileSchema = z.object({
+  rows: z.number().int().nonnegative(),
+  columns: z.array(columnProfileSchema),
+  target: z.object({
+    names: z.array(z.string()),
+    type: targetTypeSchema,
+    /** Class counts, most frequent first (classification). */
+    classes: z.array(z.object({ value: z.string(), count: z.number().int() })).optional(),
+    /** Skewness of the (first) target (regression). */
+    skew: z.number().optional(),
+    mean: z.number().optional(),
+  }),
+});
+export type DataProfile = z.infer<typeof dataProfileSchema>;
+
+export const SECTION_KEYS = [
+  'dataPreprocessing',
+  'modelArchitecture',
+  'modelTraining',
+  'submission',
+] as const;
+export type SectionKey = (typeof SECTION_KEYS)[number];
+export const SECTION_TITLES: Record<SectionKey, string> = {
+  dataPreprocessing: 'Data Preprocessing',
+  modelArchitecture: 'Model Architecture',
+  modelTraining: 'Model Training',
+  submission: 'Submission',
+};
+
+export const instructionSchema = z.object({
+  /** 1, 2 or 3 for the instructor's places; 0 for the resolver's improved instruction. */
+  rank: z.number().int().min(0).max(3),
+  title: z.string(),
+  dataPreprocessing: z.array(z.string()),
+  modelArchitecture: z.array(z.string()),
+  modelTraining: z.array(z.string()),
+  submission: z.array(z.string()),
+  /** The offline engine's recipe behind this instruction (null for model-written text). */
+  recipe: z
+    .object({ id: z.string(), params: z.record(z.string(), z.unknown()) })
+    .nullable()
+    .default(null),
+});
+export type Instruction = z.infer<typeof instructionSchema>;
+
+export const engineSchema = z.enum(['offline', 'llm']);
+export type EngineName = z.infer<typeof engineSchema>;
+
+export const choiceSchema = z.enum(['1', '2', '3', 'resolver']);
+export type Choice = z.infer<typeof choiceSchema>;
+
+export const llmUsageSchema = z.object({
+  role: z.enum(['instructor', 'critic', 'coder']),
+  purpose: z.string(),
+  model: z.string(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  latencyMs: z.number().nonnegative(),
+  attempts: z.number().int().positive(),
+});
+export type LlmUsage = z.infer<typeof llmUsageSchema>;
+
+export const evidenceSchema = z.object({
+  rank: z.number().int(),
+  title: z.string(),
+  /** Cross-validated score inside the training part (never the holdout). */
+  cvScore: z.number().nullable(),
+  seconds: z.number(),
+  error: z.string().optional(),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+export const planSchema = z.object({
+  id: z.string(),
+  task: taskSpecSchema,
+  profile: dataProfileSchema,
+  instructions: z.array(instructionSchema).length(3),
+  /** The researcher's critique (Fig. 7). */
+  critique: z.string(),
+  resolver: z.object({
+    /** Which option (1-3) the resolver chose before improving it. */
+    chose: z.number().int().min(1).max(3),
+    instruction: instructionSchema,
+    rationale: z.string(),
+    evidence: z.array(evidenceSchema).default([]),
+  }),
+  engines: z.object({ instructor: engineSchema, critic: engineSchema, coder: engineSchema }),
+  usage: z.array(llmUsageSchema).default([]),
+  createdAt: z.string(),
+  durationMs: z.number(),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+export const STAGES = ['preprocessing', 'architecture', 'training', 'submission'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const attemptSchema = z.object({
+  n: z.number().int().positive(),
+  code: z.string(),
+  ok: z.boolean(),
+  exitCode: z.number().int().nullable(),
+  timedOut: z.boolean(),
+  oomKilled: z.boolean(),
+  stdoutTail: z.string(),
+  stderrTail: z.string(),
+  /** What went wrong, as fed back to the coder (runtime error or submission check). */
+  error: z.string().nullable(),
+  durationMs: z.number(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
+export const runResultSchema = z.object({
+  planId: z.string(),
+  choice: choiceSchema,
+  ok: z.boolean(),
+  metric: metricNameSchema,
+  higherIsBetter: z.boolean(),
+  /** The harness's score on the held-out rows; null when no attempt produced a valid submission. */
+  score: z.number().nullable(),
+  /** The generated code's own cross-validation score, when it reported one. */
+  cvScore: z.number().nullable(),
+  /** A plain baseline on the same holdout (mean or majority), for comparison. */
+  baseline: z.object({ name: z.string(), score: z.number() }).nullable(),
+  stages: z.array(z.object({ stage: z.enum(STAGES), code: z.string() })),
+  code: z.string(),
+  attempts: z.array(attemptSchema),
+  error: z.string().nullable(),
+  /** Host paths of what the run produced (absent when not produced). */
+  artifacts: z.object({
+    code: z.string(),
+    notebook: z.string().optional(),
+    chart: z.string().optional(),
+    submission: z.string().optional(),
+    log: z.string().optional(),
+  }),
+  usage: z.array(llmUsageSchema).default([]),
+  durationMs: z.number(),
+});
+export type RunResult = z.infer<typeof runResultSchema>;
+
+export type ProgressEvent =
+  | {
+      type: 'plan-step';
+      step: 'profile' | 'instructions' | 'critique' | 'resolver' | 'evidence';
+      detail?: string;
+    }
+  | { type: 'stage'; stage: StageName; index: number; total: number; status: 'started' | 'finished' }
+  | { type: 'attempt'; n: number; max: number; status: 'running' | 'failed' | 'passed'; error?: string }
+  | { type: 'score'; metric: MetricName; score: number };
+
+export type ProgressListener = (event: ProgressEvent) => void;
+
+/** What a user hands in: free text and files, plus anything stated explicitly (CLI flags, suite entries). */
+export interface TaskInput {
+  text: string;
+  /** Host paths; the first CSV is the training file unless stated. */
+  files: string[];
+  overrides?: {
+    metric?: string;
+    target?: string | string[];
+    idColumn?: string;
+    testFile?: string;
+    dataType?: DataType;
+    drop?: string[];
+    split?: Partial<Split>;
+  };
+}
+
+export interface IntakeLimits {
+  maxBytes: number;
+  maxRows: number;
+  maxColumns: number;
+}
