@@ -1,0 +1,64 @@
+// The three model roles as engines: the pipeline asks these, whether a model endpoint or the offline engine answers.
+import type {
+  DataProfile,
+  EngineName,
+  Evidence,
+  Instruction,
+  LlmUsage,
+  StageName,
+  TaskSpec,
+} from './types.ts';
+
+export interface EngineCall {
+  signal?: AbortSignal;
+  /** Each model call appends its token usage and latency here. */
+  usage?: LlmUsage[];
+}
+
+export interface InstructorEngine {
+  readonly kind: EngineName;
+  /** The first, second and third place instructions (rank 1..3), asked in parallel. */
+  instructions(task: TaskSpec, profile: DataProfile, call?: EngineCall): Promise<Instruction[]>;
+}
+
+export interface ResolverDecision {
+  /** Which option (1-3) was judged best. */
+  chose: number;
+  /** The improved instruction in full (rank 0). */
+  instruction: Instruction;
+  rationale: string;
+}
+
+export interface CriticInput {
+  task: TaskSpec;
+  profile: DataProfile;
+  instructions: Instruction[];
+  /** Quick cross-validation of each option's code inside the training part (may be empty). */
+  evidence: Evidence[];
+}
+
+export interface CriticEngine {
+  readonly kind: EngineName;
+  /** The researcher (Fig. 7): flaws and faulty logic of each option. */
+  critique(input: CriticInput, call?: EngineCall): Promise<string>;
+  /** The resolver (Fig. 8): the option the researcher thought best, improved and printed in full. */
+  resolve(input: CriticInput & { critique: string }, call?: EngineCall): Promise<ResolverDecision>;
+}
+
+export interface StageContext {
+  task: TaskSpec;
+  profile: DataProfile;
+  instruction: Instruction;
+  /** Code of the stages already written, in order. */
+  previous: { stage: StageName; code: string }[];
+}
+
+export interface CoderEngine {
+  readonly kind: EngineName;
+  /** Python for one stage (Fig. 9), seeing the instruction, the profile and the code before it. */
+  writeStage(stage: StageName, context: StageContext, call?: EngineCall): Promise<string>;
+  /** One runnable script from the stages. */
+  integrate(context: StageContext, call?: EngineCall): Promise<string>;
+  /** A fixed script, given the failing script and the error (stderr tail, failing line, submission check). */
+  repair(code: string, error: string, context: StageContext, call?: EngineCall): Promise<string>;
+}
