@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// One idempotent set-up step before `npm start` and `npm test`: npm dependencies, Redis, bubblewrap, the sandbox's
+// Python libraries (and chromium for the browser tests). Plain JavaScript: it runs before dependencies exist.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = '/usr/bin/python3';
+const PY_MODULES = ['pandas', 'sklearn', 'xgboost', 'matplotlib'];
+/** Debian package that provides each missing piece. */
+export const PACKAGES = {
+  bwrap: 'bubblewrap',
+  python3: 'python3',
+  pandas: 'python3-pandas',
+  sklearn: 'python3-sklearn',
+  xgboost: 'python3-xgboost',
+  matplotlib: 'python3-matplotlib',
+  'redis-server': 'redis-server',
+  chromium: 'chromium',
+};
+
+const log = (msg) => process.stderr.write(`[setup] ${msg}\n`);
+
+/** Reads REDIS_URL from the environment or .env without any package (dotenv syntax, first match wins). */
+export function redisTarget(env = process.env, dotEnvPath = join(root, '.env')) {
+  let url = env.REDIS_URL;
+  if (!url && existsSync(dotEnvPath)) {
+    const line = readFileSync(dotEnvPath, 'utf8')
+      .split('\n')
+      .find((l) => /^\s*REDIS_URL\s*=/.test(l));
+    if (line)
+      url =
+        line
+          .replace(/^\s*REDIS_URL\s*=\s*/, '')
+          .replace(/^["']|["']$/g, '')
+          .trim() || undefined;
+  }
+  if (!url) return { host: '127.0.0.1', port: 6379, explicit: false };
+  try {
+    const u = new URL(url);
+    return { host: u.hostname || '127.0.0.1', port: Number(u.port || 6379), explicit: true };
+  } catch {
+    // The config check names the bad value; here we only avoid a crash.
+    return { host: '127.0.0.1', port: 6379, explicit: true, invalid: url };
+  }
+}
+
+function redisAnswers({ host, port }, timeoutMs = 400) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+}
+
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function fileStamp(path) {
+  try {
+    const s = statSync(path);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'absent';
+  }
+}
+
+/** npm dependencies are stale when node_modules is missing or older than the lock file's content. */
+export function npmStale(dir = root) {
+  const lock = join(dir, 'package-lock.json');
+  const stamp = join(dir, 'node_modules', '.linguacodus-lock-hash');
+  if (!existsSync(join(dir, 'node_modules'))) return true;
+  if (!existsSync(lock)) return !existsSync(stamp);
+  const hash = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  return !existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash;
+}
+
+function installNpm() {
+  const lock = join(root, 'package-lock.json');
+  log('installing npm dependencies (npm ci)…');
+  const r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error('npm could not install the dependencies (see above)');
+  if (existsSync(lock)) {
+    const hash = createHash('sha256').update(readFileSync(lock)).digest('hex');
+    writeFileSync(join(root, 'node_modules', '.linguacodus-lock-hash'), hash);
+  }
+}
+
+/** Which system parts are missing, by the Debian package that provides each. */
+export function missingSystemParts({ forTests = false } = {}) {
+  const missing = [];
+  if (!onPath('bwrap')) missing.push('bwrap');
+  if (!existsSync(PYTHON)) {
+    missing.push('python3', ...PY_MODULES);
+  } else {
+    // find_spec locates a module without importing it: milliseconds instead of seconds.
+    const probe = `import importlib.util as u\nprint(",".join(m for m in ${JSON.stringify(PY_MODULES)} if u.find_spec(m) is None))`;
+    const out = spawnSync(PYTHON, ['-c', probe], { encoding: 'utf8' });
+    const absent = out.status === 0 ? out.stdout.trim() : PY_MODULES.join(',');
+    if (absent) missing.push(...absent.split(','));
+  }
+  if (forTests && !existsSync('/usr/bin/chromium')) missing.push('chromium');
+  return missing;
+}
+
+function canApt() {
+  return process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+}
+
+function aptInstall(packages) {
+  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+  if (!canApt()) {
+    log(`missing system packages: ${packages.join(', ')}`);
+    log(`run as root:  ${cmd}`);
+    return false;
+  }
+  log(`installing ${packages.join(' ')} with apt (about a minute)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env,
+  });
+  if (update.status !== 0 || install.status !== 0) {
+    log(`apt could not install them; run:  ${cmd}`);
+    return false;
+  }
+  return true;
+}
+
+async function ensureRedis() {
+  const target = redisTarget();
+  if (target.invalid) return true; // config validation reports it by name
+  if (await redisAnswers(target)) return true;
+  if (target.explicit) {
+    log(`Redis at REDIS_URL (${target.host}:${target.port}) does not answer; start it or fix REDIS_URL.`);
+    return false;
+  }
+  if (!onPath('redis-server') && !aptInstall([PACKAGES['redis-server']])) return false;
+  log('starting a local redis-server on 127.0.0.1:6379 (in memory, nothing saved)…');
+  execFileSync(
+    'redis-server',
+    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let i = 0; i < 30; i++) {
+    if (await redisAnswers(target)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log('redis-server started but does not answer on 127.0.0.1:6379.');
+  return false;
+}
+
+/** The set-up; returns an exit code. A stamp skips the Python probe when nothing on the system changed. */
+export async function setup({ forTests = false } = {}) {
+  const started = Date.now();
+  if (npmStale()) installNpm();
+
+  const cacheDir = join(root, 'node_modules', '.cache');
+  const stampPath = join(cacheDir, `linguacodus-setup${forTests ? '-tests' : ''}.json`);
+  const systemStamp = [
+    fileStamp('/var/lib/dpkg/status'),
+    fileStamp(PYTHON),
+    fileStamp('/usr/bin/bwrap'),
+  ].join('|');
+  const cached = existsSync(stampPath) && readFileSync(stampPath, 'utf8') === systemStamp;
+
+  if (!cached) {
+    const missing = missingSystemParts({ forTests });
+    if (missing.length > 0) {
+      const packages = [...new Set(missing.map((m) => PACKAGES[m]))];
+      if (!aptInstall(packages)) return 1;
+      const still = missingSystemParts({ forTests });
+      if (still.length > 0) {
+        log(`still missing after install: ${still.join(', ')}`);
+        return 1;
+      }
+    }
+  }
+  if (!(await ensureRedis())) return 1;
+  if (!cached) {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(
+      stampPath,
+      [fileStamp('/var/lib/dpkg/status'), fileStamp(PYTHON), fileStamp('/usr/bin/bwrap')].join('|'),
+    );
+  }
+  if (process.env.LINGUACODUS_SETUP_VERBOSE) log(`ready in ${Date.now() - started} ms`);
+  return 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  setup({ forTests: process.argv.includes('--tests') })
+    .then((code) => process.exit(code))
+    .catch((error) => {
+      log(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    });
+}
