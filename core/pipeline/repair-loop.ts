@@ -1,0 +1,112 @@
+// Runs the integrated script in the sandbox and, while it fails, asks the coder for a fix with the error fed
+// back (the paper's error-fixing procedure, at most `maxRepairs` times). Every attempt is kept.
+import type { Execution, Sandbox, SandboxFile, SandboxInput, SandboxLimits } from '../../sandbox/types.ts';
+import type { CoderEngine, StageContext } from '../engine.ts';
+import { LinguacodusError } from '../errors.ts';
+import { CHART_FILE, CV_SCORE_FILE, SUBMISSION_FILE } from '../harness-contract.ts';
+import type { Attempt, LlmUsage, ProgressListener } from '../types.ts';
+import { describeFailure, SCRIPT_FILE, tail } from './failure-report.ts';
+
+const KEPT_OUTPUT_CHARS = 4000;
+
+export interface RepairLoopOptions {
+  sandbox: Sandbox;
+  coder: CoderEngine;
+  context: StageContext;
+  /** The integrated script to run first. */
+  code: string;
+  /** Data files written beside the script (train.csv, test.csv, extra files). */
+  files: SandboxFile[];
+  inputs?: SandboxInput[];
+  /**
+   * Checks what a run that exited cleanly left behind; returns the problem in words, or null when the
+   * submission is valid. Sees only the script's own output, never held-out labels.
+   */
+  check: (execution: Execution) => string | null;
+  maxRepairs: number;
+  limits?: Partial<SandboxLimits>;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  usage?: LlmUsage[];
+  onProgress?: ProgressListener;
+  /** Called after each attempt (for the run log). */
+  onAttempt?: (attempt: Attempt, execution: Execution) => void;
+}
+
+export interface RepairLoopResult {
+  ok: boolean;
+  /** The last script run (the passing one when ok). */
+  code: string;
+  attempts: Attempt[];
+  /** The last execution (with the files it wrote). */
+  execution: Execution;
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new LinguacodusError('cancelled', 'The run was cancelled.', { cause: signal.reason });
+  }
+}
+
+/** Runs one script in the sandbox with the data beside it, collecting what the harness reads back. */
+export async function executeScript(
+  sandbox: Sandbox,
+  code: string,
+  options: Pick<RepairLoopOptions, 'files' | 'inputs' | 'limits' | 'env' | 'signal'>,
+): Promise<Execution> {
+  try {
+    return await sandbox.execute({
+      files: [...options.files, { path: SCRIPT_FILE, content: code }],
+      entry: SCRIPT_FILE,
+      inputs: options.inputs,
+      collect: [SUBMISSION_FILE, CV_SCORE_FILE, CHART_FILE],
+      limits: options.limits,
+      env: options.env,
+      signal: options.signal,
+    });
+  } catch (error) {
+    throwIfCancelled(options.signal);
+    throw new LinguacodusError(
+      'sandbox_error',
+      `The sandbox could not run the code: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+export async function runWithRepairs(options: RepairLoopOptions): Promise<RepairLoopResult> {
+  const { sandbox, coder, context, maxRepairs, signal, onProgress } = options;
+  const attempts: Attempt[] = [];
+  const max = maxRepairs + 1;
+  let code = options.code;
+  for (let n = 1; ; n++) {
+    throwIfCancelled(signal);
+    onProgress?.({ type: 'attempt', n, max, status: 'running' });
+    const execution = await executeScript(sandbox, code, options);
+    if (execution.cancelled) throwIfCancelled(signal);
+    throwIfCancelled(signal);
+    const problem = execution.exitCode === 0 && !execution.timedOut ? options.check(execution) : null;
+    const error = describeFailure(execution, code, problem, options.limits?.timeoutMs);
+    const attempt: Attempt = {
+      n,
+      code,
+      ok: error === null,
+      exitCode: execution.exitCode,
+      timedOut: execution.timedOut,
+      oomKilled: execution.oomKilled,
+      stdoutTail: tail(execution.stdout, KEPT_OUTPUT_CHARS),
+      stderrTail: tail(execution.stderr, KEPT_OUTPUT_CHARS),
+      error,
+      durationMs: execution.durationMs,
+    };
+    attempts.push(attempt);
+    options.onAttempt?.(attempt, execution);
+    if (error === null) {
+      onProgress?.({ type: 'attempt', n, max, status: 'passed' });
+      return { ok: true, code, attempts, execution };
+    }
+    onProgress?.({ type: 'attempt', n, max, status: 'failed', error: error.split('\n')[0] });
+    if (n >= max) return { ok: false, code, attempts, execution };
+    code = await coder.repair(code, error, context, { signal, usage: options.usage });
+  }
+}
