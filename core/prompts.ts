@@ -1,0 +1,333 @@
+// The paper's prompts (Figs. 4-8) and the staged code prompts of Fig. 9, built from our task, profile and instructions.
+import type { StageContext } from './engine.ts';
+import { describeContract } from './harness-contract.ts';
+import { renderInstruction } from './instruction-markdown.ts';
+import type { DataProfile, Evidence, Instruction, SectionKey, StageName, TaskSpec } from './types.ts';
+
+/** What the paper's prompts say about a task: its description, data type and metric type. */
+export interface TaskFacts {
+  description: string;
+  dataType: string;
+  metric: string;
+}
+
+export function taskFacts(task: TaskSpec): TaskFacts {
+  return { description: task.description, dataType: task.dataType, metric: task.metric };
+}
+
+/**
+ * The Llama 2 chat model's default system prompt, as it stands in every released fine-tuning record
+ * (result_prompts_new.csv): the instructor was tuned behind it, so plain completions endpoints get it too.
+ */
+export const LLAMA2_DEFAULT_SYSTEM =
+  "You are a helpful, respectful and honest assistant. Always answer as helpfully as possible, while being safe. Your answers should not include any harmful, unethical, racist, sexist, toxic, dangerous, or illegal content. Please ensure that your responses are socially unbiased and positive in nature. If a question does not make any sense, or is not factually coherent, explain why instead of answering something not correct. If you don't know the answer to a question, please don't share false information.";
+
+/**
+ * One Llama 2 chat turn for a plain completions endpoint. No leading "<s>": servers such as vLLM add the BOS
+ * token themselves, and a literal one would be a second.
+ */
+export function llama2ChatTemplate(system: string | undefined, user: string): string {
+  const sys = system?.trim() ? `<<SYS>>\n${system.trim()}\n<</SYS>>\n\n` : '';
+  return `[INST] ${sys}${user.trim()} [/INST]`;
+}
+
+const PLACE_WORDS = [
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+];
+
+/** "first", "second", "third": the form of the released fine-tuning records and inference script. */
+export function placeWord(rank: number): string {
+  return PLACE_WORDS[rank - 1] ?? placeOrdinal(rank);
+}
+
+/** "1st", "2nd", "3rd": the form printed in the paper's Fig. 6. */
+export function placeOrdinal(rank: number): string {
+  const tens = rank % 100;
+  if (tens >= 11 && tens <= 13) return `${rank}th`;
+  const suffix = ['th', 'st', 'nd', 'rd'][rank % 10] ?? 'th';
+  return `${rank}${suffix}`;
+}
+
+export type PlaceStyle = 'word' | 'ordinal';
+
+/** Ends a sentence with a full stop unless it already ends with punctuation. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/** Fig. 4: the prompt that turned a ranked Kaggle solution into an instruction (training data side). */
+export function instructionRetrievalPrompt(code: string): string {
+  return `Get the main information about data preprocessing, model architecture and model training from the code. Code: ${code}`;
+}
+
+/** Fig. 5: one Llama 2 fine-tuning record, prompt and completion separated by [/INST]. */
+export function fineTuneRecord(input: TaskFacts & { rank: number; instruction: string }): string {
+  return `<s>[INST] Get the main information about data preprocessing, model architecture and model training for this problem. This solution has the ${input.rank} place in rating. Data type: ${sentence(input.dataType)} Metric type is: ${sentence(input.metric)} Problem: ${sentence(input.description)} [/INST] ${input.instruction.trim()} </s>`;
+}
+
+/** The part of Figs. 6 and 7 that states the task, data type and metric type. */
+function taskSentence(facts: TaskFacts): string {
+  return `Task: ${sentence(facts.description)} The ${facts.dataType} data is used for the problem. The metric type is ${facts.metric} for the problem.`;
+}
+
+/**
+ * Fig. 6: the instructor's prompt for the rank-th place instruction. A data card (columns, target), when given,
+ * follows the paper's text so that a general model can name the real columns; the fine-tuned model ignores it.
+ */
+export function instructorPrompt(
+  facts: TaskFacts,
+  rank: number,
+  options: { place?: PlaceStyle; dataCard?: string } = {},
+): string {
+  const place = options.place === 'ordinal' ? placeOrdinal(rank) : placeWord(rank);
+  const prompt = `Imagine that you are a data analyst. Your objective is writing the ${place} place instruction for solving this machine learning task. ${taskSentence(facts)} Your response contains the main information about data preprocessing, model architecture and model training.`;
+  return options.dataCard?.trim() ? `${prompt}\n\nData card:\n${options.dataCard.trim()}` : prompt;
+}
+
+/** Cross-validation evidence for each option, in words for the critic (never the holdout). */
+export function evidenceText(evidence: Evidence[], metric: string, higherIsBetter?: boolean): string {
+  if (evidence.length === 0) return '';
+  const direction =
+    higherIsBetter === undefined ? '' : higherIsBetter ? ' (higher is better)' : ' (lower is better)';
+  const lines = [...evidence]
+    .sort((a, b) => a.rank - b.rank)
+    .map((e) => {
+      const score =
+        e.cvScore === null
+          ? `no score${e.error ? ` (${oneLine(e.error, 200)})` : ''}`
+          : formatNumber(e.cvScore);
+      return `Instruction option ${e.rank}: ${metric} = ${score} in ${Math.round(e.seconds)} s`;
+    });
+  return `Evidence: a quick cross-validation of each option's code on a sample of the training rows, ${metric}${direction}:\n${lines.join('\n')}`;
+}
+
+function optionsText(instructions: Instruction[]): string {
+  return [...instructions]
+    .sort((a, b) => a.rank - b.rank)
+    .map((i) => `Instruction option ${i.rank}: ${renderInstruction(i).trim()}`)
+    .join('\n\n');
+}
+
+/** Fig. 7: the researcher lists the flaws and faulty logic of each option. */
+export function researcherPrompt(input: {
+  facts: TaskFacts;
+  instructions: Instruction[];
+  evidence?: Evidence[];
+  higherIsBetter?: boolean;
+}): string {
+  const head = `You are a researcher tasked with investigating the 3 options of instruction for solving this machine learning task. ${taskSentence(input.facts)}
+
+Your response contains the main information about data preprocessing, model architecture and model training. List the flaws and faulty logic of each instruction option. Let's work this out in a step by step way to be sure we have all the errors.
+
+${optionsText(input.instructions)}`;
+  const evidence = evidenceText(input.evidence ?? [], input.facts.metric, input.higherIsBetter);
+  return evidence ? `${head}\n\n${evidence}` : head;
+}
+
+/** The answer layout the resolver is asked for, so that the choice and the improved instruction can be read back. */
+export const RESOLVER_ANSWER_FORMAT = `Begin your answer with the line "Chosen option: N", where N is the number (1, 2 or 3) of the option the researcher thought was best. Then print the improved instruction in full in this markdown form:
+
+### <a short title naming the model>
+
+#### Data Preprocessing:
+
+- <step>
+
+#### Model Architecture:
+
+- <step>
+
+#### Model Training:
+
+- <step>
+
+#### Submission:
+
+- <step>`;
+
+/** Fig. 8: the resolver finds the researcher's best option, improves it and prints it in full. */
+export function resolverPrompt(input: {
+  facts: TaskFacts;
+  instructions: Instruction[];
+  critique: string;
+  evidence?: Evidence[];
+  higherIsBetter?: boolean;
+}): string {
+  const evidence = evidenceText(input.evidence ?? [], input.facts.metric, input.higherIsBetter);
+  return [
+    `${taskSentence(input.facts)}`,
+    optionsText(input.instructions),
+    `The researcher's analysis:\n${input.critique.trim()}`,
+    evidence,
+    "You are resolver tasked with 1) find which of the instruction options the researcher thought was best 2) improving the instruction 3) printing the improved instruction in full. Let's work this out in a step by step way to be sure we have the right meaningful instruction.",
+    RESOLVER_ANSWER_FORMAT,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The coder's standing orders: the sandbox's limits and the answer format. */
+export const CODER_SYSTEM =
+  'You are an expert machine learning engineer who writes correct, runnable Python. The code runs offline in a sandbox with pandas, numpy, scikit-learn, xgboost and matplotlib only. Answer with the code in a single ```python fenced block.';
+
+export const STAGE_TITLES: Record<StageName, string> = {
+  preprocessing: 'Data Preprocessing',
+  architecture: 'Model Architecture',
+  training: 'Model Training',
+  submission: 'Submission',
+};
+
+const STAGE_SECTIONS: Record<StageName, SectionKey> = {
+  preprocessing: 'dataPreprocessing',
+  architecture: 'modelArchitecture',
+  training: 'modelTraining',
+  submission: 'submission',
+};
+
+/** What each stage of Fig. 9 must leave behind for the next one. */
+const STAGE_GOALS: Record<StageName, string> = {
+  preprocessing:
+    'Load train.csv and test.csv and carry out the Data Preprocessing steps, leaving the training features `X`, the target `y` and the test features `X_test` ready for modelling (keep the test ids).',
+  architecture:
+    'Define the model (or models) the Model Architecture steps describe, as unfitted objects or a function that builds one; do not train yet.',
+  training:
+    'Train the model as the Model Training steps describe, with cross-validation on the training rows only, and write the cross-validation score file the contract names.',
+  submission:
+    'Predict the test rows with the trained model and write the submission file exactly as the contract says.',
+};
+
+/** A compact data profile for prompts: size, target and one line per column (bounded). */
+export function profileSummary(profile: DataProfile, maxColumns = 60): string {
+  const t = profile.target;
+  let target = `Target ${t.names.map((n) => `\`${n}\``).join(', ')}: ${t.type}`;
+  if (t.classes?.length) {
+    const total = t.classes.reduce((n, c) => n + c.count, 0) || 1;
+    const shown = t.classes.slice(0, 10).map((c) => `${c.value} ${Math.round((100 * c.count) / total)}%`);
+    target += `; classes ${shown.join(', ')}${t.classes.length > 10 ? `, and ${t.classes.length - 10} more` : ''}`;
+  }
+  if (t.mean !== undefined) target += `; mean ${formatNumber(t.mean)}`;
+  if (t.skew !== undefined) target += `; skew ${formatNumber(t.skew)}`;
+  const columns = profile.columns.slice(0, maxColumns).map((c) => {
+    const bits: string[] = [c.kind];
+    if (c.missingShare > 0)
+      bits.push(`${(c.missingShare * 100).toFixed(c.missingShare < 0.01 ? 1 : 0)}% missing`);
+    bits.push(`${c.unique} unique`);
+    if (c.kind === 'numeric' && c.min !== undefined && c.max !== undefined) {
+      bits.push(`range ${formatNumber(c.min)}..${formatNumber(c.max)}`);
+    }
+    if (c.kind === 'text' && c.meanLength !== undefined)
+      bits.push(`mean length ${Math.round(c.meanLength)} chars`);
+    if ((c.kind === 'categorical' || c.kind === 'boolean') && c.top?.length) {
+      bits.push(
+        `top ${c.top
+          .slice(0, 4)
+          .map((v) => oneLine(v.value, 30))
+          .join(', ')}`,
+      );
+    } else if (c.examples.length && c.kind !== 'numeric') {
+      bits.push(
+        `e.g. ${c.examples
+          .slice(0, 2)
+          .map((v) => oneLine(v, 40))
+          .join(' | ')}`,
+      );
+    }
+    return `- \`${c.name}\`: ${bits.join(', ')}`;
+  });
+  const more =
+    profile.columns.length > maxColumns
+      ? [`- ... and ${profile.columns.length - maxColumns} more columns`]
+      : [];
+  return [
+    `${profile.rows} labelled rows, ${profile.columns.length} columns.`,
+    `${target}.`,
+    ...columns,
+    ...more,
+  ].join('\n');
+}
+
+function contextHead(context: StageContext): string {
+  return `${taskSentence(taskFacts(context.task))}
+
+Data profile:
+${profileSummary(context.profile)}
+
+Harness contract (the script's environment and what it must write):
+${describeContract(context.task, context.profile)}
+
+Instruction:
+${renderInstruction(context.instruction).trim()}`;
+}
+
+function codeSoFar(previous: StageContext['previous']): string {
+  if (previous.length === 0) return 'No code has been written yet; this is the first part of the script.';
+  return `Code written so far:\n\`\`\`python\n${previous
+    .map((p) => `# --- ${STAGE_TITLES[p.stage]} ---\n${p.code.trim()}`)
+    .join('\n\n')}\n\`\`\``;
+}
+
+/** Fig. 9, one stage: the code for this stage only, continuing the stages before it. */
+export function stagePrompt(stage: StageName, context: StageContext): string {
+  const steps = context.instruction[STAGE_SECTIONS[stage]];
+  const stepsText = steps.length
+    ? steps.map((s) => `- ${s}`).join('\n')
+    : '- (the instruction gives no steps here; choose sensible ones that fit the rest of it)';
+  return `${contextHead(context)}
+
+${codeSoFar(context.previous)}
+
+Write the Python code for the ${STAGE_TITLES[stage]} stage only. ${STAGE_GOALS[stage]}
+Steps of the instruction for this stage:
+${stepsText}
+The code continues the code above: reuse its variables and imports, do not repeat it. Return one \`\`\`python block.`;
+}
+
+/** Fig. 9, integration: the stages joined into one runnable script. */
+export function integrationPrompt(context: StageContext): string {
+  return `${contextHead(context)}
+
+${codeSoFar(context.previous)}
+
+Integrate all the code parts above into one complete Python script that runs from top to bottom: keep the order of the stages, put the imports at the top, remove duplicated definitions, and make sure the script follows the harness contract (it writes the submission and the cross-validation score files). Return the whole script in one \`\`\`python block.`;
+}
+
+/** Fig. 9, error fixing: the failing script and its error, fed back as they are (the paper adds no other advice). */
+export function repairPrompt(code: string, error: string, context: StageContext): string {
+  return `${taskSentence(taskFacts(context.task))}
+
+Harness contract (the script's environment and what it must write):
+${describeContract(context.task, context.profile)}
+
+Script:
+\`\`\`python
+${code.trim()}
+\`\`\`
+
+Error:
+\`\`\`
+${error.trim()}
+\`\`\`
+
+Fix the error. Return the whole corrected script in one \`\`\`python block.`;
+}
+
+function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return String(n);
+  return Math.abs(n) >= 1000 ? n.toFixed(1) : Number(n.toPrecision(4)).toString();
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= max ? t : `${t.slice(0, max - 3)}...`;
+}
