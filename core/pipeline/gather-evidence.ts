@@ -1,0 +1,77 @@
+// The resolver's evidence: each option's code, written by the coder and run quickly (LC_QUICK=1) on the
+// training part of the holdout split only, time-boxed; its own cross-validation score is the evidence.
+import type { Sandbox, SandboxFile, SandboxLimits } from '../../sandbox/types.ts';
+import type { CoderEngine } from '../engine.ts';
+import { LinguacodusError } from '../errors.ts';
+import { QUICK_ENV } from '../harness-contract.ts';
+import type { DataProfile, Evidence, Instruction, LlmUsage, TaskSpec } from '../types.ts';
+import { describeFailure } from './failure-report.ts';
+import { executeScript } from './repair-loop.ts';
+import { readCvScore } from './script-outputs.ts';
+import { writeStagedCode } from './write-code.ts';
+
+export interface EvidenceOptions {
+  sandbox: Sandbox;
+  coder: CoderEngine;
+  task: TaskSpec;
+  profile: DataProfile;
+  instructions: Instruction[];
+  /** train.csv = the training part of the split; test.csv = some of its rows without the target. */
+  files: SandboxFile[];
+  /** Time box per option (code writing and the quick run together). */
+  timeoutMs: number;
+  limits?: Partial<SandboxLimits>;
+  signal?: AbortSignal;
+  usage?: LlmUsage[];
+}
+
+const firstLine = (text: string) => text.split('\n')[0] ?? text;
+
+async function evidenceFor(instruction: Instruction, options: EvidenceOptions): Promise<Evidence> {
+  const started = Date.now();
+  const box = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, box]) : box;
+  const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+  const base = { rank: instruction.rank, title: instruction.title };
+  try {
+    const written = await writeStagedCode(
+      options.coder,
+      { task: options.task, profile: options.profile, instruction },
+      { signal, usage: options.usage },
+    );
+    const remaining = Math.max(1000, options.timeoutMs - (Date.now() - started));
+    const execution = await executeScript(options.sandbox, written.code, {
+      files: options.files,
+      limits: { ...options.limits, timeoutMs: Math.min(remaining, options.limits?.timeoutMs ?? remaining) },
+      env: { [QUICK_ENV]: '1' },
+      signal,
+    });
+    const failure = describeFailure(execution, written.code, null, remaining);
+    if (failure) return { ...base, cvScore: null, seconds: seconds(), error: firstLine(failure) };
+    const cv = readCvScore(execution);
+    return cv.problem
+      ? { ...base, cvScore: null, seconds: seconds(), error: cv.problem }
+      : { ...base, cvScore: cv.score, seconds: seconds() };
+  } catch (error) {
+    if (options.signal?.aborted) {
+      throw new LinguacodusError('cancelled', 'The planning was cancelled.', {
+        cause: options.signal.reason,
+      });
+    }
+    const message = box.aborted
+      ? `no result within the ${Math.round(options.timeoutMs / 1000)} s time box`
+      : error instanceof LinguacodusError
+        ? error.userMessage
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    return { ...base, cvScore: null, seconds: seconds(), error: firstLine(message) };
+  }
+}
+
+/** One piece of evidence per option, run one after another (the sandbox runs share few cores). */
+export async function gatherEvidence(options: EvidenceOptions): Promise<Evidence[]> {
+  const evidence: Evidence[] = [];
+  for (const instruction of options.instructions) evidence.push(await evidenceFor(instruction, options));
+  return evidence;
+}

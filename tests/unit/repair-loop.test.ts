@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { CoderEngine, StageContext } from '../../core/engine.ts';
+import { failingLine } from '../../core/pipeline/failure-report.ts';
+import { runWithRepairs } from '../../core/pipeline/repair-loop.ts';
+import { collected } from '../../core/pipeline/script-outputs.ts';
+import type { ProgressEvent, TaskSpec } from '../../core/types.ts';
+import { createSandbox } from '../../sandbox/index.ts';
+
+const sandbox = createSandbox({ driver: 'bwrap' });
+
+const task: TaskSpec = {
+  description: 'Predict y.',
+  dataType: 'tabular',
+  metric: 'rmse',
+  targets: ['y'],
+  idColumn: 'id',
+  idAdded: false,
+  trainFile: '/nowhere/train.csv',
+  testFile: null,
+  extraFiles: [],
+  drop: [],
+  split: { kind: 'random', testFraction: 0.25, seed: 42 },
+  inferred: [],
+};
+const context: StageContext = {
+  task,
+  profile: { rows: 4, columns: [], target: { names: ['y'], type: 'regression' } },
+  instruction: {
+    rank: 1,
+    title: 'Mean',
+    dataPreprocessing: [],
+    modelArchitecture: [],
+    modelTraining: [],
+    submission: [],
+    recipe: null,
+  },
+  previous: [],
+};
+const files = [
+  { path: 'train.csv', content: 'id,x,y\n1,1,2\n2,2,4\n3,3,6\n' },
+  { path: 'test.csv', content: 'id,x\n4,4\n5,5\n' },
+];
+
+const BROKEN = [
+  'import pandas as pd',
+  'train = pd.read_csv("train.csv")',
+  'test = pd.read_csv("test.csv")',
+  'mean = train["target"].mean()',
+  'pd.DataFrame({"id": test["id"], "y": mean}).to_csv("submission.csv", index=False)',
+].join('\n');
+const FIXED = BROKEN.replace('train["target"]', 'train["y"]');
+const TOO_SHORT = FIXED.replace('test["id"]', 'test["id"].head(1)');
+
+/** A coder that answers each repair from a script, recording what it was told. */
+function scriptedCoder(repairs: string[]): CoderEngine & { errors: string[] } {
+  const errors: string[] = [];
+  return {
+    kind: 'offline',
+    errors,
+    writeStage: async () => '',
+    integrate: async () => '',
+    repair: async (_code, error) => {
+      errors.push(error);
+      const next = repairs.shift();
+      if (next === undefined) throw new Error('no more repairs scripted');
+      return next;
+    },
+  };
+}
+
+/** The harness side of the check: one prediction per test row. */
+const rowCheck = (execution: Parameters<Parameters<typeof runWithRepairs>[0]['check']>[0]) => {
+  const bytes = collected(execution, 'submission.csv');
+  if (!bytes) return 'submission.csv was not written';
+  const rows = bytes.toString('utf8').trim().split('\n').length - 1;
+  return rows === 2 ? null : `submission.csv has ${rows} rows, test.csv has 2`;
+};
+
+describe('repair loop with a real sandbox', () => {
+  it('feeds the traceback back to the coder and keeps both attempts when the fix works', async () => {
+    const coder = scriptedCoder([FIXED]);
+    const events: ProgressEvent[] = [];
+    const result = await runWithRepairs({
+      sandbox,
+      coder,
+      context,
+      code: BROKEN,
+      files,
+      check: rowCheck,
+      maxRepairs: 3,
+      onProgress: (e) => events.push(e),
+    });
+    expect(result.ok).toBe(true);
+    expect(result.code).toBe(FIXED);
+    expect(result.attempts.map((a) => a.ok)).toEqual([false, true]);
+    expect(result.attempts[0]?.code).toBe(BROKEN);
+    expect(result.attempts[0]?.exitCode).not.toBe(0);
+    const told = coder.errors[0] ?? '';
+    expect(told).toContain("KeyError: 'target'");
+    expect(told).toContain('Failing line 4: mean = train["target"].mean()');
+    expect(told).toContain('Traceback');
+    expect(collected(result.execution, 'submission.csv')?.toString()).toContain('id,y');
+    expect(events).toEqual([
+      { type: 'attempt', n: 1, max: 4, status: 'running' },
+      expect.objectContaining({ type: 'attempt', n: 1, max: 4, status: 'failed' }),
+      { type: 'attempt', n: 2, max: 4, status: 'running' },
+      { type: 'attempt', n: 2, max: 4, status: 'passed' },
+    ]);
+  });
+
+  it('treats an invalid submission as a failure the coder sees', async () => {
+    const coder = scriptedCoder([FIXED]);
+    const result = await runWithRepairs({
+      sandbox,
+      coder,
+      context,
+      code: TOO_SHORT,
+      files,
+      check: rowCheck,
+      maxRepairs: 1,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.attempts).toHaveLength(2);
+    expect(result.attempts[0]?.exitCode).toBe(0);
+    expect(coder.errors[0]).toContain('submission is not valid: submission.csv has 1 rows, test.csv has 2');
+  });
+
+  it('stops after the last repair and reports every failed attempt', async () => {
+    const coder = scriptedCoder([BROKEN, BROKEN]);
+    const result = await runWithRepairs({
+      sandbox,
+      coder,
+      context,
+      code: BROKEN,
+      files,
+      check: rowCheck,
+      maxRepairs: 2,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.attempts).toHaveLength(3);
+    expect(result.attempts.every((a) => a.error?.includes('KeyError'))).toBe(true);
+    expect(coder.errors).toHaveLength(2);
+  });
+
+  it('finds the deepest frame of the script, not of a library', () => {
+    const stderr = [
+      'Traceback (most recent call last):',
+      '  File "/work/main.py", line 2, in <module>',
+      '    run()',
+      '  File "/work/main.py", line 1, in run',
+      '    def run(): return 1 / 0',
+      '  File "/usr/lib/python3/dist-packages/pandas/core/frame.py", line 99, in f',
+      'ZeroDivisionError: division by zero',
+    ].join('\n');
+    expect(failingLine(stderr, 'def run(): return 1 / 0\nrun()')).toEqual({
+      line: 1,
+      text: 'def run(): return 1 / 0',
+    });
+  });
+});
