@@ -76,11 +76,23 @@ export const executionSchema = z.object({
 
 export type Execution = z.infer<typeof executionSchema> & {
   files: CollectedFile[];
+  /** True when the run was killed because the work folder grew past `maxWorkDirMb`. */
+  workDirExceeded?: boolean;
+  /** Files matched by `collect` but not returned (symlinks, over the size cap), with the reason. */
+  skippedFiles?: { name: string; reason: string }[];
 };
 
 export interface Sandbox {
   readonly driver: 'bwrap' | 'docker';
   execute(job: SandboxJob): Promise<Execution>;
+}
+
+/** Thrown when a job is malformed (a path escaping the work folder, a missing input): the caller's bug, not the script's. */
+export class InvalidSandboxJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSandboxJobError';
+  }
 }
 
 /** Thrown when the sandbox itself cannot run (not when the script fails: that is an Execution). */

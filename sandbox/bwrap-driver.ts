@@ -1,0 +1,430 @@
+// Runs a job under bubblewrap: no network, no host files but /usr and a few /etc entries, bounded by cgroups and rlimits.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { access, lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { createRunCgroup, planCgroups, type RunCgroup } from './cgroup-limits.ts';
+import { MB, resolveLimits } from './resolve-limits.ts';
+import { killNote, superviseProcess } from './supervise-process.ts';
+import {
+  type Execution,
+  InvalidSandboxJobError,
+  type Sandbox,
+  type SandboxInput,
+  type SandboxJob,
+  type SandboxLimits,
+  SandboxUnavailableError,
+} from './types.ts';
+import {
+  checkRelativePath,
+  collectFiles,
+  createRunFolder,
+  DEFAULT_WORK_ROOT,
+  removeRunFolder,
+} from './work-folder.ts';
+
+export const SANDBOX_UID = 65534;
+
+export interface BwrapSandboxOptions {
+  python?: string;
+  limits?: Partial<SandboxLimits>;
+  workRoot?: string;
+  /** Path of the bwrap binary; found on PATH when left out. */
+  bwrapPath?: string;
+  /** Threads BLAS/OpenMP may use inside; defaults to the host's cores, at most 4. */
+  threads?: number;
+}
+
+/** What of the host's root the sandbox sees: top-level lib/bin links re-created, real folders bound read-only. */
+export interface HostLayout {
+  rootLinks: { path: string; target: string }[];
+  rootDirs: string[];
+  /** /etc entries Python, numpy's BLAS alternatives, fontconfig and matplotlib read. */
+  etcEntries: string[];
+}
+
+const ROOT_ENTRIES = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+const ETC_ENTRIES = [
+  'ld.so.cache',
+  'ld.so.conf',
+  'ld.so.conf.d',
+  'alternatives',
+  'localtime',
+  'timezone',
+  'fonts',
+  'matplotlibrc',
+  'mime.types',
+  'python3',
+];
+
+export async function inspectHostLayout(): Promise<HostLayout> {
+  const layout: HostLayout = { rootLinks: [], rootDirs: [], etcEntries: [] };
+  for (const entry of ROOT_ENTRIES) {
+    try {
+      const stats = await lstat(entry);
+      if (stats.isSymbolicLink()) layout.rootLinks.push({ path: entry, target: await readlink(entry) });
+      else if (stats.isDirectory()) layout.rootDirs.push(entry);
+    } catch {
+      // absent on this distribution
+    }
+  }
+  const etcNames = await readdir('/etc').catch(() => [] as string[]);
+  for (const name of etcNames) {
+    if (ETC_ENTRIES.includes(name) || /^python3\.\d+$/.test(name)) layout.etcEntries.push(`/etc/${name}`);
+  }
+  return layout;
+}
+
+export interface BwrapArgvInput {
+  layout: HostLayout;
+  python: string;
+  /** Extra read-only binds needed when the python lives outside /usr (a venv, /opt). */
+  pythonBinds: string[];
+  workDir: string;
+  etcDir: string;
+  inputs: SandboxInput[];
+  limits: SandboxLimits;
+  /** No memory cgroup: bound the address space instead. */
+  memoryViaRlimit: boolean;
+  entry: string;
+  args: string[];
+  env: Record<string, string>;
+  threads: number;
+}
+
+export function sandboxEnvironment(
+  threads: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const count = String(threads);
+  return {
+    HOME: '/tmp',
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    MPLBACKEND: 'Agg',
+    OMP_NUM_THREADS: count,
+    OPENBLAS_NUM_THREADS: count,
+    MKL_NUM_THREADS: count,
+    NUMEXPR_NUM_THREADS: count,
+    // Keep /work free of __pycache__ and get output that is current when a run is killed.
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONUNBUFFERED: '1',
+    ...extra,
+  };
+}
+
+export function checkEnvironment(env: Record<string, string> | undefined): Record<string, string> {
+  for (const key of Object.keys(env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new InvalidSandboxJobError(`bad environment name "${key}"`);
+  }
+  return env ?? {};
+}
+
+export function checkInputs(inputs: SandboxInput[] | undefined): SandboxInput[] {
+  const seen = new Set<string>();
+  for (const input of inputs ?? []) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(input.name)) {
+      throw new InvalidSandboxJobError(`input name "${input.name}" must be a plain file name`);
+    }
+    if (seen.has(input.name)) throw new InvalidSandboxJobError(`input name "${input.name}" is used twice`);
+    seen.add(input.name);
+    if (!path.isAbsolute(input.hostPath)) {
+      throw new InvalidSandboxJobError(`input "${input.name}" needs an absolute host path`);
+    }
+  }
+  return inputs ?? [];
+}
+
+/** The bwrap arguments (after the binary) for one run. Pure, so the isolation flags can be unit-tested. */
+export function buildBwrapArgv(input: BwrapArgvInput): string[] {
+  const { limits } = input;
+  const argv = [
+    '--unshare-all',
+    '--unshare-user',
+    '--disable-userns',
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop',
+    'ALL',
+    '--uid',
+    String(SANDBOX_UID),
+    '--gid',
+    String(SANDBOX_UID),
+    '--hostname',
+    'sandbox',
+    '--ro-bind',
+    '/usr',
+    '/usr',
+  ];
+  for (const link of input.layout.rootLinks) argv.push('--symlink', link.target, link.path);
+  for (const dir of input.layout.rootDirs) argv.push('--ro-bind', dir, dir);
+  for (const entry of input.layout.etcEntries) argv.push('--ro-bind-try', entry, entry);
+  argv.push('--ro-bind', path.join(input.etcDir, 'passwd'), '/etc/passwd');
+  argv.push('--ro-bind', path.join(input.etcDir, 'group'), '/etc/group');
+  for (const bind of input.pythonBinds) argv.push('--ro-bind', bind, bind);
+  argv.push('--size', String(limits.maxWorkDirMb * MB), '--tmpfs', '/tmp');
+  argv.push('--proc', '/proc', '--dev', '/dev');
+  argv.push('--bind', input.workDir, '/work');
+  for (const item of input.inputs) argv.push('--ro-bind', item.hostPath, `/input/${item.name}`);
+  // Everything else (/, /etc, /input) is read-only; /work and /tmp are the only writable places.
+  argv.push('--remount-ro', '/');
+  argv.push('--chdir', '/work', '--clearenv');
+  for (const [key, value] of Object.entries(sandboxEnvironment(input.threads, input.env))) {
+    argv.push('--setenv', key, value);
+  }
+  // Rlimits are set inside the new user namespace: RLIMIT_NPROC set outside would count every process
+  // of the host user, and set inside it counts only this sandbox's processes.
+  const rlimits = [
+    `--cpu=${limits.cpuSeconds}`,
+    `--fsize=${limits.maxFileMb * MB}`,
+    `--nproc=${limits.maxProcesses}`,
+    '--core=0',
+  ];
+  if (input.memoryViaRlimit) rlimits.push(`--as=${limits.memoryMb * MB}`);
+  argv.push('--', '/usr/bin/prlimit', ...rlimits, input.python, `/work/${input.entry}`, ...input.args);
+  return argv;
+}
+
+async function findOnPath(binary: string): Promise<string | null> {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    if (!dir) continue;
+    const candidate = path.join(dir, binary);
+    try {
+      await access(candidate, fsConstants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return null;
+}
+
+/** Folders to bind so a python outside /usr still finds its standard library inside the sandbox. */
+async function pythonBindsFor(python: string): Promise<string[]> {
+  const binds = new Set<string>();
+  for (const candidate of [python, await realpath(python)]) {
+    if (!candidate.startsWith('/usr/')) binds.add(path.dirname(path.dirname(candidate)));
+  }
+  return [...binds];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function processGone(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return /^\d+ \(.*\) Z/s.test(stat);
+  } catch {
+    return true;
+  }
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export class BwrapSandbox implements Sandbox {
+  readonly driver = 'bwrap' as const;
+  private readonly python: string;
+  private readonly workRoot: string;
+  private readonly threads: number;
+  private prepared: Promise<{ bwrap: string; layout: HostLayout; pythonBinds: string[] }> | undefined;
+
+  constructor(private readonly options: BwrapSandboxOptions = {}) {
+    this.python = options.python ?? '/usr/bin/python3';
+    this.workRoot = options.workRoot ?? DEFAULT_WORK_ROOT;
+    this.threads = options.threads ?? Math.min(4, availableParallelism());
+    resolveLimits(options.limits); // fail at construction on a bad limit, not on the first run
+  }
+
+  private prepare() {
+    this.prepared ??= (async () => {
+      const bwrap = this.options.bwrapPath ?? (await findOnPath('bwrap'));
+      if (!bwrap) {
+        throw new SandboxUnavailableError(
+          'bubblewrap (bwrap) is not installed, so generated code cannot be run safely',
+          'apt-get install bubblewrap',
+        );
+      }
+      try {
+        await access('/usr/bin/prlimit', fsConstants.X_OK);
+      } catch (cause) {
+        throw new SandboxUnavailableError(
+          '/usr/bin/prlimit is missing, so the sandbox cannot set its limits',
+          'apt-get install util-linux',
+          { cause },
+        );
+      }
+      try {
+        await access(this.python, fsConstants.X_OK);
+      } catch (cause) {
+        throw new SandboxUnavailableError(
+          `the sandbox's Python (${this.python}) does not exist`,
+          'apt-get install python3 (or set SANDBOX_PYTHON)',
+          { cause },
+        );
+      }
+      return { bwrap, layout: await inspectHostLayout(), pythonBinds: await pythonBindsFor(this.python) };
+    })();
+    // A failed preparation is retried on the next run (the admin may have installed the package).
+    this.prepared.catch(() => {
+      this.prepared = undefined;
+    });
+    return this.prepared;
+  }
+
+  async execute(job: SandboxJob): Promise<Execution> {
+    const startedAt = performance.now();
+    const limits = resolveLimits(this.options.limits, job.limits);
+    const entry = checkRelativePath(job.entry, 'the entry script');
+    const inputs = checkInputs(job.inputs);
+    const env = checkEnvironment(job.env);
+    for (const input of inputs) {
+      await stat(input.hostPath).catch((cause) => {
+        throw new InvalidSandboxJobError(`input "${input.name}" not found at ${input.hostPath}: ${cause}`);
+      });
+    }
+    const { bwrap, layout, pythonBinds } = await this.prepare();
+    const runId = randomBytes(6).toString('hex');
+    const plan = await planCgroups();
+    const cgroup = await createRunCgroup(plan, runId, {
+      memoryBytes: limits.memoryMb * MB,
+      maxProcesses: limits.maxProcesses,
+    });
+    let folder: Awaited<ReturnType<typeof createRunFolder>> | undefined;
+    try {
+      folder = await createRunFolder(this.workRoot, job.files);
+      const argv = buildBwrapArgv({
+        layout,
+        python: this.python,
+        pythonBinds,
+        workDir: folder.work,
+        etcDir: folder.etc,
+        inputs,
+        limits,
+        memoryViaRlimit: !cgroup?.limitsMemory,
+        entry,
+        args: job.args ?? [],
+        env,
+        threads: this.threads,
+      });
+      return await this.run(bwrap, argv, { job, limits, cgroup, workDir: folder.work, startedAt });
+    } finally {
+      await cgroup?.remove();
+      if (folder) await removeRunFolder(folder);
+    }
+  }
+
+  private async run(
+    bwrap: string,
+    argv: string[],
+    ctx: {
+      job: SandboxJob;
+      limits: SandboxLimits;
+      cgroup: RunCgroup | null;
+      workDir: string;
+      startedAt: number;
+    },
+  ): Promise<Execution> {
+    const { cgroup, limits, job } = ctx;
+    // A shell joins the run's cgroups and then execs bwrap, so not one instruction runs outside the limits.
+    const child = cgroup
+      ? spawn(
+          '/bin/sh',
+          [
+            '-c',
+            `${cgroup.procsFiles.map((file) => `echo $$ > ${shellQuote(file)}`).join(' && ')} && exec "$@"`,
+            'sh',
+            bwrap,
+            ...argv,
+          ],
+          { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' } },
+        )
+      : spawn(bwrap, argv, {
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { PATH: '/usr/bin:/bin' },
+        });
+
+    const namespaceInits: number[] = [];
+    const kill = async () => {
+      const pid = child.pid;
+      if (pid !== undefined) {
+        // bwrap's child is pid 1 of the sandbox's pid namespace: killing it makes the kernel kill every
+        // process in the namespace, including ones that called setsid() and double-forked away.
+        const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+        for (const init of children.split(/\s+/).filter(Boolean).map(Number)) {
+          namespaceInits.push(init);
+          try {
+            process.kill(init, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await cgroup?.killAll();
+    };
+
+    let outcome: Awaited<ReturnType<typeof superviseProcess>>;
+    try {
+      outcome = await superviseProcess({
+        child,
+        startedAt: ctx.startedAt,
+        limits,
+        workDir: ctx.workDir,
+        signal: job.signal,
+        kill,
+      });
+    } catch (cause) {
+      throw new SandboxUnavailableError('could not start bubblewrap', 'apt-get install bubblewrap', {
+        cause,
+      });
+    }
+    for (const init of namespaceInits) {
+      for (let attempt = 0; attempt < 100 && !(await processGone(init)); attempt++) await sleep(20);
+    }
+
+    let stderr = outcome.stderr.text();
+    if (outcome.exitCode === 1 && outcome.stderr.droppedBytes === 0 && /^bwrap: /.test(stderr)) {
+      // bwrap failed to build the sandbox: the script never ran, so this is not the script's error.
+      throw new SandboxUnavailableError(
+        `bubblewrap could not create the sandbox: ${stderr.trim()}`,
+        'run as root, or allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)',
+      );
+    }
+    const oomKilled = cgroup?.limitsMemory
+      ? await cgroup.oomKilled()
+      : /\bMemoryError\b|Cannot allocate memory|std::bad_alloc/.test(stderr);
+    const note = killNote(outcome, limits);
+    if (note)
+      stderr = stderr.length > 0 && !stderr.endsWith('\n') ? `${stderr}\n${note}\n` : `${stderr}${note}\n`;
+
+    const collected = await collectFiles(ctx.workDir, job.collect ?? [], job.files, {
+      maxFileBytes: limits.maxFileMb * MB,
+      maxTotalBytes: limits.maxWorkDirMb * MB,
+    });
+    return {
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      timedOut: outcome.timedOut,
+      oomKilled,
+      cancelled: outcome.cancelled,
+      stdout: outcome.stdout.text(),
+      stderr,
+      stdoutDroppedBytes: outcome.stdout.droppedBytes,
+      stderrDroppedBytes: outcome.stderr.droppedBytes,
+      durationMs: Math.round(outcome.durationMs),
+      files: collected.files,
+      workDirExceeded: outcome.workDirExceeded,
+      skippedFiles: collected.skipped,
+    };
+  }
+}

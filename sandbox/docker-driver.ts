@@ -1,0 +1,203 @@
+// Runs a job in a throwaway container through the docker (or podman) CLI, with the same contract as bwrap.
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { promisify } from 'node:util';
+import { checkEnvironment, checkInputs, SANDBOX_UID, sandboxEnvironment } from './bwrap-driver.ts';
+import { MB, resolveLimits } from './resolve-limits.ts';
+import { killNote, superviseProcess } from './supervise-process.ts';
+import {
+  type Execution,
+  InvalidSandboxJobError,
+  type Sandbox,
+  type SandboxInput,
+  type SandboxJob,
+  type SandboxLimits,
+  SandboxUnavailableError,
+} from './types.ts';
+import {
+  checkRelativePath,
+  collectFiles,
+  createRunFolder,
+  DEFAULT_WORK_ROOT,
+  removeRunFolder,
+} from './work-folder.ts';
+
+const run = promisify(execFile);
+
+export const DEFAULT_DOCKER_IMAGE = 'linguacodus-sandbox:1';
+
+export interface DockerSandboxOptions {
+  image?: string;
+  /** `docker` or `podman` (or a path to either). */
+  cli?: string;
+  limits?: Partial<SandboxLimits>;
+  workRoot?: string;
+  threads?: number;
+}
+
+export interface DockerArgvInput {
+  containerName: string;
+  image: string;
+  workDir: string;
+  inputs: SandboxInput[];
+  limits: SandboxLimits;
+  entry: string;
+  args: string[];
+  env: Record<string, string>;
+  threads: number;
+}
+
+/** The `docker run` arguments for one job. Pure, so every isolation flag is unit-tested. */
+export function buildDockerRunArgv(input: DockerArgvInput): string[] {
+  const { limits } = input;
+  const argv = [
+    'run',
+    '--name',
+    input.containerName,
+    '--network',
+    'none',
+    '--read-only',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--pids-limit',
+    String(limits.maxProcesses),
+    '--memory',
+    `${limits.memoryMb}m`,
+    // Same value as --memory: no swap, so a memory bomb is killed instead of thrashing the host.
+    '--memory-swap',
+    `${limits.memoryMb}m`,
+    '--cpus',
+    String(input.threads),
+    '--user',
+    `${SANDBOX_UID}:${SANDBOX_UID}`,
+    '--hostname',
+    'sandbox',
+    '--ipc',
+    'none',
+    '--init',
+    '--tmpfs',
+    `/tmp:rw,nosuid,nodev,size=${limits.maxWorkDirMb * MB},mode=1777`,
+    '--ulimit',
+    `cpu=${limits.cpuSeconds}:${limits.cpuSeconds}`,
+    '--ulimit',
+    `fsize=${limits.maxFileMb * MB}:${limits.maxFileMb * MB}`,
+    '--ulimit',
+    'core=0:0',
+    '--volume',
+    `${input.workDir}:/work:rw`,
+  ];
+  for (const item of input.inputs) argv.push('--volume', `${item.hostPath}:/input/${item.name}:ro`);
+  argv.push('--workdir', '/work');
+  for (const [key, value] of Object.entries(sandboxEnvironment(input.threads, input.env))) {
+    argv.push('--env', `${key}=${value}`);
+  }
+  argv.push(input.image, 'python', `/work/${input.entry}`, ...input.args);
+  return argv;
+}
+
+export class DockerSandbox implements Sandbox {
+  readonly driver = 'docker' as const;
+  private readonly image: string;
+  private readonly cli: string;
+  private readonly workRoot: string;
+  private readonly threads: number;
+
+  constructor(private readonly options: DockerSandboxOptions = {}) {
+    this.image = options.image ?? DEFAULT_DOCKER_IMAGE;
+    this.cli = options.cli ?? 'docker';
+    this.workRoot = options.workRoot ?? DEFAULT_WORK_ROOT;
+    this.threads = options.threads ?? Math.min(4, availableParallelism());
+    resolveLimits(options.limits);
+  }
+
+  async execute(job: SandboxJob): Promise<Execution> {
+    const startedAt = performance.now();
+    const limits = resolveLimits(this.options.limits, job.limits);
+    const entry = checkRelativePath(job.entry, 'the entry script');
+    const inputs = checkInputs(job.inputs);
+    const env = checkEnvironment(job.env);
+    for (const input of inputs) {
+      await stat(input.hostPath).catch((cause) => {
+        throw new InvalidSandboxJobError(`input "${input.name}" not found at ${input.hostPath}: ${cause}`);
+      });
+    }
+    const containerName = `linguacodus-${randomBytes(6).toString('hex')}`;
+    // The container's user is not the host's: the work folder must be writable by anyone who can reach it
+    // (its parent run folder stays 0700, so on the host only we can).
+    const folder = await createRunFolder(this.workRoot, job.files, 0o777);
+    try {
+      const argv = buildDockerRunArgv({
+        containerName,
+        image: this.image,
+        workDir: folder.work,
+        inputs,
+        limits,
+        entry,
+        args: job.args ?? [],
+        env,
+        threads: this.threads,
+      });
+      const child = spawn(this.cli, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const kill = async () => {
+        await run(this.cli, ['kill', containerName]).catch(() => undefined);
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      };
+      let outcome: Awaited<ReturnType<typeof superviseProcess>>;
+      try {
+        outcome = await superviseProcess({
+          child,
+          startedAt,
+          limits,
+          workDir: folder.work,
+          signal: job.signal,
+          kill,
+        });
+      } catch (cause) {
+        throw new SandboxUnavailableError(`could not run ${this.cli}`, 'install Docker or Podman', { cause });
+      }
+      const state = await run(this.cli, ['inspect', '--format', '{{.State.OOMKilled}}', containerName]).then(
+        (result) => result.stdout.trim(),
+        () => '',
+      );
+      let stderr = outcome.stderr.text();
+      if (outcome.exitCode === 125 && state === '') {
+        throw new SandboxUnavailableError(
+          `${this.cli} could not start the sandbox container: ${stderr.trim()}`,
+          `docker build -t ${this.image} -f sandbox/Dockerfile sandbox`,
+        );
+      }
+      const note = killNote(outcome, limits);
+      if (note) stderr = `${stderr}${stderr.endsWith('\n') || stderr === '' ? '' : '\n'}${note}\n`;
+      const collected = await collectFiles(folder.work, job.collect ?? [], job.files, {
+        maxFileBytes: limits.maxFileMb * MB,
+        maxTotalBytes: limits.maxWorkDirMb * MB,
+      });
+      return {
+        exitCode: outcome.exitCode,
+        signal: outcome.signal,
+        timedOut: outcome.timedOut,
+        oomKilled: state === 'true',
+        cancelled: outcome.cancelled,
+        stdout: outcome.stdout.text(),
+        stderr,
+        stdoutDroppedBytes: outcome.stdout.droppedBytes,
+        stderrDroppedBytes: outcome.stderr.droppedBytes,
+        durationMs: Math.round(outcome.durationMs),
+        files: collected.files,
+        workDirExceeded: outcome.workDirExceeded,
+        skippedFiles: collected.skipped,
+      };
+    } finally {
+      await run(this.cli, ['rm', '--force', containerName]).catch(() => undefined);
+      await removeRunFolder(folder);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// Watches one sandboxed process: keeps output tails, enforces the wall clock and work-folder size, honours cancel.
+import type { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { OutputTail } from './output-tail.ts';
+import { MB } from './resolve-limits.ts';
+import type { SandboxLimits } from './types.ts';
+import { folderDiskBytes } from './work-folder.ts';
+
+export interface SupervisedOutcome {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  workDirExceeded: boolean;
+  stdout: OutputTail;
+  stderr: OutputTail;
+  durationMs: number;
+}
+
+export interface SuperviseOptions {
+  child: ChildProcess;
+  startedAt: number;
+  limits: SandboxLimits;
+  workDir: string;
+  signal?: AbortSignal;
+  /** Kills the whole process tree; called at most once. */
+  kill: () => Promise<void>;
+  /** How often the work folder is measured. */
+  diskPollMs?: number;
+}
+
+const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
+
+/**
+ * A sandbox reports a child killed by signal N as exit status 128+N (bwrap's init and docker both do);
+ * turn that back into a signal name so callers see "SIGKILL" rather than 137.
+ */
+export function splitExitStatus(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): { exitCode: number | null; signal: string | null } {
+  if (signal) return { exitCode: null, signal };
+  if (code !== null && code > 128 && code <= 128 + 64) {
+    const name = signalNames.get(code - 128);
+    if (name) return { exitCode: null, signal: name };
+  }
+  return { exitCode: code, signal: null };
+}
+
+export function superviseProcess(options: SuperviseOptions): Promise<SupervisedOutcome> {
+  const { child, limits } = options;
+  const stdout = new OutputTail(limits.maxOutputBytes);
+  const stderr = new OutputTail(limits.maxOutputBytes);
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+
+  let timedOut = false;
+  let cancelled = false;
+  let workDirExceeded = false;
+  let killing: Promise<void> | undefined;
+  const killOnce = () => {
+    killing ??= options.kill();
+    return killing;
+  };
+
+  return new Promise<SupervisedOutcome>((resolve, reject) => {
+    const remaining = Math.max(0, limits.timeoutMs - (performance.now() - options.startedAt));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void killOnce();
+    }, remaining);
+
+    const onAbort = () => {
+      cancelled = true;
+      void killOnce();
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    let polling = false;
+    const poll = setInterval(() => {
+      if (polling || killing) return;
+      polling = true;
+      folderDiskBytes(options.workDir)
+        .then((bytes) => {
+          if (bytes > limits.maxWorkDirMb * MB && !killing) {
+            workDirExceeded = true;
+            void killOnce();
+          }
+        })
+        .finally(() => {
+          polling = false;
+        });
+    }, options.diskPollMs ?? 500);
+
+    const cleanup = () => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+
+    child.once('error', (error) => {
+      cleanup();
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      cleanup();
+      const finish = async () => {
+        // Let a kill that is under way finish so callers see a quiet process tree.
+        if (killing) await killing;
+        const status = splitExitStatus(code, signal);
+        resolve({
+          ...status,
+          timedOut,
+          cancelled,
+          workDirExceeded,
+          stdout,
+          stderr,
+          durationMs: performance.now() - options.startedAt,
+        });
+      };
+      void finish();
+    });
+  });
+}
+
+/** The line the sandbox adds to stderr when it, not the script, ended the run: the repair loop reads it. */
+export function killNote(outcome: SupervisedOutcome, limits: SandboxLimits): string | null {
+  if (outcome.cancelled) return '[sandbox] run cancelled';
+  if (outcome.timedOut) return `[sandbox] killed: wall-clock limit of ${limits.timeoutMs / 1000} s reached`;
+  if (outcome.workDirExceeded) return `[sandbox] killed: work folder grew past ${limits.maxWorkDirMb} MB`;
+  return null;
+}
