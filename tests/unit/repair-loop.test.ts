@@ -142,6 +142,26 @@ describe('repair loop with a real sandbox', () => {
     expect(coder.errors).toHaveLength(2);
   });
 
+  it('kills the sandbox run and reports a cancellation when the signal aborts', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const run = runWithRepairs({
+      sandbox,
+      coder: scriptedCoder([]),
+      context,
+      code: 'import time\nprint("started", flush=True)\ntime.sleep(60)',
+      files,
+      check: rowCheck,
+      maxRepairs: 3,
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.type === 'attempt' && e.status === 'running') setTimeout(() => controller.abort(), 300);
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'LinguacodusError', code: 'cancelled' });
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('finds the deepest frame of the script, not of a library', () => {
     const stderr = [
       'Traceback (most recent call last):',
