@@ -1,0 +1,187 @@
+// CSV reading: real-world quirks accepted, broken files and limits refused with a message naming the line or limit.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_INTAKE_LIMITS,
+  formatCsv,
+  parseCsvText,
+  readCsv,
+  sniffDelimiter,
+  type Table,
+  writeCsv,
+} from '../../core/csv-reader.ts';
+import { LinguacodusError } from '../../core/errors.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lc-csv-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function fixture(name: string, content: string | Uint8Array): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+async function failure(promise: Promise<unknown>): Promise<LinguacodusError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LinguacodusError);
+  return error as LinguacodusError;
+}
+
+const parse = (text: string) => parseCsvText(text, 'data.csv', DEFAULT_INTAKE_LIMITS);
+
+describe('readCsv accepts real-world files', () => {
+  it('strips a UTF-8 BOM and reads CRLF lines', async () => {
+    const path = await fixture('bom.csv', `\uFEFFid,name\r\n1,a\r\n2,b\r\n`);
+    expect(await readCsv(path, DEFAULT_INTAKE_LIMITS)).toEqual({
+      columns: ['id', 'name'],
+      rows: [
+        ['1', 'a'],
+        ['2', 'b'],
+      ],
+    });
+  });
+
+  it('sniffs semicolons and tabs', () => {
+    expect(sniffDelimiter('a;b;c\n1,5;2;3\n')).toBe(';');
+    expect(parse('a;b\n1,5;x\n').rows).toEqual([['1,5', 'x']]);
+    expect(sniffDelimiter('a\tb\n1\t2\n')).toBe('\t');
+    expect(parse('a\tb c\n1\t2\n').columns).toEqual(['a', 'b c']);
+  });
+
+  it('keeps delimiters, newlines and doubled quotes inside quoted fields', () => {
+    const table = parse('id,text,n\n1,"Hello, ""world""\nsecond line",3\n2,plain,4\n');
+    expect(table.rows).toEqual([
+      ['1', 'Hello, "world"\nsecond line', '3'],
+      ['2', 'plain', '4'],
+    ]);
+  });
+
+  it('reads NA, N/A, NaN, null and empty as missing', () => {
+    const table = parse('a,b,c,d,e,f\nNA,N/A,NaN,null,,"x"\n');
+    expect(table.rows).toEqual([[null, null, null, null, null, 'x']]);
+  });
+
+  it('skips blank lines and tolerates a missing final newline', () => {
+    expect(parse('a,b\n1,2\n\n3,4').rows).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
+  });
+
+  it('names unnamed and repeated columns', () => {
+    expect(parse(',x,x\n1,2,3\n').columns).toEqual(['Unnamed: 0', 'x', 'x.1']);
+  });
+
+  it('reads a 40,000-row file', async () => {
+    const lines = ['No,year,pm2.5,cbwd'];
+    for (let i = 0; i < 40_000; i++) lines.push(`${i + 1},2010,${i % 7 === 0 ? 'NA' : i % 500},NW`);
+    const path = await fixture('big.csv', lines.join('\n'));
+    const table = await readCsv(path, DEFAULT_INTAKE_LIMITS);
+    expect(table.rows).toHaveLength(40_000);
+    expect(table.rows[0]).toEqual(['1', '2010', null, 'NW']);
+  });
+});
+
+describe('readCsv refuses broken files, naming the file and line', () => {
+  it('an unterminated quote', async () => {
+    const path = await fixture('quote.csv', 'a,b\n1,2\n3,"never closed\n4,5\n');
+    const error = await failure(readCsv(path, DEFAULT_INTAKE_LIMITS));
+    expect(error.code).toBe('bad_csv');
+    expect(error.message).toContain('quote.csv, line 3');
+    expect(error.message).toContain('unterminated quote');
+  });
+
+  it('a row with the wrong number of fields', async () => {
+    const path = await fixture('ragged.csv', 'a,b,c\n1,2,3\n"x\ny",2,3\n4,5\n');
+    const error = await failure(readCsv(path, DEFAULT_INTAKE_LIMITS));
+    expect(error.code).toBe('bad_csv');
+    expect(error.message).toBe('ragged.csv, line 5: expected 3 fields (as in the header) but found 2.');
+  });
+
+  it('binary and non-UTF-8 content', async () => {
+    const binary = await fixture('image.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0a]));
+    expect((await failure(readCsv(binary, DEFAULT_INTAKE_LIMITS))).message).toMatch(/image\.csv.*binary/);
+    const latin1 = await fixture('latin1.csv', new Uint8Array([...Buffer.from('a,b\n1,2\ncaf'), 0xe9, 0x0a]));
+    const error = await failure(readCsv(latin1, DEFAULT_INTAKE_LIMITS));
+    expect(error.code).toBe('bad_csv');
+    expect(error.message).toContain('latin1.csv, line 3');
+    expect(error.message).toContain('UTF-8');
+  });
+
+  it('an empty file, a header alone and a file without a header', async () => {
+    expect((await failure(readCsv(await fixture('empty.csv', ''), DEFAULT_INTAKE_LIMITS))).message).toBe(
+      'empty.csv: the file is empty.',
+    );
+    expect(
+      (await failure(readCsv(await fixture('head.csv', 'a,b\n'), DEFAULT_INTAKE_LIMITS))).message,
+    ).toContain('no data rows');
+    const noHeader = await failure(
+      readCsv(await fixture('nohead.csv', '1,2.5,3\n4,5,6\n'), DEFAULT_INTAKE_LIMITS),
+    );
+    expect(noHeader.code).toBe('bad_csv');
+    expect(noHeader.message).toContain('nohead.csv, line 1');
+    expect(noHeader.message).toContain('header');
+  });
+
+  it('a file that does not exist', async () => {
+    const error = await failure(readCsv(join(dir, 'missing.csv'), DEFAULT_INTAKE_LIMITS));
+    expect(error.code).toBe('bad_input');
+    expect(error.message).toContain('missing.csv');
+  });
+});
+
+describe('readCsv enforces the limits, naming each', () => {
+  it('rows', async () => {
+    const path = await fixture('rows.csv', 'a\n1\n2\n3\n4\n');
+    const error = await failure(readCsv(path, { ...DEFAULT_INTAKE_LIMITS, maxRows: 3 }));
+    expect(error.code).toBe('too_large');
+    expect(error.message).toBe('rows.csv has 4 rows; the limit is 3 (MAX_ROWS).');
+  });
+
+  it('rows, with thousands separators', () => {
+    const text = `a\n${'1\n'.repeat(2_001)}`;
+    expect(() => parseCsvText(text, 'train.csv', { ...DEFAULT_INTAKE_LIMITS, maxRows: 2_000 })).toThrow(
+      'train.csv has 2,001 rows; the limit is 2,000 (MAX_ROWS).',
+    );
+  });
+
+  it('columns', async () => {
+    const path = await fixture('wide.csv', 'a,b,c\n1,2,3\n');
+    const error = await failure(readCsv(path, { ...DEFAULT_INTAKE_LIMITS, maxColumns: 2 }));
+    expect(error.code).toBe('too_large');
+    expect(error.message).toBe('wide.csv has 3 columns; the limit is 2 (MAX_COLUMNS).');
+  });
+
+  it('bytes, before reading the file', async () => {
+    const path = await fixture('bytes.csv', `a\n${'1\n'.repeat(600_000)}`);
+    const error = await failure(readCsv(path, { ...DEFAULT_INTAKE_LIMITS, maxBytes: 1024 * 1024 }));
+    expect(error.code).toBe('too_large');
+    expect(error.message).toBe('bytes.csv is 1.1 MB; the limit is 1 MB (MAX_UPLOAD_MB).');
+  });
+});
+
+describe('writeCsv', () => {
+  it('quotes what needs quoting and round-trips through readCsv', async () => {
+    const table: Table = {
+      columns: ['id', 'text, with comma', 'n'],
+      rows: [
+        ['1', 'say "hi"\nthen go', '1.5'],
+        ['2', null, ' padded '],
+      ],
+    };
+    expect(formatCsv(table)).toBe('id,"text, with comma",n\n1,"say ""hi""\nthen go",1.5\n2,," padded "\n');
+    const path = join(dir, 'out.csv');
+    await writeCsv(path, table);
+    expect(await readCsv(path, DEFAULT_INTAKE_LIMITS)).toEqual(table);
+  });
+});
