@@ -248,6 +248,8 @@ export interface TaskInput {
     target?: string | string[];
     idColumn?: string;
     testFile?: string;
+    /** Host paths of extra files the code may read (e.g. a prompts table); never taken as train or test. */
+    extraFiles?: string[];
     dataType?: DataType;
     drop?: string[];
     split?: Partial<Split>;
