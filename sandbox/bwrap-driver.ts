@@ -167,7 +167,7 @@ export function buildBwrapArgv(input: BwrapArgvInput): string[] {
   for (const bind of input.pythonBinds) argv.push('--ro-bind', bind, bind);
   argv.push('--size', String(limits.maxWorkDirMb * MB), '--tmpfs', '/tmp');
   argv.push('--proc', '/proc', '--dev', '/dev');
-  argv.push('--bind', input.workDir, '/work');
+  argv.push('--bind', input.workDir, '/work', '--dir', '/input');
   for (const item of input.inputs) argv.push('--ro-bind', item.hostPath, `/input/${item.name}`);
   // Everything else (/, /etc, /input) is read-only; /work and /tmp are the only writable places.
   argv.push('--remount-ro', '/');

@@ -91,7 +91,7 @@ export function superviseProcess(options: SuperviseOptions): Promise<SupervisedO
         .finally(() => {
           polling = false;
         });
-    }, options.diskPollMs ?? 500);
+    }, options.diskPollMs ?? 250);
 
     const cleanup = () => {
       clearTimeout(timer);
