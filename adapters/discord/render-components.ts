@@ -1,0 +1,229 @@
+// Renders a neutral OutgoingMessage as a Discord message (content, embeds, button rows, attachments) within DISCORD_LIMITS.
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
+import type { Block, Button, OutgoingMessage } from '../../bot/messages.ts';
+import { clampText, DISCORD_LIMITS } from './limits.ts';
+
+/** A file to attach: from disk (path) or generated (content). */
+export interface DiscordUpload {
+  name: string;
+  path?: string;
+  content?: string;
+  bytes: number;
+}
+
+export interface RenderedDiscordMessage {
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  files: DiscordUpload[];
+}
+
+/** The attachment that receives whatever text does not fit in content and embeds. */
+export const OVERFLOW_FILENAME = 'full-message.md';
+
+const styles: Record<Button['style'], ButtonStyle.Primary | ButtonStyle.Danger | ButtonStyle.Secondary> = {
+  primary: ButtonStyle.Primary,
+  danger: ButtonStyle.Danger,
+  default: ButtonStyle.Secondary,
+};
+
+const languageExtensions: Record<string, string> = {
+  python: 'py',
+  py: 'py',
+  json: 'json',
+  markdown: 'md',
+  md: 'md',
+  bash: 'sh',
+  sh: 'sh',
+  csv: 'csv',
+  yaml: 'yaml',
+};
+
+/** Splits text into pieces of at most max characters, preferring line breaks. */
+export function splitText(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = max;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\n/, '');
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  return parts;
+}
+
+function progressBar(step: number, total: number): string {
+  const cells = 10;
+  const filled = Math.max(0, Math.min(cells, Math.round((step / total) * cells)));
+  return `${'▰'.repeat(filled)}${'▱'.repeat(cells - filled)} ${step}/${total}`;
+}
+
+/** Custom ids must be unique in a message; a repeated action is dropped rather than renamed (ids are opaque to us). */
+export function renderButtonRows(buttons: Button[]): {
+  rows: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  dropped: number;
+} {
+  const seen = new Set<string>();
+  const unique = buttons.filter((b) => {
+    const id = b.action.slice(0, DISCORD_LIMITS.customId);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  const max = DISCORD_LIMITS.buttonsPerRow * DISCORD_LIMITS.rows;
+  const shown = unique.slice(0, max);
+  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
+  for (let i = 0; i < shown.length; i += DISCORD_LIMITS.buttonsPerRow) {
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: shown.slice(i, i + DISCORD_LIMITS.buttonsPerRow).map((b) => ({
+        type: ComponentType.Button,
+        custom_id: b.action.slice(0, DISCORD_LIMITS.customId),
+        label: clampText(b.label, DISCORD_LIMITS.buttonLabel),
+        style: styles[b.style],
+      })),
+    });
+  }
+  return { rows, dropped: buttons.length - shown.length };
+}
+
+interface Rendered {
+  parts: string[];
+  buttons: Button[];
+  files: DiscordUpload[];
+}
+
+function renderParts(message: OutgoingMessage): Rendered {
+  const parts: string[] = [];
+  const buttons: Button[] = [];
+  const files: DiscordUpload[] = [];
+  let codeIndex = 0;
+  for (const block of message.blocks as Block[]) {
+    switch (block.kind) {
+      case 'heading':
+        parts.push(`## ${clampText(block.text.replace(/\n/g, ' '), 200)}`);
+        break;
+      case 'text':
+        parts.push(block.text);
+        break;
+      case 'context':
+        parts.push(
+          block.text
+            .split('\n')
+            .map((l) => `-# ${l}`)
+            .join('\n'),
+        );
+        break;
+      case 'code': {
+        const lines = block.code.split('\n').length;
+        if (block.code.length <= DISCORD_LIMITS.inlineCodeChars && lines <= DISCORD_LIMITS.inlineCodeLines) {
+          parts.push(`\`\`\`${block.language}\n${block.code.replace(/```/g, '`\u200b``')}\n\`\`\``);
+        } else {
+          const name =
+            block.filename ??
+            `snippet-${codeIndex + 1}.${languageExtensions[block.language.toLowerCase()] ?? 'txt'}`;
+          files.push({ name, content: block.code, bytes: Buffer.byteLength(block.code) });
+          parts.push(`-# Code (${lines} lines) attached as \`${name}\`.`);
+        }
+        codeIndex += 1;
+        break;
+      }
+      case 'buttons':
+        buttons.push(...block.buttons);
+        break;
+      case 'progress': {
+        const lines = [`**${block.label}**`, progressBar(block.step, block.total)];
+        if (block.detail) lines.push(block.detail);
+        parts.push(lines.join('\n'));
+        break;
+      }
+      case 'image':
+      case 'file':
+        if (block.file.bytes > DISCORD_LIMITS.attachmentBytes) {
+          parts.push(`-# \`${block.file.name}\` is too large to attach here (${block.file.bytes} bytes).`);
+        } else {
+          files.push({ name: block.file.name, path: block.file.path, bytes: block.file.bytes });
+        }
+        break;
+    }
+  }
+  return { parts, buttons, files };
+}
+
+/**
+ * Renders a message: text into content (≤ 2000), the rest into embeds (≤ 4096 each, ≤ 6000 together), and what is
+ * still left into an overflow markdown attachment; buttons into rows of five; files as attachments (≤ 10).
+ */
+export function renderDiscordMessage(message: OutgoingMessage): RenderedDiscordMessage {
+  const { parts, buttons, files } = renderParts(message);
+  const { rows, dropped } = renderButtonRows(buttons);
+  const notes: string[] = [];
+  if (dropped > 0) notes.push(`-# ${dropped} more option(s) are not shown as buttons.`);
+
+  // Chunks no larger than an embed description, cut at part boundaries where possible so fences stay whole.
+  const chunks = parts.flatMap((p) => splitText(p, DISCORD_LIMITS.embedDescription));
+  const noteReserve = 120;
+  let content = '';
+  let i = 0;
+  for (; i < chunks.length; i += 1) {
+    const next = content ? `${content}\n${chunks[i]}` : (chunks[i] as string);
+    if (next.length > DISCORD_LIMITS.content - noteReserve) break;
+    content = next;
+  }
+  if (content === '' && i < chunks.length) {
+    // The first chunk alone is over the content limit: its head goes into content, its tail back into the queue.
+    const first = chunks[i] as string;
+    const [head, ...tail] = splitText(first, DISCORD_LIMITS.content - noteReserve);
+    content = head ?? '';
+    chunks.splice(i, 1, ...tail);
+  }
+  const embeds: APIEmbed[] = [];
+  let embedChars = 0;
+  let description = '';
+  const flush = () => {
+    if (description) embeds.push({ description });
+    embedChars += description.length;
+    description = '';
+  };
+  const overflow: string[] = [];
+  for (; i < chunks.length; i += 1) {
+    const chunk = chunks[i] as string;
+    const next = description ? `${description}\n${chunk}` : chunk;
+    if (next.length <= DISCORD_LIMITS.embedDescription) {
+      if (embedChars + next.length > DISCORD_LIMITS.embedsTotal) break;
+      description = next;
+      continue;
+    }
+    flush();
+    if (
+      embeds.length >= DISCORD_LIMITS.embedsPerMessage ||
+      embedChars + chunk.length > DISCORD_LIMITS.embedsTotal
+    ) {
+      break;
+    }
+    description = chunk;
+  }
+  flush();
+  for (; i < chunks.length; i += 1) overflow.push(chunks[i] as string);
+
+  const attachments = [...files];
+  if (overflow.length > 0) {
+    const text = overflow.join('\n\n');
+    attachments.push({ name: OVERFLOW_FILENAME, content: text, bytes: Buffer.byteLength(text) });
+    notes.push(`-# The rest of this message is in \`${OVERFLOW_FILENAME}\`.`);
+  }
+  const kept = attachments.slice(0, DISCORD_LIMITS.attachmentsPerMessage);
+  if (attachments.length > kept.length) {
+    notes.push(`-# ${attachments.length - kept.length} more file(s) could not be attached to this message.`);
+  }
+  if (notes.length > 0) content = content ? `${content}\n${notes.join('\n')}` : notes.join('\n');
+  if (content === '' && embeds.length === 0) content = clampText(message.text || '…', DISCORD_LIMITS.content);
+  return { content: clampText(content, DISCORD_LIMITS.content), embeds, components: rows, files: kept };
+}
