@@ -86,6 +86,15 @@ export const envSchema = z
     DISCORD_CHANNELS: list,
     DISCORD_API_URL: url(['http:', 'https:'], 'https://discord.com/api'),
     DISCORD_GATEWAY_URL: url(['ws:', 'wss:'], 'wss://gateway.discord.gg'),
+    WEB_CHANNELS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim().replace(/^#/, ''))
+          .filter(Boolean),
+      )
+      .default(['general', 'experiments']),
     RUN_PERMISSION: z.enum(['anyone', 'author'], { error: 'expected anyone or author' }).default('anyone'),
 
     // model roles
@@ -105,6 +114,7 @@ export const envSchema = z
     PLAN_TIMEOUT_S: positiveInt(900, 'seconds'),
     RUN_TIMEOUT_S: positiveInt(3600, 'seconds'),
     SHUTDOWN_GRACE_S: positiveInt(30, 'seconds'),
+    JOB_LOCK_S: positiveInt(30, 'seconds'),
     SESSION_TTL_HOURS: positiveInt(72, 'hours'),
 
     // sandbox
@@ -129,6 +139,7 @@ export const envSchema = z
     MAX_ROWS: positiveInt(2_000_000, 'a row count'),
     MAX_COLUMNS: positiveInt(2_000, 'a column count'),
     MAX_REPAIRS: z.coerce.number({ error: 'expected a count' }).int().min(0).max(10).default(3),
+    EVIDENCE_TIMEOUT_S: z.coerce.number({ error: 'expected seconds' }).int().min(0).default(60),
   })
   .superRefine((env, ctx) => {
     const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HOST);

@@ -46,11 +46,17 @@ export interface PostedMessage {
   messageId: string;
 }
 
+/** Optional hints for a post; a surface that can deduplicate on the key (web chat, Discord nonce) should. */
+export interface PostOptions {
+  /** The deliver queue's idempotency key: the same key twice means the same message. */
+  idempotencyKey?: string;
+}
+
 export interface ChatSurface {
   readonly name: SurfaceName;
   start(handler: IncomingHandler): Promise<void>;
   /** Posts into the thread; files and images in the message are uploaded by the surface. */
-  post(thread: ThreadRef, message: OutgoingMessage): Promise<PostedMessage>;
+  post(thread: ThreadRef, message: OutgoingMessage, options?: PostOptions): Promise<PostedMessage>;
   /** Replaces a message the bot posted earlier. */
   edit(thread: ThreadRef, messageId: string, message: OutgoingMessage): Promise<void>;
   stop(): Promise<void>;

@@ -1,0 +1,129 @@
+// One bot process: surfaces in, the conversation, the queues and their workers, and a graceful stop.
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { BotContext } from './bot-context.ts';
+import { CancelRegistry } from './cancel-registry.ts';
+import type { Config } from './config.ts';
+import { createConversation } from './conversation.ts';
+import { createDeliverProcessor, Deliverer } from './deliver.ts';
+import type { Logger } from './logger.ts';
+import type { SurfaceName } from './messages.ts';
+import { createPipeline, type Pipeline } from './pipeline.ts';
+import { createPlanProcessor } from './plan-job.ts';
+import { createQueues, type Queues } from './queues.ts';
+import { checkRedis, createRedis } from './redis-connection.ts';
+import { createRunProcessor } from './run-job.ts';
+import { SessionFiles } from './session-files.ts';
+import { SessionStore } from './session-store.ts';
+import { stateKeys } from './state-keys.ts';
+import type { ChatSurface, IncomingHandler } from './surface.ts';
+import { createWorker, type QueueName } from './workers.ts';
+
+export interface BotAppOptions {
+  config: Config;
+  logger: Logger;
+  surfaces: ChatSurface[];
+  /** Which queues this process works on (default: all three). */
+  workers?: QueueName[];
+  /** The pipeline (default: the real core with the real sandbox, made on first use). */
+  pipeline?: Pipeline;
+}
+
+export interface BotApp {
+  readonly ctx: BotContext;
+  readonly handler: IncomingHandler;
+  start(): Promise<void>;
+  /** Stops taking events and jobs, lets running jobs finish within SHUTDOWN_GRACE_S, then closes Redis. */
+  stop(): Promise<void>;
+}
+
+const SWEEP_MS = 60 * 60 * 1000;
+
+export function createBotApp(options: BotAppOptions): BotApp {
+  const { config, logger } = options;
+  const redis: Redis = createRedis(config.REDIS_URL, 'linguacodus-state');
+  const subscriber: Redis = createRedis(config.REDIS_URL, 'linguacodus-cancel');
+  const keys = stateKeys(config.QUEUE_PREFIX);
+  const queues: Queues = createQueues(redis, config.QUEUE_PREFIX);
+  const ttlSeconds = config.SESSION_TTL_HOURS * 3600;
+  const store = new SessionStore(redis, keys, ttlSeconds);
+  const files = new SessionFiles(config.DATA_DIR);
+  const cancels = new CancelRegistry(redis, subscriber, keys);
+  let shuttingDown = false;
+  let pipeline: Pipeline | undefined = options.pipeline;
+  const ctx: BotContext = {
+    config,
+    logger,
+    redis,
+    keys,
+    store,
+    files,
+    deliver: new Deliverer(queues, redis, keys),
+    queues,
+    cancels,
+    pipeline: async () => {
+      pipeline ??= createPipeline(config, logger);
+      return pipeline;
+    },
+    shuttingDown: () => shuttingDown,
+  };
+  const handler = createConversation(ctx);
+  const surfaces = new Map<SurfaceName, ChatSurface>(options.surfaces.map((s) => [s.name, s]));
+  const workers: Worker[] = [];
+  let sweepTimer: NodeJS.Timeout | undefined;
+
+  return {
+    ctx,
+    handler,
+    async start() {
+      await checkRedis(redis, config.REDIS_URL);
+      await cancels.start();
+      const wanted = options.workers ?? ['plan', 'run', 'deliver'];
+      if (wanted.includes('deliver')) {
+        workers.push(
+          createWorker(
+            'deliver',
+            createDeliverProcessor({ surfaces, redis, keys, ttlSeconds, logger }),
+            redis,
+            config,
+            logger,
+          ),
+        );
+      }
+      if (wanted.includes('plan'))
+        workers.push(createWorker('plan', createPlanProcessor(ctx), redis, config, logger));
+      if (wanted.includes('run'))
+        workers.push(createWorker('run', createRunProcessor(ctx), redis, config, logger));
+      for (const surface of surfaces.values()) await surface.start(handler);
+      const sweep = () =>
+        files.sweep(store, logger).catch((err) => logger.warn({ err }, 'file sweep failed'));
+      void sweep();
+      sweepTimer = setInterval(sweep, SWEEP_MS);
+      sweepTimer.unref();
+    },
+    async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      for (const surface of surfaces.values()) {
+        await surface
+          .stop()
+          .catch((err) => logger.warn({ err, surface: surface.name }, 'surface stop failed'));
+      }
+      // Plan and run first: their last replies still need the deliver worker.
+      const jobWorkers = workers.filter((w) => w.name !== 'deliver');
+      const deliverWorkers = workers.filter((w) => w.name === 'deliver');
+      const closing = Promise.all(jobWorkers.map((w) => w.close()));
+      const graceOver = new Promise<'grace'>((r) =>
+        setTimeout(() => r('grace'), config.SHUTDOWN_GRACE_S * 1000).unref(),
+      );
+      if ((await Promise.race([closing.then(() => 'done' as const), graceOver])) === 'grace') {
+        logger.warn('running jobs did not finish within the grace period; returning them to the queue');
+        shuttingDown = true;
+        cancels.abortAll('shutdown');
+        await closing;
+      }
+      await Promise.all(deliverWorkers.map((w) => w.close()));
+      await queues.close();
+      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// What the conversation and the job processors share: config, Redis state, the deliver queue, the pipeline.
+import type { Redis } from 'ioredis';
+import type { CancelRegistry } from './cancel-registry.ts';
+import type { Config } from './config.ts';
+import type { Deliverer } from './deliver.ts';
+import type { Logger } from './logger.ts';
+import type { Pipeline } from './pipeline.ts';
+import type { Queues } from './queues.ts';
+import type { SessionFiles } from './session-files.ts';
+import type { SessionStore } from './session-store.ts';
+import type { StateKeys } from './state-keys.ts';
+
+export interface BotContext {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  keys: StateKeys;
+  store: SessionStore;
+  files: SessionFiles;
+  deliver: Deliverer;
+  queues: Queues;
+  cancels: CancelRegistry;
+  /** Loaded on first use by a plan or run worker; the conversation itself never needs it. */
+  pipeline: () => Promise<Pipeline>;
+  /** True once shutdown began: an aborted job goes back to the queue instead of reporting "cancelled". */
+  shuttingDown: () => boolean;
+}

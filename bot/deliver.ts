@@ -1,0 +1,87 @@
+// Every post and edit on a chat surface goes through the deliver queue with an idempotency key:
+// a retry after a crash finds "key → message id" in Redis and skips or edits instead of posting twice.
+import { randomUUID } from 'node:crypto';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { LinguacodusError } from '../core/errors.ts';
+import type { Logger } from './logger.ts';
+import type { OutgoingMessage, SurfaceName, ThreadRef } from './messages.ts';
+import { type DeliverJob, deliverJobId, deliverJobSchema, JOB_OPTIONS, type Queues } from './queues.ts';
+import type { StateKeys } from './state-keys.ts';
+import type { ChatSurface } from './surface.ts';
+
+/** Enqueues posts and edits; callers never touch a surface directly. */
+export class Deliverer {
+  constructor(
+    private readonly queues: Queues,
+    private readonly redis: Redis,
+    private readonly keys: StateKeys,
+  ) {}
+
+  /** Posts once per key; a key reused by a retried job is a no-op. Returns the key (the edit target). */
+  async post(thread: ThreadRef, message: OutgoingMessage, key: string = randomUUID()): Promise<string> {
+    const data: DeliverJob = { op: 'post', key, thread, message };
+    await this.queues.deliver.add('post', data, { ...JOB_OPTIONS.deliver, jobId: deliverJobId(key) });
+    return key;
+  }
+
+  /** Replaces the message posted under `target`; later calls win even when delivered out of order. */
+  async edit(thread: ThreadRef, target: string, message: OutgoingMessage): Promise<void> {
+    const version = await this.redis.incr(this.keys.editVersion(target));
+    await this.redis.expire(this.keys.editVersion(target), 7 * 24 * 3600);
+    const key = `${target}~v${version}`;
+    const data: DeliverJob = { op: 'edit', key, thread, target, version, message };
+    await this.queues.deliver.add('edit', data, { ...JOB_OPTIONS.deliver, jobId: deliverJobId(key) });
+  }
+
+  /** The platform message id recorded for a post key, once delivered. */
+  async messageIdOf(key: string): Promise<string | null> {
+    return this.redis.get(this.keys.delivered(key));
+  }
+}
+
+export interface DeliverProcessorDeps {
+  surfaces: Map<SurfaceName, ChatSurface>;
+  redis: Redis;
+  keys: StateKeys;
+  ttlSeconds: number;
+  logger: Logger;
+}
+
+export function createDeliverProcessor(deps: DeliverProcessorDeps) {
+  const { surfaces, redis, keys, ttlSeconds, logger } = deps;
+  return async (job: Job<DeliverJob>): Promise<string | null> => {
+    const data = deliverJobSchema.parse(job.data);
+    const surface = surfaces.get(data.thread.surface);
+    if (!surface) throw new Error(`no ${data.thread.surface} surface in this process`);
+    try {
+      if (data.op === 'post') {
+        const existing = await redis.get(keys.delivered(data.key));
+        if (existing) return existing;
+        const posted = await surface.post(data.thread, data.message, { idempotencyKey: data.key });
+        await redis.set(keys.delivered(data.key), posted.messageId, 'EX', ttlSeconds);
+        return posted.messageId;
+      }
+      const messageId = await redis.get(keys.delivered(data.target));
+      // The post may still be queued behind us: retry with backoff until it lands.
+      if (!messageId) throw new Error(`message ${data.target} not delivered yet`);
+      const applied = Number((await redis.get(keys.editApplied(data.target))) ?? 0);
+      if (applied >= data.version) return messageId;
+      await surface.edit(data.thread, messageId, data.message);
+      await redis.eval(
+        "local cur = tonumber(redis.call('get', KEYS[1]) or '0') if cur < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 0",
+        1,
+        keys.editApplied(data.target),
+        String(data.version),
+        String(ttlSeconds),
+      );
+      return messageId;
+    } catch (error) {
+      if (error instanceof LinguacodusError && !error.retryable) {
+        logger.error({ err: error, key: data.key }, 'delivery refused by the surface');
+        throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+  };
+}

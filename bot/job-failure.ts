@@ -1,0 +1,69 @@
+// How a plan or run job ends on an error: back to the queue (transient, shutdown), or a clear reply and no retry.
+import { type Job, UnrecoverableError } from 'bullmq';
+import { asLinguacodusError, LinguacodusError } from '../core/errors.ts';
+import type { BotContext } from './bot-context.ts';
+import type { ThreadRef } from './messages.ts';
+import { errorReply } from './render-replies.ts';
+
+export type JobOutcome = 'cancelled' | 'retry' | 'failed';
+
+export interface FailureContext {
+  ctx: BotContext;
+  job: Job;
+  thread: ThreadRef;
+  signal: AbortSignal;
+  timedOut: boolean;
+  /** What was being done, for the reply ("planning", "the run of option 2"). */
+  what: string;
+  timeoutSeconds: number;
+  /** Called once the outcome is final (not for a retry), before the reply. */
+  onFinal?: (outcome: 'cancelled' | 'failed', message: string) => Promise<void>;
+}
+
+/**
+ * Classifies the error and replies when it is final. Returns 'cancelled' (the caller reports it and ends
+ * normally); otherwise throws: a plain Error for BullMQ to retry, or UnrecoverableError after replying.
+ */
+export async function settleJobError(error: unknown, f: FailureContext): Promise<'cancelled'> {
+  const { ctx, job, thread } = f;
+  const log = ctx.logger.child({ jobId: job.id, queue: job.queueName });
+  if (ctx.shuttingDown() && f.signal.aborted) {
+    log.warn('job interrupted by shutdown; it goes back to the queue');
+    throw new Error('interrupted by shutdown');
+  }
+  if (f.timedOut) {
+    await f.onFinal?.('failed', 'timed out');
+    await ctx.deliver.post(
+      thread,
+      errorReply(`${capitalise(f.what)} took longer than ${f.timeoutSeconds} s and was stopped.`),
+      `${job.id}-timeout`,
+    );
+    throw new UnrecoverableError('timed out');
+  }
+  const lerr = asLinguacodusError(error);
+  if (f.signal.aborted || lerr.code === 'cancelled') {
+    await f.onFinal?.('cancelled', 'cancelled');
+    return 'cancelled';
+  }
+  const attempts = job.opts.attempts ?? 1;
+  if (lerr.retryable && job.attemptsMade + 1 < attempts) {
+    log.warn({ err: error, attempt: job.attemptsMade + 1 }, 'transient failure; retrying with backoff');
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+  log.error({ err: error }, `${f.what} failed`);
+  await f.onFinal?.('failed', lerr.userMessage);
+  const hint =
+    lerr.code === 'internal' || lerr.retryable
+      ? 'You can try again with `rerun` or post the task again.'
+      : 'Post a corrected task or file in this thread to try again.';
+  await ctx.deliver.post(thread, errorReply(lerr.userMessage, hint), `${job.id}-error`);
+  throw new UnrecoverableError(lerr.message);
+}
+
+export function isUserError(error: unknown): boolean {
+  return error instanceof LinguacodusError && !error.retryable;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,48 @@
+// The bot's pipeline: core's createCore with the real sandbox, limits and model roles taken from the config.
+import path from 'node:path';
+import { type Core, createCore } from '../core/index.ts';
+import { createSandbox, type SandboxLimits } from '../sandbox/index.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export type Pipeline = Pick<Core, 'intake' | 'plan' | 'run' | 'engines'>;
+
+const MB = 1024 * 1024;
+
+export function sandboxLimitsFrom(config: Config): SandboxLimits {
+  return {
+    timeoutMs: config.SANDBOX_TIMEOUT_S * 1000,
+    memoryMb: config.SANDBOX_MEMORY_MB,
+    maxProcesses: config.SANDBOX_MAX_PROCESSES,
+    cpuSeconds: config.SANDBOX_CPU_S,
+    maxFileMb: config.SANDBOX_MAX_FILE_MB,
+    maxWorkDirMb: config.SANDBOX_MAX_WORKDIR_MB,
+    maxOutputBytes: config.SANDBOX_MAX_OUTPUT_KB * 1024,
+  };
+}
+
+/** The real pipeline with the real sandbox; a role without an endpoint runs on the offline engine. */
+export function createPipeline(config: Config, logger: Logger): Pipeline {
+  const limits = sandboxLimitsFrom(config);
+  const sandbox = createSandbox({
+    driver: config.SANDBOX_DRIVER,
+    python: config.SANDBOX_PYTHON,
+    limits,
+    dockerImage: config.SANDBOX_DOCKER_IMAGE,
+    dockerCli: config.SANDBOX_DOCKER_CLI,
+  });
+  return createCore({
+    sandbox,
+    roles: config.roles,
+    logger,
+    limits: {
+      maxBytes: config.MAX_UPLOAD_MB * MB,
+      maxRows: config.MAX_ROWS,
+      maxColumns: config.MAX_COLUMNS,
+      maxRepairs: config.MAX_REPAIRS,
+      sandbox: limits,
+      evidenceTimeoutMs: config.EVIDENCE_TIMEOUT_S * 1000,
+    },
+    workRoot: path.resolve(config.DATA_DIR, 'work'),
+  });
+}

@@ -1,0 +1,77 @@
+// The three BullMQ queues (plan, run, deliver): names, job payloads, ids and retry policy.
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { choiceSchema } from '../core/types.ts';
+import { outgoingMessageSchema, threadRefSchema } from './messages.ts';
+
+export const QUEUE_NAMES = { plan: 'plan', run: 'run', deliver: 'deliver' } as const;
+
+export const planJobSchema = z.object({ sid: z.string(), planSeq: z.number().int() });
+export type PlanJob = z.infer<typeof planJobSchema>;
+
+export const runJobSchema = z.object({
+  sid: z.string(),
+  planSeq: z.number().int(),
+  choice: choiceSchema,
+  seq: z.number().int().positive(),
+});
+export type RunJob = z.infer<typeof runJobSchema>;
+
+export const deliverJobSchema = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('post'),
+    key: z.string(),
+    thread: threadRefSchema,
+    message: outgoingMessageSchema,
+  }),
+  z.object({
+    op: z.literal('edit'),
+    key: z.string(),
+    thread: threadRefSchema,
+    /** Idempotency key of the post to edit. */
+    target: z.string(),
+    /** Edits of one message carry growing versions; an older edit that arrives late is dropped. */
+    version: z.number().int(),
+    message: outgoingMessageSchema,
+  }),
+]);
+export type DeliverJob = z.infer<typeof deliverJobSchema>;
+
+/** BullMQ refuses ':' in custom ids; ours use '-'. */
+export const planJobId = (j: PlanJob) => `plan-${j.sid}-${j.planSeq}`;
+export const runJobId = (j: RunJob) => `run-${j.sid}-${j.planSeq}-${j.choice}-${j.seq}`;
+export const deliverJobId = (key: string) => `deliver-${key.replace(/:/g, '_')}`;
+
+const keepFinished = {
+  removeOnComplete: { age: 24 * 3600, count: 5000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Transient failures (model 5xx, network) retry with backoff; user errors throw UnrecoverableError. */
+export const JOB_OPTIONS: Record<keyof typeof QUEUE_NAMES, JobsOptions> = {
+  plan: { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...keepFinished },
+  run: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...keepFinished },
+  deliver: { attempts: 8, backoff: { type: 'exponential', delay: 500 }, ...keepFinished },
+};
+
+export interface Queues {
+  plan: Queue<PlanJob>;
+  run: Queue<RunJob>;
+  deliver: Queue<DeliverJob>;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const plan = new Queue<PlanJob>(QUEUE_NAMES.plan, { connection, prefix });
+  const run = new Queue<RunJob>(QUEUE_NAMES.run, { connection, prefix });
+  const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, { connection, prefix });
+  return {
+    plan,
+    run,
+    deliver,
+    async close() {
+      await Promise.all([plan.close(), run.close(), deliver.close()]);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// Short replies of the conversation: acknowledgements, help, status, refusals and errors.
+import type { Plan } from '../core/types.ts';
+import type { Block, OutgoingMessage } from './messages.ts';
+import { CHOICES, choiceLabel } from './render-plan.ts';
+import { formatScore } from './render-result.ts';
+import type { RunState, Session } from './session-store.ts';
+
+export const text = (t: string, kind: 'text' | 'context' = 'text'): OutgoingMessage => ({
+  text: t.replace(/\*\*|`/g, ''),
+  blocks: [{ kind, text: t }],
+});
+
+export const HELP_TEXT = [
+  '**How to use Linguacodus**',
+  '- Post a task in plain English with a CSV attached (e.g. "Predict price; metric rmse"). I reply in the thread with three ranked instructions and the resolver’s choice.',
+  '- Vote with the buttons (one vote each, you can change it), press **Run** on an option to get code, a score and a chart.',
+  '- In the thread: `help` (this), `status` (votes and runs), `cancel` (stop the running job), `rerun` (run the last choice again).',
+  '- You can post a corrected task or a new CSV in the same thread at any time.',
+].join('\n');
+
+export const help = (): OutgoingMessage => text(HELP_TEXT);
+
+const PLAN_STEPS: Record<string, string> = {
+  profile: 'reading and profiling the data',
+  instructions: 'asking the instructor for three ranked instructions',
+  critique: 'the researcher is critiquing the options',
+  resolver: 'the resolver is choosing and improving one',
+  evidence: 'quick cross-validation of each option',
+};
+
+export function planAck(step: string | null, done = false): OutgoingMessage {
+  if (done) return text('Plan ready: see below.', 'context');
+  const detail = step ? (PLAN_STEPS[step] ?? step) : 'queued';
+  const blocks: Block[] = [
+    { kind: 'text', text: 'Got it. Working on three ranked instructions and the resolver’s choice…' },
+    { kind: 'context', text: `Now: ${detail}` },
+  ];
+  return { text: `Working on it: ${detail}`, blocks };
+}
+
+export function errorReply(message: string, hint?: string): OutgoingMessage {
+  return text(`⚠️ ${message}${hint ? `\n${hint}` : ''}`);
+}
+
+export function statusReply(
+  session: Session,
+  votes: Record<string, string>,
+  runs: Record<string, RunState>,
+): OutgoingMessage {
+  const lines: string[] = [`**Status**: ${describeStatus(session)}`];
+  if (session.plan) lines.push(voteSummary(session.plan, votes));
+  const runLines = CHOICES.flatMap((c) => {
+    const r = runs[c];
+    if (!r) return [];
+    const score = r.score !== null ? ` · ${r.metric} ${formatScore(r.score)}` : '';
+    return [
+      `- ${choiceLabel(c)}: ${r.status}${r.stage ? ` (${r.stage}${r.attempt ? `, attempt ${r.attempt}` : ''})` : ''}${score} — started by ${r.startedBy.name}`,
+    ];
+  });
+  lines.push(runLines.length ? `**Runs**\n${runLines.join('\n')}` : 'No runs yet.');
+  return text(lines.join('\n'));
+}
+
+function describeStatus(session: Session): string {
+  switch (session.status) {
+    case 'awaiting-input':
+      return 'waiting for a task with a CSV file';
+    case 'planning':
+      return 'working on the plan';
+    case 'planned':
+      return 'plan ready';
+    case 'failed':
+      return `the last task failed${session.error ? `: ${session.error}` : ''}`;
+  }
+}
+
+function voteSummary(plan: Plan, votes: Record<string, string>): string {
+  const parts = CHOICES.map((c) => {
+    const n = Object.values(votes).filter((v) => v === c).length;
+    const name =
+      c === 'resolver'
+        ? `resolver (${plan.resolver.instruction.title})`
+        : `${c}. ${plan.instructions[Number(c) - 1]?.title}`;
+    return `- ${name}: ${n} vote${n === 1 ? '' : 's'}`;
+  });
+  return `**Votes**\n${parts.join('\n')}`;
+}

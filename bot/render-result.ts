@@ -1,0 +1,176 @@
+// Renders a run's progress and its result (score beside the baseline, code, log tail, notebook, chart).
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { type Choice, type RunResult, STAGES, type StageName } from '../core/types.ts';
+import type { Block, FileRef, OutgoingMessage } from './messages.ts';
+import { choiceLabel } from './render-plan.ts';
+
+/** Inline code up to this size; longer code goes as a file. */
+export const INLINE_CODE_MAX_LINES = 60;
+export const INLINE_CODE_MAX_CHARS = 3500;
+export const LOG_TAIL_LINES = 15;
+
+export interface RunProgressView {
+  choice: Choice;
+  startedBy: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  stage: StageName | null;
+  /** 1-based index of the stage being written, 0 before the first. */
+  stageIndex: number;
+  attempt: number | null;
+  maxAttempts: number | null;
+  elapsedMs: number;
+  detail?: string;
+}
+
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+export function renderRunProgress(v: RunProgressView): OutgoingMessage {
+  const who = `${choiceLabel(v.choice)} (started by ${v.startedBy})`;
+  if (v.status === 'queued') {
+    return {
+      text: `Run of ${who} is queued.`,
+      blocks: [
+        {
+          kind: 'progress',
+          label: `Run of ${who}: queued`,
+          step: 0,
+          total: 4,
+          detail: 'waiting for a worker',
+        },
+      ],
+    };
+  }
+  const stageText = v.stage ? `stage ${v.stageIndex} of 4 (${v.stage})` : 'starting';
+  const attemptText = v.attempt ? `, attempt ${v.attempt}${v.maxAttempts ? ` of ${v.maxAttempts}` : ''}` : '';
+  const state =
+    v.status === 'running'
+      ? 'running'
+      : v.status === 'done'
+        ? 'finished'
+        : v.status === 'failed'
+          ? 'failed'
+          : 'cancelled';
+  const detail = `${stageText}${attemptText} · ${formatElapsed(v.elapsedMs)} elapsed${v.detail ? ` · ${v.detail}` : ''}`;
+  const step = v.status === 'done' ? 4 : Math.min(4, Math.max(0, v.stageIndex));
+  return {
+    text: `Run of ${who} ${state}: ${detail}`,
+    blocks: [{ kind: 'progress', label: `Run of ${who}: ${state}`, step, total: 4, detail }],
+  };
+}
+
+export function stageIndexOf(stage: StageName): number {
+  return STAGES.indexOf(stage) + 1;
+}
+
+const MIME: Record<string, string> = {
+  '.py': 'text/x-python',
+  '.ipynb': 'application/x-ipynb+json',
+  '.png': 'image/png',
+  '.csv': 'text/csv',
+  '.md': 'text/markdown',
+  '.log': 'text/plain',
+  '.txt': 'text/plain',
+};
+
+/** A FileRef for a file on disk, or null when it does not exist. */
+export async function fileRefFor(filePath: string | undefined, name?: string): Promise<FileRef | null> {
+  if (!filePath) return null;
+  try {
+    const s = await stat(filePath);
+    if (!s.isFile()) return null;
+    const ext = path.extname(filePath).toLowerCase();
+    return {
+      name: name ?? path.basename(filePath),
+      path: filePath,
+      mime: MIME[ext] ?? 'application/octet-stream',
+      bytes: s.size,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function formatScore(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6)
+    ? value.toExponential(3)
+    : String(Number(value.toPrecision(4)));
+}
+
+function tail(text: string, lines: number): string {
+  return text.replace(/\s+$/, '').split('\n').slice(-lines).join('\n');
+}
+
+export async function renderRunResult(result: RunResult, choice: Choice): Promise<OutgoingMessage> {
+  const blocks: Block[] = [];
+  const direction = result.higherIsBetter ? 'higher is better' : 'lower is better';
+  let headline: string;
+  if (result.ok && result.score !== null) {
+    const baseline = result.baseline
+      ? ` (baseline ${result.baseline.name}: ${formatScore(result.baseline.score)})`
+      : '';
+    headline = `Score of ${choiceLabel(choice)}: ${result.metric} ${formatScore(result.score)}${baseline}, ${direction}`;
+    blocks.push({ kind: 'heading', text: `Score: ${result.metric} ${formatScore(result.score)}` });
+    blocks.push({
+      kind: 'text',
+      text:
+        `**${result.metric} ${formatScore(result.score)}** on the held-out rows` +
+        (result.baseline
+          ? ` · baseline (${result.baseline.name}): ${formatScore(result.baseline.score)}`
+          : '') +
+        ` · ${direction}` +
+        (result.cvScore !== null ? `\nThe code's own cross-validation: ${formatScore(result.cvScore)}` : ''),
+    });
+  } else {
+    headline = `The run of ${choiceLabel(choice)} did not produce a valid submission.`;
+    blocks.push({ kind: 'heading', text: 'No score' });
+    blocks.push({
+      kind: 'text',
+      text: `${headline}\n${result.error ? `Last error: ${result.error.slice(0, 600)}` : ''}`.trim(),
+    });
+  }
+  const attempts = result.attempts.length;
+  blocks.push({
+    kind: 'context',
+    text: `${choiceLabel(choice)} · ${attempts} attempt${attempts === 1 ? '' : 's'} · ${formatElapsed(result.durationMs)}`,
+  });
+  const lines = result.code.split('\n').length;
+  if (result.code && lines <= INLINE_CODE_MAX_LINES && result.code.length <= INLINE_CODE_MAX_CHARS) {
+    blocks.push({ kind: 'code', language: 'python', code: result.code, filename: 'solution.py' });
+  } else {
+    const codeFile = await fileRefFor(result.artifacts.code, 'solution.py');
+    if (codeFile) blocks.push({ kind: 'file', file: codeFile });
+    else if (result.code)
+      blocks.push({
+        kind: 'code',
+        language: 'python',
+        code: result.code.slice(0, INLINE_CODE_MAX_CHARS),
+        filename: 'solution.py',
+      });
+  }
+  const last = result.attempts.at(-1);
+  if (last) {
+    const log = [tail(last.stdoutTail, LOG_TAIL_LINES), tail(last.stderrTail, LOG_TAIL_LINES)]
+      .filter(Boolean)
+      .join('\n');
+    if (log)
+      blocks.push({
+        kind: 'code',
+        language: 'text',
+        code: tail(log, LOG_TAIL_LINES),
+        filename: 'last log lines',
+      });
+  }
+  const chart = await fileRefFor(result.artifacts.chart);
+  if (chart) blocks.push({ kind: 'image', file: chart, alt: `Chart from ${choiceLabel(choice)}` });
+  for (const p of [result.artifacts.notebook, result.artifacts.submission, result.artifacts.log]) {
+    const f = await fileRefFor(p);
+    if (f) blocks.push({ kind: 'file', file: f });
+  }
+  return { text: headline, blocks };
+}

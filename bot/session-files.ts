@@ -1,0 +1,49 @@
+// Files of a session under DATA_DIR/sessions/<id>/: uploads, plan text and run outputs; removed with the session.
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../bot/logger.ts';
+import type { SessionStore } from './session-store.ts';
+
+export class SessionFiles {
+  readonly root: string;
+  constructor(dataDir: string) {
+    this.root = path.resolve(dataDir, 'sessions');
+  }
+
+  dir(sid: string): string {
+    return path.join(this.root, sid);
+  }
+
+  async ensure(sid: string, ...sub: string[]): Promise<string> {
+    const dir = path.join(this.dir(sid), ...sub);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /** A file name safe to put on disk: no folders, no dot-files, nothing odd. */
+  static safeName(name: string): string {
+    const base = path
+      .basename(name)
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^\.+/, '');
+    return (base || 'file').slice(0, 120);
+  }
+
+  async remove(sid: string): Promise<void> {
+    await rm(this.dir(sid), { recursive: true, force: true });
+  }
+
+  /** Removes the folders of sessions whose Redis state has expired. */
+  async sweep(store: SessionStore, logger: Logger): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch {
+      return 0;
+    }
+    const gone = await store.expiredIds(names.filter((n) => /^[0-9a-f]{16}$/.test(n)));
+    for (const sid of gone) await this.remove(sid);
+    if (gone.length) logger.info({ removed: gone.length }, 'removed files of expired sessions');
+    return gone.length;
+  }
+}

@@ -1,0 +1,173 @@
+// Session state in Redis with a TTL: the task, its plan, votes and runs; any bot process reads the same.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { choiceSchema, planSchema } from '../core/types.ts';
+import { fileRefSchema, type ThreadRef, threadRefSchema } from './messages.ts';
+import type { StateKeys } from './state-keys.ts';
+
+export const sessionStatusSchema = z.enum(['awaiting-input', 'planning', 'planned', 'failed']);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  thread: threadRefSchema,
+  author: z.object({ id: z.string(), name: z.string() }),
+  createdAt: z.string(),
+  status: sessionStatusSchema,
+  text: z.string(),
+  files: z.array(fileRefSchema),
+  /** Grows each time a new task is posted in the thread; jobs of an older task stand down. */
+  planSeq: z.number().int().nonnegative(),
+  plan: planSchema.nullable(),
+  planMarkdown: z.string().nullable().default(null),
+  lastRun: z.object({ choice: choiceSchema, seq: z.number().int() }).nullable().default(null),
+  error: z.string().nullable().default(null),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const runStateSchema = z.object({
+  choice: choiceSchema,
+  seq: z.number().int().positive(),
+  planSeq: z.number().int(),
+  jobId: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  startedBy: z.object({ id: z.string(), name: z.string() }),
+  startedAt: z.string(),
+  stage: z.string().nullable().default(null),
+  attempt: z.number().int().nullable().default(null),
+  score: z.number().nullable().default(null),
+  metric: z.string().nullable().default(null),
+});
+export type RunState = z.infer<typeof runStateSchema>;
+
+/** A session id is a hash of its thread, so any process finds the session from the thread alone. */
+export function sessionIdFor(thread: ThreadRef): string {
+  return createHash('sha256')
+    .update([thread.surface, thread.space, thread.channel, thread.thread].join('\u0000'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StateKeys,
+    readonly ttlSeconds: number,
+  ) {}
+
+  async get(sid: string): Promise<Session | null> {
+    const raw = await this.redis.get(this.keys.session(sid));
+    return raw ? sessionSchema.parse(JSON.parse(raw)) : null;
+  }
+
+  async put(session: Session): Promise<void> {
+    const sid = session.id;
+    await this.redis
+      .multi()
+      .set(this.keys.session(sid), JSON.stringify(sessionSchema.parse(session)), 'EX', this.ttlSeconds)
+      .expire(this.keys.votes(sid), this.ttlSeconds)
+      .expire(this.keys.runs(sid), this.ttlSeconds)
+      .zadd(this.keys.sessionsIndex, Date.now(), sid)
+      .exec();
+  }
+
+  /** Read-modify-write under a short Redis lock: two processes touching one session never lose an update. */
+  async update(sid: string, change: (s: Session) => Session | null): Promise<Session | null> {
+    return this.withLock(sid, async () => {
+      const current = await this.get(sid);
+      if (!current) return null;
+      const next = change(current);
+      if (next) await this.put(next);
+      return next ?? current;
+    });
+  }
+
+  async withLock<T>(sid: string, body: () => Promise<T>): Promise<T> {
+    const lockKey = this.keys.sessionLock(sid);
+    const token = Math.random().toString(36).slice(2);
+    for (let i = 0; ; i++) {
+      if (await this.redis.set(lockKey, token, 'PX', 5000, 'NX')) break;
+      if (i > 200) throw new Error(`session ${sid} stayed locked`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    try {
+      return await body();
+    } finally {
+      // Release only our own lock (it may have expired and been taken by another process).
+      await this.redis.eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+        1,
+        lockKey,
+        token,
+      );
+    }
+  }
+
+  async setVote(sid: string, userId: string, choice: string): Promise<Record<string, string>> {
+    await this.redis
+      .multi()
+      .hset(this.keys.votes(sid), userId, choice)
+      .expire(this.keys.votes(sid), this.ttlSeconds)
+      .exec();
+    return this.votes(sid);
+  }
+
+  async votes(sid: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.votes(sid));
+  }
+
+  async clearVotes(sid: string): Promise<void> {
+    await this.redis.del(this.keys.votes(sid));
+  }
+
+  async setRun(sid: string, run: RunState): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.keys.runs(sid), run.choice, JSON.stringify(runStateSchema.parse(run)))
+      .expire(this.keys.runs(sid), this.ttlSeconds)
+      .exec();
+  }
+
+  async patchRun(sid: string, choice: string, jobId: string, patch: Partial<RunState>): Promise<void> {
+    const runs = await this.runs(sid);
+    const run = runs[choice];
+    // A newer run of the same choice owns the record; an old job must not overwrite it.
+    if (!run || run.jobId !== jobId) return;
+    await this.setRun(sid, { ...run, ...patch });
+  }
+
+  async runs(sid: string): Promise<Record<string, RunState>> {
+    const raw = await this.redis.hgetall(this.keys.runs(sid));
+    const out: Record<string, RunState> = {};
+    for (const [k, v] of Object.entries(raw)) out[k] = runStateSchema.parse(JSON.parse(v));
+    return out;
+  }
+
+  async clearRuns(sid: string): Promise<void> {
+    await this.redis.del(this.keys.runs(sid));
+  }
+
+  /** Takes the "this choice is running" lock; false when a run of it is already queued or running. */
+  async lockRun(sid: string, choice: string, jobId: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(this.keys.runLock(sid, choice), jobId, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
+  async unlockRun(sid: string, choice: string, jobId: string): Promise<void> {
+    await this.redis.eval(
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+      1,
+      this.keys.runLock(sid, choice),
+      jobId,
+    );
+  }
+
+  /** Session ids whose state has expired, for removing their files. */
+  async expiredIds(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const exists = await Promise.all(ids.map((id) => this.redis.exists(this.keys.session(id))));
+    const gone = ids.filter((_, i) => exists[i] === 0);
+    if (gone.length) await this.redis.zrem(this.keys.sessionsIndex, ...gone);
+    return gone;
+  }
+}

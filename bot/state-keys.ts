@@ -1,0 +1,31 @@
+// Every Redis key the bot writes, in one place, under the configured prefix.
+export interface StateKeys {
+  session(sid: string): string;
+  sessionLock(sid: string): string;
+  votes(sid: string): string;
+  runs(sid: string): string;
+  runLock(sid: string, choice: string): string;
+  cancel(jobId: string): string;
+  delivered(key: string): string;
+  editVersion(target: string): string;
+  editApplied(target: string): string;
+  cancelChannel: string;
+  sessionsIndex: string;
+}
+
+export function stateKeys(prefix: string): StateKeys {
+  const p = `${prefix}:lc`;
+  return {
+    session: (sid) => `${p}:session:${sid}`,
+    sessionLock: (sid) => `${p}:session-lock:${sid}`,
+    votes: (sid) => `${p}:votes:${sid}`,
+    runs: (sid) => `${p}:runs:${sid}`,
+    runLock: (sid, choice) => `${p}:run-lock:${sid}:${choice}`,
+    cancel: (jobId) => `${p}:cancel:${jobId}`,
+    delivered: (key) => `${p}:delivered:${key}`,
+    editVersion: (target) => `${p}:edit-version:${target}`,
+    editApplied: (target) => `${p}:edit-applied:${target}`,
+    cancelChannel: `${p}:cancel`,
+    sessionsIndex: `${p}:sessions`,
+  };
+}
