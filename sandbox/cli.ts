@@ -90,17 +90,9 @@ export function parseSandboxExecArgs(argv: string[]): SandboxExecArgs {
 export function exitStatusFor(execution: Execution): number {
   if (execution.timedOut) return 124;
   if (execution.exitCode !== null) return execution.exitCode;
-  const number = execution.signal ? (signalNumbers[execution.signal] ?? 9) : 1;
-  return 128 + number;
+  const signals = constants.signals as Record<string, number>;
+  return 128 + ((execution.signal && signals[execution.signal]) || constants.signals.SIGKILL);
 }
-
-const signalNumbers: Record<string, number> = {
-  SIGKILL: 9,
-  SIGTERM: 15,
-  SIGSEGV: 11,
-  SIGABRT: 6,
-  SIGXCPU: 24,
-};
 
 const envSchema = z.object({
   SANDBOX_DRIVER: z.enum(['bwrap', 'docker']).default('bwrap'),
