@@ -1,0 +1,207 @@
+// The model client against a real local OpenAI-format server: wire format, retries, back-off, usage and errors.
+import { afterEach, describe, expect, it } from 'vitest';
+import { LinguacodusError } from '../../core/errors.ts';
+import { createModelClient, llama2Prompt, retryAfterMs } from '../../core/llm/model-client.ts';
+import { LLAMA2_DEFAULT_SYSTEM } from '../../core/prompts.ts';
+import type { LlmUsage } from '../../core/types.ts';
+import {
+  type FakeOpenAI,
+  type FakeResponder,
+  failFirst,
+  startFakeOpenAI,
+} from '../helpers/fake-openai-server.ts';
+
+const KEY = 'sk-test-SECRET-0123456789abcdef';
+let server: FakeOpenAI | null = null;
+
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+async function setup(
+  responder: FakeResponder,
+  extra: { api?: 'chat' | 'completions'; timeoutMs?: number; maxAttempts?: number } = {},
+) {
+  server = await startFakeOpenAI(responder);
+  const waits: number[] = [];
+  const client = createModelClient(
+    'coder',
+    {
+      baseURL: server.url,
+      model: 'fake-coder',
+      apiKey: KEY,
+      api: extra.api ?? 'chat',
+      timeoutMs: extra.timeoutMs ?? 5_000,
+      maxTokens: 256,
+      maxAttempts: extra.maxAttempts,
+    },
+    { sleep: async (ms) => void waits.push(ms), random: () => 0.5 },
+  );
+  return { client, waits, server };
+}
+
+async function failure(promise: Promise<unknown>): Promise<LinguacodusError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(LinguacodusError);
+    return error as LinguacodusError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('createModelClient', () => {
+  it('speaks chat completions: model, system and user messages, max_tokens; records usage', async () => {
+    const { client, server } = await setup(() => ({
+      content: 'hello',
+      usage: { prompt_tokens: 11, completion_tokens: 3 },
+    }));
+    const usage: LlmUsage[] = [];
+    const text = await client.complete('Say hello', { purpose: 'greeting', usage, system: 'Be brief.' });
+    expect(text).toBe('hello');
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.path).toBe('/v1/chat/completions');
+    expect(server.requests[0]?.body).toMatchObject({
+      model: 'fake-coder',
+      max_tokens: 256,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Say hello' },
+      ],
+    });
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(usage).toHaveLength(1);
+    expect(usage[0]).toMatchObject({
+      role: 'coder',
+      purpose: 'greeting',
+      model: 'fake-coder',
+      promptTokens: 11,
+      completionTokens: 3,
+      attempts: 1,
+    });
+    expect(usage[0]?.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('speaks plain completions with the Llama 2 chat template and stop sequences', async () => {
+    const { client, server } = await setup(() => 'instruction text', { api: 'completions' });
+    expect(await client.complete('Write the first place instruction.', { purpose: 'instruction 1' })).toBe(
+      'instruction text',
+    );
+    const request = server.requests[0];
+    expect(request?.path).toBe('/v1/completions');
+    expect(request?.body.prompt).toBe(
+      `[INST] <<SYS>>\n${LLAMA2_DEFAULT_SYSTEM}\n<</SYS>>\n\nWrite the first place instruction. [/INST]`,
+    );
+    expect(request?.body.stop).toEqual(['</s>', '[INST]']);
+  });
+
+  it('retries a 503 with exponential back-off and counts the attempts', async () => {
+    const { client, waits, server } = await setup(failFirst(2, { status: 503 }, () => 'ok'));
+    const usage: LlmUsage[] = [];
+    expect(await client.complete('x', { purpose: 'p', usage })).toBe('ok');
+    expect(server.requests).toHaveLength(3);
+    // random() = 0.5 gives the base delay exactly: 500 ms, then 1000 ms.
+    expect(waits).toEqual([500, 1000]);
+    expect(usage[0]?.attempts).toBe(3);
+  });
+
+  it('waits as long as a 429 Retry-After header says', async () => {
+    const { client, waits } = await setup(
+      failFirst(1, { status: 429, headers: { 'retry-after': '3' } }, () => 'ok'),
+    );
+    expect(await client.complete('x', { purpose: 'p' })).toBe('ok');
+    expect(waits).toEqual([3000]);
+  });
+
+  it('does not retry other 4xx and names the role and the status', async () => {
+    const { client, server } = await setup(() => ({ status: 400, message: 'max_tokens is too large' }));
+    const error = await failure(client.complete('x', { purpose: 'p' }));
+    expect(server.requests).toHaveLength(1);
+    expect(error.code).toBe('llm_error');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('coder model (fake-coder at 127.0.0.1:');
+    expect(error.message).toContain('HTTP 400 (max_tokens is too large)');
+  });
+
+  it('gives up after the last attempt on persistent 5xx, as a retryable error', async () => {
+    const { client, server, waits } = await setup(() => ({ status: 500 }));
+    const usage: LlmUsage[] = [];
+    const error = await failure(client.complete('x', { purpose: 'p', usage }));
+    expect(server.requests).toHaveLength(4);
+    expect(waits).toHaveLength(3);
+    expect(error.message).toContain('after 4 attempts: HTTP 500');
+    expect(error.retryable).toBe(true);
+    expect(usage[0]).toMatchObject({ attempts: 4, promptTokens: 0, completionTokens: 0 });
+  });
+
+  it('never shows the API key, even when the server echoes it', async () => {
+    const { client } = await setup(() => ({ status: 401, message: `Incorrect API key provided: ${KEY}` }));
+    const error = await failure(client.complete('x', { purpose: 'p' }));
+    expect(error.message).toContain('HTTP 401');
+    expect(error.message).not.toContain(KEY);
+    expect(error.message).not.toContain('SECRET');
+  });
+
+  it('times out a slow answer and retries it', async () => {
+    const { client, server } = await setup(() => ({ content: 'late', delayMs: 3_000 }), {
+      timeoutMs: 150,
+      maxAttempts: 2,
+    });
+    const error = await failure(client.complete('x', { purpose: 'p' }));
+    expect(server.requests).toHaveLength(2);
+    expect(error.message).toContain('timed out');
+    expect(error.retryable).toBe(true);
+  });
+
+  it('reports a refused connection as a retryable llm_error', async () => {
+    const { client, server } = await setup(() => 'unused', { maxAttempts: 2 });
+    await server.close();
+    const error = await failure(client.complete('x', { purpose: 'p' }));
+    expect(error.code).toBe('llm_error');
+    expect(error.message).toContain('could not connect');
+    expect(error.retryable).toBe(true);
+  });
+
+  it('stops at once when the caller cancels', async () => {
+    const { client } = await setup(() => ({ content: 'late', delayMs: 3_000 }));
+    const controller = new AbortController();
+    const pending = client.complete('x', { purpose: 'p', signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect((await failure(pending)).code).toBe('cancelled');
+  });
+
+  it('treats an empty answer as bad output', async () => {
+    const { client } = await setup(() => '   ');
+    expect((await failure(client.complete('x', { purpose: 'p' }))).code).toBe('llm_bad_output');
+  });
+
+  it('rejects invalid settings with a readable message', () => {
+    expect(() => createModelClient('critic', { baseURL: 'not a url', model: 'm' })).toThrow(
+      /critic .* settings are invalid/,
+    );
+  });
+});
+
+describe('helpers', () => {
+  it('llama2Prompt renders multi-turn chats with the default system prompt when none is given', () => {
+    expect(
+      llama2Prompt([
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+        { role: 'user', content: 'c' },
+      ]),
+    ).toBe(`[INST] <<SYS>>\n${LLAMA2_DEFAULT_SYSTEM}\n<</SYS>>\n\na [/INST] b </s><s>[INST] c [/INST]`);
+  });
+
+  it('retryAfterMs reads seconds, milliseconds and HTTP dates, capped at a minute', () => {
+    expect(retryAfterMs(new Headers({ 'retry-after': '2' }))).toBe(2000);
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250' }))).toBe(250);
+    expect(retryAfterMs(new Headers({ 'retry-after': '3600' }))).toBe(60_000);
+    const inFuture = new Date(Date.now() + 10_000).toUTCString();
+    const ms = retryAfterMs(new Headers({ 'retry-after': inFuture })) ?? 0;
+    expect(ms).toBeGreaterThan(5_000);
+    expect(ms).toBeLessThanOrEqual(10_000);
+    expect(retryAfterMs(new Headers())).toBeUndefined();
+  });
+});
