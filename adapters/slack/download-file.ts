@@ -1,0 +1,127 @@
+// Downloads a Slack file (url_private) with the bot token: only to Slack's own hosts, size checked before and during.
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { LinguacodusError } from '../../core/errors.ts';
+
+export interface SlackFileSource {
+  name: string;
+  url: string;
+  /** Size Slack declared in the event; checked before any byte is fetched. */
+  bytes: number;
+}
+
+const MAX_REDIRECTS = 3;
+
+/** True for Slack's own hosts, or for the one extra host (the configured API host) tests point at. */
+export function isSlackHost(url: URL, extraHost?: string): boolean {
+  if (extraHost && url.host === extraHost) return true;
+  if (url.protocol !== 'https:') return false;
+  return (
+    url.hostname === 'slack.com' ||
+    url.hostname.endsWith('.slack.com') ||
+    url.hostname.endsWith('.slack-edge.com')
+  );
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function tooLarge(name: string, bytes: number, maxBytes: number): LinguacodusError {
+  return new LinguacodusError(
+    'too_large',
+    `The file "${name}" is ${megabytes(bytes)}; the limit is ${megabytes(maxBytes)}. Send a smaller file.`,
+  );
+}
+
+/** Fetches file.url to destPath; rejects with a LinguacodusError a user can act on. */
+export async function downloadSlackFile(
+  file: SlackFileSource,
+  token: string,
+  destPath: string,
+  maxBytes: number,
+  extraHost?: string,
+): Promise<void> {
+  if (file.bytes > maxBytes) throw tooLarge(file.name, file.bytes, maxBytes);
+  let url = new URL(file.url);
+  let response: Response | undefined;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+    if (!isSlackHost(url, extraHost)) {
+      // The bearer token must never leave Slack: a file link elsewhere is refused outright.
+      throw new LinguacodusError(
+        'bad_input',
+        `I can only fetch files stored in Slack; "${file.name}" points elsewhere.`,
+        {
+          cause: new Error(`refused file host ${url.host}`),
+        },
+      );
+    }
+    response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' }).catch(
+      (error: unknown) => {
+        throw new LinguacodusError(
+          'bad_input',
+          `I could not download "${file.name}" from Slack. Try again.`,
+          {
+            cause: error,
+            retryable: true,
+          },
+        );
+      },
+    );
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      url = new URL(location, url);
+      continue;
+    }
+    break;
+  }
+  if (!response?.ok || !response.body) {
+    throw new LinguacodusError(
+      'bad_input',
+      `Slack did not give me "${file.name}" (HTTP ${response?.status}).`,
+      {
+        cause: new Error(`download status ${response?.status}`),
+      },
+    );
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  if (contentType.includes('text/html')) {
+    // Slack answers 200 with its sign-in page when the token lacks files:read: never save that as the data.
+    await response.body.cancel();
+    throw new LinguacodusError(
+      'bad_input',
+      `Slack sent a sign-in page instead of "${file.name}": the app needs the files:read scope.`,
+      { cause: new Error(`content-type ${contentType}`) },
+    );
+  }
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body.cancel();
+    throw tooLarge(file.name, declared, maxBytes);
+  }
+  let received = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      received += chunk.length;
+      if (received > maxBytes) callback(tooLarge(file.name, received, maxBytes));
+      else callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream), limit, createWriteStream(destPath));
+  } catch (error) {
+    await rm(destPath, { force: true });
+    if (error instanceof LinguacodusError) throw error;
+    throw new LinguacodusError(
+      'bad_input',
+      `The download of "${file.name}" from Slack broke off. Try again.`,
+      {
+        cause: error,
+        retryable: true,
+      },
+    );
+  }
+}

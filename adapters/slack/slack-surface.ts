@@ -1,0 +1,309 @@
+// The Slack ChatSurface: Bolt (Socket Mode or signed HTTP) in, Web API out; translation only, no business logic.
+import { readFile } from 'node:fs/promises';
+import { App, type LogLevel, type webApi } from '@slack/bolt';
+import type { Config } from '../../bot/config.ts';
+import type { Logger } from '../../bot/logger.ts';
+import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
+import type { ChatSurface, IncomingFile, IncomingHandler, PostedMessage } from '../../bot/surface.ts';
+import { LinguacodusError } from '../../core/errors.ts';
+import { toSlackLogger } from './bolt-logger.ts';
+import { downloadSlackFile } from './download-file.ts';
+import { EventDedupe } from './event-dedupe.ts';
+import { renderSlackMessage, type SlackUpload } from './render-blocks.ts';
+import {
+  actionTeam,
+  actionToIncoming,
+  isPersonMessage,
+  messageToIncoming,
+  type SlackFile,
+  type SlackMessageEvent,
+  slackBlockActionsSchema,
+  slackMessageEventSchema,
+} from './translate-events.ts';
+
+/** Retries for 5xx and network failures; 429s additionally wait out Retry-After inside the WebClient. */
+const RETRY_CONFIG = { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true };
+
+/** How many posted messages we remember the uploads of, so edits do not upload a file twice. */
+const UPLOAD_MEMORY = 1000;
+
+export type SlackMode = 'socket' | 'http';
+
+export class SlackSurface implements ChatSurface {
+  readonly name = 'slack' as const;
+  readonly mode: SlackMode;
+  private app: App | undefined;
+  private teamId = '';
+  private botUserId = '';
+  private readonly dedupe = new EventDedupe();
+  private readonly uploaded = new Map<string, Set<string>>();
+  private readonly botToken: string;
+  private readonly apiHost: string | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
+    if (!config.SLACK_BOT_TOKEN) {
+      throw new LinguacodusError('bad_input', 'SLACK_BOT_TOKEN is not set: the Slack surface cannot start.');
+    }
+    if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+      throw new LinguacodusError(
+        'bad_input',
+        'Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).',
+      );
+    }
+    this.botToken = config.SLACK_BOT_TOKEN;
+    this.mode = config.SLACK_APP_TOKEN ? 'socket' : 'http';
+    this.apiHost = config.SLACK_API_URL ? new URL(config.SLACK_API_URL).host : undefined;
+  }
+
+  /** The HTTP-mode port actually bound (for logs and tests); undefined in Socket Mode. */
+  port: number | undefined;
+
+  async start(handler: IncomingHandler): Promise<void> {
+    const slackLogger = toSlackLogger(this.logger);
+    const clientOptions: webApi.WebClientOptions = {
+      retryConfig: RETRY_CONFIG,
+      logger: slackLogger,
+      ...(this.config.SLACK_API_URL ? { slackApiUrl: this.config.SLACK_API_URL } : {}),
+    };
+    const common = {
+      token: this.botToken,
+      logger: slackLogger,
+      logLevel: 'info' as LogLevel,
+      clientOptions,
+      // Bolt would otherwise verify the token at construction, before our own auth.test reports a clear error.
+      deferInitialization: true,
+    };
+    const app =
+      this.mode === 'socket'
+        ? new App({
+            ...common,
+            appToken: this.config.SLACK_APP_TOKEN,
+            socketMode: true,
+            // apps.connections.open goes through this client: the same API URL as the bot's calls.
+            installerOptions: { clientOptions },
+          })
+        : new App({
+            ...common,
+            signingSecret: this.config.SLACK_SIGNING_SECRET,
+            port: this.config.SLACK_PORT,
+            processBeforeResponse: false,
+          });
+    this.app = app;
+
+    const auth = await app.client.auth.test().catch((error: unknown) => {
+      throw new LinguacodusError(
+        'bad_input',
+        'Slack refused SLACK_BOT_TOKEN (auth.test failed); check the token.',
+        {
+          cause: error,
+        },
+      );
+    });
+    this.teamId = String(auth.team_id ?? '');
+    this.botUserId = String(auth.user_id ?? '');
+    await app.init();
+    this.register(app, handler);
+    const started = (
+      this.mode === 'http' ? await app.start(this.config.SLACK_PORT) : await app.start()
+    ) as unknown;
+    const address = (started as { address?: () => unknown } | undefined)?.address?.();
+    if (address && typeof address === 'object' && 'port' in address) this.port = Number(address.port);
+    this.logger.info(
+      { mode: this.mode, team: this.teamId, port: this.port },
+      `Slack surface connected (${this.mode === 'socket' ? 'Socket Mode' : `HTTP on port ${this.port}`})`,
+    );
+  }
+
+  private register(app: App, handler: IncomingHandler) {
+    // Events are acked by Bolt before middleware runs; this drops resends of an event we already took.
+    app.use(async ({ body, next }) => {
+      const eventId = (body as { event_id?: unknown }).event_id;
+      if (typeof eventId === 'string' && !this.dedupe.first(eventId)) {
+        this.logger.debug({ eventId }, 'Slack event resent; already handled');
+        return;
+      }
+      await next();
+    });
+
+    app.event('app_mention', async ({ event, body }) => {
+      const parsed = slackMessageEventSchema.safeParse(event);
+      if (!parsed.success)
+        return this.logger.warn({ issues: parsed.error.issues }, 'unreadable app_mention event');
+      if (!isPersonMessage(parsed.data, this.botUserId)) return;
+      const teamId = (body as { team_id?: string }).team_id ?? this.teamId;
+      await this.dispatch(
+        handler,
+        messageToIncoming(parsed.data, teamId, this.botUserId, true, this.files(parsed.data)),
+      );
+    });
+
+    app.event('message', async ({ event, body }) => {
+      const parsed = slackMessageEventSchema.safeParse(event);
+      if (!parsed.success)
+        return this.logger.debug({ issues: parsed.error.issues }, 'ignored Slack message event');
+      const message = parsed.data;
+      if (!isPersonMessage(message, this.botUserId)) return;
+      // A mention also arrives as app_mention: take it from there only, so it is handled once.
+      if (message.text.includes(`<@${this.botUserId}>`)) return;
+      const configured = this.config.SLACK_CHANNELS.includes(message.channel);
+      const threadReply = !!message.thread_ts && message.thread_ts !== message.ts;
+      if (!configured && !threadReply) return;
+      const teamId = (body as { team_id?: string }).team_id ?? this.teamId;
+      await this.dispatch(
+        handler,
+        messageToIncoming(message, teamId, this.botUserId, configured, this.files(message)),
+      );
+    });
+
+    app.action(/.*/, async ({ ack, body, client }) => {
+      await ack();
+      const parsed = slackBlockActionsSchema.safeParse(body);
+      if (!parsed.success)
+        return this.logger.warn({ issues: parsed.error.issues }, 'unreadable Slack action');
+      const team = actionTeam(parsed.data);
+      if (team !== this.teamId) {
+        this.logger.warn({ team, ours: this.teamId }, 'refused a button press from another workspace');
+        const channel = parsed.data.channel?.id ?? parsed.data.container?.channel_id;
+        if (channel) {
+          await client.chat
+            .postEphemeral({
+              channel,
+              user: parsed.data.user.id,
+              text: 'This button belongs to another workspace, so it cannot be used from here.',
+              ...(parsed.data.message?.thread_ts ? { thread_ts: parsed.data.message.thread_ts } : {}),
+            })
+            .catch((error: unknown) => this.logger.warn({ err: error }, 'could not tell the user why'));
+        }
+        return;
+      }
+      const incoming = actionToIncoming(parsed.data, this.teamId);
+      if (incoming) await this.dispatch(handler, incoming);
+    });
+
+    app.error(async (error) => {
+      this.logger.error({ err: error }, 'Slack event handling failed');
+    });
+  }
+
+  private async dispatch(handler: IncomingHandler, event: Parameters<IncomingHandler>[0]): Promise<void> {
+    try {
+      await handler(event);
+    } catch (error) {
+      this.logger.error({ err: error, thread: event.thread }, 'the bot failed to take a Slack event');
+    }
+  }
+
+  private files(event: SlackMessageEvent): IncomingFile[] {
+    return event.files
+      .filter((f): f is SlackFile & { url_private: string } => !!(f.url_private_download ?? f.url_private))
+      .filter((f) => f.mode !== 'tombstone')
+      .map((f) => ({
+        name: f.name,
+        bytes: f.size,
+        mime: f.mimetype,
+        download: (destPath: string, maxBytes: number) =>
+          downloadSlackFile(
+            { name: f.name, url: (f.url_private_download ?? f.url_private) as string, bytes: f.size },
+            this.botToken,
+            destPath,
+            maxBytes,
+            this.apiHost,
+          ),
+      }));
+  }
+
+  private requireApp(): App {
+    if (!this.app) throw new LinguacodusError('internal', 'The Slack surface is not started.');
+    return this.app;
+  }
+
+  async post(thread: ThreadRef, message: OutgoingMessage): Promise<PostedMessage> {
+    const app = this.requireApp();
+    const rendered = renderSlackMessage(message);
+    const result = await app.client.chat
+      .postMessage({
+        channel: thread.channel,
+        thread_ts: thread.thread,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        unfurl_links: false,
+      })
+      .catch((error: unknown) => {
+        throw slackError('post a message', error);
+      });
+    const messageId = String(result.ts);
+    await this.upload(thread, messageId, rendered.uploads);
+    return { messageId };
+  }
+
+  async edit(thread: ThreadRef, messageId: string, message: OutgoingMessage): Promise<void> {
+    const app = this.requireApp();
+    const rendered = renderSlackMessage(message);
+    await app.client.chat
+      .update({ channel: thread.channel, ts: messageId, text: rendered.text, blocks: rendered.blocks })
+      .catch((error: unknown) => {
+        throw slackError('edit a message', error);
+      });
+    await this.upload(thread, messageId, rendered.uploads);
+  }
+
+  /** Uploads into the thread with files.uploadV2; a file already uploaded for this message is not sent again. */
+  private async upload(thread: ThreadRef, messageId: string, uploads: SlackUpload[]): Promise<void> {
+    const done = this.uploaded.get(messageId) ?? new Set<string>();
+    const fresh = uploads.filter((u) => !done.has(uploadKey(u)));
+    if (fresh.length === 0) return;
+    const fileUploads = await Promise.all(
+      fresh.map(async (u) => ({
+        filename: u.filename,
+        title: u.title,
+        file: u.path ? await readUpload(u.path) : Buffer.from(u.content ?? ''),
+      })),
+    );
+    await this.requireApp()
+      .client.filesUploadV2({
+        channel_id: thread.channel,
+        thread_ts: thread.thread,
+        file_uploads: fileUploads,
+      })
+      .catch((error: unknown) => {
+        throw slackError('upload files', error);
+      });
+    for (const u of fresh) done.add(uploadKey(u));
+    this.uploaded.delete(messageId);
+    this.uploaded.set(messageId, done);
+    while (this.uploaded.size > UPLOAD_MEMORY) {
+      const oldest = this.uploaded.keys().next().value;
+      if (oldest === undefined) break;
+      this.uploaded.delete(oldest);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.stop();
+    this.app = undefined;
+  }
+}
+
+function uploadKey(u: SlackUpload): string {
+  return `${u.filename}\u0000${u.path ?? ''}\u0000${u.content?.length ?? 0}\u0000${u.content?.slice(0, 200) ?? ''}`;
+}
+
+async function readUpload(path: string): Promise<Buffer> {
+  return readFile(path).catch((error: unknown) => {
+    throw new LinguacodusError('internal', `A result file is missing (${path}).`, { cause: error });
+  });
+}
+
+/** Turns a Web API failure into our error: the Slack error code in the message, retryable when transient. */
+function slackError(what: string, error: unknown): LinguacodusError {
+  const e = error as { code?: string; data?: { error?: string }; statusCode?: number };
+  const detail = e.data?.error ?? e.code ?? (error instanceof Error ? error.message : String(error));
+  const retryable = e.code === 'slack_webapi_request_error' || e.code === 'slack_webapi_http_error';
+  return new LinguacodusError('internal', `Slack would not let me ${what} (${detail}).`, {
+    cause: error,
+    retryable,
+  });
+}

@@ -1,0 +1,399 @@
+// Slack Socket Mode at the wire: Bolt against a local Slack (Web API + Socket Mode), driven by a small test handler.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackSurface } from '../../adapters/slack/index.ts';
+import { SLACK_LIMITS } from '../../adapters/slack/limits.ts';
+import { parseConfig } from '../../bot/config.ts';
+import { createLogger } from '../../bot/logger.ts';
+import type { ChatSurface, IncomingEvent } from '../../bot/surface.ts';
+import { LinguacodusError } from '../../core/errors.ts';
+import { FakeSlackServer } from '../helpers/fake-slack-server.ts';
+
+const BOT_TOKEN = 'xoxb-111-222-testtoken';
+const APP_TOKEN = 'xapp-1-A0APP-333-apptoken';
+const CONFIGURED = 'C0CONFIGURED';
+const CSV = 'id,feature,target\n1,0.5,1\n2,0.1,0\n3,0.9,1\n';
+
+type Block = { type: string; text?: { text: string }; elements?: Record<string, unknown>[] };
+
+let fake: FakeSlackServer;
+let surface: ChatSurface;
+let dir: string;
+const events: IncomingEvent[] = [];
+/** The test's driver: what the bot would do, reduced to recording and, for actions, waiting to be released. */
+let onEvent: (event: IncomingEvent) => Promise<void> = async () => {};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'slack-socket-'));
+  fake = new FakeSlackServer({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+  await fake.start();
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_APP_TOKEN: APP_TOKEN,
+    SLACK_API_URL: fake.apiUrl,
+    SLACK_CHANNELS: CONFIGURED,
+    LOG_LEVEL: 'silent',
+  });
+  surface = createSlackSurface(config, createLogger({ level: 'silent' }));
+  await surface.start(async (event) => {
+    events.push(event);
+    await onEvent(event);
+  });
+  await fake.waitFor(() => fake.socketCount > 0, 'the Socket Mode connection');
+});
+
+afterAll(async () => {
+  await surface?.stop();
+  await fake?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function mention(text: string, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'app_mention',
+    user: 'U0ALICE',
+    text: `<@${fake.botUserId}> ${text}`,
+    ts: `1700001000.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`,
+    channel: 'C0GENERAL',
+    team: fake.teamId,
+    ...extra,
+  };
+}
+
+function csvFile(name: string, body: string, mimetype: string, size = Buffer.byteLength(body)) {
+  return {
+    id: `F${name.length}${size}`,
+    name,
+    mimetype,
+    size,
+    url_private: fake.hostFile(name, body, mimetype),
+  };
+}
+
+async function nextEvent(after: number): Promise<IncomingEvent> {
+  return fake.waitFor(() => events[after], 'the bot to receive an event');
+}
+
+describe('Slack surface over Socket Mode', () => {
+  it('connects with apps.connections.open on the app token and verifies the bot token', () => {
+    const open = fake.callsOf('apps.connections.open');
+    expect(open.length).toBeGreaterThan(0);
+    expect(open[0]?.authorization).toBe(`Bearer ${APP_TOKEN}`);
+    expect(fake.callsOf('auth.test')[0]?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+  });
+
+  it('runs a session: task with CSV, plan with buttons in the thread, button acked at once, progress edits, results with files', async () => {
+    // 1. The task: a mention with a CSV attachment.
+    const before = events.length;
+    const event = mention('predict target from this file', {
+      files: [csvFile('train.csv', CSV, 'text/csv')],
+    });
+    const sent = fake.sendEnvelope('events_api', fake.eventCallback(event));
+    const task = await nextEvent(before);
+    const ack = await fake.waitFor(
+      () => fake.acks.find((a) => a.envelopeId === sent.envelopeId),
+      'the event ack',
+    );
+    expect(ack.at - sent.sentAt).toBeLessThan(3000);
+    expect(task).toMatchObject({
+      type: 'message',
+      isRoot: true,
+      addressed: true,
+      messageId: event.ts,
+      text: 'predict target from this file',
+      user: { id: 'U0ALICE' },
+      thread: { surface: 'slack', space: fake.teamId, channel: 'C0GENERAL', thread: event.ts },
+    });
+    if (task.type !== 'message') throw new Error('expected a message');
+    expect(task.files.map((f) => [f.name, f.mime, f.bytes])).toEqual([['train.csv', 'text/csv', CSV.length]]);
+    const dest = join(dir, 'train.csv');
+    await task.files[0]?.download(dest, 1024 * 1024);
+    expect(await readFile(dest, 'utf8')).toBe(CSV);
+    expect(fake.downloads.at(-1)?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+
+    // 2. The plan in the thread, with buttons.
+    const plan = await surface.post(task.thread, {
+      text: 'Three plans for your task',
+      blocks: [
+        { kind: 'heading', text: 'Three ranked plans' },
+        ...[1, 2, 3].map((n) => ({
+          kind: 'text' as const,
+          text: `**Plan ${n}**: gradient boosting variant ${n}`,
+        })),
+        { kind: 'context', text: 'The resolver chose plan 2.' },
+        {
+          kind: 'buttons',
+          buttons: [
+            ...[1, 2, 3].map((n) => ({
+              action: `vote:s1:${n}`,
+              label: `Vote ${n}`,
+              style: 'default' as const,
+            })),
+            { action: 'run:s1:2', label: 'Run plan 2', style: 'primary' },
+          ],
+        },
+      ],
+    });
+    const planCall = fake
+      .callsOf('chat.postMessage')
+      .find((c) => c.args.text === 'Three plans for your task');
+    expect(planCall?.args.channel).toBe('C0GENERAL');
+    expect(planCall?.args.thread_ts).toBe(event.ts);
+    const blocks = planCall?.args.blocks as Block[];
+    expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocksPerMessage);
+    expect(blocks.map((b) => b.type)).toEqual([
+      'header',
+      'section',
+      'section',
+      'section',
+      'context',
+      'actions',
+    ]);
+    const buttons = blocks[5]?.elements ?? [];
+    expect(buttons.map((b) => b.value)).toEqual(['vote:s1:1', 'vote:s1:2', 'vote:s1:3', 'run:s1:2']);
+    for (const b of buttons)
+      expect((b.text as { text: string }).text.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);
+
+    // 3. A button pressed: acked before the bot's (slow) work finishes.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    onEvent = async (e) => {
+      if (e.type === 'action') await held;
+    };
+    const pressedAt = events.length;
+    const press = fake.sendEnvelope(
+      'interactive',
+      fake.blockActions({
+        actionId: 'run:s1:2',
+        value: 'run:s1:2',
+        channel: 'C0GENERAL',
+        messageTs: plan.messageId,
+        threadTs: event.ts,
+      }),
+    );
+    const action = await nextEvent(pressedAt);
+    const pressAck = await fake.waitFor(
+      () => fake.acks.find((a) => a.envelopeId === press.envelopeId),
+      'the ack',
+    );
+    expect(pressAck.at - press.sentAt).toBeLessThan(3000);
+    release();
+    onEvent = async () => {};
+    expect(action).toEqual({
+      type: 'action',
+      thread: { surface: 'slack', space: fake.teamId, channel: 'C0GENERAL', thread: event.ts },
+      messageId: plan.messageId,
+      user: { id: 'U0ALICE', name: 'alice' },
+      action: 'run:s1:2',
+    });
+
+    // 4. Progress: one message edited in place.
+    const status = await surface.post(action.thread, {
+      text: 'Running plan 2',
+      blocks: [{ kind: 'progress', label: 'Running plan 2', step: 1, total: 4 }],
+    });
+    for (const step of [2, 3, 4]) {
+      await surface.edit(action.thread, status.messageId, {
+        text: 'Running plan 2',
+        blocks: [{ kind: 'progress', label: 'Running plan 2', step, total: 4, detail: `stage ${step}` }],
+      });
+    }
+    const updates = fake.callsOf('chat.update').filter((c) => c.args.ts === status.messageId);
+    expect(updates.map((u) => (u.args.blocks as Block[])[0]?.text?.text.match(/\d\/4/)?.[0])).toEqual([
+      '2/4',
+      '3/4',
+      '4/4',
+    ]);
+    expect(updates.every((u) => u.args.channel === 'C0GENERAL')).toBe(true);
+
+    // 5. Results: score, long code as a file, the notebook and a chart, all in the thread.
+    const chart = join(dir, 'chart.png');
+    const notebook = join(dir, 'solution.ipynb');
+    await writeFile(chart, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+    await writeFile(notebook, '{"cells": []}');
+    const code = Array.from({ length: 120 }, (_, i) => `feature_${i} = df["feature"] * ${i}`).join('\n');
+    const uploadsBefore = fake.uploads.length;
+    await surface.post(action.thread, {
+      text: 'Score 0.91 (roc_auc)',
+      blocks: [
+        { kind: 'text', text: '**Score** 0.91 roc_auc (baseline 0.50)' },
+        { kind: 'code', language: 'python', code, filename: 'solution.py' },
+        {
+          kind: 'file',
+          file: { name: 'solution.ipynb', path: notebook, mime: 'application/json', bytes: 13 },
+        },
+        {
+          kind: 'image',
+          file: { name: 'chart.png', path: chart, mime: 'image/png', bytes: 7 },
+          alt: 'Feature importance',
+        },
+      ],
+    });
+    const newUploads = fake.uploads.slice(uploadsBefore);
+    expect(newUploads.map((u) => u.filename).sort()).toEqual(['chart.png', 'solution.ipynb', 'solution.py']);
+    expect(newUploads.find((u) => u.filename === 'solution.py')?.bytes.toString()).toBe(code);
+    expect(newUploads.find((u) => u.filename === 'chart.png')?.bytes).toEqual(await readFile(chart));
+    const complete = fake.callsOf('files.completeUploadExternal').at(-1);
+    expect(complete?.args.channel_id).toBe('C0GENERAL');
+    expect(complete?.args.thread_ts).toBe(event.ts);
+    expect((complete?.args.files as { id: string }[]).map((f) => f.id).sort()).toEqual(
+      newUploads.map((u) => u.fileId).sort(),
+    );
+    const getUrls = fake.callsOf('files.getUploadURLExternal').slice(-3);
+    expect(getUrls.map((c) => Number(c.args.length)).sort((a, b) => a - b)).toEqual(
+      newUploads.map((u) => u.bytes.length).sort((a, b) => a - b),
+    );
+  });
+
+  it('takes a message in a configured channel without a mention, and thread replies anywhere', async () => {
+    const before = events.length;
+    const ts = '1700002000.000100';
+    fake.sendEnvelope(
+      'events_api',
+      fake.eventCallback({ type: 'message', user: 'U0BOB', text: 'hello there', ts, channel: CONFIGURED }),
+    );
+    const first = await nextEvent(before);
+    expect(first).toMatchObject({ type: 'message', addressed: true, isRoot: true, thread: { thread: ts } });
+    fake.sendEnvelope(
+      'events_api',
+      fake.eventCallback({
+        type: 'message',
+        user: 'U0BOB',
+        text: 'status',
+        ts: '1700002000.000200',
+        thread_ts: '1700001999.000001',
+        channel: 'C0ELSEWHERE',
+      }),
+    );
+    const reply = await nextEvent(before + 1);
+    expect(reply).toMatchObject({
+      type: 'message',
+      addressed: false,
+      isRoot: false,
+      text: 'status',
+      thread: { channel: 'C0ELSEWHERE', thread: '1700001999.000001' },
+    });
+  });
+
+  it('handles a resent event once (same event_id) and acks both deliveries', async () => {
+    const before = events.length;
+    const body = fake.eventCallback(mention('once only'), { eventId: 'Ev0DUPLICATE1' });
+    const a = fake.sendEnvelope('events_api', body);
+    await nextEvent(before);
+    const b = fake.sendEnvelope('events_api', body, 1);
+    await fake.waitFor(() => fake.acks.find((x) => x.envelopeId === b.envelopeId), 'the resend ack');
+    // A later, different event proves the resend was processed (and dropped) before it.
+    fake.sendEnvelope('events_api', fake.eventCallback(mention('after')));
+    const after = await nextEvent(before + 1);
+    expect(after.type === 'message' && after.text).toBe('after');
+    expect(fake.acks.some((x) => x.envelopeId === a.envelopeId)).toBe(true);
+    expect(events.filter((e) => e.type === 'message' && e.text === 'once only')).toHaveLength(1);
+  });
+
+  it('ignores its own messages and other bots', async () => {
+    const before = events.length;
+    fake.sendEnvelope(
+      'events_api',
+      fake.eventCallback({
+        type: 'message',
+        user: fake.botUserId,
+        text: 'mine',
+        ts: '1.1',
+        channel: CONFIGURED,
+      }),
+    );
+    fake.sendEnvelope(
+      'events_api',
+      fake.eventCallback({ type: 'message', bot_id: 'B0OTHER', text: 'bot', ts: '1.2', channel: CONFIGURED }),
+    );
+    fake.sendEnvelope('events_api', fake.eventCallback(mention('marker')));
+    const next = await nextEvent(before);
+    expect(next.type === 'message' && next.text).toBe('marker');
+  });
+
+  it('refuses a button from another workspace with an ephemeral reply, and does not pass it on', async () => {
+    const before = events.length;
+    const press = fake.sendEnvelope(
+      'interactive',
+      fake.blockActions({
+        actionId: 'run:s1:1',
+        value: 'run:s1:1',
+        channel: 'C0GENERAL',
+        messageTs: '1700000000.000001',
+        teamId: 'T0INTRUDER',
+        userId: 'U0MALLORY',
+      }),
+    );
+    const ephemeral = await fake.waitFor(() => fake.callsOf('chat.postEphemeral').at(-1), 'the refusal');
+    expect(ephemeral.args).toMatchObject({ channel: 'C0GENERAL', user: 'U0MALLORY' });
+    expect(String(ephemeral.args.text)).toContain('another workspace');
+    expect(fake.acks.some((a) => a.envelopeId === press.envelopeId)).toBe(true);
+    fake.sendEnvelope('events_api', fake.eventCallback(mention('still alive')));
+    const next = await nextEvent(before);
+    expect(next.type === 'message' && next.text).toBe('still alive');
+  });
+
+  it('refuses an oversized file before downloading, a sign-in page, and a file on a foreign host', async () => {
+    const before = events.length;
+    const downloadsBefore = fake.downloads.length;
+    const big = csvFile('big.csv', CSV, 'text/csv', 80 * 1024 * 1024);
+    const html = csvFile('login.csv', '<html>Sign in</html>', 'text/html');
+    const foreign = {
+      id: 'F0X',
+      name: 'evil.csv',
+      mimetype: 'text/csv',
+      size: 10,
+      url_private: 'https://evil.example/f',
+    };
+    fake.sendEnvelope('events_api', fake.eventCallback(mention('files', { files: [big, html, foreign] })));
+    const event = await nextEvent(before);
+    if (event.type !== 'message') throw new Error('expected a message');
+    const [bigFile, htmlFile, foreignFile] = event.files;
+    const tooLarge = await bigFile?.download(join(dir, 'big.csv'), 50 * 1024 * 1024).catch((e: unknown) => e);
+    expect(tooLarge).toBeInstanceOf(LinguacodusError);
+    expect((tooLarge as LinguacodusError).code).toBe('too_large');
+    expect((tooLarge as LinguacodusError).userMessage).toContain('limit is 50.0 MB');
+    expect(fake.downloads.length).toBe(downloadsBefore);
+    const login = await htmlFile?.download(join(dir, 'login.csv'), 1024).catch((e: unknown) => e);
+    expect((login as LinguacodusError).userMessage).toContain('sign-in page');
+    const elsewhere = await foreignFile?.download(join(dir, 'evil.csv'), 1024).catch((e: unknown) => e);
+    expect((elsewhere as LinguacodusError).userMessage).toContain('only fetch files stored in Slack');
+    expect(fake.downloads.length).toBe(downloadsBefore + 1);
+  });
+
+  it('stops a download that grows past the limit while streaming', async () => {
+    const before = events.length;
+    const body = 'x'.repeat(4096);
+    // Slack declared a small size; the bytes that come are more.
+    const file = { ...csvFile('grow.csv', body, 'text/csv'), size: 100 };
+    fake.sendEnvelope('events_api', fake.eventCallback(mention('grow', { files: [file] })));
+    const event = await nextEvent(before);
+    if (event.type !== 'message') throw new Error('expected a message');
+    const error = await event.files[0]?.download(join(dir, 'grow.csv'), 1000).catch((e: unknown) => e);
+    expect((error as LinguacodusError).code).toBe('too_large');
+    await expect(readFile(join(dir, 'grow.csv'))).rejects.toThrow();
+  });
+
+  it('waits out a 429 with Retry-After and then posts', async () => {
+    fake.rateLimit('chat.postMessage', 1, 1);
+    const before = fake.callsOf('chat.postMessage').length;
+    const thread = {
+      surface: 'slack' as const,
+      space: fake.teamId,
+      channel: 'C0GENERAL',
+      thread: '1700000000.000009',
+    };
+    const posted = await surface.post(thread, {
+      text: 'after the limit',
+      blocks: [{ kind: 'text', text: 'ok' }],
+    });
+    const calls = fake.callsOf('chat.postMessage').slice(before);
+    expect(calls).toHaveLength(2);
+    expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+    expect(posted.messageId).toMatch(/^1700000000\./);
+  });
+});
