@@ -240,7 +240,7 @@ describe('Slack surface over Socket Mode', () => {
     const complete = fake.callsOf('files.completeUploadExternal').at(-1);
     expect(complete?.args.channel_id).toBe('C0GENERAL');
     expect(complete?.args.thread_ts).toBe(event.ts);
-    expect((complete?.args.files as { id: string }[]).map((f) => f.id).sort()).toEqual(
+    expect(((complete?.args.files ?? []) as { id: string }[]).map((f) => f.id).sort()).toEqual(
       newUploads.map((u) => u.fileId).sort(),
     );
     const getUrls = fake.callsOf('files.getUploadURLExternal').slice(-3);
