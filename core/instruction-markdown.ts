@@ -382,6 +382,8 @@ export function classifySentence(sentence: string, fallback: SectionKey): Sectio
 }
 
 function cleanStep(step: string): string {
+  // A step says something: "..." or "---" is not one.
+  if (!/[A-Za-z]/.test(step)) return '';
   return (
     step
       .trim()
