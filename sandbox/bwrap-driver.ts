@@ -26,6 +26,7 @@ import {
 } from './work-folder.ts';
 
 export const SANDBOX_UID = 65534;
+export const ADDRESS_SPACE_HEADROOM_MB = 512;
 
 export interface BwrapSandboxOptions {
   python?: string;
@@ -35,6 +36,8 @@ export interface BwrapSandboxOptions {
   bwrapPath?: string;
   /** Threads BLAS/OpenMP may use inside; defaults to the host's cores, at most 4. */
   threads?: number;
+  /** Set false to bound memory with RLIMIT_AS even where a cgroup could be made (tests the fallback). */
+  useCgroups?: boolean;
 }
 
 /** What of the host's root the sandbox sees: top-level lib/bin links re-created, real folders bound read-only. */
@@ -183,7 +186,9 @@ export function buildBwrapArgv(input: BwrapArgvInput): string[] {
     `--nproc=${limits.maxProcesses}`,
     '--core=0',
   ];
-  if (input.memoryViaRlimit) rlimits.push(`--as=${limits.memoryMb * MB}`);
+  // RLIMIT_AS counts address space reserved, not memory used: BLAS and Python's allocators reserve a few
+  // hundred MB they never touch (importing pandas needs ~400 MB of it), so add that headroom.
+  if (input.memoryViaRlimit) rlimits.push(`--as=${(limits.memoryMb + ADDRESS_SPACE_HEADROOM_MB) * MB}`);
   argv.push('--', '/usr/bin/prlimit', ...rlimits, input.python, `/work/${input.entry}`, ...input.args);
   return argv;
 }
@@ -289,11 +294,13 @@ export class BwrapSandbox implements Sandbox {
     }
     const { bwrap, layout, pythonBinds } = await this.prepare();
     const runId = randomBytes(6).toString('hex');
-    const plan = await planCgroups();
-    const cgroup = await createRunCgroup(plan, runId, {
-      memoryBytes: limits.memoryMb * MB,
-      maxProcesses: limits.maxProcesses,
-    });
+    const cgroup =
+      this.options.useCgroups === false
+        ? null
+        : await createRunCgroup(await planCgroups(), runId, {
+            memoryBytes: limits.memoryMb * MB,
+            maxProcesses: limits.maxProcesses,
+          });
     let folder: Awaited<ReturnType<typeof createRunFolder>> | undefined;
     try {
       folder = await createRunFolder(this.workRoot, job.files);
