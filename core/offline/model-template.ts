@@ -1,0 +1,364 @@
+// Python for the architecture and training stages: the models of a recipe, K-fold CV with the task metric, chart.
+import { CHART_FILE, CV_SCORE_FILE } from '../harness-contract.ts';
+import type { CodeBlock, TemplateInput } from './code-block.ts';
+import { type ModelSettings, modelName } from './model-settings.ts';
+import { py } from './python-literal.ts';
+
+function modelLiteral(m: ModelSettings): string {
+  return py({
+    id: m.id,
+    style: m.style,
+    weight: Number(m.weight.toFixed(4)),
+    engine: m.engine,
+    n_estimators: m.nEstimators,
+    quick_n_estimators: m.quickEstimators,
+    learning_rate: m.learningRate,
+    quick_learning_rate: m.quickLearningRate,
+    max_depth: m.maxDepth,
+    early_stopping_rounds: m.earlyStoppingRounds,
+    alpha: m.alpha,
+    text_svd: m.textSvd,
+    char_ngrams: m.charNgrams,
+    max_tfidf_features: m.maxTfidfFeatures,
+    log_target: m.logTarget,
+  });
+}
+
+/** One instruction step describing a model and its settings. */
+export function describeModel(m: ModelSettings, input: TemplateInput): string {
+  const name = modelName(m, input.profile);
+  const log = m.logTarget ? ', fitted on log1p of the target' : '';
+  switch (m.id) {
+    case 'gbdt':
+      return `${name} (tree_method hist, up to ${m.nEstimators} rounds, learning rate ${m.learningRate}, max depth ${m.maxDepth}, subsample 0.8, column sample 0.8, early stopping after ${m.earlyStoppingRounds} rounds without improvement; HistGradientBoosting when xgboost cannot be imported)${log}.`;
+    case 'random-forest':
+      return `${name} with ${m.nEstimators} trees, min_samples_leaf 2, max_features ${input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass' ? '"sqrt"' : '0.5'}${log}.`;
+    case 'linear': {
+      const cls = input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass';
+      return `${name} with L2 regularisation (${cls ? `C = ${Number((1 / m.alpha).toFixed(3))}` : `alpha = ${m.alpha}`})${log}.`;
+    }
+    case 'tfidf-linear': {
+      const cls = input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass';
+      return `${name} on the sparse TF-IDF matrix plus the scaled numeric and one-hot features (${cls ? `C = ${Number((1 / m.alpha).toFixed(3))}` : `alpha = ${m.alpha}`})${log}.`;
+    }
+  }
+}
+
+/** The architecture stage: model constructors for each part of the recipe. */
+export function architectureBlocks(input: TemplateInput): CodeBlock[] {
+  const { models } = input;
+  const blend = models.length > 1;
+  const steps = models.map((m) => describeModel(m, input));
+  const step = blend
+    ? `Blend ${models.length} models, averaging their predictions with weights ${models.map((m) => m.weight.toFixed(2)).join(' / ')}: ${steps.join(' ')}`
+    : (steps[0] ?? '');
+  return [
+    {
+      step,
+      code: `from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.linear_model import LogisticRegression, Ridge
+
+try:
+    import xgboost
+    HAVE_XGBOOST = True
+except Exception as error:  # missing or broken xgboost: the recipe falls back to HistGradientBoosting
+    print('xgboost unavailable, using HistGradientBoosting:', error)
+    HAVE_XGBOOST = False
+
+MODELS = [
+${models.map((m) => `    ${modelLiteral(m)},`).join('\n')}
+]
+
+
+# One thread: on a shared 2-core machine OpenMP's spin-waiting makes a second xgboost thread many times slower.
+XGBOOST_THREADS = 1
+
+
+def uses_xgboost(model):
+    return model['id'] == 'gbdt' and model['engine'] == 'xgboost' and HAVE_XGBOOST
+
+
+def build_model(model, n_classes, early_stopping, rounds=None):
+    """A fresh estimator and the extra fit() arguments it needs."""
+    kind = model['id']
+    trees = rounds or (model['quick_n_estimators'] if QUICK else model['n_estimators'])
+    if kind == 'gbdt':
+        learning_rate = model['quick_learning_rate'] if QUICK else model['learning_rate']
+        patience = 30 if QUICK else model['early_stopping_rounds']
+        if uses_xgboost(model):
+            settings = dict(
+                n_estimators=trees, learning_rate=learning_rate, max_depth=model['max_depth'], subsample=0.8,
+                colsample_bytree=0.8, min_child_weight=1.0, reg_lambda=1.0, tree_method='hist', n_jobs=XGBOOST_THREADS,
+                random_state=SEED, verbosity=0,
+            )
+            estimator = xgboost.XGBClassifier if n_classes else xgboost.XGBRegressor
+            eval_metric = ('logloss' if n_classes == 2 else 'mlogloss') if n_classes else 'rmse'
+            if not early_stopping:
+                return estimator(**settings), {}
+            try:  # xgboost >= 1.6 (and 2.x) take early stopping in the constructor
+                return estimator(early_stopping_rounds=patience, eval_metric=eval_metric, **settings), {}
+            except TypeError:  # older xgboost: early stopping is a fit() argument
+                return estimator(**settings), {'early_stopping_rounds': patience, 'eval_metric': eval_metric}
+        estimator = HistGradientBoostingClassifier if n_classes else HistGradientBoostingRegressor
+        return estimator(
+            max_iter=trees, learning_rate=learning_rate, max_leaf_nodes=31, l2_regularization=1.0,
+            early_stopping=early_stopping, n_iter_no_change=patience, validation_fraction=0.1, random_state=SEED,
+        ), {}
+    if kind == 'random-forest':
+        if n_classes:
+            return RandomForestClassifier(
+                n_estimators=trees, min_samples_leaf=2, max_features='sqrt', n_jobs=2, random_state=SEED
+            ), {}
+        return RandomForestRegressor(
+            n_estimators=trees, min_samples_leaf=2, max_features=0.5, n_jobs=2, random_state=SEED
+        ), {}
+    if n_classes:
+        return LogisticRegression(C=1.0 / model['alpha'], max_iter=2000), {}
+    return Ridge(alpha=model['alpha']), {}`,
+    },
+  ];
+}
+
+function cvStep(input: TemplateInput): string {
+  const { task, profile, folds, recipe } = input;
+  const scheme = recipe.params.timeSeries
+    ? `time-ordered ${folds}-fold CV (each fold validates on a later period than it trains on), then a refit on all training rows with the median number of boosting rounds`
+    : profile.target.type === 'binary' || profile.target.type === 'multiclass'
+      ? `stratified ${folds}-fold CV (shuffled, seed 42)`
+      : `${folds}-fold CV (shuffled, seed 42)`;
+  return `Train with ${scheme}; score each fold with ${task.metric} on the out-of-fold predictions; test predictions are the average of the fold models${recipe.params.timeSeries ? "' refit" : ''}. Quick mode: 3 folds and fewer trees.`;
+}
+
+/** The training stage: K-fold CV, the task metric, cv_score.json and the chart. */
+export function trainingBlocks(input: TemplateInput): CodeBlock[] {
+  const { folds } = input;
+  return [
+    {
+      step: null,
+      note: 'The task metric computed with scikit-learn, on labels 0..K-1 (classification) or raw values (regression).',
+      code: `from sklearn.metrics import (
+    accuracy_score,
+    f1_score,
+    log_loss,
+    mean_absolute_error,
+    mean_squared_error,
+    r2_score,
+    roc_auc_score,
+)
+
+HIGHER_IS_BETTER = METRIC in ('r2', 'roc-auc', 'accuracy', 'f1', 'f1-macro', 'f1-micro')
+
+
+def score_metric(truth, prediction):
+    """The task metric for one fold: truth and prediction are (rows, targets) for regression,
+    labels and P(positive) for binary, labels and (rows, classes) probabilities for multiclass."""
+    if not CLASSIFICATION:
+        t = np.asarray(truth, dtype=float).reshape(len(truth), -1)
+        p = np.asarray(prediction, dtype=float).reshape(len(prediction), -1)
+        if METRIC == 'mcrmse':
+            return float(np.mean([np.sqrt(mean_squared_error(t[:, j], p[:, j])) for j in range(t.shape[1])]))
+        t, p = t[:, 0], p[:, 0]
+        if METRIC == 'rmse':
+            return float(np.sqrt(mean_squared_error(t, p)))
+        if METRIC == 'mse':
+            return float(mean_squared_error(t, p))
+        if METRIC == 'mae':
+            return float(mean_absolute_error(t, p))
+        if METRIC == 'rmsle':
+            return float(np.sqrt(np.mean((np.log1p(np.clip(p, 0, None)) - np.log1p(np.clip(t, 0, None))) ** 2)))
+        if METRIC == 'r2':
+            return float(r2_score(t, p))
+        if METRIC == 'mape':
+            return float(np.mean(np.abs((t - p) / np.clip(np.abs(t), 1e-9, None))))
+        return float(np.sqrt(mean_squared_error(t, p)))
+    truth = np.asarray(truth, dtype=int)
+    if N_CLASSES == 2:
+        probability = np.clip(np.asarray(prediction, dtype=float), 1e-7, 1 - 1e-7)
+        labels = (probability >= 0.5).astype(int)
+        if METRIC == 'roc-auc':
+            return float(roc_auc_score(truth, probability)) if len(np.unique(truth)) == 2 else float('nan')
+        if METRIC == 'log-loss':
+            return float(log_loss(truth, probability, labels=[0, 1]))
+        if METRIC in ('f1', 'f1-macro', 'f1-micro'):
+            average = {'f1': 'binary', 'f1-macro': 'macro', 'f1-micro': 'micro'}[METRIC]
+            return float(f1_score(truth, labels, average=average))
+        return float(accuracy_score(truth, labels))
+    probability = np.clip(np.asarray(prediction, dtype=float), 1e-7, 1.0)
+    probability = probability / probability.sum(axis=1, keepdims=True)
+    labels = probability.argmax(axis=1)
+    if METRIC == 'roc-auc':
+        present = np.unique(truth)
+        if len(present) < 2:
+            return float('nan')
+        sub = probability[:, present] / probability[:, present].sum(axis=1, keepdims=True)
+        if len(present) == 2:
+            return float(roc_auc_score(truth == present[1], sub[:, 1]))
+        return float(roc_auc_score(np.searchsorted(present, truth), sub, multi_class='ovr', average='macro'))
+    if METRIC == 'log-loss':
+        return float(log_loss(truth, probability, labels=list(range(N_CLASSES))))
+    if METRIC in ('f1', 'f1-macro', 'f1-micro'):
+        return float(f1_score(truth, labels, average='micro' if METRIC == 'f1-micro' else 'macro'))
+    return float(accuracy_score(truth, labels))`,
+    },
+    {
+      step: null,
+      note: 'Fit one model on a fold: encoders fitted on the fold, classes re-indexed when a rare class is absent from it.',
+      code: `def dense(matrix):
+    return matrix.toarray() if hasattr(matrix, 'toarray') else matrix
+
+
+def feature_names(preprocessor, width):
+    try:
+        return [str(name) for name in preprocessor.get_feature_names_out()]
+    except Exception:  # older scikit-learn or a transformer without names: positional names
+        return [f'feature_{i}' for i in range(width)]
+
+
+def fit_part(model, X_fit, y_fit, X_valid, y_valid, X_predict, rounds=None):
+    """Fits one model; returns predictions for X_valid (or None) and X_predict, rounds used, importances."""
+    preprocessor = make_preprocessor(model)
+    A_fit = preprocessor.fit_transform(X_fit)
+    A_predict = preprocessor.transform(X_predict)
+    A_valid = preprocessor.transform(X_valid) if X_valid is not None else None
+    if model['id'] == 'gbdt' and not uses_xgboost(model):
+        A_fit, A_predict = dense(A_fit), dense(A_predict)
+        A_valid = dense(A_valid) if A_valid is not None else None
+    early = model['id'] == 'gbdt' and A_valid is not None and rounds is None
+    if CLASSIFICATION:
+        present = np.unique(y_fit)
+        target_fit = np.searchsorted(present, y_fit)
+        width = N_CLASSES
+
+        def expand(probability):
+            full = np.zeros((probability.shape[0], width))
+            full[:, present] = probability
+            return full if width > 2 else full[:, 1]
+
+        if len(present) < 2:  # a single class in this fold: predict it with certainty
+            constant = np.zeros((1, len(present))) + 1.0
+            outputs = [expand(np.repeat(constant, A.shape[0], axis=0)) if A is not None else None for A in (A_valid, A_predict)]
+            return outputs[0], outputs[1], None, None
+        estimator, fit_arguments = build_model(model, len(present), early, rounds)
+        if early and uses_xgboost(model):
+            keep = np.where(np.isin(y_valid, present))[0]
+            fit_arguments.update(eval_set=[(A_valid[keep], np.searchsorted(present, y_valid[keep]))], verbose=False)
+        estimator.fit(A_fit, target_fit, **fit_arguments)
+        valid_prediction = expand(estimator.predict_proba(A_valid)) if A_valid is not None else None
+        test_prediction = expand(estimator.predict_proba(A_predict))
+    else:
+        target_fit = np.log1p(np.clip(y_fit, 0, None)) if model['log_target'] else y_fit
+        estimator, fit_arguments = build_model(model, 0, early, rounds)
+        if early and uses_xgboost(model):
+            target_valid = np.log1p(np.clip(y_valid, 0, None)) if model['log_target'] else y_valid
+            fit_arguments.update(eval_set=[(A_valid, target_valid)], verbose=False)
+        estimator.fit(A_fit, target_fit, **fit_arguments)
+        invert = np.expm1 if model['log_target'] else (lambda values: values)
+        valid_prediction = invert(estimator.predict(A_valid)) if A_valid is not None else None
+        test_prediction = invert(estimator.predict(A_predict))
+    used = None
+    if early:
+        used = getattr(estimator, 'best_iteration', None) if uses_xgboost(model) else getattr(estimator, 'n_iter_', None)
+        used = int(used) + 1 if used is not None else None
+    importances = None
+    if hasattr(estimator, 'feature_importances_'):
+        values = np.asarray(estimator.feature_importances_, dtype=float)
+        importances = dict(zip(feature_names(preprocessor, len(values)), values))
+    return valid_prediction, test_prediction, used, importances`,
+    },
+    {
+      step: cvStep(input),
+      code: `from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit
+
+N_FOLDS = 3 if QUICK else ${folds}
+if TIME_SERIES:
+    splitter = TimeSeriesSplit(n_splits=N_FOLDS)
+elif CLASSIFICATION:
+    splitter = StratifiedKFold(n_splits=N_FOLDS, shuffle=True, random_state=SEED)
+else:
+    splitter = KFold(n_splits=N_FOLDS, shuffle=True, random_state=SEED)
+truth = y if CLASSIFICATION else Y
+n_outputs = 1 if CLASSIFICATION else Y.shape[1]
+fold_scores = []
+rounds_used = {}
+importance_totals = {}
+test_predictions = []
+
+
+def blend(predictions):
+    """Weighted average of the models' predictions (probabilities for classification)."""
+    weights = np.array([model['weight'] for model in MODELS], dtype=float)
+    weights = weights / weights.sum()
+    return sum(w * np.asarray(p, dtype=float) for w, p in zip(weights, predictions))
+
+
+def fit_all(train_index, valid_index, rounds_by_part=None):
+    """Every model on every target for one split; returns blended validation and test predictions."""
+    valid_outputs, test_outputs = [], []
+    for target in range(n_outputs):
+        target_values = truth if CLASSIFICATION else Y[:, target]
+        valid_parts, test_parts = [], []
+        for part, model in enumerate(MODELS):
+            X_valid = X.iloc[valid_index] if valid_index is not None else None
+            y_valid = target_values[valid_index] if valid_index is not None else None
+            rounds = rounds_by_part.get((target, part)) if rounds_by_part else None
+            valid_prediction, test_prediction, used, importances = fit_part(
+                model, X.iloc[train_index], target_values[train_index], X_valid, y_valid, X_test, rounds
+            )
+            if used is not None:
+                rounds_used.setdefault((target, part), []).append(used)
+            for name, value in (importances or {}).items():
+                importance_totals[name] = importance_totals.get(name, 0.0) + value
+            valid_parts.append(valid_prediction)
+            test_parts.append(test_prediction)
+        valid_outputs.append(blend(valid_parts) if valid_index is not None else None)
+        test_outputs.append(blend(test_parts))
+    if CLASSIFICATION:
+        return valid_outputs[0], test_outputs[0]
+    stack = lambda outputs: np.column_stack(outputs)
+    return (stack(valid_outputs) if valid_index is not None else None), stack(test_outputs)
+
+
+for fold, (train_index, valid_index) in enumerate(splitter.split(X, truth if CLASSIFICATION else None)):
+    valid_prediction, test_prediction = fit_all(train_index, valid_index)
+    fold_scores.append(score_metric(truth[valid_index], valid_prediction))
+    test_predictions.append(test_prediction)
+    print(f'fold {fold + 1}/{N_FOLDS}: {METRIC} = {fold_scores[-1]:.5f}')
+
+if TIME_SERIES:
+    # The latest history matters most for a forecast: refit on every training row with the typical round count.
+    typical = {key: int(np.median(values)) for key, values in rounds_used.items()}
+    _, final_prediction = fit_all(np.arange(len(X)), None, typical)
+else:
+    final_prediction = np.mean(test_predictions, axis=0)
+
+finite = [s for s in fold_scores if np.isfinite(s)]
+cv_score = float(np.mean(finite)) if finite else None
+print(f'cv {METRIC}: {cv_score} ({"higher" if HIGHER_IS_BETTER else "lower"} is better)')
+with open(${py(CV_SCORE_FILE)}, 'w') as handle:
+    json.dump({'metric': METRIC, 'cv_score': cv_score}, handle)`,
+    },
+    {
+      step: `Save a chart of the ${input.task.metric} per CV fold and the 20 most important features to \`${CHART_FILE}\`.`,
+      code: `import matplotlib.pyplot as plt
+
+plt.switch_backend('Agg')  # no display in the sandbox
+
+top = sorted(importance_totals.items(), key=lambda item: item[1], reverse=True)[:20]
+figure, axes = plt.subplots(1, 2 if top else 1, figsize=(12 if top else 6, 5))
+axes = np.atleast_1d(axes)
+axes[0].bar([str(i + 1) for i in range(len(fold_scores))], [s if np.isfinite(s) else 0 for s in fold_scores])
+axes[0].set_title(f'{METRIC} by CV fold (mean {cv_score})')
+axes[0].set_xlabel('fold')
+if top:
+    axes[1].barh([name[:40] for name, _ in reversed(top)], [value for _, value in reversed(top)])
+    axes[1].set_title('feature importance (sum over folds)')
+figure.tight_layout()
+figure.savefig(${py(CHART_FILE)}, dpi=90)`,
+    },
+  ];
+}

@@ -1,0 +1,105 @@
+// The offline coder: stage code from the instruction's recipe templates, integration, and rule-based repair.
+import type { CoderEngine, EngineCall, StageContext } from '../engine.ts';
+import { LinguacodusError } from '../errors.ts';
+import type { StageName } from '../types.ts';
+import { integrateStages, RECIPE_MARKER, renderStage, templateInput } from './recipe-script.ts';
+import { parseRecipe, type RecipeRef, recipeFromInstruction, saferRecipe } from './recipes.ts';
+
+/** The recipe an offline script was written from, read from its marker line (null for other code). */
+export function recipeOfScript(code: string): RecipeRef | null {
+  const line = code.split('\n').find((l) => l.startsWith(RECIPE_MARKER));
+  if (!line) return null;
+  try {
+    return parseRecipe(
+      JSON.parse(line.slice(RECIPE_MARKER.length)) as { id: string; params: Record<string, unknown> },
+    );
+  } catch (error) {
+    throw new LinguacodusError('internal', 'The offline script carries an unreadable recipe marker.', {
+      cause: error,
+    });
+  }
+}
+
+export interface RepairPlan {
+  recipe: RecipeRef;
+  /** What was changed and why, for the log and the attempt record. */
+  fix: string;
+}
+
+function withParams(recipe: RecipeRef, params: Partial<RecipeRef['params']>): RecipeRef {
+  const next: RecipeRef = { id: recipe.id, params: { ...recipe.params, ...params } };
+  if (recipe.id === 'blend' && recipe.params.parts) {
+    next.params.parts = recipe.params.parts.map((p) => withParams(p, params));
+  }
+  return next;
+}
+
+/** Chooses the fix for a failure from the error text: known causes first, else a safer recipe. */
+export function planRepair(current: RecipeRef, error: string, context: StageContext): RepairPlan {
+  const text = error.toLowerCase();
+  if (/xgboost/.test(text)) {
+    return {
+      recipe: withParams(current, { engine: 'hgb' }),
+      fix: 'xgboost failed: use HistGradientBoosting',
+    };
+  }
+  if (/memoryerror|out of memory|killed|oom|timed out|timeout|time limit/.test(text)) {
+    if (!current.params.light) {
+      return {
+        recipe: withParams(current, { light: true, charNgrams: false }),
+        fix: 'out of memory or time: fewer trees, 3 folds, fewer TF-IDF features',
+      };
+    }
+    return {
+      recipe: saferRecipe(context.task, context.profile),
+      fix: 'still too heavy: light linear recipe',
+    };
+  }
+  if (/submission/.test(text) && !/traceback/.test(text)) {
+    return { recipe: current, fix: 'submission check failed: regenerate every stage from the templates' };
+  }
+  const safer = saferRecipe(context.task, context.profile);
+  if (current.id === safer.id && current.params.light) {
+    return {
+      recipe: withParams(safer, { engine: 'hgb' }),
+      fix: 'light linear recipe failed again: regenerate it',
+    };
+  }
+  return { recipe: safer, fix: `${current.id} failed: regenerate with the safer ${safer.id} recipe` };
+}
+
+export class OfflineCoder implements CoderEngine {
+  readonly kind = 'offline' as const;
+
+  private recipe(context: StageContext): RecipeRef {
+    return recipeFromInstruction(context.instruction, context.task, context.profile);
+  }
+
+  async writeStage(stage: StageName, context: StageContext, _call?: EngineCall): Promise<string> {
+    const input = templateInput(context.task, context.profile, this.recipe(context));
+    return renderStage(stage, input, context.instruction);
+  }
+
+  async integrate(context: StageContext, _call?: EngineCall): Promise<string> {
+    const stages = [...context.previous];
+    for (const stage of ['preprocessing', 'architecture', 'training', 'submission'] as const) {
+      if (!stages.some((s) => s.stage === stage)) {
+        stages.push({ stage, code: await this.writeStage(stage, { ...context, previous: stages }) });
+      }
+    }
+    const order = ['preprocessing', 'architecture', 'training', 'submission'];
+    stages.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
+    return integrateStages(stages);
+  }
+
+  async repair(code: string, error: string, context: StageContext, _call?: EngineCall): Promise<string> {
+    const current = recipeOfScript(code) ?? this.recipe(context);
+    const plan = planRepair(current, error, context);
+    const input = templateInput(context.task, context.profile, plan.recipe);
+    const stages = (['preprocessing', 'architecture', 'training', 'submission'] as const).map((stage) => ({
+      stage,
+      code: renderStage(stage, input, context.instruction),
+    }));
+    return `# Repair: ${plan.fix}.\n${integrateStages(stages)}`;
+  }
+}

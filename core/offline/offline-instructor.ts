@@ -1,0 +1,61 @@
+// The offline instructor: three ranked instructions from recipes chosen on the data profile, naming real columns.
+import type { EngineCall, InstructorEngine } from '../engine.ts';
+import type { DataProfile, Instruction, TaskSpec } from '../types.ts';
+import { columnList } from './column-roles.ts';
+import { modelName } from './model-settings.ts';
+import { STAGE_SECTION, stageBlocks, templateInput } from './recipe-script.ts';
+import { type RecipeRef, rankRecipes, recipeJson } from './recipes.ts';
+
+function title(task: TaskSpec, profile: DataProfile, recipe: RecipeRef): string {
+  const input = templateInput(task, profile, recipe);
+  const names = input.models.map((m) => modelName(m, profile));
+  const model = names.length > 1 ? `Blend of ${names.join(' and ')}` : (names[0] ?? recipe.id);
+  const kind = recipe.params.timeSeries
+    ? 'time-ordered'
+    : profile.target.type === 'regression'
+      ? ''
+      : 'stratified';
+  return `${model} with ${kind ? `${kind} ` : ''}${input.folds}-fold CV on ${task.metric}`;
+}
+
+/** The instruction for one recipe: every step comes from the code block that implements it. */
+export function instructionForRecipe(
+  task: TaskSpec,
+  profile: DataProfile,
+  recipe: RecipeRef,
+  rank: number,
+  reason?: string,
+): Instruction {
+  const input = templateInput(task, profile, recipe);
+  const instruction: Instruction = {
+    rank,
+    title: title(task, profile, recipe),
+    dataPreprocessing: [],
+    modelArchitecture: [],
+    modelTraining: [],
+    submission: [],
+    recipe: recipeJson(recipe),
+  };
+  for (const stage of ['preprocessing', 'architecture', 'training', 'submission'] as const) {
+    const steps = stageBlocks(stage, input)
+      .map((b) => b.step)
+      .filter((s): s is string => s !== null);
+    instruction[STAGE_SECTION[stage]].push(...steps);
+  }
+  if (reason) instruction.modelArchitecture.push(`Why this model: ${reason}.`);
+  const target = task.targets.length > 1 ? columnList(task.targets) : `\`${task.targets[0]}\``;
+  instruction.modelTraining.push(
+    `Optimise for ${task.metric} on ${target}; report the mean CV score in \`cv_score.json\`.`,
+  );
+  return instruction;
+}
+
+export class OfflineInstructor implements InstructorEngine {
+  readonly kind = 'offline' as const;
+
+  async instructions(task: TaskSpec, profile: DataProfile, _call?: EngineCall): Promise<Instruction[]> {
+    return rankRecipes(task, profile).map((ranked, i) =>
+      instructionForRecipe(task, profile, ranked.recipe, i + 1, ranked.reason),
+    );
+  }
+}
