@@ -2,6 +2,7 @@
 import type { StageContext } from './engine.ts';
 import { describeContract } from './harness-contract.ts';
 import { renderInstruction } from './instruction-markdown.ts';
+import { METRICS } from './metrics.ts';
 import type { DataProfile, Evidence, Instruction, SectionKey, StageName, TaskSpec } from './types.ts';
 
 /** What the paper's prompts say about a task: its description, data type and metric type. */
@@ -12,7 +13,8 @@ export interface TaskFacts {
 }
 
 export function taskFacts(task: TaskSpec): TaskFacts {
-  return { description: task.description, dataType: task.dataType, metric: task.metric };
+  // The registry's label ("ROC AUC", "RMSE") reads as the metric types the instructor was tuned on.
+  return { description: task.description, dataType: task.dataType, metric: METRICS[task.metric].label };
 }
 
 /**

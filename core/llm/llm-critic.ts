@@ -2,14 +2,13 @@
 import type { CriticEngine, CriticInput, EngineCall, ResolverDecision } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { classifyHeading, parseInstruction } from '../instruction-markdown.ts';
+import { METRICS } from '../metrics.ts';
 import { researcherPrompt, resolverPrompt, taskFacts } from '../prompts.ts';
-import type { Instruction, MetricName } from '../types.ts';
+import type { Instruction } from '../types.ts';
 import { askParsed } from './ask-parsed.ts';
 import type { ModelClient } from './model-client.ts';
 
 export interface LlmCriticOptions {
-  /** The metric registry's direction, so that evidence is described correctly to the model. */
-  higherIsBetter?: (metric: MetricName) => boolean;
   system?: string;
 }
 
@@ -28,7 +27,8 @@ export class LlmCritic implements CriticEngine {
       facts: taskFacts(input.task),
       instructions: input.instructions,
       evidence: input.evidence,
-      higherIsBetter: this.options.higherIsBetter?.(input.task.metric),
+      // The direction comes from the metric registry, never from a model.
+      higherIsBetter: METRICS[input.task.metric].higherIsBetter,
     });
     const answer = await this.client.complete(prompt, {
       purpose: 'critique',
@@ -45,7 +45,8 @@ export class LlmCritic implements CriticEngine {
       instructions: input.instructions,
       critique: input.critique,
       evidence: input.evidence,
-      higherIsBetter: this.options.higherIsBetter?.(input.task.metric),
+      // The direction comes from the metric registry, never from a model.
+      higherIsBetter: METRICS[input.task.metric].higherIsBetter,
     });
     return askParsed(
       this.client,

@@ -10,7 +10,11 @@ export type ModelRole = LlmUsage['role'];
 export const modelClientConfigSchema = z.object({
   baseURL: z.url({ protocol: /^https?$/ }),
   model: z.string().min(1),
-  apiKey: z.string().min(1).optional(),
+  /** Empty or absent for servers that need none (vLLM). */
+  apiKey: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
   /** chat: /chat/completions; completions: /completions with the Llama 2 chat template. */
   api: z.enum(['chat', 'completions']).default('chat'),
   timeoutMs: z.number().int().positive().default(120_000),

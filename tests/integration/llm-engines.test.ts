@@ -147,7 +147,7 @@ describe('LlmInstructor', () => {
     const prompt = promptText(fake.requests[0] as never);
     expect(prompt).toContain('Imagine that you are a data analyst. Your objective is writing the');
     expect(prompt).toContain(
-      'The tabular data is used for the problem. The metric type is rmse for the problem.',
+      'The tabular data is used for the problem. The metric type is RMSE for the problem.',
     );
     expect(prompt).toContain('`MedInc`: numeric');
   });
@@ -193,7 +193,7 @@ describe('LlmInstructor', () => {
 describe('LlmCritic', () => {
   it('sends the Fig. 7 prompt with the evidence and returns the critique', async () => {
     const fake = await start(() => 'Option 1 ignores skew. Option 3 underfits.');
-    const critic = new LlmCritic(client('critic', fake.url), { higherIsBetter: () => false });
+    const critic = new LlmCritic(client('critic', fake.url));
     const critique = await critic.critique({
       task,
       profile,
@@ -207,8 +207,8 @@ describe('LlmCritic', () => {
     expect(critique).toBe('Option 1 ignores skew. Option 3 underfits.');
     const prompt = promptText(fake.requests[0] as never);
     expect(prompt).toContain('List the flaws and faulty logic of each instruction option.');
-    expect(prompt).toContain('rmse (lower is better)');
-    expect(prompt).toContain('Instruction option 2: rmse = 0.49 in 6 s');
+    expect(prompt).toContain('RMSE (lower is better)');
+    expect(prompt).toContain('Instruction option 2: RMSE = 0.49 in 6 s');
   });
 
   it('reads the resolver choice and the improved instruction in full (rank 0)', async () => {

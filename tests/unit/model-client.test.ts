@@ -176,6 +176,13 @@ describe('createModelClient', () => {
     expect((await failure(client.complete('x', { purpose: 'p' }))).code).toBe('llm_bad_output');
   });
 
+  it('accepts an empty API key for servers that need none', async () => {
+    server = await startFakeOpenAI(() => 'ok');
+    const keyless = createModelClient('instructor', { baseURL: server.url, model: 'llama', apiKey: '' });
+    expect(await keyless.complete('x', { purpose: 'p' })).toBe('ok');
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer no-key');
+  });
+
   it('rejects invalid settings with a readable message', () => {
     expect(() => createModelClient('critic', { baseURL: 'not a url', model: 'm' })).toThrow(
       /critic .* settings are invalid/,

@@ -118,7 +118,7 @@ describe('paper prompts', () => {
     const facts = taskFacts(task);
     const third = instructorPrompt(facts, 3, { place: 'ordinal' });
     expect(third).toBe(
-      'Imagine that you are a data analyst. Your objective is writing the 3rd place instruction for solving this machine learning task. Task: For each id in the test set, you must predict the probability of a Machine failure. The tabular data is used for the problem. The metric type is roc-auc for the problem. Your response contains the main information about data preprocessing, model architecture and model training.',
+      'Imagine that you are a data analyst. Your objective is writing the 3rd place instruction for solving this machine learning task. Task: For each id in the test set, you must predict the probability of a Machine failure. The tabular data is used for the problem. The metric type is ROC AUC for the problem. Your response contains the main information about data preprocessing, model architecture and model training.',
     );
     expect(instructorPrompt(facts, 1)).toContain('Your objective is writing the first place instruction');
     expect(instructorPrompt(facts, 2)).toContain('writing the second place instruction');
@@ -183,9 +183,9 @@ describe('paper prompts', () => {
     expect(prompt).toContain('Instruction option 1: ### XGBoost');
     expect(prompt).toContain('Instruction option 2: ### Random forest');
     expect(prompt).toContain('Instruction option 3: ### Logistic regression');
-    expect(prompt).toContain('roc-auc (higher is better)');
-    expect(prompt).toContain('Instruction option 2: roc-auc = 0.9123 in 12 s');
-    expect(prompt).toContain('Instruction option 3: roc-auc = no score (ValueError: bad input)');
+    expect(prompt).toContain('ROC AUC (higher is better)');
+    expect(prompt).toContain('Instruction option 2: ROC AUC = 0.9123 in 12 s');
+    expect(prompt).toContain('Instruction option 3: ROC AUC = no score (ValueError: bad input)');
     expect(researcherPrompt({ facts: taskFacts(task), instructions: options })).not.toContain('Evidence');
   });
 
