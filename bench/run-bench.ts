@@ -1,0 +1,99 @@
+// `npm run bench`: the offline engine on every task of the suite, written to bench/results/suite.{md,json}.
+// Options: --tasks id,id (a subset), --out DIR (results folder), --evidence-s N (evidence time box per option).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { DEFAULT_INTAKE_LIMITS } from '../core/csv-reader.ts';
+import { createCore } from '../core/index.ts';
+import { METRICS } from '../core/metrics.ts';
+import { loadSuite } from '../core/suite.ts';
+import { createSandbox } from '../sandbox/index.ts';
+import { type BenchRow, benchTask, renderBenchMarkdown } from './suite-bench.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      tasks: { type: 'string' },
+      out: { type: 'string' },
+      'evidence-s': { type: 'string', default: '120' },
+      'timeout-s': { type: 'string', default: '900' },
+    },
+  });
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const outDir = resolve(values.out ?? join(HERE, 'results'));
+  const suite = await loadSuite();
+  const wanted = values.tasks?.split(',').map((t) => t.trim());
+  const tasks = wanted ? suite.tasks.filter((t) => wanted.includes(t.id)) : suite.tasks;
+  if (wanted && tasks.length !== wanted.length) {
+    process.stderr.write(`bench: unknown task id among ${wanted.join(', ')}\n`);
+    return 2;
+  }
+  const sandboxLimits = { timeoutMs: Number(values['timeout-s']) * 1000 };
+  const sandbox = createSandbox({ driver: 'bwrap', limits: sandboxLimits });
+  const runsRoot = resolve('out', 'bench');
+  const intakeLimits = DEFAULT_INTAKE_LIMITS;
+  const core = createCore({
+    sandbox,
+    roles: {},
+    logger,
+    limits: {
+      ...intakeLimits,
+      maxRepairs: 3,
+      sandbox: sandboxLimits,
+      evidenceTimeoutMs: Number(values['evidence-s']) * 1000,
+    },
+    workRoot: runsRoot,
+  });
+
+  const started = Date.now();
+  const rows: BenchRow[] = [];
+  await mkdir(outDir, { recursive: true });
+  const command = `npm run bench${values.tasks ? ` -- --tasks ${values.tasks}` : ''}`;
+  const write = async () => {
+    const wallSeconds = (Date.now() - started) / 1000;
+    const meta = { command, wallSeconds, date: new Date().toISOString() };
+    await writeFile(join(outDir, 'suite.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+    await writeFile(join(outDir, 'suite.md'), renderBenchMarkdown(rows, meta));
+  };
+  for (const task of tasks) {
+    logger.info({ task: task.id }, 'bench task started');
+    try {
+      rows.push(
+        await benchTask(task, { core, sandbox, sandboxLimits, outRoot: runsRoot, intakeLimits, logger }),
+      );
+    } catch (error) {
+      logger.error({ task: task.id, err: error }, 'bench task failed');
+      rows.push({
+        id: task.id,
+        dataType: task.dataType,
+        targetType: '?',
+        metric: task.metric,
+        higherIsBetter: METRICS[task.metric].higherIsBetter,
+        trainRows: 0,
+        heldOutRows: 0,
+        baseline: null,
+        linear: { score: null, seconds: 0, error: null },
+        choices: [],
+        resolverChose: null,
+        evidence: [],
+        planSeconds: 0,
+        seconds: 0,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    // Written after every task so a long run can be watched and a crash loses nothing.
+    await write();
+  }
+  process.stdout.write(
+    renderBenchMarkdown(rows, { command, wallSeconds: (Date.now() - started) / 1000, date: '' }),
+  );
+  const unscored = rows.filter((r) => r.error || r.choices.some((c) => c.score === null));
+  return unscored.length === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
