@@ -1,0 +1,294 @@
+// The Discord ChatSurface: discord.js gateway in, REST out; a thread per task; translation only, no business logic.
+import { readFile } from 'node:fs/promises';
+import {
+  type AttachmentPayload,
+  type ButtonInteraction,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  type Message,
+  MessageFlags,
+  Routes,
+  type SendableChannels,
+} from 'discord.js';
+import type { Config } from '../../bot/config.ts';
+import type { Logger } from '../../bot/logger.ts';
+import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
+import type { ChatSurface, IncomingEvent, IncomingHandler, PostedMessage } from '../../bot/surface.ts';
+import { LinguacodusError } from '../../core/errors.ts';
+import { downloadDiscordAttachment } from './download-attachment.ts';
+import { type DiscordUpload, renderDiscordMessage } from './render-components.ts';
+import { attachmentsToFiles, buttonToIncoming, messageToIncoming, threadName } from './translate-events.ts';
+
+/** How many posted messages we remember the attachments of, so edits do not attach a file twice. */
+const UPLOAD_MEMORY = 1000;
+
+/** Threads archive after a day without messages (minutes, one of Discord's allowed values). */
+const AUTO_ARCHIVE_MINUTES = 1440;
+
+export class DiscordSurface implements ChatSurface {
+  readonly name = 'discord' as const;
+  private client: Client | undefined;
+  private readonly uploaded = new Map<string, Set<string>>();
+  private readonly apiHost: string | undefined;
+  private readonly token: string;
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
+    if (!config.DISCORD_TOKEN) {
+      throw new LinguacodusError('bad_input', 'DISCORD_TOKEN is not set: the Discord surface cannot start.');
+    }
+    this.token = config.DISCORD_TOKEN;
+    this.apiHost = config.DISCORD_API_URL ? new URL(config.DISCORD_API_URL).host : undefined;
+  }
+
+  async start(handler: IncomingHandler): Promise<void> {
+    const client = new Client({
+      // MessageContent is privileged: without it in the developer portal, content arrives empty except for mentions.
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      // Rendered text must never ping @everyone or a role by accident.
+      allowedMentions: { parse: [] },
+      ...(this.config.DISCORD_API_URL ? { rest: { api: this.config.DISCORD_API_URL } } : {}),
+    });
+    this.client = client;
+    this.overrideGatewayUrl(client);
+    client.on(Events.Error, (error) => this.logger.error({ err: error }, 'Discord client error'));
+    client.on(Events.Warn, (message) => this.logger.warn(message));
+    client.on(Events.MessageCreate, (message) => {
+      this.onMessage(message, handler).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'Discord message handling failed'),
+      );
+    });
+    client.on(Events.InteractionCreate, (interaction) => {
+      if (!interaction.isButton()) return;
+      this.onButton(interaction, handler).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'Discord button handling failed'),
+      );
+    });
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(this.token).catch((error: unknown) => {
+      throw new LinguacodusError('bad_input', 'Discord refused DISCORD_TOKEN; check the bot token.', {
+        cause: error,
+      });
+    });
+    await ready;
+    this.logger.info(
+      { user: client.user?.tag, guilds: client.guilds.cache.size },
+      'Discord surface connected',
+    );
+  }
+
+  /**
+   * discord.js takes the gateway URL from GET /gateway/bot; DISCORD_GATEWAY_URL (a proxy, or a local gateway in tests)
+   * replaces the URL in that answer, so the library's own connect, identify and resume logic is unchanged.
+   */
+  private overrideGatewayUrl(client: Client) {
+    const gatewayUrl = this.config.DISCORD_GATEWAY_URL;
+    if (!gatewayUrl) return;
+    const rest = client.rest;
+    const get = rest.get.bind(rest);
+    rest.get = async (route, options) => {
+      const data = await get(route, options);
+      if (route === Routes.gatewayBot() && data && typeof data === 'object') {
+        return { ...(data as Record<string, unknown>), url: gatewayUrl.replace(/\/$/, '') };
+      }
+      return data;
+    };
+  }
+
+  private botId(): string {
+    return this.client?.user?.id ?? '';
+  }
+
+  private async onMessage(message: Message, handler: IncomingHandler) {
+    if (message.author.bot || message.system || !message.inGuild()) return;
+    const botId = this.botId();
+    const mentioned = message.mentions.users.has(botId);
+    const channel = message.channel;
+    const files = attachmentsToFiles(message.attachments.values(), (a, dest, max) =>
+      downloadDiscordAttachment({ name: a.name, url: a.url, bytes: a.size }, dest, max, this.apiHost),
+    );
+    if (channel.isThread()) {
+      const parentId = channel.parentId ?? channel.id;
+      const configured =
+        this.config.DISCORD_CHANNELS.includes(parentId) || this.config.DISCORD_CHANNELS.includes(channel.id);
+      // Replies in the bot's own task threads are for the bot even without a mention (help, status, cancel).
+      if (!mentioned && !configured && channel.ownerId !== botId) return;
+      const thread: ThreadRef = {
+        surface: 'discord',
+        space: message.guildId,
+        channel: parentId,
+        thread: channel.id,
+      };
+      await this.dispatch(
+        handler,
+        messageToIncoming(message, thread, false, botId, mentioned || configured, files),
+      );
+      return;
+    }
+    const configured = this.config.DISCORD_CHANNELS.includes(channel.id);
+    if (!mentioned && !configured) return;
+    const started = await message
+      .startThread({ name: threadName(message.content), autoArchiveDuration: AUTO_ARCHIVE_MINUTES })
+      .catch(async (error: unknown) => {
+        this.logger.warn({ err: error, channel: channel.id }, 'could not start a thread');
+        await message
+          .reply({
+            content: 'I need the Create Public Threads permission in this channel to work on a task.',
+            allowedMentions: { parse: [] },
+          })
+          .catch((e: unknown) => this.logger.warn({ err: e }, 'could not tell the user why'));
+        return undefined;
+      });
+    if (!started) return;
+    const thread: ThreadRef = {
+      surface: 'discord',
+      space: message.guildId,
+      channel: channel.id,
+      thread: started.id,
+    };
+    await this.dispatch(handler, messageToIncoming(message, thread, true, botId, true, files));
+  }
+
+  private async onButton(interaction: ButtonInteraction, handler: IncomingHandler) {
+    const client = this.client;
+    if (!client) return;
+    const guildId = interaction.guildId;
+    if (!guildId || !client.guilds.cache.has(guildId)) {
+      this.logger.warn({ guild: guildId }, 'refused a button press from another server');
+      await interaction.reply({
+        content: 'This button belongs to a server this bot does not serve, so it cannot be used from here.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    // Discord drops an interaction not answered within 3 s: acknowledge before anything slow.
+    await interaction.deferUpdate();
+    const channel =
+      interaction.channel ?? (await client.channels.fetch(interaction.channelId).catch(() => null));
+    const parentId = channel?.isThread() ? (channel.parentId ?? channel.id) : interaction.channelId;
+    const thread: ThreadRef = {
+      surface: 'discord',
+      space: guildId,
+      channel: parentId,
+      thread: interaction.channelId,
+    };
+    await this.dispatch(handler, buttonToIncoming(interaction, thread));
+  }
+
+  private async dispatch(handler: IncomingHandler, event: IncomingEvent): Promise<void> {
+    try {
+      await handler(event);
+    } catch (error) {
+      this.logger.error({ err: error, thread: event.thread }, 'the bot failed to take a Discord event');
+    }
+  }
+
+  private async sendable(thread: ThreadRef): Promise<SendableChannels> {
+    const client = this.client;
+    if (!client) throw new LinguacodusError('internal', 'The Discord surface is not started.');
+    const channel = await client.channels.fetch(thread.thread).catch((error: unknown) => {
+      throw discordError('find the thread', error);
+    });
+    if (!channel?.isSendable()) {
+      throw new LinguacodusError('internal', `Discord channel ${thread.thread} cannot receive messages.`);
+    }
+    return channel;
+  }
+
+  async post(thread: ThreadRef, message: OutgoingMessage): Promise<PostedMessage> {
+    const channel = await this.sendable(thread);
+    const rendered = renderDiscordMessage(message);
+    const files = await Promise.all(rendered.files.map(toAttachment));
+    const sent = await channel
+      .send({
+        content: rendered.content,
+        embeds: rendered.embeds,
+        components: rendered.components,
+        files,
+        allowedMentions: { parse: [] },
+      })
+      .catch((error: unknown) => {
+        throw discordError('post a message', error);
+      });
+    this.remember(sent.id, rendered.files);
+    return { messageId: sent.id };
+  }
+
+  async edit(thread: ThreadRef, messageId: string, message: OutgoingMessage): Promise<void> {
+    const channel = await this.sendable(thread);
+    const rendered = renderDiscordMessage(message);
+    await channel.messages
+      .edit(messageId, {
+        content: rendered.content,
+        embeds: rendered.embeds,
+        components: rendered.components,
+        allowedMentions: { parse: [] },
+      })
+      .catch((error: unknown) => {
+        throw discordError('edit a message', error);
+      });
+    // Files new to this message go to the thread once, as a follow-up: an edit keeps its attachments as they were.
+    const done = this.uploaded.get(messageId) ?? new Set<string>();
+    const fresh = rendered.files.filter((f) => !done.has(uploadKey(f)));
+    if (fresh.length === 0) return;
+    await channel
+      .send({ files: await Promise.all(fresh.map(toAttachment)), allowedMentions: { parse: [] } })
+      .catch((error: unknown) => {
+        throw discordError('attach files', error);
+      });
+    this.remember(messageId, fresh);
+  }
+
+  private remember(messageId: string, files: DiscordUpload[]) {
+    const done = this.uploaded.get(messageId) ?? new Set<string>();
+    for (const f of files) done.add(uploadKey(f));
+    this.uploaded.delete(messageId);
+    this.uploaded.set(messageId, done);
+    while (this.uploaded.size > UPLOAD_MEMORY) {
+      const oldest = this.uploaded.keys().next().value;
+      if (oldest === undefined) break;
+      this.uploaded.delete(oldest);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.destroy();
+    this.client = undefined;
+  }
+}
+
+function uploadKey(f: DiscordUpload): string {
+  return `${f.name}\u0000${f.path ?? ''}\u0000${f.bytes}\u0000${f.content?.slice(0, 200) ?? ''}`;
+}
+
+async function toAttachment(f: DiscordUpload): Promise<AttachmentPayload> {
+  const attachment = f.path
+    ? await readFile(f.path).catch((error: unknown) => {
+        throw new LinguacodusError('internal', `A result file is missing (${f.path}).`, { cause: error });
+      })
+    : Buffer.from(f.content ?? '');
+  return { attachment, name: f.name };
+}
+
+/** Turns a discord.js failure into our error, with Discord's code and status; retryable when the server failed. */
+function discordError(what: string, error: unknown): LinguacodusError {
+  if (error instanceof LinguacodusError) return error;
+  if (error instanceof DiscordAPIError) {
+    return new LinguacodusError(
+      'internal',
+      `Discord would not let me ${what} (${error.code}: ${error.message}).`,
+      {
+        cause: error,
+        retryable: error.status >= 500,
+      },
+    );
+  }
+  return new LinguacodusError('internal', `Discord would not let me ${what}.`, {
+    cause: error,
+    retryable: true,
+  });
+}

@@ -1,0 +1,260 @@
+// Discord at the wire: discord.js against a local Discord (REST + gateway), driven by a small test handler.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordSurface } from '../../adapters/discord/index.ts';
+import { DISCORD_LIMITS } from '../../adapters/discord/limits.ts';
+import { parseConfig } from '../../bot/config.ts';
+import { createLogger } from '../../bot/logger.ts';
+import type { ChatSurface, IncomingEvent } from '../../bot/surface.ts';
+import { LinguacodusError } from '../../core/errors.ts';
+import { FakeDiscordServer } from '../helpers/fake-discord-server.ts';
+
+const TOKEN = 'fake-discord-bot-token-for-tests';
+const CSV = 'id,feature,target\n1,0.5,1\n2,0.1,0\n3,0.9,1\n';
+/** Guilds (1) | GuildMessages (512) | MessageContent (32768). */
+const INTENTS = 1 | 512 | 32768;
+
+type Row = { type: number; components: { custom_id: string; label: string; style: number }[] };
+
+let fake: FakeDiscordServer;
+let surface: ChatSurface;
+let dir: string;
+let configuredChannel: string;
+const events: IncomingEvent[] = [];
+let onEvent: (event: IncomingEvent) => Promise<void> = async () => {};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'discord-gw-'));
+  fake = new FakeDiscordServer(TOKEN, 300);
+  await fake.start();
+  configuredChannel = fake.otherChannelId;
+  const config = parseConfig({
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_GATEWAY_URL: fake.gatewayUrl,
+    DISCORD_CHANNELS: configuredChannel,
+    LOG_LEVEL: 'silent',
+  });
+  surface = createDiscordSurface(config, createLogger({ level: 'silent' }));
+  await surface.start(async (event) => {
+    events.push(event);
+    await onEvent(event);
+  });
+});
+
+afterAll(async () => {
+  await surface?.stop();
+  await fake?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function nextEvent(after: number): Promise<IncomingEvent> {
+  return fake.waitFor(() => events[after], 'the bot to receive an event');
+}
+
+describe('Discord surface over the gateway', () => {
+  it('fetches /gateway/bot, identifies with the three intents, and heartbeats', async () => {
+    expect(fake.requestsTo('GET', /^\/gateway\/bot$/).length).toBeGreaterThan(0);
+    const identify = fake.gatewayReceived.find((p) => p.op === 2);
+    expect(identify?.d).toMatchObject({ token: TOKEN, intents: INTENTS });
+    await fake.waitFor(() => fake.gatewayReceived.filter((p) => p.op === 1).length >= 2, 'two heartbeats');
+    expect(fake.socketCount).toBe(1);
+  });
+
+  it('runs a session: task with CSV starts a thread, plan with buttons, button deferred at once, progress edits, results with files', async () => {
+    // 1. The task: a mention with a CSV attachment starts a thread named from the task.
+    const before = events.length;
+    const csv = fake.hostAttachment('train.csv', CSV, 'text/csv; charset=utf-8');
+    const taskId = fake.userMessage({
+      content: 'predict target from this file',
+      mentionBot: true,
+      attachments: [csv],
+    });
+    const task = await nextEvent(before);
+    const threadCall = fake.requestsTo(
+      'POST',
+      new RegExp(`^/channels/${fake.channelId}/messages/${taskId}/threads$`),
+    );
+    expect(threadCall).toHaveLength(1);
+    expect(threadCall[0]?.body).toMatchObject({
+      name: 'predict target from this file',
+      auto_archive_duration: 1440,
+    });
+    expect(task).toMatchObject({
+      type: 'message',
+      isRoot: true,
+      addressed: true,
+      messageId: taskId,
+      text: 'predict target from this file',
+      user: { id: fake.user.id, name: 'Alice' },
+      thread: { surface: 'discord', space: fake.guildId, channel: fake.channelId, thread: taskId },
+    });
+    if (task.type !== 'message') throw new Error('expected a message');
+    expect(task.files.map((f) => [f.name, f.bytes])).toEqual([['train.csv', CSV.length]]);
+    const dest = join(dir, 'train.csv');
+    await task.files[0]?.download(dest, 1024 * 1024);
+    expect(await readFile(dest, 'utf8')).toBe(CSV);
+
+    // 2. The plan in the thread, with buttons.
+    const plan = await surface.post(task.thread, {
+      text: 'Three plans',
+      blocks: [
+        { kind: 'heading', text: 'Three ranked plans' },
+        { kind: 'text', text: '**Plan 1** …\n**Plan 2** …\n**Plan 3** …' },
+        {
+          kind: 'buttons',
+          buttons: [
+            ...[1, 2, 3].map((n) => ({
+              action: `vote:s1:${n}`,
+              label: `Vote ${n}`,
+              style: 'default' as const,
+            })),
+            { action: 'vote:s1:r', label: 'Vote resolver', style: 'default' },
+            ...[1, 2, 3].map((n) => ({
+              action: `run:s1:${n}`,
+              label: `Run ${n}`,
+              style: 'primary' as const,
+            })),
+            { action: 'full:s1', label: 'Full text', style: 'default' },
+          ],
+        },
+      ],
+    });
+    const planPost = fake.requestsTo('POST', new RegExp(`^/channels/${taskId}/messages$`)).at(-1);
+    expect(String(planPost?.body?.content)).toContain('## Three ranked plans');
+    expect(String(planPost?.body?.content).length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
+    const rows = planPost?.body?.components as Row[];
+    expect(rows.map((r) => r.components.map((c) => c.custom_id))).toEqual([
+      ['vote:s1:1', 'vote:s1:2', 'vote:s1:3', 'vote:s1:r', 'run:s1:1'],
+      ['run:s1:2', 'run:s1:3', 'full:s1'],
+    ]);
+    expect(planPost?.body?.allowed_mentions).toEqual({ parse: [] });
+
+    // 3. A button pressed: deferred before the bot's (slow) work finishes.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    onEvent = async (e) => {
+      if (e.type === 'action') await held;
+    };
+    const pressedAt = events.length;
+    const press = fake.pressButton({ messageId: plan.messageId, customId: 'run:s1:2' });
+    const action = await nextEvent(pressedAt);
+    const callback = fake.requestsTo(
+      'POST',
+      new RegExp(`^/interactions/${press.id}/${press.token}/callback$`),
+    );
+    expect(callback).toHaveLength(1);
+    expect(callback[0]?.body).toMatchObject({ type: 6 });
+    expect((callback[0]?.at ?? Number.POSITIVE_INFINITY) - press.sentAt).toBeLessThan(3000);
+    release();
+    onEvent = async () => {};
+    expect(action).toEqual({
+      type: 'action',
+      thread: { surface: 'discord', space: fake.guildId, channel: fake.channelId, thread: taskId },
+      messageId: plan.messageId,
+      user: { id: fake.user.id, name: 'Alice' },
+      action: 'run:s1:2',
+    });
+
+    // 4. Progress: one message edited in place.
+    const status = await surface.post(action.thread, {
+      text: 'Running',
+      blocks: [{ kind: 'progress', label: 'Running plan 2', step: 1, total: 4 }],
+    });
+    for (const step of [2, 3, 4]) {
+      await surface.edit(action.thread, status.messageId, {
+        text: 'Running',
+        blocks: [{ kind: 'progress', label: 'Running plan 2', step, total: 4 }],
+      });
+    }
+    const edits = fake.requestsTo('PATCH', new RegExp(`^/channels/${taskId}/messages/${status.messageId}$`));
+    expect(edits.map((e) => String(e.body?.content).match(/\d\/4/)?.[0])).toEqual(['2/4', '3/4', '4/4']);
+
+    // 5. Results: long code and the chart as attachments, in the thread.
+    const chart = join(dir, 'chart.png');
+    await writeFile(chart, Buffer.from([0x89, 0x50, 0x4e, 0x47, 9, 9]));
+    const code = Array.from({ length: 90 }, (_, i) => `feature_${i} = df["feature"] * ${i}`).join('\n');
+    await surface.post(action.thread, {
+      text: 'Score',
+      blocks: [
+        { kind: 'text', text: '**Score** 0.91 roc_auc (baseline 0.50)' },
+        { kind: 'code', language: 'python', code, filename: 'solution.py' },
+        {
+          kind: 'image',
+          file: { name: 'chart.png', path: chart, mime: 'image/png', bytes: 6 },
+          alt: 'chart',
+        },
+      ],
+    });
+    const results = fake.requestsTo('POST', new RegExp(`^/channels/${taskId}/messages$`)).at(-1);
+    expect(results?.files.map((f) => f.name)).toEqual(['solution.py', 'chart.png']);
+    expect(results?.files[0]?.bytes.toString()).toBe(code);
+    expect(results?.files[1]?.bytes).toEqual(await readFile(chart));
+    expect(String(results?.body?.content)).toContain('**Score** 0.91');
+  });
+
+  it('takes messages in a configured channel without a mention, and replies in its own threads', async () => {
+    const before = events.length;
+    fake.userMessage({ content: 'not for the bot', channelId: fake.channelId });
+    const id = fake.userMessage({ content: 'a task here', channelId: configuredChannel });
+    const event = await nextEvent(before);
+    expect(event).toMatchObject({
+      type: 'message',
+      text: 'a task here',
+      addressed: true,
+      thread: { thread: id },
+    });
+    fake.userMessage({ content: 'status', channelId: id });
+    const reply = await nextEvent(before + 1);
+    expect(reply).toMatchObject({
+      type: 'message',
+      isRoot: false,
+      text: 'status',
+      thread: { channel: configuredChannel, thread: id },
+    });
+    expect(events.filter((e) => e.type === 'message' && e.text === 'not for the bot')).toEqual([]);
+  });
+
+  it('refuses a button from another guild with an ephemeral reply and does not pass it on', async () => {
+    const before = events.length;
+    const press = fake.pressButton({
+      messageId: '900000000000099999',
+      customId: 'run:s1:1',
+      guildId: '900000000000000666',
+    });
+    const reply = await fake.waitFor(
+      () => fake.requestsTo('POST', new RegExp(`^/interactions/${press.id}/`))[0],
+      'the refusal callback',
+    );
+    expect(reply.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(String((reply.body?.data as { content?: string } | undefined)?.content)).toContain(
+      'server this bot does not serve',
+    );
+    fake.userMessage({ content: 'still alive', mentionBot: true });
+    const next = await nextEvent(before);
+    expect(next.type === 'message' && next.text).toBe('still alive');
+  });
+
+  it('refuses an oversized attachment before downloading and one on a foreign host', async () => {
+    const before = events.length;
+    const big = fake.hostAttachment('big.csv', CSV, 'text/csv', 80 * 1024 * 1024);
+    const foreign = {
+      ...fake.hostAttachment('evil.csv', CSV, 'text/csv'),
+      url: 'https://evil.example/evil.csv',
+    };
+    fake.userMessage({ content: 'files', mentionBot: true, attachments: [big, foreign] });
+    const event = await nextEvent(before);
+    if (event.type !== 'message') throw new Error('expected a message');
+    const tooLarge = await event.files[0]
+      ?.download(join(dir, 'big.csv'), 50 * 1024 * 1024)
+      .catch((e: unknown) => e);
+    expect(tooLarge).toBeInstanceOf(LinguacodusError);
+    expect((tooLarge as LinguacodusError).code).toBe('too_large');
+    const elsewhere = await event.files[1]?.download(join(dir, 'evil.csv'), 1024).catch((e: unknown) => e);
+    expect((elsewhere as LinguacodusError).userMessage).toContain('only fetch files stored on Discord');
+  });
+});
