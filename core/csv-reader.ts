@@ -79,6 +79,17 @@ function checkBytes(name: string, size: number, limits: IntakeLimits): void {
 export function parseCsvBytes(bytes: Uint8Array, name: string, limits: IntakeLimits): Table {
   checkBytes(name, bytes.byteLength, limits);
   if (bytes.byteLength === 0) throw badCsv(name, null, 'the file is empty.');
+  // Common wrong uploads get a message saying what to do instead.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw badCsv(name, null, 'the file is UTF-16 text; save it as UTF-8 CSV and send it again.');
+  }
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    throw badCsv(
+      name,
+      null,
+      'this is a ZIP or Excel file, not a CSV; export the sheet as CSV and send that.',
+    );
+  }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     throw badCsv(

@@ -100,7 +100,8 @@ export function findTargetInText(
   }
   for (const keyword of text.matchAll(TARGET_KEYWORDS)) {
     const start = (keyword.index ?? 0) + keyword[0].length;
-    const rest = text.slice(start, start + 200);
+    // "target: price" and "the label is price": skip the joining word before looking for the name.
+    const rest = text.slice(start, start + 200).replace(/^\s*(?:is\b|are\b|=|:)\s*/i, ' ');
     const endAt = rest.search(SEGMENT_END);
     const segmentEnd = endAt === -1 ? rest.length : endAt;
     // Backticked names may hold characters (dots, brackets) that end a segment; look at them first.
@@ -419,6 +420,34 @@ function inferDataType(
   return 'tabular';
 }
 
+/**
+ * The column a text says rows are grouped by ("grouped by city", "a prompt not seen in training", "unseen
+ * patients"), when it is a column with real groups (fewer distinct values than rows).
+ */
+export function groupColumnFromText(text: string, table: Table): string | null {
+  const patterns = [
+    /\bgroup(?:ed|s)?\s+(?:by\s+)?(?:the\s+)?`?([^`\s,.;]+(?:\s[^`\s,.;]+)?)`?/gi,
+    /\b(?:an?|the)\s+`?([\w#-]+)`?\s+(?:that was |that is )?not seen in training/gi,
+    /\bunseen\s+`?([\w#-]+)`?/gi,
+  ];
+  for (const pattern of patterns) {
+    for (const m of text.matchAll(pattern)) {
+      const words = m[1]!.trim();
+      const first = words.split(/\s/)[0]!;
+      const singular = first.replace(/s$/i, '');
+      const tries = [words, first, singular, `${singular}_id`, `${singular} id`, `${singular}Id`];
+      for (const attempt of tries) {
+        const column = matchColumn(table.columns, attempt);
+        if (column === null) continue;
+        const index = table.columns.indexOf(column);
+        const distinct = new Set(table.rows.map((row) => row[index] ?? ''));
+        if (distinct.size >= 2 && distinct.size < table.rows.length) return column;
+      }
+    }
+  }
+  return null;
+}
+
 function chooseSplit(
   text: string,
   table: Table,
@@ -436,22 +465,23 @@ function chooseSplit(
     column === undefined ? undefined : requireColumn(table, column, 'split', 'the training file');
 
   if (given?.kind) {
-    return {
-      kind: given.kind,
-      testFraction,
-      seed,
-      column: checked(given.column ?? (given.kind === 'time' ? timeColumn : undefined)),
-    };
+    let column = given.column ?? (given.kind === 'time' ? timeColumn : undefined);
+    if (given.kind === 'group' && column === undefined) {
+      column = groupColumnFromText(text, table) ?? undefined;
+      if (column === undefined) {
+        throw new LinguacodusError(
+          'bad_input',
+          `A split by group needs the group column; name it (e.g. "grouped by \`${table.columns[0]}\`").`,
+        );
+      }
+    }
+    return { kind: given.kind, testFraction, seed, column: checked(column) };
   }
   const pct = `${Math.round(testFraction * 100)}%`;
-  const groupMatch = /\bgroup(?:ed|s)?\s+(?:by\s+)?(?:the\s+)?`?([^`\s,.;]+(?:\s[^`\s,.;]+)?)`?/i.exec(text);
-  const groupColumn = groupMatch
-    ? (matchColumn(table.columns, groupMatch[1]!) ??
-      matchColumn(table.columns, groupMatch[1]!.split(/\s/)[0]!))
-    : null;
+  const groupColumn = groupColumnFromText(text, table);
   if (groupColumn) {
     inferred.push(
-      `${pct} of the groups of \`${groupColumn}\` are held out for scoring, as the task groups rows by it.`,
+      `Whole groups of \`${groupColumn}\` (about ${pct} of the rows) are held out for scoring, as the task describes.`,
     );
     return { kind: 'group', testFraction, seed, column: groupColumn };
   }

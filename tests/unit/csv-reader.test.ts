@@ -118,6 +118,17 @@ describe('readCsv refuses broken files, naming the file and line', () => {
     expect(error.message).toContain('UTF-8');
   });
 
+  it('UTF-16 text and Excel files, with what to do instead', async () => {
+    const utf16 = await fixture('wide.csv', new Uint8Array([0xff, 0xfe, 0x61, 0x00]));
+    expect((await failure(readCsv(utf16, DEFAULT_INTAKE_LIMITS))).message).toBe(
+      'wide.csv: the file is UTF-16 text; save it as UTF-8 CSV and send it again.',
+    );
+    const xlsx = await fixture('sheet.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
+    expect((await failure(readCsv(xlsx, DEFAULT_INTAKE_LIMITS))).message).toContain(
+      'export the sheet as CSV',
+    );
+  });
+
   it('an empty file, a header alone and a file without a header', async () => {
     expect((await failure(readCsv(await fixture('empty.csv', ''), DEFAULT_INTAKE_LIMITS))).message).toBe(
       'empty.csv: the file is empty.',

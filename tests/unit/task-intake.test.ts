@@ -74,6 +74,12 @@ describe('target', () => {
     expect(spec.inferred.join(' ')).toContain('`Sale_Price`');
   });
 
+  it('is read after "target:" without quotes', async () => {
+    const { spec } = await intake({ text: 'target: sale price. metric: MAE', files: [await houses()] });
+    expect(spec.targets).toEqual(['Sale_Price']);
+    expect(spec.metric).toBe('mae');
+  });
+
   it('is read from a backticked name', async () => {
     const file = await houses();
     const { spec } = await intake({ text: 'The target is `sold`. Use the other columns.', files: [file] });
@@ -225,6 +231,31 @@ describe('data type and split', () => {
     expect(grouped.spec.split).toMatchObject({ kind: 'group', column: 'city' });
     const plain = await intake({ text: 'predict sale price', files: [file] });
     expect(plain.spec.split).toEqual({ kind: 'random', testFraction: 0.25, seed: 42 });
+  });
+
+  it('group when held-out rows belong to groups not seen in training', async () => {
+    const file = await houses();
+    const { spec } = await intake({
+      text: 'predict sale price; each held-out house is in a city not seen in training',
+      files: [file],
+    });
+    expect(spec.split).toMatchObject({ kind: 'group', column: 'city' });
+    expect(spec.inferred.join(' ')).toContain('Whole groups of `city`');
+  });
+
+  it('a group split override without a column takes it from the text, or asks', async () => {
+    const file = await houses();
+    const named = await intake({
+      text: 'predict sale price, grouped by city',
+      files: [file],
+      overrides: { split: { kind: 'group' } },
+    });
+    expect(named.spec.split.column).toBe('city');
+    const error = await failure(
+      intake({ text: 'predict sale price', files: [file], overrides: { split: { kind: 'group' } } }),
+    );
+    expect(error.code).toBe('bad_input');
+    expect(error.message).toContain('group column');
   });
 
   it('overrides win over inference', async () => {
