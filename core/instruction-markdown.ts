@@ -162,6 +162,8 @@ export function parseInstruction(text: string, rank: number): Instruction {
   let lastStep: { list: string[]; index: number; indent: number } | null = null;
   const preamble: { text: string; bullet: boolean }[] = [];
   let lastAssigned: SectionKey | null = null;
+  /** Every section a combined heading names ("Model Architecture and Training"); steps are then split by keywords. */
+  let combined: SectionKey[] = [];
 
   const add = (target: Target | null, step: string, indent: number): void => {
     const clean = cleanStep(step);
@@ -169,6 +171,9 @@ export function parseInstruction(text: string, rank: number): Instruction {
     let key: SectionKey;
     if (target === null || target === 'other') {
       key = classifySentence(clean, lastAssigned ?? 'dataPreprocessing');
+    } else if (combined.length > 1 && combined.includes(target)) {
+      const running = lastAssigned && combined.includes(lastAssigned) ? lastAssigned : target;
+      key = classifySentence(clean, running, combined);
     } else {
       key = target;
     }
@@ -189,6 +194,7 @@ export function parseInstruction(text: string, rank: number): Instruction {
       if (target) {
         sawSection = true;
         current = target;
+        combined = headingSections(heading.label);
         bulletsInCurrent = false;
         lastStep = null;
         lastWasBlank = false;
@@ -366,13 +372,33 @@ export function classifyHeading(label: string): Target | null {
   return GENERIC_HEADINGS.find(({ pattern }) => pattern.test(text))?.key ?? null;
 }
 
-/** The section a free sentence belongs to, by keyword score; ties keep the running section. */
-export function classifySentence(sentence: string, fallback: SectionKey): SectionKey {
+/** Every section a heading names, in order of appearance ("Model Selection and Training" → both). */
+function headingSections(label: string): SectionKey[] {
+  const text = label.toLowerCase();
+  const found: { key: SectionKey; at: number }[] = [];
+  for (const { key, pattern } of HEADING_SYNONYMS) {
+    if (key === 'other') continue;
+    const match = pattern.exec(text);
+    if (match && !found.some((f) => f.key === key)) found.push({ key, at: match.index });
+  }
+  return found.sort((a, b) => a.at - b.at).map((f) => f.key);
+}
+
+/**
+ * The section a free sentence belongs to, by keyword score; ties keep the running section. Sections named by
+ * the heading above the sentence (`preferred`) get half a point, so a clear keyword win elsewhere still moves it.
+ */
+export function classifySentence(
+  sentence: string,
+  fallback: SectionKey,
+  preferred: SectionKey[] = [],
+): SectionKey {
   const text = sentence.toLowerCase();
   let bestKey: SectionKey = fallback;
   let bestScore = 0;
   for (const key of SECTION_KEYS) {
-    const score = SENTENCE_KEYWORDS[key].reduce((n, re) => n + (re.test(text) ? 1 : 0), 0);
+    const bonus = preferred.includes(key) ? 0.5 : 0;
+    const score = SENTENCE_KEYWORDS[key].reduce((n, re) => n + (re.test(text) ? 1 : 0), bonus);
     if (score > bestScore || (score === bestScore && score > 0 && key === fallback)) {
       bestKey = key;
       bestScore = score;
@@ -418,6 +444,10 @@ function stripTitlePrefix(label: string): string {
     .trim();
 }
 
+/** Named networks and transformers, kept as the answer spells them ("DenseNet201", "DeBERTa-v3"). */
+const NAMED_NETWORK =
+  /\b(DenseNet\d*|ResNet\d*|ResNeXt\d*|EfficientNet[\w-]*|VGG\d*|Inception[\w-]*|Xception|MobileNet\w*|U-?Net|YOLO\w*|XLM-RoBERTa|DistilBERT|DeBERTa[\w-]*|ALBERT|ELECTRA|GPT-?\d\w*|T5|Wav2Vec\w*|Swin\w*|ViT)\b/;
+
 const MODEL_NAMES: [RegExp, string][] = [
   [/lightgbm|lgbm/i, 'LightGBM'],
   [/xgboost|xgb/i, 'XGBoost'],
@@ -445,6 +475,8 @@ const MODEL_NAMES: [RegExp, string][] = [
 function deriveTitle(sections: Record<SectionKey, string[]>, rank: number): string {
   const text = [...sections.modelArchitecture, ...sections.modelTraining].join(' ');
   const names: string[] = [];
+  const network = NAMED_NETWORK.exec(text)?.[1];
+  if (network) names.push(network);
   for (const [re, name] of MODEL_NAMES) {
     if (re.test(text) && !names.includes(name)) names.push(name);
     if (names.length === 2) break;

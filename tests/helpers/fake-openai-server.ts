@@ -1,6 +1,8 @@
 // A real local HTTP server speaking the OpenAI chat-completions and completions wire format, for driving the official client.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { STAGE_TITLES } from '../../core/prompts.ts';
+import { STAGES, type StageName } from '../../core/types.ts';
 
 export interface FakeRequest {
   /** "/v1/chat/completions" or "/v1/completions". */
@@ -223,4 +225,37 @@ function send(
   if (res.writableEnded || res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** Which of the product's prompts a request carries, so that a responder can answer like a model would. */
+export type PaperPrompt =
+  | { kind: 'instruction'; rank: number }
+  | { kind: 'critique' }
+  | { kind: 'resolve' }
+  | { kind: 'stage'; stage: StageName }
+  | { kind: 'integrate' }
+  | { kind: 'repair'; error: string; code: string }
+  | { kind: 'unknown' };
+
+const PLACES = ['first', 'second', 'third'];
+
+/** Reads the prompt of a request (Fig. 6 instruction, Fig. 7 critique, Fig. 8 resolve, Fig. 9 stage/integrate/repair). */
+export function paperPromptOf(request: FakeRequest): PaperPrompt {
+  const text = promptText(request);
+  const place = /Your objective is writing the (\S+) place instruction/.exec(text)?.[1];
+  if (place) {
+    const rank = PLACES.indexOf(place) + 1 || Number.parseInt(place, 10);
+    return { kind: 'instruction', rank };
+  }
+  if (text.includes('You are resolver tasked with')) return { kind: 'resolve' };
+  if (text.includes('You are a researcher tasked with investigating the 3 options'))
+    return { kind: 'critique' };
+  if (text.includes('Integrate all the code parts above')) return { kind: 'integrate' };
+  const repair =
+    /Script:\n```python\n([\s\S]*?)\n```\n\nError:\n```\n([\s\S]*?)\n```\n\nFix the error\./.exec(text);
+  if (repair) return { kind: 'repair', code: repair[1] ?? '', error: repair[2] ?? '' };
+  const stageTitle = /Write the Python code for the (.+?) stage only\./.exec(text)?.[1];
+  const stage = STAGES.find((s) => STAGE_TITLES[s] === stageTitle);
+  if (stage) return { kind: 'stage', stage };
+  return { kind: 'unknown' };
 }

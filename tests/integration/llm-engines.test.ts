@@ -12,6 +12,7 @@ import {
   type FakeOpenAI,
   type FakeResponder,
   failFirst,
+  paperPromptOf,
   promptText,
   startFakeOpenAI,
 } from '../helpers/fake-openai-server.ts';
@@ -129,7 +130,8 @@ describe('LlmInstructor', () => {
       arrived++;
       if (arrived === 3) release();
       await allArrived;
-      return instructionAnswer(placeOf(promptText(req)));
+      const prompt = paperPromptOf(req);
+      return instructionAnswer(prompt.kind === 'instruction' ? prompt.rank : 0);
     });
     const usage: LlmUsage[] = [];
     const instructions = await new LlmInstructor(client('instructor', fake.url)).instructions(task, profile, {
@@ -192,7 +194,10 @@ describe('LlmInstructor', () => {
 
 describe('LlmCritic', () => {
   it('sends the Fig. 7 prompt with the evidence and returns the critique', async () => {
-    const fake = await start(() => 'Option 1 ignores skew. Option 3 underfits.');
+    const fake = await start((req) => {
+      expect(paperPromptOf(req).kind).toBe('critique');
+      return 'Option 1 ignores skew. Option 3 underfits.';
+    });
     const critic = new LlmCritic(client('critic', fake.url));
     const critique = await critic.critique({
       task,
@@ -232,7 +237,10 @@ Step 2: improvements: tune the number of trees and add a log transform.
 
 #### Submission:
 - Invert the log and write submission.csv.`;
-    const fake = await start(() => answer);
+    const fake = await start((req) => {
+      expect(paperPromptOf(req).kind).toBe('resolve');
+      return answer;
+    });
     const usage: LlmUsage[] = [];
     const decision = await new LlmCritic(client('critic', fake.url)).resolve(
       { task, profile, instructions: options, evidence: [], critique: 'Option 2 is the strongest.' },
@@ -298,15 +306,19 @@ describe('LlmCoder', () => {
   const context: StageContext = { task, profile, instruction: options[0] as Instruction, previous: [] };
 
   it('writes each stage, integrates and repairs with the error fed back', async () => {
+    const seen: string[] = [];
     const fake = await start((req) => {
-      const prompt = promptText(req);
-      if (prompt.includes('Integrate all the code parts')) {
+      const prompt = paperPromptOf(req);
+      seen.push(prompt.kind === 'stage' ? prompt.stage : prompt.kind);
+      if (prompt.kind === 'integrate') {
         return "```python\nimport pandas as pd\ntrain = pd.read_csv('train.csv')\nprint(undefined_name)\n```";
       }
-      if (prompt.includes('Fix the error.')) {
+      if (prompt.kind === 'repair') {
+        expect(prompt.error).toBe("NameError: name 'undefined_name' is not defined");
+        expect(prompt.code).toContain('print(undefined_name)');
         return "The variable was never defined. Fixed:\n```python\nimport pandas as pd\ntrain = pd.read_csv('train.csv')\nprint(len(train))\n```";
       }
-      const stage = /Write the Python code for the (.+?) stage only/.exec(prompt)?.[1] ?? 'unknown';
+      const stage = /Write the Python code for the (.+?) stage only/.exec(promptText(req))?.[1] ?? 'unknown';
       return `\`\`\`python\n# ${stage}\nstage = ${JSON.stringify(stage)}\n\`\`\``;
     });
     const coder = new LlmCoder(client('coder', fake.url));
@@ -336,6 +348,7 @@ describe('LlmCoder', () => {
     const repairPrompt = promptText(fake.requests.at(-1) as never);
     expect(repairPrompt).toContain("NameError: name 'undefined_name' is not defined");
     expect(repairPrompt).toContain('print(undefined_name)');
+    expect(seen).toEqual(['preprocessing', 'architecture', 'training', 'submission', 'integrate', 'repair']);
     expect(usage.map((u) => u.purpose)).toEqual([
       'stage preprocessing',
       'stage architecture',

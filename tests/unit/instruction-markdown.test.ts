@@ -1,43 +1,11 @@
 // Rendering and tolerant parsing of instructions: the paper's own tables, realistic model answers and the released data.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { columnValues, DEFAULT_INTAKE_LIMITS, readCsv } from '../../core/csv-reader.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { classifyHeading, parseInstruction, renderInstruction } from '../../core/instruction-markdown.ts';
 import { type Instruction, SECTION_KEYS } from '../../core/types.ts';
 
 const DATA = '/work/shared/linguacodus-data/result_prompts_new.csv';
-
-/** RFC 4180 rows (quoted fields with commas, doubled quotes and newlines), enough for the released CSV. */
-function readCsvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
 
 function filled(i: Instruction): number {
   return SECTION_KEYS.filter((k) => i[k].length > 0).length;
@@ -159,6 +127,20 @@ Submission:
     expect(i.modelArchitecture).toEqual(['LightGBM.']);
     expect(i.modelTraining).toEqual(['Tune num_leaves with 3-fold CV.', 'Keep the best setting.']);
     expect(i.submission).toEqual(['Write the id and the prediction.']);
+  });
+
+  it('splits the steps of a combined heading ("Model Selection and Training") by what each says', () => {
+    const text = `#### Data Preprocessing:
+- Scale the numeric columns.
+
+#### Model Selection and Training:
+- Use a LightGBM regressor with 500 trees.
+- Train it with 5-fold cross-validation and early stopping.
+- Predict the test set and save submission.csv.`;
+    const i = parseInstruction(text, 1);
+    expect(i.modelArchitecture).toEqual(['Use a LightGBM regressor with 500 trees.']);
+    expect(i.modelTraining).toEqual(['Train it with 5-fold cross-validation and early stopping.']);
+    expect(i.submission).toEqual(['Predict the test set and save submission.csv.']);
   });
 
   it('reads a heading with its text on the same line ("Model Training: Train ...")', () => {
@@ -320,16 +302,13 @@ describe('classifyHeading', () => {
 });
 
 describe('parseInstruction on the released fine-tuning data', () => {
-  it('finds at least two sections in at least 95% of the 1,330 real instructions', () => {
-    const rows = readCsvRows(readFileSync(DATA, 'utf8'));
-    const header = rows[0] ?? [];
-    const column = header.indexOf('prompt');
-    expect(column).toBeGreaterThanOrEqual(0);
-    const prompts = rows.slice(1).filter((r) => r.length === header.length);
+  it('finds at least two sections in at least 95% of the 1,330 real instructions', async () => {
+    const table = await readCsv(DATA, DEFAULT_INTAKE_LIMITS);
+    const prompts = columnValues(table, 'prompt').map((p) => p ?? '');
     expect(prompts.length).toBe(1330);
     let good = 0;
-    for (const row of prompts) {
-      const instruction = parseInstruction(row[column] ?? '', 1);
+    for (const prompt of prompts) {
+      const instruction = parseInstruction(prompt, 1);
       if (filled(instruction) >= 2) good++;
       expect(instruction.title.length).toBeGreaterThan(0);
     }
