@@ -122,6 +122,12 @@ export function createBotApp(options: BotAppOptions): BotApp {
         await closing;
       }
       await Promise.all(deliverWorkers.map((w) => w.close()));
+      // Surfaces last: the deliver worker posts through them until it stops.
+      for (const surface of surfaces.values()) {
+        await surface
+          .stop()
+          .catch((err) => logger.warn({ err, surface: surface.name }, 'surface stop failed'));
+      }
       await queues.close();
       await Promise.allSettled([redis.quit(), subscriber.quit()]);
     },

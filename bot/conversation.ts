@@ -183,10 +183,11 @@ export function createConversation(ctx: BotContext): IncomingHandler {
   }
 
   async function downloadAll(sid: string, planSeq: number, files: IncomingFile[]) {
-    const dir = await ctx.files.ensure(sid, 'uploads');
+    // One folder per task keeps the user's file names (the pipeline quotes them back) without clashes.
+    const dir = await ctx.files.ensure(sid, 'uploads', String(planSeq));
     const out = [];
     for (const f of files) {
-      const dest = path.join(dir, `${planSeq}-${SessionFiles.safeName(f.name)}`);
+      const dest = path.join(dir, SessionFiles.safeName(f.name));
       await f.download(dest, maxBytes);
       const ref = await fileRefFor(dest, f.name);
       if (!ref) throw new Error(`the upload of ${f.name} left no file`);

@@ -1,0 +1,393 @@
+// The web chat in the browser: channels, threads, buttons, uploads and live updates over SSE.
+import hljs from '/vendor/hljs.js';
+import bash from '/vendor/lang/bash.js';
+import json from '/vendor/lang/json.js';
+import markdown from '/vendor/lang/markdown.js';
+import plaintext from '/vendor/lang/plaintext.js';
+import python from '/vendor/lang/python.js';
+
+hljs.registerLanguage('python', python);
+hljs.registerLanguage('bash', bash);
+hljs.registerLanguage('json', json);
+hljs.registerLanguage('markdown', markdown);
+hljs.registerLanguage('plaintext', plaintext);
+hljs.registerLanguage('text', plaintext);
+
+const $ = (sel) => document.querySelector(sel);
+const state = { channels: [], channel: null, thread: null, user: loadUser(), maxUploadMb: 50 };
+
+function loadUser() {
+  let id = localStorage.getItem('lc-user-id');
+  if (!id) {
+    id = `web-${crypto.randomUUID().slice(0, 12)}`;
+    localStorage.setItem('lc-user-id', id);
+  }
+  const name = localStorage.getItem('lc-user-name') || `guest-${id.slice(4, 8)}`;
+  return { id, name };
+}
+
+async function api(path, options = {}) {
+  const res = await fetch(path, { credentials: 'same-origin', ...options });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.error || `${res.status} ${res.statusText}`);
+  return body;
+}
+
+const postJson = (path, body) =>
+  api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+function escapeHtml(s) {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+}
+
+/** Markdown-lite: **bold**, _italic_, `code`, [links](url) and "- " bullets; everything else escaped. */
+function mdInline(text) {
+  const codes = [];
+  let s = escapeHtml(text).replace(/`([^`]+)`/g, (_, c) => {
+    codes.push(c);
+    return `\u0000${codes.length - 1}\u0000`;
+  });
+  s = s
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/(^|[\s(])_([^_]+)_(?=$|[\s).,;:!?])/g, '$1<em>$2</em>')
+    .replace(
+      /\[([^\]]+)\]\(((?:https?:\/\/|\/)[^)\s]+)\)/g,
+      '<a href="$2" target="_blank" rel="noopener">$1</a>',
+    );
+  return s.replace(/\u0000(\d+)\u0000/g, (_, i) => `<code>${codes[Number(i)]}</code>`);
+}
+
+function md(text) {
+  const out = [];
+  let list = null;
+  for (const line of text.split('\n')) {
+    const bullet = /^\s*[-*•] (.*)$/.exec(line);
+    if (bullet) {
+      list ??= [];
+      list.push(`<li>${mdInline(bullet[1])}</li>`);
+      continue;
+    }
+    if (list) {
+      out.push(`<ul>${list.join('')}</ul>`);
+      list = null;
+    }
+    if (line.trim()) out.push(`<p>${mdInline(line)}</p>`);
+  }
+  if (list) out.push(`<ul>${list.join('')}</ul>`);
+  const div = document.createElement('div');
+  div.className = 'md';
+  div.innerHTML = out.join('');
+  return div;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (
+      k.startsWith('data-') ||
+      k === 'href' ||
+      k === 'src' ||
+      k === 'alt' ||
+      k === 'title' ||
+      k === 'type'
+    )
+      node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+function formatBytes(n) {
+  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
+}
+
+function fileLink(file) {
+  return el('a', {
+    class: 'file',
+    href: `${file.url}?download=1`,
+    text: `${file.name} (${formatBytes(file.bytes)})`,
+    'data-testid': 'file-link',
+    download: file.name,
+  });
+}
+
+function renderCode(block) {
+  const code = el('code', { class: 'hljs' });
+  const language = hljs.getLanguage(block.language) ? block.language : 'plaintext';
+  code.innerHTML = hljs.highlight(block.code, { language }).value;
+  return el(
+    'figure',
+    { class: 'code', 'data-testid': 'code-block' },
+    el('figcaption', { text: block.filename || block.language }),
+    el('pre', {}, code),
+  );
+}
+
+function renderBlock(block, message) {
+  switch (block.kind) {
+    case 'heading':
+      return el('h3', { class: 'block-heading', text: block.text });
+    case 'text':
+      return md(block.text);
+    case 'context': {
+      const p = el('p', { class: 'context' });
+      p.innerHTML = mdInline(block.text);
+      return p;
+    }
+    case 'code':
+      return renderCode(block);
+    case 'buttons':
+      return el(
+        'div',
+        { class: 'buttons' },
+        ...block.buttons.map((b) =>
+          el('button', {
+            type: 'button',
+            class: b.style,
+            text: b.label,
+            'data-testid': 'action-button',
+            onclick: (ev) => press(ev.currentTarget, message.id, b.action),
+          }),
+        ),
+      );
+    case 'progress': {
+      const pct = Math.round((100 * block.step) / block.total);
+      const bar = el('div', { class: 'bar' }, el('span'));
+      bar.firstChild.style.width = `${pct}%`;
+      return el(
+        'div',
+        { class: 'progress', 'data-testid': 'progress' },
+        el('div', { text: block.label }),
+        bar,
+        block.detail ? el('div', { class: 'detail', text: block.detail }) : null,
+      );
+    }
+    case 'image':
+      return el(
+        'a',
+        { class: 'image', href: block.file.url, target: '_blank' },
+        el('img', { src: block.file.url, alt: block.alt, 'data-testid': 'image' }),
+      );
+    case 'file':
+      return fileLink(block.file);
+    default:
+      return null;
+  }
+}
+
+function renderMessage(m, inThread) {
+  const node = el('article', {
+    class: `message${m.bot ? ' bot' : ''}`,
+    'data-id': m.id,
+    'data-testid': m.bot ? 'bot-message' : 'user-message',
+  });
+  const when = new Date(m.ts).toLocaleTimeString();
+  const meta = el(
+    'div',
+    { class: 'meta' },
+    el('strong', { text: m.user.name }),
+    `${when}${m.editedTs ? ' (edited)' : ''}`,
+  );
+  node.append(meta);
+  if (m.blocks?.length) for (const b of m.blocks) node.append(renderBlock(b, m) ?? '');
+  else if (m.text) node.append(md(m.text));
+  else if (!m.files.length) node.append(el('p', { class: 'context', text: '(empty message)' }));
+  for (const f of m.files) node.append(fileLink(f));
+  if (!inThread && !m.thread) {
+    const count = m.replyCount ?? 0;
+    node.append(
+      el('button', {
+        class: 'replies',
+        type: 'button',
+        'data-count': String(count),
+        'data-testid': 'open-thread',
+        text: count ? `${count} repl${count === 1 ? 'y' : 'ies'} →` : 'Open thread →',
+        onclick: () => openThread(m.id),
+      }),
+    );
+  }
+  return node;
+}
+
+async function press(button, messageId, action) {
+  button.disabled = true;
+  try {
+    await postJson('/api/actions', { messageId, action, user: state.user });
+  } catch (error) {
+    alert(error.message);
+  } finally {
+    setTimeout(() => {
+      button.disabled = false;
+    }, 600);
+  }
+}
+
+function scrollDown(container) {
+  container.scrollTop = container.scrollHeight;
+}
+
+async function loadChannel(channel) {
+  state.channel = channel;
+  for (const a of document.querySelectorAll('#channels a'))
+    a.classList.toggle('active', a.dataset.channel === channel);
+  $('#channel-title').textContent = `# ${channel}`;
+  const { messages } = await api(`/api/channels/${encodeURIComponent(channel)}/messages`);
+  const box = $('#messages');
+  box.replaceChildren(...messages.map((m) => renderMessage(m, false)));
+  if (!messages.length)
+    box.append(el('p', { class: 'empty', text: 'No tasks yet. Post one below with a CSV.' }));
+  scrollDown(box);
+}
+
+async function openThread(id) {
+  state.thread = id;
+  $('#thread-view').hidden = false;
+  const { root, replies } = await api(`/api/threads/${encodeURIComponent(id)}`);
+  const box = $('#thread-messages');
+  box.replaceChildren(renderMessage(root, true), ...replies.map((m) => renderMessage(m, true)));
+  scrollDown(box);
+}
+
+function upsert(container, m, inThread) {
+  const existing = container.querySelector(`[data-id="${CSS.escape(m.id)}"]`);
+  const fresh = renderMessage(m, inThread);
+  if (existing) {
+    if (!inThread && !m.thread) {
+      // Keep the live reply count: the edited message carries the count from when it was loaded.
+      const old = existing.querySelector('.replies');
+      if (old) fresh.querySelector('.replies')?.replaceWith(old);
+    }
+    existing.replaceWith(fresh);
+  } else {
+    container.querySelector('.empty')?.remove();
+    const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
+    container.append(fresh);
+    if (atBottom) scrollDown(container);
+  }
+}
+
+function bumpReplies(rootId) {
+  const button = $('#messages').querySelector(`[data-id="${CSS.escape(rootId)}"] .replies`);
+  if (!button) return;
+  const count = Number(button.dataset.count) + 1;
+  button.dataset.count = String(count);
+  button.textContent = `${count} repl${count === 1 ? 'y' : 'ies'} →`;
+}
+
+function onEvent(type, m) {
+  if (m.channel !== state.channel) return;
+  if (!m.thread) upsert($('#messages'), m, false);
+  else if (type === 'message') bumpReplies(m.thread);
+  if (state.thread && (m.thread === state.thread || m.id === state.thread))
+    upsert($('#thread-messages'), m, true);
+}
+
+function connect() {
+  const events = new EventSource('/api/events');
+  let reconnecting = false;
+  events.addEventListener('open', () => {
+    $('#connection').textContent = 'live';
+    if (reconnecting) {
+      // Events may have been missed while away: reload what is on screen.
+      if (state.channel) loadChannel(state.channel);
+      if (state.thread) openThread(state.thread);
+    }
+  });
+  events.addEventListener('error', () => {
+    reconnecting = true;
+    $('#connection').textContent = 'reconnecting…';
+  });
+  events.addEventListener('message', (e) => onEvent('message', JSON.parse(e.data)));
+  events.addEventListener('edit', (e) => onEvent('edit', JSON.parse(e.data)));
+}
+
+async function upload(file) {
+  const res = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error || 'upload failed');
+  return body.id;
+}
+
+function wireComposer(form, threadOf) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const hint = form.querySelector('[data-role="hint"]');
+    const button = form.querySelector('button[type="submit"]');
+    const text = form.elements.text.value;
+    const file = form.elements.file.files[0];
+    hint.textContent = '';
+    button.disabled = true;
+    try {
+      const uploads = file ? [await upload(file)] : [];
+      const thread = threadOf();
+      const { message } = await postJson('/api/messages', {
+        channel: state.channel,
+        thread,
+        text,
+        uploads,
+        user: state.user,
+      });
+      form.reset();
+      if (!thread) await openThread(message.id);
+    } catch (error) {
+      hint.textContent = error.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  form.elements.text.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) form.requestSubmit();
+  });
+}
+
+async function main() {
+  const name = $('#username');
+  name.value = state.user.name;
+  name.addEventListener('change', () => {
+    state.user.name = name.value.trim() || state.user.name;
+    localStorage.setItem('lc-user-name', state.user.name);
+  });
+  const { channels, maxUploadMb } = await api('/api/channels');
+  state.channels = channels;
+  state.maxUploadMb = maxUploadMb;
+  $('#channels').replaceChildren(
+    ...channels.map((c) =>
+      el('a', {
+        href: `#${c}`,
+        text: `# ${c}`,
+        'data-channel': c,
+        onclick: (ev) => {
+          ev.preventDefault();
+          history.replaceState(null, '', `#${c}`);
+          $('#thread-view').hidden = true;
+          state.thread = null;
+          loadChannel(c);
+        },
+      }),
+    ),
+  );
+  wireComposer($('#composer'), () => null);
+  wireComposer($('#thread-composer'), () => state.thread);
+  $('#close-thread').addEventListener('click', () => {
+    $('#thread-view').hidden = true;
+    state.thread = null;
+  });
+  const wanted = decodeURIComponent(location.hash.slice(1));
+  await loadChannel(channels.includes(wanted) ? wanted : channels[0]);
+  connect();
+}
+
+main().catch((error) => {
+  document.body.prepend(el('p', { class: 'hint', text: `Could not start the chat: ${error.message}` }));
+});
