@@ -342,11 +342,6 @@ export async function writeCsv(path: string, table: Table): Promise<void> {
   await writeFile(path, formatCsv(table), 'utf8');
 }
 
-/** The index of a column, or -1. */
-export function columnIndex(table: Table, column: string): number {
-  return table.columns.indexOf(column);
-}
-
 /** The values of one column. */
 export function columnValues(table: Table, column: string): (string | null)[] {
   const index = table.columns.indexOf(column);

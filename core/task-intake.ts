@@ -152,7 +152,8 @@ function classifyFiles(
   const tables = input.files.filter((f) => TABLE_EXTENSIONS.has(extname(f).toLowerCase()));
   const others = input.files.filter((f) => !tables.includes(f));
   const explicitTest = input.overrides?.testFile;
-  const pool = tables.filter((f) => f !== explicitTest);
+  const extras = new Set(input.overrides?.extraFiles ?? []);
+  const pool = tables.filter((f) => f !== explicitTest && !extras.has(f));
   // "test.csv" next to "train.csv" is the unlabelled file, whatever order they came in.
   const train = pool.find((f) => !/test/i.test(basename(f))) ?? pool[0] ?? null;
   if (train === null) return { train: null };
@@ -187,6 +188,28 @@ function classValuesOf(table: Table): Map<string, string[]> {
     if (values.size >= 2 && ![...values].every(isNumberString)) out.set(column, [...values]);
   });
   return out;
+}
+
+/** Predictions are matched to rows by id, so an id column needs one distinct value on every row. */
+function checkIdUnique(table: Table, column: string, file: string): void {
+  const index = table.columns.indexOf(column);
+  const seen = new Set<string>();
+  table.rows.forEach((row, r) => {
+    const v = row[index];
+    if (v === null || v === undefined) {
+      throw new LinguacodusError(
+        'bad_input',
+        `The id column \`${column}\` is empty on line ${r + 2} of ${file}; name a column with a value on every row, or none and I will number the rows.`,
+      );
+    }
+    if (seen.has(v)) {
+      throw new LinguacodusError(
+        'bad_input',
+        `The id column \`${column}\` repeats ${JSON.stringify(v)} (line ${r + 2} of ${file}); name a column with one distinct value per row, or none and I will number the rows.`,
+      );
+    }
+    seen.add(v);
+  });
 }
 
 function dateParts(columns: string[]): string[] {
@@ -317,6 +340,7 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
   let idAdded = false;
   if (overrides.idColumn) {
     idColumn = requireColumn(table, overrides.idColumn, 'id', files.train);
+    checkIdUnique(table, idColumn, trainName);
   } else {
     const candidates = idCandidates(table, new Set(targets)).filter(
       (c) => !testTable || testTable.columns.includes(c),

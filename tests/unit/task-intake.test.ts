@@ -136,6 +136,16 @@ describe('id column', () => {
     expect(spec.idAdded).toBe(false);
   });
 
+  it('an override naming a column with repeated values is refused', async () => {
+    const error = await failure(
+      intake({ text: 'predict sold', files: [await houses()], overrides: { idColumn: 'city' } }),
+    );
+    expect(error.code).toBe('bad_input');
+    expect(error.message).toBe(
+      'The id column `city` repeats "Paris" (line 5 of houses.csv); name a column with one distinct value per row, or none and I will number the rows.',
+    );
+  });
+
   it('is an added row_id otherwise', async () => {
     const file = await csv(
       'noid.csv',
