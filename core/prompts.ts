@@ -303,8 +303,13 @@ ${codeSoFar(context.previous)}
 Integrate all the code parts above into one complete Python script that runs from top to bottom: keep the order of the stages, put the imports at the top, remove duplicated definitions, and make sure the script follows the harness contract (it writes the submission and the cross-validation score files). Return the whole script in one \`\`\`python block.`;
 }
 
+/** The most of an error fed back: its tail, where Python puts the exception, is what the coder needs. */
+export const MAX_ERROR_CHARS = 6000;
+
 /** Fig. 9, error fixing: the failing script and its error, fed back as they are (the paper adds no other advice). */
-export function repairPrompt(code: string, error: string, context: StageContext): string {
+export function repairPrompt(code: string, rawError: string, context: StageContext): string {
+  const trimmed = rawError.trim();
+  const error = trimmed.length > MAX_ERROR_CHARS ? `...\n${trimmed.slice(-MAX_ERROR_CHARS)}` : trimmed;
   return `${taskSentence(taskFacts(context.task))}
 
 Harness contract (the script's environment and what it must write):
@@ -317,7 +322,7 @@ ${code.trim()}
 
 Error:
 \`\`\`
-${error.trim()}
+${error}
 \`\`\`
 
 Fix the error. Return the whole corrected script in one \`\`\`python block.`;

@@ -91,13 +91,16 @@ export function createModelClient(
   });
   const where = `${ROLE_NAMES[role]} model (${cfg.model} at ${safeHost(cfg.baseURL)})`;
 
+  // OpenAI's newer models refuse max_tokens and want max_completion_tokens; learnt from the first 400 that says so.
+  let tokenField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
+
   async function once(messages: ChatMessage[], signal?: AbortSignal): Promise<Answer> {
     if (cfg.api === 'chat') {
       const res = await client.chat.completions.create(
         {
           model: cfg.model,
           messages,
-          max_tokens: cfg.maxTokens,
+          [tokenField]: cfg.maxTokens,
           ...(cfg.temperature === undefined ? {} : { temperature: cfg.temperature }),
         },
         { signal },
@@ -170,6 +173,17 @@ export function createModelClient(
             throw new LinguacodusError('cancelled', `The ${where} call was cancelled (${options.purpose}).`, {
               cause: error,
             });
+          }
+          if (
+            tokenField === 'max_tokens' &&
+            cfg.api === 'chat' &&
+            error instanceof APIError &&
+            error.status === 400 &&
+            /max_completion_tokens/.test(failure.kind === 'permanent' ? failure.summary : '') &&
+            attempt < cfg.maxAttempts
+          ) {
+            tokenField = 'max_completion_tokens';
+            continue;
           }
           if (failure.kind === 'transient' && attempt < cfg.maxAttempts) {
             const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)) * (0.5 + random());

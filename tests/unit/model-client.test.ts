@@ -176,6 +176,22 @@ describe('createModelClient', () => {
     expect((await failure(client.complete('x', { purpose: 'p' }))).code).toBe('llm_bad_output');
   });
 
+  it("switches to max_completion_tokens when the server refuses max_tokens (OpenAI's newer models)", async () => {
+    const { client, server } = await setup((req) =>
+      'max_tokens' in req.body
+        ? {
+            status: 400,
+            message:
+              "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+          }
+        : 'ok',
+    );
+    expect(await client.complete('x', { purpose: 'p' })).toBe('ok');
+    expect(await client.complete('y', { purpose: 'p' })).toBe('ok');
+    expect(server.requests.map((r) => 'max_completion_tokens' in r.body)).toEqual([false, true, true]);
+    expect(server.requests[1]?.body.max_completion_tokens).toBe(256);
+  });
+
   it('accepts an empty API key for servers that need none', async () => {
     server = await startFakeOpenAI(() => 'ok');
     const keyless = createModelClient('instructor', { baseURL: server.url, model: 'llama', apiKey: '' });

@@ -244,6 +244,14 @@ describe('Fig. 9 code prompts', () => {
     expect(prompt).toContain(describeContract(task, profile));
   });
 
+  it('the repair prompt keeps the tail of a very long error, where the exception is', () => {
+    const error = `${'noise line\n'.repeat(2000)}ValueError: could not convert string to float: 'L'`;
+    const prompt = repairPrompt('x = 1', error, context);
+    expect(prompt).toContain("ValueError: could not convert string to float: 'L'\n```");
+    expect(prompt.length).toBeLessThan(error.length);
+    expect(prompt).toContain('Error:\n```\n...\n');
+  });
+
   it('the profile summary names columns, kinds, missing shares and the class balance', () => {
     const summary = profileSummary(profile);
     expect(summary).toContain('Target `Machine failure`: binary; classes 0 98%, 1 2%.');
