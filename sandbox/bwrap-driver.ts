@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createRunCgroup, planCgroups, type RunCgroup } from './cgroup-limits.ts';
 import { MB, resolveLimits } from './resolve-limits.ts';
+import { sweepStaleRuns } from './stale-runs.ts';
 import { killNote, superviseProcess } from './supervise-process.ts';
 import {
   type Execution,
@@ -272,6 +273,8 @@ export class BwrapSandbox implements Sandbox {
           { cause },
         );
       }
+      if (this.options.useCgroups !== false) await sweepStaleRuns(this.workRoot, await planCgroups());
+      else await sweepStaleRuns(this.workRoot, null);
       return { bwrap, layout: await inspectHostLayout(), pythonBinds: await pythonBindsFor(this.python) };
     })();
     // A failed preparation is retried on the next run (the admin may have installed the package).
@@ -294,16 +297,23 @@ export class BwrapSandbox implements Sandbox {
     }
     const { bwrap, layout, pythonBinds } = await this.prepare();
     const runId = randomBytes(6).toString('hex');
-    const cgroup =
+    // The cgroup and the folder are independent: make them together to keep the per-run cost low.
+    const [cgroupResult, folderResult] = await Promise.allSettled([
       this.options.useCgroups === false
         ? null
-        : await createRunCgroup(await planCgroups(), runId, {
-            memoryBytes: limits.memoryMb * MB,
-            maxProcesses: limits.maxProcesses,
-          });
-    let folder: Awaited<ReturnType<typeof createRunFolder>> | undefined;
+        : planCgroups().then((plan) =>
+            createRunCgroup(plan, runId, {
+              memoryBytes: limits.memoryMb * MB,
+              maxProcesses: limits.maxProcesses,
+            }),
+          ),
+      createRunFolder(this.workRoot, job.files),
+    ]);
+    const cgroup = cgroupResult.status === 'fulfilled' ? cgroupResult.value : null;
+    const folder = folderResult.status === 'fulfilled' ? folderResult.value : undefined;
     try {
-      folder = await createRunFolder(this.workRoot, job.files);
+      if (cgroupResult.status === 'rejected') throw cgroupResult.reason;
+      if (!folder) throw (folderResult as PromiseRejectedResult).reason;
       const argv = buildBwrapArgv({
         layout,
         python: this.python,
@@ -320,8 +330,7 @@ export class BwrapSandbox implements Sandbox {
       });
       return await this.run(bwrap, argv, { job, limits, cgroup, workDir: folder.work, startedAt });
     } finally {
-      await cgroup?.remove();
-      if (folder) await removeRunFolder(folder);
+      await Promise.all([cgroup?.remove(), folder ? removeRunFolder(folder) : undefined]);
     }
   }
 

@@ -1,0 +1,24 @@
+import { mkdir, mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sweepStaleRuns } from '../../sandbox/stale-runs.ts';
+
+describe('stale run sweeping', () => {
+  const roots: string[] = [];
+  afterAll(async () => {
+    for (const root of roots) await rm(root, { recursive: true, force: true });
+  });
+
+  it('removes run folders older than a day and leaves recent runs and foreign folders alone', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'lc-sweep-'));
+    roots.push(root);
+    for (const name of ['run-old', 'run-new', 'keep-me'])
+      await mkdir(path.join(root, name, 'work'), { recursive: true });
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(path.join(root, 'run-old'), twoDaysAgo, twoDaysAgo);
+    await utimes(path.join(root, 'keep-me'), twoDaysAgo, twoDaysAgo);
+    expect(await sweepStaleRuns(root, null)).toBe(1);
+    expect((await readdir(root)).sort()).toEqual(['keep-me', 'run-new']);
+  });
+});
