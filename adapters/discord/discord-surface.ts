@@ -1,4 +1,5 @@
 // The Discord ChatSurface: discord.js gateway in, REST out; a thread per task; translation only, no business logic.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   type AttachmentPayload,
@@ -15,7 +16,13 @@ import {
 import type { Config } from '../../bot/config.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
-import type { ChatSurface, IncomingEvent, IncomingHandler, PostedMessage } from '../../bot/surface.ts';
+import type {
+  ChatSurface,
+  IncomingEvent,
+  IncomingHandler,
+  PostedMessage,
+  PostOptions,
+} from '../../bot/surface.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { downloadDiscordAttachment } from './download-attachment.ts';
 import { type DiscordUpload, renderDiscordMessage } from './render-components.ts';
@@ -199,12 +206,16 @@ export class DiscordSurface implements ChatSurface {
     return channel;
   }
 
-  async post(thread: ThreadRef, message: OutgoingMessage): Promise<PostedMessage> {
+  async post(thread: ThreadRef, message: OutgoingMessage, options: PostOptions = {}): Promise<PostedMessage> {
     const channel = await this.sendable(thread);
     const rendered = renderDiscordMessage(message);
     const files = await Promise.all(rendered.files.map(toAttachment));
     const sent = await channel
       .send({
+        // Discord returns the earlier message for a repeated nonce: a retried delivery cannot post twice.
+        ...(options.idempotencyKey
+          ? { nonce: discordNonce(options.idempotencyKey), enforceNonce: true }
+          : {}),
         content: rendered.content,
         embeds: rendered.embeds,
         components: rendered.components,
@@ -259,6 +270,11 @@ export class DiscordSurface implements ChatSurface {
     await this.client?.destroy();
     this.client = undefined;
   }
+}
+
+/** A nonce is at most 25 characters; the idempotency key may be longer, so it is hashed. */
+export function discordNonce(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 25);
 }
 
 function uploadKey(f: DiscordUpload): string {

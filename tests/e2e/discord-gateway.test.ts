@@ -257,4 +257,20 @@ describe('Discord surface over the gateway', () => {
     const elsewhere = await event.files[1]?.download(join(dir, 'evil.csv'), 1024).catch((e: unknown) => e);
     expect((elsewhere as LinguacodusError).userMessage).toContain('only fetch files stored on Discord');
   });
+
+  it('posts once for a repeated idempotency key (Discord nonce, enforced)', async () => {
+    const thread = {
+      surface: 'discord' as const,
+      space: fake.guildId,
+      channel: fake.channelId,
+      thread: fake.channelId,
+    };
+    const message = { text: 'once', blocks: [{ kind: 'text' as const, text: 'exactly once' }] };
+    const first = await surface.post(thread, message, { idempotencyKey: 'deliver:post:abc-123' });
+    const again = await surface.post(thread, message, { idempotencyKey: 'deliver:post:abc-123' });
+    expect(again.messageId).toBe(first.messageId);
+    const posts = fake.requestsTo('POST', new RegExp(`^/channels/${fake.channelId}/messages$`)).slice(-2);
+    expect(posts.map((p) => p.body?.enforce_nonce)).toEqual([true, true]);
+    expect(String(posts[0]?.body?.nonce).length).toBeLessThanOrEqual(25);
+  });
 });

@@ -73,6 +73,7 @@ export class FakeDiscordServer {
   private readonly sockets = new Set<WebSocket>();
   private readonly channels = new Map<string, Channel>();
   private readonly messages = new Map<string, Record<string, unknown>>();
+  private readonly nonces = new Map<string, Record<string, unknown>>();
   private readonly cdn = new Map<string, { body: Buffer; contentType: string }>();
   private readonly waiters = new Set<() => void>();
   private sequence = 0;
@@ -506,7 +507,14 @@ export class FakeDiscordServer {
           const channelId = m[1] as string;
           if (!this.channels.has(channelId))
             return json(res, 404, { message: 'Unknown Channel', code: 10003 });
-          const message = this.botMessage(channelId, request.body, request.files);
+          const nonce = request.body?.enforce_nonce ? String(request.body.nonce ?? '') : '';
+          const earlier = nonce ? this.nonces.get(nonce) : undefined;
+          if (earlier) return json(res, 200, earlier);
+          const message = {
+            ...this.botMessage(channelId, request.body, request.files),
+            nonce: nonce || undefined,
+          };
+          if (nonce) this.nonces.set(nonce, message);
           this.messages.set(message.id, message);
           json(res, 200, message);
           // Discord echoes the bot's own messages over the gateway too.

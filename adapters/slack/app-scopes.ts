@@ -1,0 +1,18 @@
+// The Slack scopes and bot events this adapter uses, each with the reason; slack-app-manifest.yaml must list exactly these.
+
+/** Bot token scopes. */
+export const SLACK_BOT_SCOPES = {
+  'app_mentions:read': 'receive app_mention events (a task addressed to the bot)',
+  'channels:history': 'receive messages in public channels (configured channels, thread replies)',
+  'groups:history': 'receive messages in private channels the bot was invited to',
+  'chat:write': 'chat.postMessage, chat.update and chat.postEphemeral',
+  'files:read': 'download files shared with a task (url_private)',
+  'files:write': 'files.uploadV2: code, notebooks and charts in the thread',
+} as const;
+
+/** Events API subscriptions (bot events). */
+export const SLACK_BOT_EVENTS = {
+  app_mention: 'a message that mentions the bot',
+  'message.channels': 'messages in public channels the bot is in',
+  'message.groups': 'messages in private channels the bot is in',
+} as const;
