@@ -106,7 +106,10 @@ function heldOut(table: Table, labelled: number[], spec: TaskSpec, profile: Data
   const { split } = spec;
   const random = seededRandom(split.seed);
   const n = labelled.length;
-  switch (split.kind) {
+  const classification = profile.target.type === 'binary' || profile.target.type === 'multiclass';
+  // Stratifying a numeric target by its raw values would leave most rows unsplittable; it is a random split then.
+  const kind = split.kind === 'stratified' && !classification ? 'random' : split.kind;
+  switch (kind) {
     case 'random':
       return shuffle(labelled, random).slice(0, testCount(n, split.testFraction));
     case 'stratified': {
@@ -173,10 +176,7 @@ function heldOut(table: Table, labelled: number[], spec: TaskSpec, profile: Data
     }
   }
   // Unreachable with a valid spec; kept so a new split kind fails loudly rather than silently.
-  throw new LinguacodusError(
-    'internal',
-    `Unknown split kind in ${JSON.stringify(split)} for ${profile.rows} rows.`,
-  );
+  throw new LinguacodusError('internal', `Unknown split kind in ${JSON.stringify(split)}.`);
 }
 
 /**

@@ -98,6 +98,13 @@ describe('splitHoldout', () => {
     expect(labels.filter((l) => l === 'common')).toHaveLength(20);
   });
 
+  it('stratified on a numeric target is a random split', () => {
+    const s = spec({ ...regression, split: { kind: 'stratified', testFraction: 0.2, seed: 42 } });
+    expect(col(splitHoldout(data(), s, regressionProfile).labels, 'row_id')).toEqual(
+      col(splitHoldout(data(), regression, regressionProfile).labels, 'row_id'),
+    );
+  });
+
   it('by group never puts one group on both sides', () => {
     const s = spec({ ...regression, split: { kind: 'group', column: 'group', testFraction: 0.3, seed: 42 } });
     const split = splitHoldout(data(), s, regressionProfile);
