@@ -31,7 +31,7 @@ const HEADING_SYNONYMS: { key: Target; pattern: RegExp }[] = [
   {
     key: 'modelArchitecture',
     pattern:
-      /\b(architecture|model selection|model definition|model design|model building|model setup|model choice|network|algorithm|ensembl(e|ing)|classifier|regressor)\b/,
+      /\b(architecture|model selection|model definition|model design|model building|model setup|model choice|network|algorithm|ensembl(e|ing))\b/,
   },
   {
     key: 'modelTraining',
@@ -189,7 +189,9 @@ export function parseInstruction(text: string, rank: number): Instruction {
       continue;
     }
     const heading = readHeading(line);
-    const target = heading ? classifyHeading(heading.label) : null;
+    // "### Random forest regressor" above the first section is the instruction's title, not a section.
+    const opensWithTitle = heading?.strong && !title && !sawSection && namesModelOnly(heading.label);
+    const target = heading && !opensWithTitle ? classifyHeading(heading.label) : null;
     if (heading && (target || heading.strong)) {
       if (target) {
         sawSection = true;
@@ -427,6 +429,17 @@ function splitSentences(text: string): string[] {
     .split(/(?<=[.!?])\s+(?=[A-Z(])/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0 && !CHATTER.test(s));
+}
+
+/** A label that names a model ("Gradient boosting network") and no section word. */
+function namesModelOnly(label: string): boolean {
+  const names = NAMED_NETWORK.test(label) || MODEL_NAMES.some(([re]) => re.test(label));
+  return (
+    names &&
+    !/\b(architecture|pre-?processing|preprocess|training|train|submission|prediction|evaluation|data|features?|selection)\b/i.test(
+      label,
+    )
+  );
 }
 
 function isTitleLike(label: string): boolean {

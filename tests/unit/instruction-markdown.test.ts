@@ -248,6 +248,24 @@ Model architecture:
     expect(i.modelArchitecture).toEqual(['A small CNN.']);
   });
 
+  it('takes a heading that names a model as the title, not as a section', () => {
+    const text = `Sure! Here is the first place instruction.
+
+### Random forest regressor
+
+#### Data Preprocessing:
+- Fill missing values.
+
+#### Model Architecture:
+- A RandomForestRegressor with 300 trees.`;
+    const i = parseInstruction(text, 1);
+    expect(i.title).toBe('Random forest regressor');
+    expect(i.dataPreprocessing).toEqual(['Fill missing values.']);
+    expect(parseInstruction(text.replace('Random forest regressor', 'Neural network'), 1).title).toBe(
+      'Neural network',
+    );
+  });
+
   it('takes a title from "Improved instruction:" style headings without the prefix', () => {
     const text = `### Improved Instruction: CatBoost with target encoding
 
