@@ -335,14 +335,14 @@ const METRIC_PATTERNS: [MetricName, RegExp][] = [
   ['mape', /\bmape\b|mean[\s-]+absolute[\s-]+percent(?:age)?[\s-]+error/i],
   ['mae', /\bmae\b|mean[\s-]+absolute[\s-]+error|\babsolute[\s-]+error\b/i],
   ['mse', /\bmse\b|mean[\s-]+squared?[\s-]+error/i],
-  ['r2', /\br\s?(?:2|²|\^2)(?:[\s-]+score)?\b|\br[\s-]+squared\b|coefficient[\s-]+of[\s-]+determination/i],
+  ['r2', /\br\s?(?:2\b|²|\^2)|\br[\s-]+squared\b|coefficient[\s-]+of[\s-]+determination/i],
   [
     'roc-auc',
     /\broc[\s_-]*auc\b|\bauc[\s_-]*roc\b|area[\s-]+under[\s-]+(?:the[\s-]+)?(?:roc[\s-]+)?curve|\bauroc\b|\broc\b|\bauc\b/i,
   ],
   ['log-loss', /\blog[\s_-]*loss\b|\blogloss\b|cross[\s-]*entropy|\blog(?:arithmic)?[\s-]+loss\b/i],
-  ['f1-macro', /\bmacro[\s_-]*(?:averaged?[\s_-]*)?f1\b|\bf1[\s_-]*macro\b/i],
-  ['f1-micro', /\bmicro[\s_-]*(?:averaged?[\s_-]*)?f1\b|\bf1[\s_-]*micro\b/i],
+  ['f1-macro', /\bmacro[\s_-]*(?:averaged?[\s_-]*)?f1\b|\bf1[\s_-]*(?:score[\s_-]*)?\(?macro\b/i],
+  ['f1-micro', /\bmicro[\s_-]*(?:averaged?[\s_-]*)?f1\b|\bf1[\s_-]*(?:score[\s_-]*)?\(?micro\b/i],
   ['f1', /\bf1(?:[\s_-]*score)?\b|\bf[\s-]?measure\b|\bf-?score\b/i],
   ['accuracy', /\baccuracy\b/i],
 ];
