@@ -8,6 +8,7 @@ import { type PlanJob, planJobSchema } from './queues.ts';
 import { planMarkdown, renderPlan } from './render-plan.ts';
 import { planAck, text } from './render-replies.ts';
 import { fileRefFor } from './render-result.ts';
+import { statedOverrides } from './task-text.ts';
 import { throttledEdits } from './throttled-edits.ts';
 
 export const planAckKey = (sid: string, planSeq: number) => `plan-${sid}-${planSeq}-ack`;
@@ -27,7 +28,11 @@ export function createPlanProcessor(ctx: BotContext) {
     try {
       const pipeline = await ctx.pipeline();
       edits.push(planAck('profile'));
-      const prepared = await pipeline.intake({ text: session.text, files: session.files.map((f) => f.path) });
+      const prepared = await pipeline.intake({
+        text: session.text,
+        files: session.files.map((f) => f.path),
+        overrides: statedOverrides(session.text),
+      });
       const plan = await pipeline.plan(prepared, {
         signal: tracker.signal,
         onProgress: (event) => {

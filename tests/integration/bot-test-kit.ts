@@ -1,0 +1,230 @@
+// Shared by the bot's integration and browser tests: a config on a fresh Redis prefix and data folder, a
+// free port, a small HTTP + SSE client for the web chat, and clean-up of everything the test wrote.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { type Config, parseConfig } from '../../bot/config.ts';
+
+export const DATASETS = '/work/shared/datasets';
+export const BLUEBERRY = path.join(DATASETS, 'wild_blueberry/WildBlueberryPollinationSimulationData.csv');
+export const BLUEBERRY_TASK =
+  'Predict bb_yield, the wild blueberry yield, from the pollination simulation features. Metric: mae';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export interface TestEnv {
+  env: Record<string, string>;
+  config: Config;
+  dataDir: string;
+  prefix: string;
+  cleanup(): Promise<void>;
+}
+
+/** A config with its own Redis prefix, data folder and port; `extra` overrides any variable. */
+export async function testEnv(extra: Record<string, string> = {}): Promise<TestEnv> {
+  const prefix = `lctest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lc-bot-test-'));
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: prefix,
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    EVIDENCE_TIMEOUT_S: '0',
+    SHUTDOWN_GRACE_S: '5',
+    ...extra,
+  };
+  const config = parseConfig(env);
+  return {
+    env,
+    config,
+    dataDir,
+    prefix,
+    async cleanup() {
+      const redis = new Redis(env.REDIS_URL as string);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface UserRef {
+  id: string;
+  name: string;
+}
+
+export interface FileView {
+  name: string;
+  mime: string;
+  bytes: number;
+  url: string;
+}
+
+export type BlockView =
+  | { kind: 'heading' | 'text' | 'context'; text: string }
+  | { kind: 'code'; language: string; code: string; filename?: string }
+  | { kind: 'buttons'; buttons: { action: string; label: string; style: string }[] }
+  | { kind: 'progress'; label: string; step: number; total: number; detail?: string }
+  | { kind: 'image'; file: FileView; alt: string }
+  | { kind: 'file'; file: FileView };
+
+export interface MessageView {
+  id: string;
+  channel: string;
+  thread: string | null;
+  user: UserRef;
+  bot: boolean;
+  text: string;
+  blocks: BlockView[] | null;
+  files: FileView[];
+  editedTs: number | null;
+}
+
+export interface SseEvent {
+  type: 'message' | 'edit';
+  message: MessageView;
+}
+
+/** The web chat as a browser script would use it: HTTP calls and the SSE feed. */
+export class WebChatClient {
+  readonly events: SseEvent[] = [];
+  private request: http.ClientRequest | null = null;
+  private listeners = new Set<() => void>();
+
+  constructor(readonly baseUrl: string) {}
+
+  private async json<T>(pathname: string, init?: RequestInit): Promise<T> {
+    const res = await fetch(new URL(pathname, this.baseUrl), init);
+    const body = (await res.json()) as T & { error?: string };
+    if (!res.ok) throw new Error(`${res.status}: ${body.error}`);
+    return body;
+  }
+
+  async upload(name: string, content: Buffer | string): Promise<{ id: string; refused: boolean }> {
+    return this.json(`/api/uploads?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv' },
+      body: typeof content === 'string' ? content : new Uint8Array(content),
+    });
+  }
+
+  async uploadFile(filePath: string): Promise<string> {
+    return (await this.upload(path.basename(filePath), await readFile(filePath))).id;
+  }
+
+  async post(
+    user: UserRef,
+    text: string,
+    options: { channel?: string; thread?: string; uploads?: string[] } = {},
+  ): Promise<MessageView> {
+    const { message } = await this.json<{ message: MessageView }>('/api/messages', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        channel: options.channel ?? 'general',
+        thread: options.thread ?? null,
+        text,
+        uploads: options.uploads ?? [],
+        user,
+      }),
+    });
+    return message;
+  }
+
+  async press(user: UserRef, message: MessageView, label: string): Promise<void> {
+    const button = buttonsOf(message).find((b) => b.label === label);
+    if (!button) throw new Error(`no button "${label}" on message ${message.id}`);
+    await this.json('/api/actions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ messageId: message.id, action: button.action, user }),
+    });
+  }
+
+  async thread(root: string): Promise<{ root: MessageView; replies: MessageView[] }> {
+    return this.json(`/api/threads/${root}`);
+  }
+
+  /** Polls the thread until `find` returns something (the SSE feed is checked separately). */
+  async waitForReply<T>(
+    root: string,
+    find: (replies: MessageView[]) => T | undefined | null | false,
+    timeoutMs = 90_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: MessageView[] = [];
+    while (Date.now() < deadline) {
+      last = (await this.thread(root)).replies;
+      const found = find(last);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`timed out; the thread had:\n${last.map((m) => `- ${m.text}`).join('\n')}`);
+  }
+
+  openEvents(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.request = http.get(new URL('/api/events', this.baseUrl), (res) => {
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let cut = buffer.indexOf('\n\n');
+          while (cut >= 0) {
+            const frame = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const type = /^event: (.*)$/m.exec(frame)?.[1];
+            const data = /^data: (.*)$/m.exec(frame)?.[1];
+            if ((type === 'message' || type === 'edit') && data) {
+              this.events.push({ type, message: JSON.parse(data) as MessageView });
+              for (const l of this.listeners) l();
+            }
+            cut = buffer.indexOf('\n\n');
+          }
+        });
+        resolve();
+      });
+      this.request.on('error', (e) => {
+        if (!this.request?.destroyed) reject(e);
+      });
+    });
+  }
+
+  close(): void {
+    this.request?.destroy();
+  }
+}
+
+export function buttonsOf(message: MessageView): { action: string; label: string }[] {
+  return (message.blocks ?? []).flatMap((b) => (b.kind === 'buttons' ? b.buttons : []));
+}
+
+export function textOf(message: MessageView): string {
+  const parts = (message.blocks ?? []).map((b) =>
+    'text' in b ? b.text : b.kind === 'progress' ? `${b.label} ${b.detail ?? ''}` : '',
+  );
+  return [message.text, ...parts].join('\n');
+}
+
+export const isPlan = (m: MessageView) => buttonsOf(m).some((b) => b.label === 'Run resolver');
+export const isProgress = (m: MessageView) => (m.blocks ?? []).some((b) => b.kind === 'progress');
+export const isResult = (m: MessageView) =>
+  (m.blocks ?? []).some((b) => b.kind === 'heading' && /^(Score|No score)/.test(b.text));

@@ -1,0 +1,151 @@
+// A whole session through the bot and the web chat (HTTP + SSE) on real Redis, the real core and sandbox:
+// task → plan → votes → run → results, with commands in the thread.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
+import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
+import { createLogger } from '../../bot/logger.ts';
+import {
+  BLUEBERRY,
+  BLUEBERRY_TASK,
+  isPlan,
+  isProgress,
+  isResult,
+  type MessageView,
+  type TestEnv,
+  testEnv,
+  textOf,
+  WebChatClient,
+} from './bot-test-kit.ts';
+
+const ann = { id: 'ann', name: 'Ann' };
+const bob = { id: 'bob', name: 'Bob' };
+
+describe('a whole session in the web chat', () => {
+  let t: TestEnv;
+  let app: BotApp;
+  let web: WebSurface;
+  let chat: WebChatClient;
+
+  beforeAll(async () => {
+    t = await testEnv();
+    const logger = createLogger({ level: 'silent' });
+    web = createWebSurface(t.config, logger);
+    app = createBotApp({ config: t.config, logger, surfaces: [web] });
+    await app.start();
+    chat = new WebChatClient(web.url());
+    await chat.openEvents();
+  });
+
+  afterAll(async () => {
+    chat?.close();
+    await app?.stop();
+    await t?.cleanup();
+  });
+
+  it('plans, tallies votes, runs the resolver’s choice and posts the score, code, notebook and chart', async () => {
+    const upload = await chat.uploadFile(BLUEBERRY);
+    const task = await chat.post(ann, BLUEBERRY_TASK, { uploads: [upload] });
+    expect(task.files[0]?.name).toBe('WildBlueberryPollinationSimulationData.csv');
+
+    const plan = await chat.waitForReply(task.id, (r) => r.find(isPlan));
+    const planText = textOf(plan);
+    for (const n of [1, 2, 3]) expect(planText).toMatch(new RegExp(`\\*\\*${n}\\. `));
+    expect(planText).toContain("Researcher's critique");
+    expect(planText).toMatch(/Resolver's choice: option [123], improved/);
+    expect(planText).toContain('metric mae');
+    const mdFile = plan.blocks?.find((b) => b.kind === 'file');
+    expect(mdFile?.kind === 'file' && mdFile.file.name).toBe('instructions.md');
+
+    // One vote per person, changeable: Ann moves her vote from 1 to 2, Bob votes 2.
+    await chat.press(ann, plan, 'Vote 1');
+    await chat.press(bob, plan, 'Vote 2');
+    await chat.press(ann, plan, 'Vote 2');
+    const tallied = await chat.waitForReply(task.id, (r) => {
+      const p = r.find(isPlan);
+      const votes = (p?.blocks ?? []).flatMap((b) =>
+        b.kind === 'context' && b.text.startsWith('Votes') ? [b.text] : [],
+      );
+      return votes[1] === 'Votes: 2 votes' ? votes : null;
+    });
+    expect(tallied).toEqual([
+      'Votes: no votes yet',
+      'Votes: 2 votes',
+      'Votes: no votes yet',
+      'Votes: no votes yet',
+    ]);
+    expect(chat.events.some((e) => e.type === 'edit' && e.message.id === plan.id)).toBe(true);
+
+    await chat.press(bob, plan, 'Run resolver');
+    await chat.press(ann, plan, 'Run resolver');
+    const refused = await chat.waitForReply(task.id, (r) =>
+      r.find((m) => textOf(m).includes('already running')),
+    );
+    expect(textOf(refused)).toContain('started by Bob');
+
+    const result = await chat.waitForReply(task.id, (r) => r.find(isResult), 120_000);
+    const heading = result.blocks?.find((b) => b.kind === 'heading');
+    expect(heading?.kind === 'heading' && heading.text).toMatch(/^Score: mae \d/);
+    expect(textOf(result)).toMatch(/baseline \(.+\): \d/);
+    const kinds = (result.blocks ?? []).map((b) => b.kind);
+    expect(kinds).toContain('image');
+    const files = (result.blocks ?? []).flatMap((b) =>
+      b.kind === 'file' || b.kind === 'image' ? [b.file.name] : [],
+    );
+    expect(files).toContain('notebook.ipynb');
+    expect(files).toContain('chart.png');
+    const hasCode =
+      files.includes('solution.py') ||
+      (result.blocks ?? []).some((b) => b.kind === 'code' && b.language === 'python');
+    expect(hasCode).toBe(true);
+    expect((result.blocks ?? []).some((b) => b.kind === 'code' && b.filename === 'last log lines')).toBe(
+      true,
+    );
+
+    // The chart is served inline as a PNG.
+    const image = result.blocks?.find((b) => b.kind === 'image');
+    if (image?.kind !== 'image') throw new Error('no image block');
+    const png = await fetch(new URL(image.file.url, web.url()));
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+
+    // One status message, edited live over SSE up to "finished"; each reply exactly once.
+    const { replies } = await chat.thread(task.id);
+    const progress = replies.filter(isProgress);
+    expect(progress).toHaveLength(1);
+    expect(textOf(progress[0] as MessageView)).toContain('finished');
+    expect(replies.filter(isResult)).toHaveLength(1);
+    expect(replies.filter(isPlan)).toHaveLength(1);
+    const statusEdits = chat.events.filter((e) => e.type === 'edit' && e.message.id === progress[0]?.id);
+    expect(statusEdits.some((e) => textOf(e.message).includes('running'))).toBe(true);
+  });
+
+  it('answers help, status and rerun in the thread', async () => {
+    const upload = await chat.uploadFile(BLUEBERRY);
+    const task = await chat.post(bob, BLUEBERRY_TASK, { uploads: [upload] });
+    await chat.waitForReply(task.id, (r) => r.find(isPlan));
+    await chat.post(bob, 'help', { thread: task.id });
+    const help = await chat.waitForReply(task.id, (r) =>
+      r.find((m) => m.bot && textOf(m).includes('How to use')),
+    );
+    expect(textOf(help)).toContain('`cancel`');
+    await chat.post(bob, 'status', { thread: task.id });
+    const status = await chat.waitForReply(task.id, (r) =>
+      r.find((m) => m.bot && textOf(m).includes('**Status**')),
+    );
+    expect(textOf(status)).toContain('plan ready');
+    expect(textOf(status)).toContain('No runs yet.');
+    await chat.post(bob, 'rerun', { thread: task.id });
+    const queued = await chat.waitForReply(task.id, (r) => r.find(isProgress));
+    expect(textOf(queued)).toContain("the resolver's choice");
+    await chat.post(bob, 'cancel', { thread: task.id });
+    const cancelled = await chat.waitForReply(task.id, (r) =>
+      r.find((m) => textOf(m).includes('Cancelling')),
+    );
+    expect(textOf(cancelled)).toContain("the run of the resolver's choice");
+    await chat.waitForReply(task.id, (r) => r.find((m) => isProgress(m) && textOf(m).includes('cancelled')));
+  });
+});
