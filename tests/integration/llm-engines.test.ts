@@ -292,6 +292,8 @@ Now the improved one in full:
     expect(parseResolverAnswer(`I would choose the first option.${body}`, options).chose).toBe(1);
     expect(parseResolverAnswer(`Instruction 2 is the most comprehensive.${body}`, options).chose).toBe(2);
     expect(parseResolverAnswer(`Option 1 is not good; the best is option 3.${body}`, options).chose).toBe(3);
+    expect(parseResolverAnswer(`**Chosen option:** Instruction option 2${body}`, options).chose).toBe(2);
+    expect(parseResolverAnswer(`The best option is: Option 3.${body}`, options).chose).toBe(3);
   });
 
   it('falls back to the chosen option as it stands when no instruction is printed, and says so', () => {
