@@ -249,7 +249,13 @@ export class BwrapSandbox implements Sandbox {
   private prepare() {
     this.prepared ??= (async () => {
       const bwrap = this.options.bwrapPath ?? (await findOnPath('bwrap'));
-      if (!bwrap) {
+      const runnable =
+        bwrap !== null &&
+        (await access(bwrap, fsConstants.X_OK).then(
+          () => true,
+          () => false,
+        ));
+      if (!bwrap || !runnable) {
         throw new SandboxUnavailableError(
           'bubblewrap (bwrap) is not installed, so generated code cannot be run safely',
           'apt-get install bubblewrap',

@@ -80,16 +80,32 @@ async function writable(dir: string): Promise<boolean> {
   }
 }
 
+async function enableControllers(group: string): Promise<boolean> {
+  const enabled = (await readText(path.join(group, 'cgroup.subtree_control'))) ?? '';
+  if (/\bmemory\b/.test(enabled) && /\bpids\b/.test(enabled)) return true;
+  return writeFile(path.join(group, 'cgroup.subtree_control'), '+memory +pids').then(
+    () => true,
+    () => false,
+  );
+}
+
 async function v2ParentWithControllers(mount: Mount, ownPath: string): Promise<string | null> {
   // Runs nest under our own group so any limit set on the bot's group also bounds them.
   const parent = path.join(mount.mountPoint, ownPath);
-  const enabled = (await readText(path.join(parent, 'cgroup.subtree_control'))) ?? '';
-  if (!/\bmemory\b/.test(enabled) || !/\bpids\b/.test(enabled)) {
+  if (!(await enableControllers(parent))) {
+    // cgroup v2's "no internal processes" rule: a group holding processes (ours) cannot hand controllers to
+    // children. Under a delegated group (systemd Delegate=yes, a container's cgroup namespace) the usual way
+    // out is to move this process into a leaf of its own, then enable the controllers on the now-empty parent.
+    const leaf = path.join(parent, 'linguacodus-supervisor');
     try {
-      await writeFile(path.join(parent, 'cgroup.subtree_control'), '+memory +pids');
+      await mkdir(leaf).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      await writeFile(path.join(leaf, 'cgroup.procs'), String(process.pid));
     } catch {
-      return null; // "no internal processes": a group that holds processes cannot delegate controllers
+      return null;
     }
+    if (!(await enableControllers(parent))) return null; // other processes share the group: no delegation here
   }
   return (await writable(parent)) ? parent : null;
 }

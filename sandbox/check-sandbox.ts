@@ -20,6 +20,11 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   lightgbm: 'python3-lightgbm',
 };
 
+/** The apt-get line that installs the Debian packages providing these Python modules. */
+export function debianInstallCommand(modules: string[]): string {
+  return `apt-get install ${modules.map((name) => DEBIAN_PACKAGES[name] ?? `python3-${name}`).join(' ')}`;
+}
+
 export const REQUIRED_MODULES = ['numpy', 'pandas', 'sklearn', 'matplotlib', 'xgboost'];
 
 export interface SandboxCheck {
@@ -138,12 +143,7 @@ export async function checkSandbox(options: CheckSandboxOptions): Promise<Sandbo
     limits: options.limits,
     workRoot: options.workRoot,
   });
-  const result = await probe(
-    sandbox,
-    modules,
-    (missing) =>
-      `apt-get install ${missing.map((name) => DEBIAN_PACKAGES[name] ?? `python3-${name}`).join(' ')}`,
-  );
+  const result = await probe(sandbox, modules, debianInstallCommand);
   const plan = await planCgroups();
   const cgroupName = plan.version === 2 ? 'cgroup-v2' : 'cgroup-v1';
   const warnings: string[] = [];

@@ -122,6 +122,12 @@ while True:
     expect(await hostProcessesWith(mark)).toEqual([]);
   });
 
+  it('stops a script at its CPU-time limit', async () => {
+    const execution = await run('while True:\n    pass\n', { limits: { cpuSeconds: 1, timeoutMs: 30_000 } });
+    expect(execution.timedOut).toBe(false);
+    expect(['SIGXCPU', 'SIGKILL']).toContain(execution.signal);
+  });
+
   it('caps 1 GB of stdout to its tail, counts what it dropped, and the run still ends', async () => {
     const code = `
 import sys
