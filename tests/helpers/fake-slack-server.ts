@@ -9,6 +9,8 @@ export interface RecordedCall {
   args: Record<string, unknown>;
   authorization: string | undefined;
   at: number;
+  /** What the fake answered (e.g. the ts of a posted message). */
+  response?: Record<string, unknown>;
 }
 
 export interface RecordedUpload {
@@ -304,21 +306,26 @@ export class FakeSlackServer {
     const method = url.pathname.slice('/api/'.length);
     const args = parseArgs(body, req.headers['content-type']);
     const authorization = req.headers.authorization;
-    this.calls.push({ method, args, authorization, at: Date.now() });
-    this.notify();
+    const call: RecordedCall = { method, args, authorization, at: Date.now() };
+    this.calls.push(call);
     const pendingLimits = this.rateLimits.get(method);
     if (pendingLimits && pendingLimits.length > 0) {
       const seconds = pendingLimits.shift() as number;
       json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(seconds) });
+      this.notify();
       return;
     }
     const token = authorization?.replace(/^Bearer /, '') ?? (args.token as string | undefined);
     const expected = method === 'apps.connections.open' ? this.options.appToken : this.options.botToken;
     if (token !== expected) {
-      json(res, 200, { ok: false, error: 'invalid_auth' });
+      call.response = { ok: false, error: 'invalid_auth' };
+      json(res, 200, call.response);
+      this.notify();
       return;
     }
-    json(res, 200, this.answer(method, args));
+    call.response = this.answer(method, args);
+    json(res, 200, call.response);
+    this.notify();
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
