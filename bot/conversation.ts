@@ -111,7 +111,12 @@ export function createConversation(ctx: BotContext): IncomingHandler {
     };
     const taskText = body || previous?.text || '';
     const awaiting = async (message: string, hint?: string) => {
-      await store.put({ ...base, status: previous?.plan ? previous.status : 'awaiting-input' });
+      // Keep what was said: a file posted next in the thread completes this task.
+      await store.put({
+        ...base,
+        text: taskText,
+        status: previous?.plan ? previous.status : 'awaiting-input',
+      });
       await reply(ev.thread, errorReply(message, hint));
     };
     if (!taskText && ev.files.length === 0) {
