@@ -2,16 +2,22 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { access, lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { access, lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createRunCgroup, planCgroups, type RunCgroup } from './cgroup-limits.ts';
+import {
+  checkEnvironment,
+  checkInputs,
+  checkInputsExist,
+  SANDBOX_UID,
+  sandboxEnvironment,
+} from './job-checks.ts';
 import { MB, resolveLimits } from './resolve-limits.ts';
 import { sweepStaleRuns } from './stale-runs.ts';
 import { killNote, superviseProcess } from './supervise-process.ts';
 import {
   type Execution,
-  InvalidSandboxJobError,
   type Sandbox,
   type SandboxInput,
   type SandboxJob,
@@ -26,7 +32,6 @@ import {
   removeRunFolder,
 } from './work-folder.ts';
 
-export const SANDBOX_UID = 65534;
 export const ADDRESS_SPACE_HEADROOM_MB = 512;
 
 export interface BwrapSandboxOptions {
@@ -96,50 +101,6 @@ export interface BwrapArgvInput {
   args: string[];
   env: Record<string, string>;
   threads: number;
-}
-
-export function sandboxEnvironment(
-  threads: number,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  const count = String(threads);
-  return {
-    HOME: '/tmp',
-    PATH: '/usr/local/bin:/usr/bin:/bin',
-    LANG: 'C.UTF-8',
-    MPLBACKEND: 'Agg',
-    OMP_NUM_THREADS: count,
-    OPENBLAS_NUM_THREADS: count,
-    MKL_NUM_THREADS: count,
-    NUMEXPR_NUM_THREADS: count,
-    // Keep /work free of __pycache__ and get output that is current when a run is killed.
-    PYTHONDONTWRITEBYTECODE: '1',
-    PYTHONUNBUFFERED: '1',
-    ...extra,
-  };
-}
-
-export function checkEnvironment(env: Record<string, string> | undefined): Record<string, string> {
-  for (const key of Object.keys(env ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-      throw new InvalidSandboxJobError(`bad environment name "${key}"`);
-  }
-  return env ?? {};
-}
-
-export function checkInputs(inputs: SandboxInput[] | undefined): SandboxInput[] {
-  const seen = new Set<string>();
-  for (const input of inputs ?? []) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(input.name)) {
-      throw new InvalidSandboxJobError(`input name "${input.name}" must be a plain file name`);
-    }
-    if (seen.has(input.name)) throw new InvalidSandboxJobError(`input name "${input.name}" is used twice`);
-    seen.add(input.name);
-    if (!path.isAbsolute(input.hostPath)) {
-      throw new InvalidSandboxJobError(`input "${input.name}" needs an absolute host path`);
-    }
-  }
-  return inputs ?? [];
 }
 
 /** The bwrap arguments (after the binary) for one run. Pure, so the isolation flags can be unit-tested. */
@@ -296,11 +257,7 @@ export class BwrapSandbox implements Sandbox {
     const entry = checkRelativePath(job.entry, 'the entry script');
     const inputs = checkInputs(job.inputs);
     const env = checkEnvironment(job.env);
-    for (const input of inputs) {
-      await stat(input.hostPath).catch((cause) => {
-        throw new InvalidSandboxJobError(`input "${input.name}" not found at ${input.hostPath}: ${cause}`);
-      });
-    }
+    await checkInputsExist(inputs);
     const { bwrap, layout, pythonBinds } = await this.prepare();
     const runId = randomBytes(6).toString('hex');
     // The cgroup and the folder are independent: make them together to keep the per-run cost low.

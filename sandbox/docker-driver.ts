@@ -1,15 +1,19 @@
 // Runs a job in a throwaway container through the docker (or podman) CLI, with the same contract as bwrap.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { checkEnvironment, checkInputs, SANDBOX_UID, sandboxEnvironment } from './bwrap-driver.ts';
+import {
+  checkEnvironment,
+  checkInputs,
+  checkInputsExist,
+  SANDBOX_UID,
+  sandboxEnvironment,
+} from './job-checks.ts';
 import { MB, resolveLimits } from './resolve-limits.ts';
 import { killNote, superviseProcess } from './supervise-process.ts';
 import {
   type Execution,
-  InvalidSandboxJobError,
   type Sandbox,
   type SandboxInput,
   type SandboxJob,
@@ -120,11 +124,7 @@ export class DockerSandbox implements Sandbox {
     const entry = checkRelativePath(job.entry, 'the entry script');
     const inputs = checkInputs(job.inputs);
     const env = checkEnvironment(job.env);
-    for (const input of inputs) {
-      await stat(input.hostPath).catch((cause) => {
-        throw new InvalidSandboxJobError(`input "${input.name}" not found at ${input.hostPath}: ${cause}`);
-      });
-    }
+    await checkInputsExist(inputs);
     const containerName = `linguacodus-${randomBytes(6).toString('hex')}`;
     // The container's user is not the host's: the work folder must be writable by anyone who can reach it
     // (its parent run folder stays 0700, so on the host only we can).
