@@ -248,3 +248,15 @@ export function loadDotEnv(path = '.env'): void {
 
 /** The names of every variable the schema knows, for the README table check and .env.example. */
 export const configVariables = (): string[] => Object.keys(envSchema.shape);
+
+/** The configured secret values, so that the logger scrubs them even from free text. */
+export function configSecrets(config: Config): string[] {
+  return [
+    config.SLACK_BOT_TOKEN,
+    config.SLACK_APP_TOKEN,
+    config.SLACK_SIGNING_SECRET,
+    config.DISCORD_TOKEN,
+    config.WEB_ACCESS_TOKEN,
+    ...Object.values(config.roles).map((role) => role?.apiKey),
+  ].filter((s): s is string => typeof s === 'string' && s !== 'not-needed');
+}

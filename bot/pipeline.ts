@@ -1,6 +1,6 @@
 // The bot's pipeline: core's createCore with the real sandbox, limits and model roles taken from the config.
 import path from 'node:path';
-import { type Core, createCore } from '../core/index.ts';
+import { type Core, type CoreDeps, createCore } from '../core/index.ts';
 import { createSandbox, type SandboxLimits } from '../sandbox/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -21,8 +21,8 @@ export function sandboxLimitsFrom(config: Config): SandboxLimits {
   };
 }
 
-/** The real pipeline with the real sandbox; a role without an endpoint runs on the offline engine. */
-export function createPipeline(config: Config, logger: Logger): Pipeline {
+/** Core's dependencies from the config: the real sandbox, the limits and the model roles. */
+export function coreDepsFrom(config: Config, logger: Logger): CoreDeps {
   const limits = sandboxLimitsFrom(config);
   const sandbox = createSandbox({
     driver: config.SANDBOX_DRIVER,
@@ -31,7 +31,7 @@ export function createPipeline(config: Config, logger: Logger): Pipeline {
     dockerImage: config.SANDBOX_DOCKER_IMAGE,
     dockerCli: config.SANDBOX_DOCKER_CLI,
   });
-  return createCore({
+  return {
     sandbox,
     roles: config.roles,
     logger,
@@ -44,5 +44,10 @@ export function createPipeline(config: Config, logger: Logger): Pipeline {
       evidenceTimeoutMs: config.EVIDENCE_TIMEOUT_S * 1000,
     },
     workRoot: path.resolve(config.DATA_DIR, 'work'),
-  });
+  };
+}
+
+/** The real pipeline with the real sandbox; a role without an endpoint runs on the offline engine. */
+export function createPipeline(config: Config, logger: Logger): Pipeline {
+  return createCore(coreDepsFrom(config, logger));
 }

@@ -1,0 +1,51 @@
+// The `linguacodus` command line: `solve` (plan, run and score a task) and `sandbox exec` (run a script in the sandbox).
+import { resolve } from 'node:path';
+import { runSolveCli, SOLVE_USAGE } from '../core/cli/solve-cli.ts';
+import { runSandboxCli, SANDBOX_CLI_USAGE } from '../sandbox/cli.ts';
+import { ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { coreDepsFrom } from './pipeline.ts';
+
+const USAGE = `usage: linguacodus <command> [options]
+
+commands:
+  solve          plan a task from a CSV, run the chosen instruction in the sandbox, print the harness's score
+  sandbox exec   run a Python script in the sandbox
+
+${SOLVE_USAGE}
+${SANDBOX_CLI_USAGE}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'sandbox') {
+    if (rest[0] !== 'exec') {
+      process.stderr.write(`${SANDBOX_CLI_USAGE}\n`);
+      return 2;
+    }
+    loadDotEnv();
+    return runSandboxCli(argv);
+  }
+  if (command === 'solve') {
+    loadDotEnv();
+    let config: ReturnType<typeof parseConfig>;
+    try {
+      config = parseConfig();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    // The command prints one readable line per error itself; logs only when LOG_LEVEL asks for them, on stderr
+    // so that `--json` output on stdout stays one clean object.
+    const logger = createLogger({
+      level: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'silent',
+      production: true,
+      destination: process.stderr,
+      secrets: configSecrets(config),
+    });
+    return runSolveCli(rest, { ...coreDepsFrom(config, logger), workRoot: resolve('out') });
+  }
+  const help = command === undefined || command === 'help' || command === '--help' || command === '-h';
+  (help ? process.stdout : process.stderr).write(`${USAGE}\n`);
+  return help ? 0 : 2;
+}
