@@ -13,6 +13,8 @@ export interface RecordedRequest {
   files: { field: string; name: string; bytes: Buffer }[];
   authorization: string | undefined;
   at: number;
+  /** What the fake answered (e.g. the posted message, with its id). */
+  response?: unknown;
 }
 
 export interface GatewayPayload {
@@ -43,6 +45,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+  const request = (res as ServerResponse & { recorded?: RecordedRequest }).recorded;
+  if (request) request.response = body;
 }
 
 export class FakeDiscordServer {
@@ -379,7 +383,7 @@ export class FakeDiscordServer {
     const path = url.pathname.slice(prefix.length);
     const recorded = await this.record(req, path, url.search, raw);
     this.requests.push(recorded);
-    this.notify();
+    (res as ServerResponse & { recorded?: RecordedRequest }).recorded = recorded;
     const interactionPath = /^\/interactions\/\d+\/[^/]+\/callback$/;
     const webhookPath = /^\/webhooks\/\d+\/[^/]+/;
     if (
@@ -387,9 +391,12 @@ export class FakeDiscordServer {
       !webhookPath.test(path) &&
       req.headers.authorization !== `Bot ${this.token}`
     ) {
-      return json(res, 401, { message: '401: Unauthorized', code: 0 });
+      json(res, 401, { message: '401: Unauthorized', code: 0 });
+      this.notify();
+      return;
     }
-    return this.answer(req.method ?? 'GET', path, recorded, res);
+    this.answer(req.method ?? 'GET', path, recorded, res);
+    this.notify();
   }
 
   private async record(
