@@ -1,0 +1,89 @@
+// Two bot processes sharing Redis: each answers buttons pressed on the other's messages, and both show the
+// same threads (real Redis, real core and sandbox, `bot/main.ts` twice).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BotProcess, startBotProcess } from './bot-process.ts';
+import {
+  BLUEBERRY,
+  BLUEBERRY_TASK,
+  freePort,
+  isPlan,
+  isResult,
+  type MessageView,
+  type TestEnv,
+  testEnv,
+  textOf,
+  WebChatClient,
+} from './bot-test-kit.ts';
+
+const ann = { id: 'ann', name: 'Ann' };
+const bob = { id: 'bob', name: 'Bob' };
+
+const votesOf = (m: MessageView) =>
+  (m.blocks ?? []).flatMap((b) => (b.kind === 'context' && b.text.startsWith('Votes') ? [b.text] : []));
+
+describe('two bot processes on one Redis', () => {
+  let t: TestEnv;
+  let a: BotProcess;
+  let b: BotProcess;
+  let chatA: WebChatClient;
+  let chatB: WebChatClient;
+
+  beforeAll(async () => {
+    t = await testEnv();
+    const portA = await freePort();
+    const portB = await freePort();
+    a = startBotProcess({ ...t.env, PORT: String(portA) });
+    b = startBotProcess({ ...t.env, PORT: String(portB) });
+    await Promise.all([a.ready, b.ready]);
+    chatA = new WebChatClient(`http://127.0.0.1:${portA}`);
+    chatB = new WebChatClient(`http://127.0.0.1:${portB}`);
+    await chatA.openEvents();
+  });
+
+  afterAll(async () => {
+    chatA?.close();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await t?.cleanup();
+  });
+
+  it('a task posted on A is voted on and run from B, and the reverse', { timeout: 120_000 }, async () => {
+    const first = await chatA.post(ann, BLUEBERRY_TASK, { uploads: [await chatA.uploadFile(BLUEBERRY)] });
+    const planOnB = await chatB.waitForReply(first.id, (r) => r.find(isPlan));
+    await chatB.press(bob, planOnB, 'Vote 3');
+    const tallyOnA = await chatA.waitForReply(first.id, (r) => {
+      const p = r.find(isPlan);
+      return p && votesOf(p)[2] === 'Votes: 1 vote' ? votesOf(p) : null;
+    });
+    expect(tallyOnA).toEqual([
+      'Votes: no votes yet',
+      'Votes: no votes yet',
+      'Votes: 1 vote',
+      'Votes: no votes yet',
+    ]);
+    // A's browsers saw B's edit live.
+    expect(chatA.events.some((e) => e.type === 'edit' && e.message.id === planOnB.id)).toBe(true);
+
+    await chatB.press(bob, planOnB, 'Run 3');
+    const result = await chatA.waitForReply(first.id, (r) => r.find(isResult), 90_000);
+    expect(textOf(result)).toMatch(/Score: mae \d/);
+    expect(textOf(result)).toContain('option 3');
+
+    const second = await chatB.post(bob, BLUEBERRY_TASK, { uploads: [await chatB.uploadFile(BLUEBERRY)] });
+    const planOnA = await chatA.waitForReply(second.id, (r) => r.find(isPlan));
+    await chatA.press(ann, planOnA, 'Vote resolver');
+    await chatA.press(ann, planOnA, 'Full text');
+    const tallyOnB = await chatB.waitForReply(second.id, (r) => {
+      const p = r.find(isPlan);
+      return p && votesOf(p)[3] === 'Votes: 1 vote' ? votesOf(p) : null;
+    });
+    expect(tallyOnB[3]).toBe('Votes: 1 vote');
+    const full = await chatB.waitForReply(second.id, (r) =>
+      r.find((m) => textOf(m).includes('Full text of the')),
+    );
+    expect(textOf(full)).toContain('Data Preprocessing');
+
+    const { replies } = await chatB.thread(first.id);
+    expect(replies.filter(isPlan)).toHaveLength(1);
+    expect(replies.filter(isResult)).toHaveLength(1);
+  });
+});
