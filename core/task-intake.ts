@@ -295,7 +295,11 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
     if (testFile === null) {
       const t = await readCsv(candidate, limits);
       const subset = t.columns.every((c) => table.columns.includes(c));
-      if (subset && t.columns.length < table.columns.length && t.columns.length >= table.columns.length / 2) {
+      if (
+        subset &&
+        t.columns.length < table.columns.length &&
+        (/test/i.test(basename(candidate)) || t.columns.length >= table.columns.length / 2)
+      ) {
         testFile = candidate;
         testTable = t;
         inferred.push(
@@ -388,6 +392,24 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
   }
 
   const drop = (overrides.drop ?? []).map((c) => requireColumn(table, c, 'drop', files.train));
+  if (testTable) {
+    // A feature the file to predict for lacks cannot be used: the model would have nothing to read there.
+    const absent = table.columns.filter(
+      (c) => !targets.includes(c) && c !== idColumn && !drop.includes(c) && !testTable.columns.includes(c),
+    );
+    if (absent.length > 0) {
+      drop.push(...absent);
+      inferred.push(
+        `${joinNames(absent)} ${absent.length > 1 ? 'are' : 'is'} not in ${basename(testFile!)}, so not used as a feature.`,
+      );
+    }
+    if (!idAdded && !testTable.columns.includes(idColumn)) {
+      throw new LinguacodusError(
+        'bad_input',
+        `${basename(testFile!)} has no id column \`${idColumn}\`, so predictions could not be matched to its rows. Add it, or name another id column.`,
+      );
+    }
+  }
   const dataType = overrides.dataType ?? inferDataType(text, profile, targets, idColumn, inferred);
   const split = chooseSplit(text, table, profile, dataType, overrides.split, inferred);
 

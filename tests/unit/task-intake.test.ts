@@ -100,6 +100,33 @@ describe('target', () => {
     expect(spec.inferred.join(' ')).toContain('missing from test.csv');
   });
 
+  it('a feature missing from the test file is dropped, and a test file without the named id column refused', async () => {
+    const train = await houses('train2.csv');
+    const test = await csv('test2.csv', ['HouseId', 'Square Meters'], [['1', '50']]);
+    const { spec } = await intake({ text: 'predict the sale price', files: [train, test] });
+    expect(spec.testFile).toBe(test);
+    expect(spec.drop).toEqual(['city', 'sold']);
+    expect(spec.inferred.join(' ')).toContain(
+      '`city`, `sold` are not in test2.csv, so not used as a feature.',
+    );
+    const noId = await csv('test3.csv', ['Square Meters', 'city', 'sold'], [['50', 'Nice', 'no']]);
+    const numbered = await intake({
+      text: 'predict the sale price',
+      files: [train],
+      overrides: { testFile: noId },
+    });
+    expect(numbered.spec.idColumn).toBe('row_id');
+    const error = await failure(
+      intake({
+        text: 'predict the sale price',
+        files: [train],
+        overrides: { testFile: noId, idColumn: 'HouseId' },
+      }),
+    );
+    expect(error.code).toBe('bad_input');
+    expect(error.message).toContain('test3.csv has no id column `HouseId`');
+  });
+
   it('is asked for, listing the columns, when nothing names it', async () => {
     const file = await houses();
     const error = await failure(intake({ text: 'Here is some data.', files: [file] }));
