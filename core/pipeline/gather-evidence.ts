@@ -25,7 +25,12 @@ export interface EvidenceOptions {
   usage?: LlmUsage[];
 }
 
-const firstLine = (text: string) => text.split('\n')[0] ?? text;
+/** The failure in one line for the critic: what happened, the exception and the failing line, no stderr. */
+function summary(text: string): string {
+  const head = text.split('\nstderr (last lines):')[0] ?? text;
+  const line = head.split('\n').join(' ').trim();
+  return line.length > 400 ? `${line.slice(0, 397)}...` : line;
+}
 
 async function evidenceFor(instruction: Instruction, options: EvidenceOptions): Promise<Evidence> {
   const started = Date.now();
@@ -47,7 +52,7 @@ async function evidenceFor(instruction: Instruction, options: EvidenceOptions): 
       signal,
     });
     const failure = describeFailure(execution, written.code, null, remaining);
-    if (failure) return { ...base, cvScore: null, seconds: seconds(), error: firstLine(failure) };
+    if (failure) return { ...base, cvScore: null, seconds: seconds(), error: summary(failure) };
     const cv = readCvScore(execution);
     return cv.problem
       ? { ...base, cvScore: null, seconds: seconds(), error: cv.problem }
@@ -65,7 +70,7 @@ async function evidenceFor(instruction: Instruction, options: EvidenceOptions): 
         : error instanceof Error
           ? error.message
           : String(error);
-    return { ...base, cvScore: null, seconds: seconds(), error: firstLine(message) };
+    return { ...base, cvScore: null, seconds: seconds(), error: summary(message) };
   }
 }
 

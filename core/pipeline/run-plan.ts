@@ -180,10 +180,7 @@ export async function runPlan(
     submission,
     log: log.toString(),
   });
-  logger?.info(
-    { planId: plan.id, choice, ok: loop.ok, score, attempts: loop.attempts.length },
-    'run finished',
-  );
+  logger?.info({ choice, ok: loop.ok, score, attempts: loop.attempts.length }, 'run finished');
 
   return runResultSchema.parse({
     planId: plan.id,
