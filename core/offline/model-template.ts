@@ -126,11 +126,14 @@ def build_model(model, n_classes, early_stopping, rounds=None):
 
 function cvStep(input: TemplateInput): string {
   const { task, profile, folds, recipe } = input;
-  const scheme = recipe.params.timeSeries
-    ? `time-ordered ${folds}-fold CV (each fold validates on a later period than it trains on), then a refit on all training rows with the median number of boosting rounds`
-    : profile.target.type === 'binary' || profile.target.type === 'multiclass'
-      ? `stratified ${folds}-fold CV (shuffled, seed 42)`
-      : `${folds}-fold CV (shuffled, seed 42)`;
+  const group = task.split.kind === 'group' && task.split.column ? task.split.column : null;
+  const scheme = group
+    ? `group ${folds}-fold CV by \`${group}\` (the holdout holds unseen ${group} values)`
+    : recipe.params.timeSeries
+      ? `time-ordered ${folds}-fold CV (each fold validates on a later period than it trains on), then a refit on all training rows with the median number of boosting rounds`
+      : profile.target.type === 'binary' || profile.target.type === 'multiclass'
+        ? `stratified ${folds}-fold CV (shuffled, seed 42)`
+        : `${folds}-fold CV (shuffled, seed 42)`;
   return `Train with ${scheme}; score each fold with ${task.metric} on the out-of-fold predictions; test predictions are the average of the fold models${recipe.params.timeSeries ? "' refit" : ''}. Quick mode: 3 folds and fewer trees.`;
 }
 
@@ -219,8 +222,8 @@ def feature_names(preprocessor, width):
         return [f'feature_{i}' for i in range(width)]
 
 
-def fit_part(model, X_fit, y_fit, X_valid, y_valid, X_predict, rounds=None):
-    """Fits one model; returns predictions for X_valid (or None) and X_predict, rounds used, importances."""
+def encode(model, X_fit, X_valid, X_predict):
+    """Encoders fitted on the fitting rows only, applied to the validation and test rows."""
     preprocessor = make_preprocessor(model)
     A_fit = preprocessor.fit_transform(X_fit)
     A_predict = preprocessor.transform(X_predict)
@@ -228,6 +231,13 @@ def fit_part(model, X_fit, y_fit, X_valid, y_valid, X_predict, rounds=None):
     if model['id'] == 'gbdt' and not uses_xgboost(model):
         A_fit, A_predict = dense(A_fit), dense(A_predict)
         A_valid = dense(A_valid) if A_valid is not None else None
+    return preprocessor, A_fit, A_valid, A_predict
+
+
+def fit_part(model, encoded, y_fit, y_valid, rounds=None):
+    """Fits one model on encoded rows; returns predictions for the validation rows (or None) and the test rows,
+    the boosting rounds used and the feature importances."""
+    preprocessor, A_fit, A_valid, A_predict = encoded
     early = model['id'] == 'gbdt' and A_valid is not None and rounds is None
     if CLASSIFICATION:
         present = np.unique(y_fit)
@@ -258,8 +268,15 @@ def fit_part(model, X_fit, y_fit, X_valid, y_valid, X_predict, rounds=None):
             fit_arguments.update(eval_set=[(A_valid, target_valid)], verbose=False)
         estimator.fit(A_fit, target_fit, **fit_arguments)
         invert = np.expm1 if model['log_target'] else (lambda values: values)
-        valid_prediction = invert(estimator.predict(A_valid)) if A_valid is not None else None
-        test_prediction = invert(estimator.predict(A_predict))
+        low, high = np.nanmin(y_fit), np.nanmax(y_fit)
+        margin = 0.1 * (high - low)
+
+        def predict(A):
+            # Kept within the training range (plus a margin): a linear trend or an outlier must not explode.
+            return np.clip(invert(estimator.predict(A)), low - margin, high + margin)
+
+        valid_prediction = predict(A_valid) if A_valid is not None else None
+        test_prediction = predict(A_predict)
     used = None
     if early:
         used = getattr(estimator, 'best_iteration', None) if uses_xgboost(model) else getattr(estimator, 'n_iter_', None)
@@ -272,10 +289,15 @@ def fit_part(model, X_fit, y_fit, X_valid, y_valid, X_predict, rounds=None):
     },
     {
       step: cvStep(input),
-      code: `from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit
+      code: `from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, TimeSeriesSplit
 
 N_FOLDS = 3 if QUICK else ${folds}
-if TIME_SERIES:
+groups = train[GROUP_COLUMN].astype(str).values if GROUP_COLUMN and GROUP_COLUMN in train.columns else None
+if groups is not None and len(set(groups)) >= 2:
+    # Held-out rows come from unseen groups, so each fold validates on groups it did not train on.
+    N_FOLDS = min(N_FOLDS, len(set(groups)))
+    splitter = GroupKFold(n_splits=N_FOLDS)
+elif TIME_SERIES:
     splitter = TimeSeriesSplit(n_splits=N_FOLDS)
 elif CLASSIFICATION:
     splitter = StratifiedKFold(n_splits=N_FOLDS, shuffle=True, random_state=SEED)
@@ -299,15 +321,17 @@ def blend(predictions):
 def fit_all(train_index, valid_index, rounds_by_part=None):
     """Every model on every target for one split; returns blended validation and test predictions."""
     valid_outputs, test_outputs = [], []
+    X_valid = X.iloc[valid_index] if valid_index is not None else None
+    # Encoders do not depend on the target: encode once per model and reuse for every target.
+    encoded = [encode(model, X.iloc[train_index], X_valid, X_test) for model in MODELS]
     for target in range(n_outputs):
         target_values = truth if CLASSIFICATION else Y[:, target]
         valid_parts, test_parts = [], []
         for part, model in enumerate(MODELS):
-            X_valid = X.iloc[valid_index] if valid_index is not None else None
             y_valid = target_values[valid_index] if valid_index is not None else None
             rounds = rounds_by_part.get((target, part)) if rounds_by_part else None
             valid_prediction, test_prediction, used, importances = fit_part(
-                model, X.iloc[train_index], target_values[train_index], X_valid, y_valid, X_test, rounds
+                model, encoded[part], target_values[train_index], y_valid, rounds
             )
             if used is not None:
                 rounds_used.setdefault((target, part), []).append(used)
@@ -323,7 +347,7 @@ def fit_all(train_index, valid_index, rounds_by_part=None):
     return (stack(valid_outputs) if valid_index is not None else None), stack(test_outputs)
 
 
-for fold, (train_index, valid_index) in enumerate(splitter.split(X, truth if CLASSIFICATION else None)):
+for fold, (train_index, valid_index) in enumerate(splitter.split(X, truth if CLASSIFICATION else None, groups)):
     valid_prediction, test_prediction = fit_all(train_index, valid_index)
     fold_scores.append(score_metric(truth[valid_index], valid_prediction))
     test_predictions.append(test_prediction)

@@ -10,11 +10,15 @@ function title(task: TaskSpec, profile: DataProfile, recipe: RecipeRef): string 
   const input = templateInput(task, profile, recipe);
   const names = input.models.map((m) => modelName(m, profile));
   const model = names.length > 1 ? `Blend of ${names.join(' and ')}` : (names[0] ?? recipe.id);
-  const kind = recipe.params.timeSeries
-    ? 'time-ordered'
-    : profile.target.type === 'regression'
-      ? ''
-      : 'stratified';
+  const classification = profile.target.type === 'binary' || profile.target.type === 'multiclass';
+  const kind =
+    task.split.kind === 'group' && task.split.column
+      ? 'group'
+      : recipe.params.timeSeries
+        ? 'time-ordered'
+        : classification
+          ? 'stratified'
+          : '';
   return `${model} with ${kind ? `${kind} ` : ''}${input.folds}-fold CV on ${task.metric}`;
 }
 

@@ -38,6 +38,7 @@ POSITIVE_CLASS = ${py(positiveClass(profile))}
 CLASS_NAMES = ${pyList(classNames)}
 TIME_SERIES = ${py(recipe.params.timeSeries)}
 TIME_COLUMN = ${py(timeColumn)}
+GROUP_COLUMN = ${py(task.split.kind === 'group' ? (task.split.column ?? null) : null)}
 DROP_COLUMNS = ${pyList(dropColumns)}
 NUMERIC_COLUMNS = ${pyList(roles.numeric)}
 CATEGORICAL_COLUMNS = ${pyList(roles.categorical)}
@@ -48,9 +49,8 @@ CLASSIFICATION = TARGET_TYPE in ('binary', 'multiclass')`,
 }
 
 function loadBlock(input: TemplateInput): CodeBlock {
-  const sample = input.recipe.params.timeSeries ? 'the latest 3000 rows' : '3000 random rows';
   return {
-    step: `Load \`${TRAIN_FILE}\` and \`${TEST_FILE}\`; drop training rows with a missing target; in quick mode keep ${sample}.`,
+    step: `Load \`${TRAIN_FILE}\` and \`${TEST_FILE}\`; drop training rows with a missing target.`,
     code: `train = pd.read_csv(${py(TRAIN_FILE)})
 test = pd.read_csv(${py(TEST_FILE)})
 train = train.dropna(subset=[t for t in TARGETS if t in train.columns]).reset_index(drop=True)
@@ -75,9 +75,6 @@ if TIME_SERIES:
     train_time = time_key(train)
     if train_time is not None:
         train = train.iloc[np.argsort(train_time.values, kind='stable')].reset_index(drop=True)
-if QUICK and len(train) > 3000:
-    train = train.tail(3000) if TIME_SERIES else train.sample(n=3000, random_state=SEED)
-    train = train.reset_index(drop=True)
 print(f'train rows: {len(train)}, test rows: {len(test)}, quick: {QUICK}')`,
   };
 }
@@ -319,7 +316,7 @@ function encoderBlock(input: TemplateInput): CodeBlock {
   const tfidf = models.find((m) => m.style === 'text');
   if (tfidf && roles.text.length > 0) {
     lines.push(
-      `TF-IDF of ${columnList(roles.text)}: word 1-2-grams${tfidf.charNgrams ? ' and character 2-5-grams' : ''}, sublinear term frequency, up to ${tfidf.maxTfidfFeatures} features each`,
+      `TF-IDF of ${columnList(roles.text)}: word 1-2-grams${tfidf.charNgrams ? ' and character 2-5-grams (word n-grams only in quick mode)' : ''}, sublinear term frequency, up to ${tfidf.maxTfidfFeatures} features each`,
     );
   }
   return {
@@ -350,8 +347,13 @@ def make_preprocessor(model):
         elif style == 'forest':
             numeric = SimpleImputer(strategy='median')
         else:
-            numeric = make_pipeline(SimpleImputer(strategy='median', add_indicator=True), StandardScaler())
-        parts.append(('numeric', numeric, numeric_feature_columns))
+            numeric = make_pipeline(SimpleImputer(strategy='median', add_indicator=True), RangeClipper(), StandardScaler())
+        columns = numeric_feature_columns
+        if TIME_SERIES and style in ('linear', 'text'):
+            # Raw calendar counters and the trend extrapolate linearly; the sine/cosine terms carry the seasonality.
+            raw = ('_year', '_month', '_day', '_dayofyear', '_hour', '_trend_days')
+            columns = [c for c in columns if not c.endswith(raw)] or numeric_feature_columns
+        parts.append(('numeric', numeric, columns))
     if categorical_feature_columns:
         if style in ('trees', 'forest'):
             categorical = OrdinalEncoder(handle_unknown='use_encoded_value', unknown_value=-1)
@@ -360,9 +362,13 @@ def make_preprocessor(model):
         parts.append(('categorical', categorical, categorical_feature_columns))
     for column in text_feature_columns:
         if style == 'text':
-            parts.append((column + '_words', TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=model['max_tfidf_features'], sublinear_tf=True), column))
-            if model['char_ngrams']:
-                parts.append((column + '_chars', TfidfVectorizer(analyzer='char_wb', ngram_range=(2, 5), min_df=3, max_features=model['max_tfidf_features'], sublinear_tf=True), column))
+            limit = 20000 if QUICK else model['max_tfidf_features']
+            words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=limit, sublinear_tf=True)
+            parts.append((column + '_words', words, column))
+            # Character n-grams catch misspellings and word forms but cost most of the time: full runs only.
+            if model['char_ngrams'] and not QUICK:
+                chars = TfidfVectorizer(analyzer='char_wb', ngram_range=(2, 5), min_df=3, max_features=limit, sublinear_tf=True)
+                parts.append((column + '_chars', chars, column))
         elif model['text_svd'] > 0:
             components = 32 if QUICK else model['text_svd']
             words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=20000, sublinear_tf=True)
@@ -370,6 +376,40 @@ def make_preprocessor(model):
     if not parts:
         raise ValueError('no usable feature columns in train.csv')
     return ColumnTransformer(parts, remainder='drop')`,
+  };
+}
+
+function quickSampleBlock(): CodeBlock {
+  return {
+    step: null,
+    note: 'Quick mode cross-validates on 3000 seeded rows; sampled after feature engineering so lags and counts see all history, and kept in order so time-ordered folds stay valid.',
+    code: `if QUICK and len(X) > 3000:
+    keep = np.sort(np.random.RandomState(SEED).choice(len(X), 3000, replace=False))
+    X = X.iloc[keep].reset_index(drop=True)
+    train = train.iloc[keep].reset_index(drop=True)
+    if CLASSIFICATION:
+        y = y[keep]
+    else:
+        Y = Y[keep]`,
+  };
+}
+
+function rangeClipperBlock(): CodeBlock {
+  return {
+    step: null,
+    note: 'Linear models extrapolate: numeric inputs are clipped to the range seen in training so an outlier in test cannot explode a prediction.',
+    code: `from sklearn.base import BaseEstimator, TransformerMixin
+
+
+class RangeClipper(BaseEstimator, TransformerMixin):
+    def fit(self, values, y=None):
+        values = np.asarray(values, dtype=float)
+        self.low_ = np.nanpercentile(values, 0.5, axis=0)
+        self.high_ = np.nanpercentile(values, 99.5, axis=0)
+        return self
+
+    def transform(self, values):
+        return np.clip(np.asarray(values, dtype=float), self.low_, self.high_)`,
   };
 }
 
@@ -385,6 +425,8 @@ export function preprocessingBlocks(input: TemplateInput): CodeBlock[] {
     textBlock(input),
     finalizeBlock(input),
     targetBlock(input),
+    quickSampleBlock(),
+    rangeClipperBlock(),
     encoderBlock(input),
   ];
   return blocks.filter((b): b is CodeBlock => b !== null);
