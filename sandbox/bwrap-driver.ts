@@ -15,7 +15,7 @@ import {
 } from './job-checks.ts';
 import { MB, resolveLimits } from './resolve-limits.ts';
 import { sweepStaleRuns } from './stale-runs.ts';
-import { killNote, superviseProcess } from './supervise-process.ts';
+import { buildExecution, superviseProcess } from './supervise-process.ts';
 import {
   type Execution,
   type Sandbox,
@@ -371,7 +371,7 @@ export class BwrapSandbox implements Sandbox {
       for (let attempt = 0; attempt < 100 && !(await processGone(init)); attempt++) await sleep(20);
     }
 
-    let stderr = outcome.stderr.text();
+    const stderr = outcome.stderr.text();
     if (outcome.exitCode === 1 && outcome.stderr.droppedBytes === 0 && /^bwrap: /.test(stderr)) {
       // bwrap failed to build the sandbox: the script never ran, so this is not the script's error.
       throw new SandboxUnavailableError(
@@ -379,31 +379,14 @@ export class BwrapSandbox implements Sandbox {
         'run as root, or allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)',
       );
     }
+    // Under a memory cgroup the kernel's OOM killer reports; under RLIMIT_AS allocations fail in Python instead.
     const oomKilled = cgroup?.limitsMemory
       ? await cgroup.oomKilled()
       : /\bMemoryError\b|Cannot allocate memory|std::bad_alloc/.test(stderr);
-    const note = killNote(outcome, limits);
-    if (note)
-      stderr = stderr.length > 0 && !stderr.endsWith('\n') ? `${stderr}\n${note}\n` : `${stderr}${note}\n`;
-
     const collected = await collectFiles(ctx.workDir, job.collect ?? [], job.files, {
       maxFileBytes: limits.maxFileMb * MB,
       maxTotalBytes: limits.maxWorkDirMb * MB,
     });
-    return {
-      exitCode: outcome.exitCode,
-      signal: outcome.signal,
-      timedOut: outcome.timedOut,
-      oomKilled,
-      cancelled: outcome.cancelled,
-      stdout: outcome.stdout.text(),
-      stderr,
-      stdoutDroppedBytes: outcome.stdout.droppedBytes,
-      stderrDroppedBytes: outcome.stderr.droppedBytes,
-      durationMs: Math.round(outcome.durationMs),
-      files: collected.files,
-      workDirExceeded: outcome.workDirExceeded,
-      skippedFiles: collected.skipped,
-    };
+    return buildExecution(outcome, limits, { oomKilled, collected });
   }
 }

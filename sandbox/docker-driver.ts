@@ -11,7 +11,7 @@ import {
   sandboxEnvironment,
 } from './job-checks.ts';
 import { MB, resolveLimits } from './resolve-limits.ts';
-import { killNote, superviseProcess } from './supervise-process.ts';
+import { buildExecution, superviseProcess } from './supervise-process.ts';
 import {
   type Execution,
   type Sandbox,
@@ -167,34 +167,18 @@ export class DockerSandbox implements Sandbox {
         (result) => result.stdout.trim(),
         () => '',
       );
-      let stderr = outcome.stderr.text();
+      const stderr = outcome.stderr.text();
       if (outcome.exitCode === 125 && state === '') {
         throw new SandboxUnavailableError(
           `${this.cli} could not start the sandbox container: ${stderr.trim()}`,
-          `docker build -t ${this.image} -f sandbox/Dockerfile sandbox`,
+          `check the engine; if the image is missing: ${this.cli} build -t ${this.image} -f sandbox/Dockerfile sandbox`,
         );
       }
-      const note = killNote(outcome, limits);
-      if (note) stderr = `${stderr}${stderr.endsWith('\n') || stderr === '' ? '' : '\n'}${note}\n`;
       const collected = await collectFiles(folder.work, job.collect ?? [], job.files, {
         maxFileBytes: limits.maxFileMb * MB,
         maxTotalBytes: limits.maxWorkDirMb * MB,
       });
-      return {
-        exitCode: outcome.exitCode,
-        signal: outcome.signal,
-        timedOut: outcome.timedOut,
-        oomKilled: state === 'true',
-        cancelled: outcome.cancelled,
-        stdout: outcome.stdout.text(),
-        stderr,
-        stdoutDroppedBytes: outcome.stdout.droppedBytes,
-        stderrDroppedBytes: outcome.stderr.droppedBytes,
-        durationMs: Math.round(outcome.durationMs),
-        files: collected.files,
-        workDirExceeded: outcome.workDirExceeded,
-        skippedFiles: collected.skipped,
-      };
+      return buildExecution(outcome, limits, { oomKilled: state === 'true', collected });
     } finally {
       await run(this.cli, ['rm', '--force', containerName]).catch(() => undefined);
       await removeRunFolder(folder);

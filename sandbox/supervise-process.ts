@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { OutputTail } from './output-tail.ts';
 import { MB } from './resolve-limits.ts';
-import type { SandboxLimits } from './types.ts';
+import { type CollectedFile, type Execution, executionSchema, type SandboxLimits } from './types.ts';
 import { folderDiskBytes } from './work-folder.ts';
 
 export interface SupervisedOutcome {
@@ -125,9 +125,41 @@ export function superviseProcess(options: SuperviseOptions): Promise<SupervisedO
 }
 
 /** The line the sandbox adds to stderr when it, not the script, ended the run: the repair loop reads it. */
-export function killNote(outcome: SupervisedOutcome, limits: SandboxLimits): string | null {
+function killNote(outcome: SupervisedOutcome, limits: SandboxLimits): string | null {
   if (outcome.cancelled) return '[sandbox] run cancelled';
   if (outcome.timedOut) return `[sandbox] killed: wall-clock limit of ${limits.timeoutMs / 1000} s reached`;
   if (outcome.workDirExceeded) return `[sandbox] killed: work folder grew past ${limits.maxWorkDirMb} MB`;
   return null;
+}
+
+/** The Execution both drivers return, checked against the contract before it leaves the sandbox. */
+export function buildExecution(
+  outcome: SupervisedOutcome,
+  limits: SandboxLimits,
+  extra: {
+    oomKilled: boolean;
+    collected: { files: CollectedFile[]; skipped: { name: string; reason: string }[] };
+  },
+): Execution {
+  let stderr = outcome.stderr.text();
+  const note = killNote(outcome, limits);
+  if (note) stderr = stderr === '' || stderr.endsWith('\n') ? `${stderr}${note}\n` : `${stderr}\n${note}\n`;
+  const summary = executionSchema.parse({
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    timedOut: outcome.timedOut,
+    oomKilled: extra.oomKilled,
+    cancelled: outcome.cancelled,
+    stdout: outcome.stdout.text(),
+    stderr,
+    stdoutDroppedBytes: outcome.stdout.droppedBytes,
+    stderrDroppedBytes: outcome.stderr.droppedBytes,
+    durationMs: Math.round(outcome.durationMs),
+  });
+  return {
+    ...summary,
+    files: extra.collected.files,
+    workDirExceeded: outcome.workDirExceeded,
+    skippedFiles: extra.collected.skipped,
+  };
 }

@@ -81,6 +81,25 @@ open('notes.txt', 'w').write('not a png')
     expect(execution.files.map((file) => file.name)).toEqual(['chart.png']);
     expect(execution.files[0]!.bytes.subarray(1, 4).toString()).toBe('PNG');
   });
+  it('keeps concurrent runs apart: each sees only its own work folder and gets only its own files', async () => {
+    const runs = await Promise.all(
+      ['a', 'b', 'c'].map((name) =>
+        run(`import os\nopen('${name}.txt', 'w').write('${name}')\nprint(sorted(os.listdir('.')))\n`, {
+          collect: ['*.txt'],
+        }),
+      ),
+    );
+    expect(runs.map((execution) => execution.stdout)).toEqual([
+      "['a.txt', 'main.py']\n",
+      "['b.txt', 'main.py']\n",
+      "['c.txt', 'main.py']\n",
+    ]);
+    expect(runs.map((execution) => execution.files.map((file) => file.bytes.toString()))).toEqual([
+      ['a'],
+      ['b'],
+      ['c'],
+    ]);
+  });
 });
 
 describe('bwrap sandbox: hostile scripts are contained and reported', () => {
