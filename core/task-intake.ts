@@ -143,9 +143,6 @@ export function findTargetInText(
   return null;
 }
 
-/** The metric a text names, or null. Re-exported here because intake is where text meets the registry. */
-export { findMetricInText };
-
 function classifyFiles(
   input: TaskInput,
 ): { train: string; candidates: string[]; others: string[] } | { train: null } {
