@@ -1,0 +1,98 @@
+// The web chat in a real browser (Debian's chromium): post a task with a CSV, see the three instructions and the
+// resolver's choice, vote, run, watch the progress, then the score and the chart; screenshots for the README.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
+import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
+import { createLogger } from '../../bot/logger.ts';
+import { BLUEBERRY, type TestEnv, testEnv } from '../integration/bot-test-kit.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('the web chat in a browser', () => {
+  let t: TestEnv;
+  let app: BotApp;
+  let web: WebSurface;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // A short evidence time box: the resolver's quick cross-validation shows in the plan without slowing the test.
+    t = await testEnv({ EVIDENCE_TIMEOUT_S: '20' });
+    const logger = createLogger({ level: 'silent' });
+    web = createWebSurface(t.config, logger);
+    app = createBotApp({ config: t.config, logger, surfaces: [web] });
+    await app.start();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await t?.cleanup();
+  });
+
+  it('takes a task from post to score and chart', { timeout: 150_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(web.url());
+    await expect.poll(() => page.textContent('#connection')).toBe('live');
+    await page.fill('#username', 'Ann');
+    await page.dispatchEvent('#username', 'change');
+
+    await page.fill(
+      '#composer textarea',
+      'Predict bb_yield, the wild blueberry yield, from the pollination simulation features. Metric: mae',
+    );
+    await page.setInputFiles('#composer input[type=file]', BLUEBERRY);
+    await page.click('[data-testid=send]');
+
+    const thread = page.locator('#thread-messages');
+    const plan = thread
+      .locator('[data-testid=bot-message]')
+      .filter({ has: page.locator('h3', { hasText: 'Three ranked instructions' }) });
+    await plan.waitFor({ timeout: 90_000 });
+    const planText = (await plan.textContent()) ?? '';
+    expect(planText).toMatch(/1\. .+2\. .+3\. .+Researcher's critique/s);
+    expect(planText).toMatch(/Resolver's choice: option [123], improved/);
+    expect(await plan.locator('a[data-testid=file-link]').textContent()).toContain('instructions.md');
+
+    await plan.locator('button', { hasText: 'Vote resolver' }).click();
+    await plan.locator('.context', { hasText: 'Votes: 1 vote' }).waitFor();
+
+    await plan.locator('button', { hasText: 'Run resolver' }).click();
+    const progress = thread.locator('[data-testid=progress]');
+    await progress.first().waitFor();
+    expect(await progress.first().textContent()).toMatch(/Run of the resolver's choice/);
+
+    const result = thread
+      .locator('[data-testid=bot-message]')
+      .filter({ has: page.locator('h3', { hasText: 'Score: mae' }) });
+    await result.waitFor({ timeout: 120_000 });
+    const image = result.locator('img[data-testid=image]');
+    await image.waitFor();
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .toBe(true);
+    await expect.poll(() => progress.first().textContent()).toContain('finished');
+    // Code blocks come highlighted (the log tail, and the code itself when short enough to be inline).
+    expect(await result.locator('figure.code code.hljs').count()).toBeGreaterThan(0);
+    expect(await result.locator('a[data-testid=file-link]', { hasText: 'notebook.ipynb' }).count()).toBe(1);
+
+    // A tall window shows the whole thread: the plan with its tally, the progress, the score and the chart.
+    await page.setViewportSize({ width: 1440, height: 2000 });
+    await thread.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    mkdirSync(`${ROOT}tests/artifacts`, { recursive: true });
+    mkdirSync(`${ROOT}docs`, { recursive: true });
+    await page.screenshot({ path: `${ROOT}tests/artifacts/web-chat.png` });
+    await page.screenshot({ path: `${ROOT}docs/screenshot.png` });
+    expect(errors).toEqual([]);
+  });
+});
