@@ -196,7 +196,10 @@ export class DiscordSurface implements ChatSurface {
 
   private async sendable(thread: ThreadRef): Promise<SendableChannels> {
     const client = this.client;
-    if (!client) throw new LinguacodusError('internal', 'The Discord surface is not started.');
+    if (!client) {
+      // Retryable: a delivery that finds the surface stopped waits in the queue for the next process.
+      throw new LinguacodusError('internal', 'The Discord surface is not connected.', { retryable: true });
+    }
     const channel = await client.channels.fetch(thread.thread).catch((error: unknown) => {
       throw discordError('find the thread', error);
     });

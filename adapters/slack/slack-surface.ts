@@ -33,6 +33,7 @@ export class SlackSurface implements ChatSurface {
   readonly name = 'slack' as const;
   readonly mode: SlackMode;
   private app: App | undefined;
+  private receiving = false;
   private teamId = '';
   private botUserId = '';
   private readonly dedupe = new EventDedupe();
@@ -106,6 +107,7 @@ export class SlackSurface implements ChatSurface {
     this.botUserId = String(auth.user_id ?? '');
     await app.init();
     this.register(app, handler);
+    this.receiving = true;
     const started = (
       this.mode === 'http' ? await app.start(this.config.SLACK_PORT) : await app.start()
     ) as unknown;
@@ -216,7 +218,9 @@ export class SlackSurface implements ChatSurface {
   }
 
   private requireApp(): App {
-    if (!this.app) throw new LinguacodusError('internal', 'The Slack surface is not started.');
+    // Retryable: a delivery that arrives before start (or after a failed one) waits in the queue instead of being lost.
+    if (!this.app)
+      throw new LinguacodusError('internal', 'The Slack surface is not started.', { retryable: true });
     return this.app;
   }
 
@@ -281,9 +285,14 @@ export class SlackSurface implements ChatSurface {
     }
   }
 
+  /**
+   * Stops receiving (closes the socket or the HTTP server). Posting keeps working: the Web API client needs no
+   * connection, so deliveries still in flight during a shutdown reach Slack.
+   */
   async stop(): Promise<void> {
+    if (!this.receiving) return;
+    this.receiving = false;
     await this.app?.stop();
-    this.app = undefined;
   }
 }
 

@@ -396,4 +396,25 @@ describe('Slack surface over Socket Mode', () => {
     expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
     expect(posted.messageId).toMatch(/^1700000000\./);
   });
+
+  it('after stop, closes the socket but still delivers posts (shutdown drains the deliver queue)', async () => {
+    await surface.stop();
+    await fake.waitFor(() => fake.socketCount === 0, 'the socket to close');
+    const thread = {
+      surface: 'slack' as const,
+      space: fake.teamId,
+      channel: 'C0GENERAL',
+      thread: '1700000000.000077',
+    };
+    const posted = await surface.post(thread, {
+      text: 'last words',
+      blocks: [{ kind: 'text', text: 'bye' }],
+    });
+    expect(fake.callsOf('chat.postMessage').at(-1)?.args).toMatchObject({
+      text: 'last words',
+      thread_ts: thread.thread,
+    });
+    expect(posted.messageId).toBe(fake.callsOf('chat.postMessage').at(-1)?.response?.ts);
+    await surface.stop();
+  });
 });

@@ -270,7 +270,10 @@ export class FakeSlackServer {
 
   private onSocket(ws: WebSocket) {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.notify();
+    });
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
       if (message.envelope_id) {

@@ -1,0 +1,32 @@
+// Discord helpers: mentions stripped, thread names within Discord's limit, nonces within 25 characters, hosts checked.
+import { describe, expect, it } from 'vitest';
+import { discordNonce } from '../../adapters/discord/discord-surface.ts';
+import { isDiscordFileHost } from '../../adapters/discord/download-attachment.ts';
+import { stripMention, threadName } from '../../adapters/discord/translate-events.ts';
+
+describe('Discord translation helpers', () => {
+  it('strips both mention forms of the bot and keeps other mentions', () => {
+    expect(stripMention('<@42> predict <@7> price <@!42>', '42')).toBe('predict <@7> price');
+  });
+
+  it('names a thread from the task, 1 to 60 characters, without mention markup', () => {
+    expect(threadName('<@42> predict the price')).toBe('predict the price');
+    expect(threadName('<@42>')).toBe('Linguacodus task');
+    expect(threadName('word '.repeat(40)).length).toBeLessThanOrEqual(60);
+  });
+
+  it('derives a stable nonce of at most 25 characters from any idempotency key', () => {
+    const key = `deliver:${'x'.repeat(200)}`;
+    expect(discordNonce(key)).toBe(discordNonce(key));
+    expect(discordNonce(key).length).toBeLessThanOrEqual(25);
+    expect(discordNonce('a')).not.toBe(discordNonce('b'));
+  });
+
+  it('fetches attachments only from Discord’s CDN over HTTPS, or the configured test host', () => {
+    expect(isDiscordFileHost(new URL('https://cdn.discordapp.com/attachments/1/2/a.csv'))).toBe(true);
+    expect(isDiscordFileHost(new URL('https://media.discordapp.net/attachments/1/2/a.csv'))).toBe(true);
+    expect(isDiscordFileHost(new URL('http://cdn.discordapp.com/a.csv'))).toBe(false);
+    expect(isDiscordFileHost(new URL('https://cdn.discordapp.com.evil.example/a.csv'))).toBe(false);
+    expect(isDiscordFileHost(new URL('http://127.0.0.1:5000/a.csv'), '127.0.0.1:5000')).toBe(true);
+  });
+});
