@@ -7,21 +7,23 @@ import { createSandbox } from '../sandbox/index.ts';
 const RUNS = Number(process.argv[2] ?? 20);
 const PYTHON = '/usr/bin/python3';
 
-function plainPython(): Promise<number> {
+async function timed(run: () => Promise<void>): Promise<number> {
   const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+function plainPython(): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, ['-c', 'print(1)'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0 ? resolve(performance.now() - started) : reject(new Error(`python exited ${code}`)),
-    );
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`python exited ${code}`))));
   });
 }
 
 const sandbox = createSandbox({ driver: 'bwrap', python: PYTHON });
 
-async function sandboxed(): Promise<number> {
-  const started = performance.now();
+async function sandboxed(): Promise<void> {
   const execution = await sandbox.execute({
     files: [{ path: 'main.py', content: 'print(1)\n' }],
     entry: 'main.py',
@@ -29,7 +31,6 @@ async function sandboxed(): Promise<number> {
   if (execution.exitCode !== 0 || execution.stdout !== '1\n') {
     throw new Error(`sandboxed print(1) failed: ${execution.stderr}`);
   }
-  return performance.now() - started;
 }
 
 function quantile(samples: number[], q: number): number {
@@ -46,20 +47,17 @@ await sandboxed(); // and the sandbox's one-time host inspection
 const plain: number[] = [];
 const boxed: number[] = [];
 for (let i = 0; i < RUNS; i++) {
-  plain.push(await plainPython());
-  boxed.push(await sandboxed());
+  plain.push(await timed(plainPython));
+  boxed.push(await timed(sandboxed));
 }
-const row = (name: string, samples: number[]) =>
-  `| ${name.padEnd(34)} | ${quantile(samples, 0.5).toFixed(1).padStart(8)} | ${quantile(samples, 0.9).toFixed(1).padStart(8)} | ${Math.min(
-    ...samples,
-  )
-    .toFixed(1)
-    .padStart(8)} |`;
-console.log(`print(1), ${RUNS} runs each, wall time in ms`);
-console.log(
-  `| ${'run'.padEnd(34)} | ${'median'.padStart(8)} | ${'p90'.padStart(8)} | ${'min'.padStart(8)} |`,
-);
-console.log(`|${'-'.repeat(36)}|${'-'.repeat(10)}|${'-'.repeat(10)}|${'-'.repeat(10)}|`);
+
+const columns = ['median', 'p90', 'min'];
+const cell = (value: number) => value.toFixed(1).padStart(8);
+const row = (name: string, wall: number[]) =>
+  `| ${name.padEnd(34)} | ${[quantile(wall, 0.5), quantile(wall, 0.9), Math.min(...wall)].map(cell).join(' | ')} |`;
+console.log(`print(1), ${RUNS} runs each, alternating; wall time in ms`);
+console.log(`| ${'run'.padEnd(34)} | ${columns.map((name) => name.padStart(8)).join(' | ')} |`);
+console.log(`|${'-'.repeat(36)}|${columns.map(() => '-'.repeat(10)).join('|')}|`);
 console.log(row(`${PYTHON} -c 'print(1)'`, plain));
 console.log(row('sandbox.execute (bwrap)', boxed));
 console.log(`added at the median: ${(quantile(boxed, 0.5) - quantile(plain, 0.5)).toFixed(1)} ms`);
