@@ -48,7 +48,7 @@ CLASSIFICATION = TARGET_TYPE in ('binary', 'multiclass')`,
   };
 }
 
-function loadBlock(input: TemplateInput): CodeBlock {
+function loadBlock(): CodeBlock {
   return {
     step: `Load \`${TRAIN_FILE}\` and \`${TEST_FILE}\`; drop training rows with a missing target.`,
     code: `train = pd.read_csv(${py(TRAIN_FILE)})
@@ -189,7 +189,7 @@ function categoricalBlock(input: TemplateInput): CodeBlock | null {
   if (roles.categorical.length === 0) return null;
   const high =
     roles.highCardinality.length > 0
-      ? ` High-cardinality ${columnList(roles.highCardinality)} also get a frequency-count feature.`
+      ? ` High-cardinality ${columnList(roles.highCardinality)} also ${roles.highCardinality.length === 1 ? 'gets' : 'get'} a frequency-count feature.`
       : '';
   return {
     step: `Clean categoricals ${columnList(roles.categorical)}: missing values become \`__missing__\`, values seen fewer than 3 times in training (and unseen test values) become \`__rare__\`.${high}`,
@@ -417,7 +417,7 @@ class RangeClipper(BaseEstimator, TransformerMixin):
 export function preprocessingBlocks(input: TemplateInput): CodeBlock[] {
   const blocks = [
     setupBlock(input),
-    loadBlock(input),
+    loadBlock(),
     columnsBlock(input),
     datetimeBlock(input),
     lagBlock(input),

@@ -181,16 +181,22 @@ export function recipeFromInstruction(
   profile: DataProfile,
 ): RecipeRef {
   if (instruction.recipe) return parseRecipe(instruction.recipe);
-  const text = [instruction.title, ...instruction.modelArchitecture, ...instruction.modelTraining].join('\n');
   const hasText = columnRoles(task, profile).text.length > 0;
+  // The architecture section names the model; training and the title only break ties when it does not.
+  const texts = [
+    instruction.modelArchitecture.join('\n'),
+    [instruction.title, ...instruction.modelTraining].join('\n'),
+  ];
   // Model words first: "XGBoost on TF-IDF" is a boosting recipe with text features.
   const ordered = [KEYWORDS[1], KEYWORDS[2], KEYWORDS[3], KEYWORDS[0]];
-  for (const entry of ordered) {
-    if (!entry?.words.test(text)) continue;
-    if (entry.id === 'tfidf-linear' && !hasText) continue;
-    const textSvd = hasText && entry.id !== 'linear' ? 64 : 0;
-    if (entry.id === 'linear' && hasText) return ref(task, profile, 'tfidf-linear');
-    return ref(task, profile, entry.id, entry.id === 'tfidf-linear' ? {} : { textSvd });
+  for (const text of texts) {
+    for (const entry of ordered) {
+      if (!entry?.words.test(text)) continue;
+      if (entry.id === 'tfidf-linear' && !hasText) continue;
+      const textSvd = hasText && entry.id !== 'linear' ? 64 : 0;
+      if (entry.id === 'linear' && hasText) return ref(task, profile, 'tfidf-linear');
+      return ref(task, profile, entry.id, entry.id === 'tfidf-linear' ? {} : { textSvd });
+    }
   }
   return rankRecipes(task, profile)[0]?.recipe ?? ref(task, profile, 'gbdt');
 }
