@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { OutputTail } from './output-tail.ts';
 import { MB } from './resolve-limits.ts';
 import { type CollectedFile, type Execution, executionSchema, type SandboxLimits } from './types.ts';
-import { folderDiskBytes } from './work-folder.ts';
+import { MAX_WORK_ENTRIES, measureFolder } from './work-folder.ts';
 
 export interface SupervisedOutcome {
   exitCode: number | null;
@@ -81,9 +81,9 @@ export function superviseProcess(options: SuperviseOptions): Promise<SupervisedO
     const poll = setInterval(() => {
       if (polling || killing) return;
       polling = true;
-      folderDiskBytes(options.workDir)
-        .then((bytes) => {
-          if (bytes > limits.maxWorkDirMb * MB && !killing) {
+      measureFolder(options.workDir)
+        .then((measured) => {
+          if ((measured.diskBytes > limits.maxWorkDirMb * MB || measured.tooManyEntries) && !killing) {
             workDirExceeded = true;
             void killOnce();
           }
@@ -128,7 +128,9 @@ export function superviseProcess(options: SuperviseOptions): Promise<SupervisedO
 function killNote(outcome: SupervisedOutcome, limits: SandboxLimits): string | null {
   if (outcome.cancelled) return '[sandbox] run cancelled';
   if (outcome.timedOut) return `[sandbox] killed: wall-clock limit of ${limits.timeoutMs / 1000} s reached`;
-  if (outcome.workDirExceeded) return `[sandbox] killed: work folder grew past ${limits.maxWorkDirMb} MB`;
+  if (outcome.workDirExceeded) {
+    return `[sandbox] killed: work folder grew past ${limits.maxWorkDirMb} MB or ${MAX_WORK_ENTRIES} files`;
+  }
   return null;
 }
 

@@ -81,7 +81,7 @@ interface WalkEntry {
 }
 
 /** Walks without following symlinks; stops after `maxEntries` so a million tiny files cannot stall the host. */
-async function walk(dir: string, maxEntries = 20_000): Promise<WalkEntry[]> {
+async function walk(dir: string, maxEntries = MAX_WORK_ENTRIES): Promise<WalkEntry[]> {
   const out: WalkEntry[] = [];
   const pending: string[] = [''];
   while (pending.length > 0 && out.length < maxEntries) {
@@ -115,10 +115,16 @@ async function walk(dir: string, maxEntries = 20_000): Promise<WalkEntry[]> {
   return out;
 }
 
-/** Bytes the folder occupies on disk (sparse files count what they really use). */
-export async function folderDiskBytes(dir: string): Promise<number> {
-  const entries = await walk(dir);
-  return entries.reduce((sum, entry) => sum + entry.diskBytes, 0);
+/** Most entries a work folder may hold: past this, measuring it gets costly and inodes run out. */
+export const MAX_WORK_ENTRIES = 50_000;
+
+/** Bytes the folder occupies on disk (sparse files count what they really use) and whether it holds too many entries. */
+export async function measureFolder(dir: string): Promise<{ diskBytes: number; tooManyEntries: boolean }> {
+  const entries = await walk(dir, MAX_WORK_ENTRIES + 1);
+  return {
+    diskBytes: entries.reduce((sum, entry) => sum + entry.diskBytes, 0),
+    tooManyEntries: entries.length > MAX_WORK_ENTRIES,
+  };
 }
 
 /** `*` alone means every file; otherwise `*` and `?` stay within one folder and `**` crosses folders. */
