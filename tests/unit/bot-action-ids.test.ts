@@ -1,0 +1,31 @@
+// Button action ids survive the round trip through a platform and stay within Discord's 100 characters.
+import { describe, expect, it } from 'vitest';
+import { decodeAction, encodeAction } from '../../bot/action-ids.ts';
+import { CHOICES } from '../../bot/render-plan.ts';
+
+const sid = '0123456789abcdef';
+
+describe('button action ids', () => {
+  it('round-trips votes, runs and full text for every choice', () => {
+    for (const choice of CHOICES) {
+      for (const kind of ['vote', 'run'] as const) {
+        const id = encodeAction({ kind, sid, planSeq: 12, choice });
+        expect(id.length).toBeLessThanOrEqual(100);
+        expect(decodeAction(id)).toEqual({ kind, sid, planSeq: 12, choice });
+      }
+    }
+    expect(decodeAction(encodeAction({ kind: 'full', sid, planSeq: 1 }))).toEqual({
+      kind: 'full',
+      sid,
+      planSeq: 1,
+    });
+  });
+
+  it('ignores ids that are not ours or are malformed', () => {
+    expect(decodeAction('approve_button')).toBeNull();
+    expect(decodeAction(`lc|${sid}|1|vote|7`)).toBeNull();
+    expect(decodeAction(`lc|${sid}|x|run|1`)).toBeNull();
+    expect(decodeAction('lc|not-a-session|1|run|1')).toBeNull();
+    expect(decodeAction(`lc|${sid}|1|delete|1`)).toBeNull();
+  });
+});

@@ -1,0 +1,143 @@
+// The neutral renderings of a real plan (from the offline engine) and of run progress and results.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../bot/config.ts';
+import { outgoingMessageSchema } from '../../bot/messages.ts';
+import { createPipeline } from '../../bot/pipeline.ts';
+import { planMarkdown, renderFullText, renderPlan } from '../../bot/render-plan.ts';
+import { formatScore, renderRunProgress, renderRunResult } from '../../bot/render-result.ts';
+import type { Plan, RunResult } from '../../core/types.ts';
+
+const BLUEBERRY = '/work/shared/datasets/wild_blueberry/WildBlueberryPollinationSimulationData.csv';
+
+describe('rendering plans and runs', () => {
+  let plan: Plan;
+  const dir = mkdtempSync(path.join(tmpdir(), 'lc-render-'));
+
+  beforeAll(async () => {
+    const config = parseConfig({ EVIDENCE_TIMEOUT_S: '0', DATA_DIR: dir });
+    const { createLogger } = await import('../../bot/logger.ts');
+    const core = createPipeline(config, createLogger({ level: 'silent' }));
+    const prepared = await core.intake({ text: 'Predict bb_yield. Metric: mae', files: [BLUEBERRY] });
+    plan = await core.plan(prepared, {});
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('shows three ranked options in brief, the critique, the resolver and the buttons, with the tally', () => {
+    const message = renderPlan({
+      sid: '0123456789abcdef',
+      planSeq: 1,
+      plan,
+      votes: { a: '2', b: '2', c: 'resolver' },
+      file: null,
+    });
+    expect(outgoingMessageSchema.safeParse(message).success).toBe(true);
+    const texts = message.blocks.flatMap((b) => (b.kind === 'text' || b.kind === 'context' ? [b.text] : []));
+    plan.instructions.forEach((ins, i) =>
+      expect(texts.some((t) => t.startsWith(`**${i + 1}. ${ins.title}**`))).toBe(true),
+    );
+    expect(texts.filter((t) => t.startsWith('Votes:'))).toEqual([
+      'Votes: no votes yet',
+      'Votes: 2 votes',
+      'Votes: no votes yet',
+      'Votes: 1 vote',
+    ]);
+    expect(
+      texts.some((t) => t.startsWith(`**Resolver's choice: option ${plan.resolver.chose}, improved**`)),
+    ).toBe(true);
+    const labels = message.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons.map((x) => x.label) : []));
+    expect(labels).toEqual([
+      'Vote 1',
+      'Vote 2',
+      'Vote 3',
+      'Vote resolver',
+      'Run 1',
+      'Run 2',
+      'Run 3',
+      'Run resolver',
+      'Full text',
+    ]);
+    for (const b of message.blocks)
+      if (b.kind === 'buttons') for (const x of b.buttons) expect(x.action.length).toBeLessThanOrEqual(100);
+  });
+
+  it('writes the full text in the paper’s section form', () => {
+    const md = planMarkdown(plan);
+    for (const section of ['Data Preprocessing', 'Model Architecture', 'Model Training', 'Submission']) {
+      expect(md.split(`### ${section}`).length - 1).toBe(4);
+    }
+    const full = renderFullText(plan, null);
+    expect(full.blocks.filter((b) => b.kind === 'text')).toHaveLength(4);
+  });
+
+  it('shows progress as stage k of 4 with the attempt and elapsed time', () => {
+    const m = renderRunProgress({
+      choice: '2',
+      startedBy: 'Ann',
+      status: 'running',
+      stage: 'training',
+      stageIndex: 3,
+      attempt: 2,
+      maxAttempts: 4,
+      elapsedMs: 75_000,
+    });
+    expect(m.text).toBe(
+      'Run of option 2 (started by Ann) running: stage 3 of 4 (training), attempt 2 of 4 · 1m 15s elapsed',
+    );
+    const block = m.blocks[0];
+    expect(block?.kind === 'progress' && [block.step, block.total]).toEqual([3, 4]);
+  });
+
+  it('puts short code inline, the score beside the baseline, the log tail and the chart', async () => {
+    const chart = path.join(dir, 'chart.png');
+    writeFileSync(chart, Buffer.from('89504e470d0a1a0a', 'hex'));
+    const result: RunResult = {
+      planId: plan.id,
+      choice: 'resolver',
+      ok: true,
+      metric: 'mae',
+      higherIsBetter: false,
+      score: 90.1234,
+      cvScore: 95.5,
+      baseline: { name: 'mean of the training target', score: 1148.2 },
+      stages: [],
+      code: 'import pandas as pd\nprint("hi")\n',
+      attempts: [
+        {
+          n: 1,
+          code: '',
+          ok: true,
+          exitCode: 0,
+          timedOut: false,
+          oomKilled: false,
+          stdoutTail: Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n'),
+          stderrTail: '',
+          error: null,
+          durationMs: 1000,
+        },
+      ],
+      error: null,
+      artifacts: { code: path.join(dir, 'missing.py'), chart },
+      usage: [],
+      durationMs: 12_000,
+    };
+    const m = await renderRunResult(result, 'resolver');
+    expect(m.text).toBe(
+      "Score of the resolver's choice: mae 90.12 (baseline mean of the training target: 1148), lower is better",
+    );
+    const code = m.blocks.find((b) => b.kind === 'code' && b.language === 'python');
+    expect(code?.kind === 'code' && code.code).toContain('import pandas');
+    const log = m.blocks.find((b) => b.kind === 'code' && b.filename === 'last log lines');
+    expect(log?.kind === 'code' && log.code.split('\n')).toHaveLength(15);
+    expect(m.blocks.some((b) => b.kind === 'image' && b.file.path === chart)).toBe(true);
+  });
+
+  it('formats scores to four significant digits', () => {
+    expect(formatScore(0.123456)).toBe('0.1235');
+    expect(formatScore(1148.2)).toBe('1148');
+    expect(formatScore(0.00001234)).toBe('1.234e-5');
+  });
+});
