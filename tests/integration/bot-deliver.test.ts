@@ -55,7 +55,7 @@ describe('the deliver queue', () => {
   const drained = async () => {
     for (let i = 0; i < 200; i++) {
       const c = await queues.deliver.getJobCounts('wait', 'active', 'delayed');
-      if (c.wait + c.active + c.delayed === 0) return;
+      if ((c.wait ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('deliver queue did not drain');

@@ -36,9 +36,9 @@ describe('rendering plans and runs', () => {
     });
     expect(outgoingMessageSchema.safeParse(message).success).toBe(true);
     const texts = message.blocks.flatMap((b) => (b.kind === 'text' || b.kind === 'context' ? [b.text] : []));
-    plan.instructions.forEach((ins, i) =>
-      expect(texts.some((t) => t.startsWith(`**${i + 1}. ${ins.title}**`))).toBe(true),
-    );
+    for (const [i, ins] of plan.instructions.entries()) {
+      expect(texts.some((t) => t.startsWith(`**${i + 1}. ${ins.title}**`))).toBe(true);
+    }
     expect(texts.filter((t) => t.startsWith('Votes:'))).toEqual([
       'Votes: no votes yet',
       'Votes: 2 votes',
