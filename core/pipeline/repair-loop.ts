@@ -40,6 +40,8 @@ export interface RepairLoopResult {
   attempts: Attempt[];
   /** The last execution (with the files it wrote). */
   execution: Execution;
+  /** Why the loop stopped before its last repair: the coder itself failed (e.g. its endpoint was down). */
+  coderError: string | null;
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
@@ -103,10 +105,23 @@ export async function runWithRepairs(options: RepairLoopOptions): Promise<Repair
     options.onAttempt?.(attempt, execution);
     if (error === null) {
       onProgress?.({ type: 'attempt', n, max, status: 'passed' });
-      return { ok: true, code, attempts, execution };
+      return { ok: true, code, attempts, execution, coderError: null };
     }
     onProgress?.({ type: 'attempt', n, max, status: 'failed', error: error.split('\n')[0] });
-    if (n >= max) return { ok: false, code, attempts, execution };
-    code = await coder.repair(code, error, context, { signal, usage: options.usage });
+    if (n >= max) return { ok: false, code, attempts, execution, coderError: null };
+    try {
+      code = await coder.repair(code, error, context, { signal, usage: options.usage });
+    } catch (repairError) {
+      throwIfCancelled(signal);
+      // The attempts so far are the user's to see: stop here and report rather than lose them.
+      const reason = repairError instanceof Error ? repairError.message : String(repairError);
+      return {
+        ok: false,
+        code,
+        attempts,
+        execution,
+        coderError: `The coder could not repair the script: ${reason}`,
+      };
+    }
   }
 }

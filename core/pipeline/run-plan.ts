@@ -164,7 +164,8 @@ export async function runPlan(
       submission = holdoutSubmission;
     }
   } else {
-    error = loop.attempts.at(-1)?.error ?? 'The script failed.';
+    error = [loop.coderError, loop.attempts.at(-1)?.error ?? 'The script failed.'].filter(Boolean).join('\n');
+    if (loop.coderError) log.line(loop.coderError);
     log.line(`no valid submission after ${loop.attempts.length} attempts`);
   }
 

@@ -142,6 +142,24 @@ describe('repair loop with a real sandbox', () => {
     expect(coder.errors).toHaveLength(2);
   });
 
+  it('keeps the attempts and says why when the coder itself fails to answer', async () => {
+    const coder = scriptedCoder([]);
+    const result = await runWithRepairs({
+      sandbox,
+      coder,
+      context,
+      code: BROKEN,
+      files,
+      check: rowCheck,
+      maxRepairs: 3,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.attempts).toHaveLength(1);
+    expect(result.coderError).toContain(
+      'The coder could not repair the script: no more repairs scripted',
+    );
+  });
+
   it('kills the sandbox run and reports a cancellation when the signal aborts', async () => {
     const controller = new AbortController();
     const started = Date.now();
