@@ -33,6 +33,7 @@ import {
 } from './work-folder.ts';
 
 export const ADDRESS_SPACE_HEADROOM_MB = 512;
+const CGROUP_JOIN_FAILED = 'linguacodus-sandbox: could not join the run cgroup';
 
 export interface BwrapSandboxOptions {
   python?: string;
@@ -315,7 +316,8 @@ export class BwrapSandbox implements Sandbox {
           '/bin/sh',
           [
             '-c',
-            `${cgroup.procsFiles.map((file) => `echo $$ > ${shellQuote(file)}`).join(' && ')} && exec "$@"`,
+            `${cgroup.procsFiles.map((file) => `echo $$ > ${shellQuote(file)}`).join(' && ')} || ` +
+              `{ echo '${CGROUP_JOIN_FAILED}' >&2; exit 125; }; exec "$@"`,
             'sh',
             bwrap,
             ...argv,
@@ -372,6 +374,12 @@ export class BwrapSandbox implements Sandbox {
     }
 
     const stderr = outcome.stderr.text();
+    if (outcome.exitCode === 125 && stderr.includes(CGROUP_JOIN_FAILED)) {
+      throw new SandboxUnavailableError(
+        `could not place the run in its cgroup: ${stderr.trim()}`,
+        'check that /sys/fs/cgroup is writable, or run without cgroups (limits fall back to rlimits)',
+      );
+    }
     if (outcome.exitCode === 1 && outcome.stderr.droppedBytes === 0 && /^bwrap: /.test(stderr)) {
       // bwrap failed to build the sandbox: the script never ran, so this is not the script's error.
       throw new SandboxUnavailableError(
