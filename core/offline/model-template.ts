@@ -77,6 +77,12 @@ ${models.map((m) => `    ${modelLiteral(m)},`).join('\n')}
 
 # One thread: on a shared 2-core machine OpenMP's spin-waiting makes a second xgboost thread many times slower.
 XGBOOST_THREADS = 1
+try:  # the same for scikit-learn's OpenMP (HistGradientBoosting) and BLAS pools
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+except Exception as error:
+    print('thread pools not limited:', error)
 
 
 def uses_xgboost(model):

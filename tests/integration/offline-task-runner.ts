@@ -5,12 +5,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 import { DEFAULT_INTAKE_LIMITS, formatCsv, readCsv, type Table } from '../../core/csv-reader.ts';
+import type { StageContext } from '../../core/engine.ts';
 import { positiveClass, submissionColumns } from '../../core/harness-contract.ts';
 import { METRICS } from '../../core/metrics.ts';
+import { OfflineCoder } from '../../core/offline/offline-coder.ts';
 import { loadSuite, suiteTaskInput } from '../../core/suite.ts';
 import { intakeTask } from '../../core/task-intake.ts';
-import type { DataProfile, TaskSpec } from '../../core/types.ts';
+import { type DataProfile, type Instruction, STAGES, type TaskSpec } from '../../core/types.ts';
 
 const run = promisify(execFile);
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -247,4 +250,54 @@ function normaliseLabel(value: string, trainLabels: string[]): string {
   if (trainLabels.includes(value)) return value;
   const match = trainLabels.find((l) => Number(l) === Number(value) && l.trim() !== '');
   return match ?? value;
+}
+
+export interface OfflineSolve {
+  code: string;
+  split: HoldoutSplit;
+  run: ScriptRun;
+  /** Null when the script wrote no submission. */
+  scored: { score: number; baseline: number; higherIsBetter: boolean } | null;
+}
+
+/** Writes the four stages with the offline coder, integrates them, runs the script and scores its submission. */
+export async function solveWithOffline(
+  prepared: PreparedSuiteTask,
+  instruction: Instruction,
+  options: { quick: boolean; split?: HoldoutSplit; code?: string },
+): Promise<OfflineSolve> {
+  const coder = new OfflineCoder();
+  const context = {
+    task: prepared.task,
+    profile: prepared.profile,
+    instruction,
+    previous: [] as StageContext['previous'],
+  };
+  for (const stage of STAGES) {
+    context.previous.push({ stage, code: await coder.writeStage(stage, context) });
+  }
+  const code = options.code ?? (await coder.integrate(context));
+  const split = options.split ?? splitForTest(prepared);
+  const run = await runScript(code, split, options.quick);
+  const scored = run.submission ? scoreSubmission(prepared, split, run.submission) : null;
+  await removeRun(run);
+  return { code, split, run, scored };
+}
+
+/** What the harness would check, plus: the score beats the mean/majority baseline in the metric's direction. */
+export function expectValidAndBetter(prepared: PreparedSuiteTask, solved: OfflineSolve): void {
+  const { run, split, scored } = solved;
+  expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+  expect(run.submission?.columns).toEqual(submissionColumns(prepared.task, prepared.profile));
+  expect(run.submission?.rows).toHaveLength(split.test.rows.length);
+  expect(run.submission?.rows.every((row) => row.every((v) => v !== null && v !== ''))).toBe(true);
+  expect(run.cvScore?.metric).toBe(prepared.task.metric);
+  expect(Number.isFinite(run.cvScore?.cv_score)).toBe(true);
+  expect(run.chart).toBe(true);
+  if (!scored) throw new Error('no submission to score');
+  console.info(
+    `${prepared.task.metric}: ${scored.score} (baseline ${scored.baseline}, cv ${run.cvScore?.cv_score})`,
+  );
+  if (scored.higherIsBetter) expect(scored.score).toBeGreaterThan(scored.baseline);
+  else expect(scored.score).toBeLessThan(scored.baseline);
 }

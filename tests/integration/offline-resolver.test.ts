@@ -1,0 +1,64 @@
+// The offline resolver deciding on real evidence: each option's quick CV, the best chosen by the metric's direction,
+// improved, and the improved code run to a holdout score; plus the repair path's HistGradientBoosting fallback.
+import { describe, expect, it } from 'vitest';
+import { METRICS } from '../../core/metrics.ts';
+import { OfflineCoder, recipeOfScript } from '../../core/offline/offline-coder.ts';
+import { OfflineCritic } from '../../core/offline/offline-critic.ts';
+import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
+import type { Evidence } from '../../core/types.ts';
+import {
+  expectValidAndBetter,
+  prepareSuiteTask,
+  solveWithOffline,
+  splitForTest,
+} from './offline-task-runner.ts';
+
+describe('offline resolver on evidence', () => {
+  it('paris_housing: picks the option with the best quick CV, improves it, and the result scores', {
+    timeout: 240_000,
+  }, async () => {
+    const prepared = await prepareSuiteTask('paris_housing');
+    const instructions = await new OfflineInstructor().instructions(prepared.task, prepared.profile);
+    const split = splitForTest(prepared);
+    const evidence: Evidence[] = [];
+    for (const instruction of instructions) {
+      const solved = await solveWithOffline(prepared, instruction, { quick: true, split });
+      expect(solved.run.exitCode, solved.run.stderr.slice(-1000)).toBe(0);
+      evidence.push({
+        rank: instruction.rank,
+        title: instruction.title,
+        cvScore: solved.run.cvScore?.cv_score ?? null,
+        seconds: 1,
+      });
+    }
+    const critic = new OfflineCritic();
+    const input = { task: prepared.task, profile: prepared.profile, instructions, evidence };
+    const critique = await critic.critique(input);
+    const decision = await critic.resolve({ ...input, critique });
+    const higher = METRICS[prepared.task.metric].higherIsBetter;
+    const best = [...evidence].sort((a, b) => (higher ? -1 : 1) * ((a.cvScore ?? 0) - (b.cvScore ?? 0)))[0];
+    expect(decision.chose).toBe(best?.rank);
+    for (const e of evidence) expect(decision.rationale).toContain(`option ${e.rank}`);
+    expect(critique).toContain('quick CV rmse');
+    const improved = await solveWithOffline(prepared, decision.instruction, { quick: true, split });
+    expectValidAndBetter(prepared, improved);
+  });
+
+  it('crab_age: a script whose xgboost import fails is repaired to HistGradientBoosting and scores', {
+    timeout: 120_000,
+  }, async () => {
+    const prepared = await prepareSuiteTask('crab_age');
+    const [first] = await new OfflineInstructor().instructions(prepared.task, prepared.profile);
+    if (!first) throw new Error('no instruction');
+    const coder = new OfflineCoder();
+    const context = { task: prepared.task, profile: prepared.profile, instruction: first, previous: [] };
+    const original = await coder.integrate(context);
+    // The failure a machine without xgboost produces: the import raises inside the script.
+    const broken = original.replace('    import xgboost\n', '    import xgboost_missing_module as xgboost\n');
+    expect(broken).not.toBe(original);
+    const fixed = await coder.repair(broken, "ModuleNotFoundError: No module named 'xgboost'", context);
+    expect(recipeOfScript(fixed)?.params.engine).toBe('hgb');
+    const solved = await solveWithOffline(prepared, first, { quick: true, code: fixed });
+    expectValidAndBetter(prepared, solved);
+  });
+});
