@@ -8,6 +8,7 @@ export const SLACK_BOT_SCOPES = {
   'chat:write': 'chat.postMessage, chat.update and chat.postEphemeral',
   'files:read': 'download files shared with a task (url_private)',
   'files:write': 'files.uploadV2: code, notebooks and charts in the thread',
+  'users:read': 'users.info: the name shown in replies ("started by Ann")',
 } as const;
 
 /** Events API subscriptions (bot events). */

@@ -27,6 +27,9 @@ const RETRY_CONFIG = { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_00
 /** How many posted messages we remember the uploads of, so edits do not upload a file twice. */
 const UPLOAD_MEMORY = 1000;
 
+/** How long a looked-up display name is reused before asking users.info again. */
+const NAME_TTL_MS = 60 * 60 * 1000;
+
 export type SlackMode = 'socket' | 'http';
 
 export class SlackSurface implements ChatSurface {
@@ -38,6 +41,7 @@ export class SlackSurface implements ChatSurface {
   private botUserId = '';
   private readonly dedupe = new EventDedupe();
   private readonly uploaded = new Map<string, Set<string>>();
+  private readonly names = new Map<string, { name: string; at: number }>();
   private readonly botToken: string;
   private readonly apiHost: string | undefined;
 
@@ -130,19 +134,19 @@ export class SlackSurface implements ChatSurface {
       await next();
     });
 
-    app.event('app_mention', async ({ event, body }) => {
+    app.event('app_mention', async ({ event }) => {
       const parsed = slackMessageEventSchema.safeParse(event);
       if (!parsed.success)
         return this.logger.warn({ issues: parsed.error.issues }, 'unreadable app_mention event');
       if (!isPersonMessage(parsed.data, this.botUserId)) return;
-      const teamId = (body as { team_id?: string }).team_id ?? this.teamId;
+      const name = await this.userName(parsed.data.user);
       await this.dispatch(
         handler,
-        messageToIncoming(parsed.data, teamId, this.botUserId, true, this.files(parsed.data)),
+        messageToIncoming(parsed.data, this.teamId, this.botUserId, true, this.files(parsed.data), name),
       );
     });
 
-    app.event('message', async ({ event, body }) => {
+    app.event('message', async ({ event }) => {
       const parsed = slackMessageEventSchema.safeParse(event);
       if (!parsed.success)
         return this.logger.debug({ issues: parsed.error.issues }, 'ignored Slack message event');
@@ -153,10 +157,10 @@ export class SlackSurface implements ChatSurface {
       const configured = this.config.SLACK_CHANNELS.includes(message.channel);
       const threadReply = !!message.thread_ts && message.thread_ts !== message.ts;
       if (!configured && !threadReply) return;
-      const teamId = (body as { team_id?: string }).team_id ?? this.teamId;
+      const name = await this.userName(message.user);
       await this.dispatch(
         handler,
-        messageToIncoming(message, teamId, this.botUserId, configured, this.files(message)),
+        messageToIncoming(message, this.teamId, this.botUserId, configured, this.files(message), name),
       );
     });
 
@@ -188,6 +192,31 @@ export class SlackSurface implements ChatSurface {
     app.error(async (error) => {
       this.logger.error({ err: error }, 'Slack event handling failed');
     });
+  }
+
+  /**
+   * A person's display name for the bot's replies ("started by Ann"); events carry only the id. Cached; on any
+   * failure (e.g. a workspace that withheld users:read) the id stands in, which Slack users still recognise.
+   */
+  private async userName(id: string | undefined): Promise<string | undefined> {
+    if (!id || !this.app) return id;
+    const cached = this.names.get(id);
+    if (cached && Date.now() - cached.at < NAME_TTL_MS) return cached.name;
+    const name = await this.app.client.users
+      .info({ user: id })
+      .then((r) => r.user?.profile?.display_name || r.user?.real_name || r.user?.name || id)
+      .catch((error: unknown) => {
+        this.logger.debug({ err: error, user: id }, 'users.info failed; using the user id as the name');
+        return id;
+      });
+    this.names.delete(id);
+    this.names.set(id, { name, at: Date.now() });
+    while (this.names.size > UPLOAD_MEMORY) {
+      const oldest = this.names.keys().next().value;
+      if (oldest === undefined) break;
+      this.names.delete(oldest);
+    }
+    return name;
   }
 
   private async dispatch(handler: IncomingHandler, event: Parameters<IncomingHandler>[0]): Promise<void> {

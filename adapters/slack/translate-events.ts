@@ -57,25 +57,30 @@ export function stripMention(text: string, botUserId: string): string {
   return text.split(`<@${botUserId}>`).join('').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The thread's space is always the bot's own workspace: in a Slack Connect channel `event.team` names the poster's
+ * workspace, and a session must not split by who wrote in it.
+ */
 export function messageToIncoming(
   event: SlackMessageEvent,
   teamId: string,
   botUserId: string,
   addressed: boolean,
   files: IncomingFile[],
+  userName?: string,
 ): IncomingEvent {
   const user = event.user ?? 'unknown';
   return {
     type: 'message',
     thread: {
       surface: 'slack',
-      space: event.team ?? teamId,
+      space: teamId,
       channel: event.channel,
       thread: event.thread_ts ?? event.ts,
     },
     isRoot: !event.thread_ts || event.thread_ts === event.ts,
     messageId: event.ts,
-    user: { id: user, name: user },
+    user: { id: user, name: userName ?? user },
     text: stripMention(event.text, botUserId),
     files,
     addressed,

@@ -103,7 +103,7 @@ describe('Slack surface over Socket Mode', () => {
       addressed: true,
       messageId: event.ts,
       text: 'predict target from this file',
-      user: { id: 'U0ALICE' },
+      user: { id: 'U0ALICE', name: 'Alice' },
       thread: { surface: 'slack', space: fake.teamId, channel: 'C0GENERAL', thread: event.ts },
     });
     if (task.type !== 'message') throw new Error('expected a message');
@@ -270,6 +270,7 @@ describe('Slack surface over Socket Mode', () => {
       }),
     );
     const reply = await nextEvent(before + 1);
+    expect(first).toMatchObject({ user: { id: 'U0BOB', name: 'Bob' } });
     expect(reply).toMatchObject({
       type: 'message',
       addressed: false,

@@ -163,7 +163,10 @@ export class FakeDiscordServer {
     const immediate = predicate();
     if (immediate) return immediate;
     return new Promise<T>((resolve, reject) => {
+      // Re-checked on every request the fake records, and every 25 ms for state that lives outside the fake.
+      const poll = setInterval(() => check(), 25);
       const timer = setTimeout(() => {
+        clearInterval(poll);
         this.waiters.delete(check);
         reject(new Error(`fake Discord: timed out waiting for ${what}`));
       }, timeoutMs);
@@ -171,6 +174,7 @@ export class FakeDiscordServer {
         const value = predicate();
         if (value) {
           clearTimeout(timer);
+          clearInterval(poll);
           this.waiters.delete(check);
           resolve(value);
         }

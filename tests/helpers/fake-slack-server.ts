@@ -92,6 +92,11 @@ export class FakeSlackServer {
   private readonly files = new Map<string, HostedFile>();
   private readonly pendingUploads = new Map<string, string>();
   private readonly rateLimits = new Map<string, number[]>();
+  /** People users.info knows, by id (display names). */
+  private readonly people = new Map<string, string>([
+    ['U0ALICE', 'Alice'],
+    ['U0BOB', 'Bob'],
+  ]);
   private readonly waiters = new Set<() => void>();
   private tsCounter = 0;
   private port = 0;
@@ -164,7 +169,10 @@ export class FakeSlackServer {
     const immediate = predicate();
     if (immediate) return immediate;
     return new Promise<T>((resolve, reject) => {
+      // Re-checked on every request the fake records, and every 25 ms for state that lives outside the fake.
+      const poll = setInterval(() => check(), 25);
       const timer = setTimeout(() => {
+        clearInterval(poll);
         this.waiters.delete(check);
         reject(new Error(`fake Slack: timed out waiting for ${what}`));
       }, timeoutMs);
@@ -172,6 +180,7 @@ export class FakeSlackServer {
         const value = predicate();
         if (value) {
           clearTimeout(timer);
+          clearInterval(poll);
           this.waiters.delete(check);
           resolve(value);
         }
@@ -364,6 +373,20 @@ export class FakeSlackServer {
         const missing = files.filter((f) => !this.uploads.some((u) => u.fileId === f.id));
         if (missing.length > 0) return { ok: false, error: 'file_not_found' };
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
+      case 'users.info': {
+        const name = this.people.get(String(args.user));
+        if (!name) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: {
+            id: args.user,
+            team_id: this.teamId,
+            name: name.toLowerCase(),
+            real_name: name,
+            profile: { display_name: name, real_name: name },
+          },
+        };
       }
       case 'conversations.info':
         return { ok: true, channel: { id: args.channel, name: 'ml', is_channel: true } };

@@ -44,11 +44,13 @@ describe('Slack message events', () => {
       channel: 'C1',
       team: 'T9',
     });
-    const incoming = messageToIncoming(event, 'T1', BOT, false, []);
+    const incoming = messageToIncoming(event, 'T1', BOT, false, [], 'Ann');
+    // The space stays the bot's workspace even when a Slack Connect user from T9 writes.
     expect(incoming).toMatchObject({
       isRoot: false,
-      thread: { space: 'T9', thread: '1.0' },
+      thread: { space: 'T1', thread: '1.0' },
       addressed: false,
+      user: { id: 'U1', name: 'Ann' },
     });
   });
 
