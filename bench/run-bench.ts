@@ -1,6 +1,7 @@
 // `npm run bench`: the offline engine on every task of the suite, written to bench/results/suite.{md,json}.
-// Options: --tasks id,id (a subset), --out DIR (results folder), --evidence-s N (evidence time box per option).
-import { mkdir, writeFile } from 'node:fs/promises';
+// Options: --tasks id,id (a subset), --out DIR (results folder), --evidence-s N (evidence time box per option),
+// --render (rewrite suite.md from suite.json).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,10 +23,17 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       'evidence-s': { type: 'string', default: '120' },
       'timeout-s': { type: 'string', default: '900' },
+      /** Rewrite suite.md from an existing suite.json (after a change to the report's layout). */
+      render: { type: 'boolean', default: false },
     },
   });
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
   const outDir = resolve(values.out ?? join(HERE, 'results'));
+  if (values.render) {
+    const saved = JSON.parse(await readFile(join(outDir, 'suite.json'), 'utf8'));
+    await writeFile(join(outDir, 'suite.md'), renderBenchMarkdown(saved.rows, saved));
+    return 0;
+  }
   const suite = await loadSuite();
   const wanted = values.tasks?.split(',').map((t) => t.trim());
   const tasks = wanted ? suite.tasks.filter((t) => wanted.includes(t.id)) : suite.tasks;

@@ -152,6 +152,13 @@ const fmt = (x: number | null | undefined) =>
       ? x.toFixed(0)
       : Number(x.toPrecision(4)).toString();
 
+/** A markdown table with padded columns, as the formatter (Biome) leaves it. */
+function markdownTable(header: string[], body: string[][]): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, 3, ...body.map((row) => (row[c] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+}
+
 /** The markdown report: one row per task, the best engine score in bold. */
 export function renderBenchMarkdown(
   rows: BenchRow[],
@@ -167,10 +174,20 @@ export function renderBenchMarkdown(
       '"linear" is scikit-learn LinearRegression / LogisticRegression with imputation, scaling, one-hot (and TF-IDF for free text), run through the same harness. ' +
       '"resolver" is the resolver\'s improved instruction (the option it chose in brackets).',
     '',
-    '| task | type | metric | baseline | linear | rank 1 | rank 2 | rank 3 | resolver | seconds |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const r of rows) {
+  const header = [
+    'task',
+    'type',
+    'metric',
+    'baseline',
+    'linear',
+    'rank 1',
+    'rank 2',
+    'rank 3',
+    'resolver',
+    'seconds',
+  ];
+  const body = rows.map((r) => {
     const dir = r.higherIsBetter ? '↑' : '↓';
     const byChoice = (c: Choice) => r.choices.find((x) => x.choice === c);
     const cell = (c: Choice) => {
@@ -186,10 +203,20 @@ export function renderBenchMarkdown(
           ? 'error'
           : '—'
         : `${resolver.score === null ? 'failed' : `**${fmt(resolver.score)}**`} (chose ${r.resolverChose ?? '?'})`;
-    lines.push(
-      `| ${r.id} | ${r.targetType} | ${r.metric} ${dir} | ${r.baseline ? fmt(r.baseline.score) : '—'} | ${r.linear.score === null ? 'failed' : fmt(r.linear.score)} | ${cell('1')} | ${cell('2')} | ${cell('3')} | ${resolverCell} | ${Math.round(r.seconds)} |`,
-    );
-  }
+    return [
+      r.id,
+      r.targetType,
+      `${r.metric} ${dir}`,
+      r.baseline ? fmt(r.baseline.score) : '—',
+      r.linear.score === null ? 'failed' : fmt(r.linear.score),
+      cell('1'),
+      cell('2'),
+      cell('3'),
+      resolverCell,
+      String(Math.round(r.seconds)),
+    ];
+  });
+  lines.push(...markdownTable(header, body));
   const problems = rows.flatMap((r) => [
     ...(r.error ? [`- ${r.id}: ${r.error}`] : []),
     ...(r.linear.error ? [`- ${r.id} linear: ${r.linear.error}`] : []),
