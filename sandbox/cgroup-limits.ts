@@ -244,18 +244,19 @@ export async function createRunCgroup(
       }
     },
     async remove() {
-      for (let attempt = 0; attempt < 100; attempt++) {
+      for (let attempt = 0; attempt < 400; attempt++) {
         if ((await pids()).length === 0) break;
-        if (attempt % 10 === 9) killPids(await pids());
-        await sleep(20);
+        if (attempt % 40 === 39) killPids(await pids());
+        await sleep(5);
       }
       for (const dir of [...dirs].reverse()) {
-        for (let attempt = 0; attempt < 20; attempt++) {
+        // The kernel releases a group a moment after its last member is reaped; retry briefly.
+        for (let attempt = 0; attempt < 200; attempt++) {
           try {
             await rmdir(dir);
             break;
           } catch {
-            await sleep(25); // members still exiting
+            await sleep(5);
           }
         }
       }
