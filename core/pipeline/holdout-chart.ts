@@ -62,7 +62,12 @@ else:
     else:
         predicted = col(t, "__pred").astype(str).str.replace(r"\.0$", "", regex=True)
         actual = actual.str.replace(r"\.0$", "", regex=True)
-    labels = sorted(set(actual) | set(predicted))
+    def order(v):
+        try:
+            return (0, float(v), v)
+        except ValueError:
+            return (1, 0.0, v)
+    labels = sorted(set(actual) | set(predicted), key=order)
     cm = confusion_matrix(actual, predicted, labels=labels)
     size = max(4.5, 0.6 * len(labels) + 3)
     fig, ax = plt.subplots(figsize=(size, size))
