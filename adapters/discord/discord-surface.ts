@@ -76,9 +76,27 @@ export class DiscordSurface implements ChatSurface {
       );
     });
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-    await client.login(this.token).catch((error: unknown) => {
-      throw new LinguacodusError('bad_input', 'Discord refused DISCORD_TOKEN; check the bot token.', {
+    await client.login(this.token).catch(async (error: unknown) => {
+      await client.destroy();
+      this.client = undefined;
+      const code = (error as { code?: unknown }).code;
+      if (code === 'TokenInvalid' || (error as { status?: unknown }).status === 401) {
+        throw new LinguacodusError('bad_input', 'Discord refused DISCORD_TOKEN; check the bot token.', {
+          cause: error,
+        });
+      }
+      // discord.js reports gateway close 4014 as DisallowedIntents, or @discordjs/ws as "Used disallowed intents".
+      if (code === 'DisallowedIntents' || /disallowed intents/i.test(String((error as Error)?.message))) {
+        throw new LinguacodusError(
+          'bad_input',
+          'Discord refused the Message Content intent: turn it on under Bot → Privileged Gateway Intents.',
+          { cause: error },
+        );
+      }
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new LinguacodusError('bad_input', `Could not connect to Discord (${detail}).`, {
         cause: error,
+        retryable: true,
       });
     });
     await ready;

@@ -111,10 +111,12 @@ export class SlackSurface implements ChatSurface {
     this.botUserId = String(auth.user_id ?? '');
     await app.init();
     this.register(app, handler);
+    const started = (await (this.mode === 'http' ? app.start(this.config.SLACK_PORT) : app.start()).catch(
+      (error: unknown) => {
+        throw startError(this.mode, this.config.SLACK_PORT, error);
+      },
+    )) as unknown;
     this.receiving = true;
-    const started = (
-      this.mode === 'http' ? await app.start(this.config.SLACK_PORT) : await app.start()
-    ) as unknown;
     const address = (started as { address?: () => unknown } | undefined)?.address?.();
     if (address && typeof address === 'object' && 'port' in address) this.port = Number(address.port);
     this.logger.info(
@@ -323,6 +325,27 @@ export class SlackSurface implements ChatSurface {
     this.receiving = false;
     await this.app?.stop();
   }
+}
+
+/** Says which setting to fix when the receiver cannot start. */
+function startError(mode: SlackMode, port: number, error: unknown): LinguacodusError {
+  const e = error as { code?: string; data?: { error?: string } };
+  if (mode === 'socket') {
+    const detail = e.data?.error ?? (error instanceof Error ? error.message : String(error));
+    return new LinguacodusError(
+      'bad_input',
+      `Slack refused the Socket Mode connection (${detail}): check SLACK_APP_TOKEN (an xapp- token with connections:write).`,
+      { cause: error },
+    );
+  }
+  const detail = e.code === 'EADDRINUSE' ? `port ${port} is already in use` : String(error);
+  return new LinguacodusError(
+    'bad_input',
+    `The Slack HTTP receiver could not start (${detail}): check SLACK_PORT.`,
+    {
+      cause: error,
+    },
+  );
 }
 
 function uploadKey(u: SlackUpload): string {

@@ -273,4 +273,54 @@ describe('Discord surface over the gateway', () => {
     expect(posts.map((p) => p.body?.enforce_nonce)).toEqual([true, true]);
     expect(String(posts[0]?.body?.nonce).length).toBeLessThanOrEqual(25);
   });
+
+  it('waits out a 429 with Retry-After and then edits', async () => {
+    const thread = {
+      surface: 'discord' as const,
+      space: fake.guildId,
+      channel: fake.channelId,
+      thread: fake.channelId,
+    };
+    const posted = await surface.post(thread, { text: 'p', blocks: [{ kind: 'text', text: 'before' }] });
+    const path = new RegExp(`^/channels/${fake.channelId}/messages/${posted.messageId}$`);
+    fake.rateLimit('PATCH', path, 1, 1);
+    await surface.edit(thread, posted.messageId, { text: 'p', blocks: [{ kind: 'text', text: 'after' }] });
+    const attempts = fake.requestsTo('PATCH', path);
+    expect(attempts).toHaveLength(2);
+    expect((attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+    expect(attempts[1]?.body?.content).toBe('after');
+  });
+});
+
+describe('Discord surface start errors', () => {
+  it('names DISCORD_TOKEN when Discord refuses the token', async () => {
+    const config = parseConfig({
+      DISCORD_TOKEN: 'not-the-right-token',
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_GATEWAY_URL: fake.gatewayUrl,
+    });
+    const wrong = createDiscordSurface(config, createLogger({ level: 'silent' }));
+    const error = await wrong.start(async () => {}).catch((e: unknown) => e);
+    await wrong.stop();
+    expect(error).toBeInstanceOf(LinguacodusError);
+    expect((error as LinguacodusError).userMessage).toContain('DISCORD_TOKEN');
+  });
+
+  it('names the Message Content intent when the gateway refuses it (close 4014)', async () => {
+    fake.privilegedIntentsAllowed = false;
+    const config = parseConfig({
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_GATEWAY_URL: fake.gatewayUrl,
+    });
+    const refused = createDiscordSurface(config, createLogger({ level: 'silent' }));
+    try {
+      const error = await refused.start(async () => {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LinguacodusError);
+      expect((error as LinguacodusError).userMessage).toContain('Message Content');
+    } finally {
+      fake.privilegedIntentsAllowed = true;
+      await refused.stop();
+    }
+  });
 });

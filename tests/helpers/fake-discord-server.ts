@@ -77,6 +77,9 @@ export class FakeDiscordServer {
   private readonly sockets = new Set<WebSocket>();
   private readonly channels = new Map<string, Channel>();
   private readonly messages = new Map<string, Record<string, unknown>>();
+  /** False makes the gateway refuse IDENTIFY as Discord does when Message Content is off in the portal. */
+  privilegedIntentsAllowed = true;
+  private readonly rateLimits: { method: string; pattern: RegExp; count: number; seconds: number }[] = [];
   private readonly nonces = new Map<string, Record<string, unknown>>();
   private readonly cdn = new Map<string, { body: Buffer; contentType: string }>();
   private readonly waiters = new Set<() => void>();
@@ -153,6 +156,11 @@ export class FakeDiscordServer {
       proxy_url: `${this.origin}${path}`,
       content_type: contentType,
     };
+  }
+
+  /** The next `count` requests matching method and path answer 429 with Retry-After: seconds. */
+  rateLimit(method: string, pattern: RegExp, count: number, seconds: number): void {
+    this.rateLimits.push({ method, pattern, count, seconds });
   }
 
   requestsTo(method: string, pattern: RegExp): RecordedRequest[] {
@@ -296,7 +304,9 @@ export class FakeDiscordServer {
       const payload = JSON.parse(String(data)) as GatewayPayload;
       this.gatewayReceived.push(payload);
       if (payload.op === 1) ws.send(JSON.stringify({ op: 11, d: null }));
-      if (payload.op === 2) this.ready(ws);
+      if (payload.op === 2 && this.privilegedIntentsAllowed) this.ready(ws);
+      // Discord closes with 4014 when the app asks for a privileged intent it was not granted in the portal.
+      else if (payload.op === 2) ws.close(4014, 'Disallowed intent(s).');
       this.notify();
     });
     ws.send(
@@ -388,6 +398,25 @@ export class FakeDiscordServer {
     const recorded = await this.record(req, path, url.search, raw);
     this.requests.push(recorded);
     (res as ServerResponse & { recorded?: RecordedRequest }).recorded = recorded;
+    const limit = this.rateLimits.find((l) => l.method === req.method && l.pattern.test(path) && l.count > 0);
+    if (limit) {
+      // Discord's 429: Retry-After plus the bucket headers and body that @discordjs/rest reads.
+      limit.count -= 1;
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'retry-after': String(limit.seconds),
+        'x-ratelimit-limit': '5',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset-after': String(limit.seconds),
+        'x-ratelimit-bucket': 'fakebucket',
+        'x-ratelimit-scope': 'user',
+      });
+      res.end(
+        JSON.stringify({ message: 'You are being rate limited.', retry_after: limit.seconds, global: false }),
+      );
+      this.notify();
+      return;
+    }
     const interactionPath = /^\/interactions\/\d+\/[^/]+\/callback$/;
     const webhookPath = /^\/webhooks\/\d+\/[^/]+/;
     if (
