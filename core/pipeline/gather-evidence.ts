@@ -23,6 +23,8 @@ export interface EvidenceOptions {
   limits?: Partial<SandboxLimits>;
   signal?: AbortSignal;
   usage?: LlmUsage[];
+  /** Called as each option's evidence comes in (for progress messages). */
+  onEvidence?: (evidence: Evidence) => void;
 }
 
 /** The failure in one line for the critic: what happened, the exception and the failing line, no stderr. */
@@ -77,6 +79,10 @@ async function evidenceFor(instruction: Instruction, options: EvidenceOptions): 
 /** One piece of evidence per option, run one after another (the sandbox runs share few cores). */
 export async function gatherEvidence(options: EvidenceOptions): Promise<Evidence[]> {
   const evidence: Evidence[] = [];
-  for (const instruction of options.instructions) evidence.push(await evidenceFor(instruction, options));
+  for (const instruction of options.instructions) {
+    const found = await evidenceFor(instruction, options);
+    evidence.push(found);
+    options.onEvidence?.(found);
+  }
   return evidence;
 }

@@ -90,6 +90,12 @@ export async function planTask(
       limits: deps.sandboxLimits,
       signal,
       usage,
+      onEvidence: (e) =>
+        onProgress?.({
+          type: 'plan-step',
+          step: 'evidence',
+          detail: `option ${e.rank}: ${e.cvScore === null ? `no score (${e.error ?? 'unknown'})` : `cv ${task.metric} ${Number(e.cvScore.toPrecision(4))}`} in ${e.seconds} s`,
+        }),
     });
     logger?.info({ evidence }, 'evidence gathered');
   }
