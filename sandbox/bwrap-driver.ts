@@ -33,6 +33,7 @@ import {
 } from './work-folder.ts';
 
 export const ADDRESS_SPACE_HEADROOM_MB = 512;
+const SWEEP_EVERY_MS = 5 * 60 * 1000;
 const CGROUP_JOIN_FAILED = 'linguacodus-sandbox: could not join the run cgroup';
 
 export interface BwrapSandboxOptions {
@@ -241,8 +242,6 @@ export class BwrapSandbox implements Sandbox {
           { cause },
         );
       }
-      if (this.options.useCgroups !== false) await sweepStaleRuns(this.workRoot, await planCgroups());
-      else await sweepStaleRuns(this.workRoot, null);
       return { bwrap, layout: await inspectHostLayout(), pythonBinds: await pythonBindsFor(this.python) };
     })();
     // A failed preparation is retried on the next run (the admin may have installed the package).
@@ -250,6 +249,16 @@ export class BwrapSandbox implements Sandbox {
       this.prepared = undefined;
     });
     return this.prepared;
+  }
+
+  private lastSweep = 0;
+
+  /** Clears leftovers of crashed runs in the background, at most every few minutes; never delays a run. */
+  private sweepNowAndThen(): void {
+    if (Date.now() - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = Date.now();
+    const plan = this.options.useCgroups === false ? Promise.resolve(null) : planCgroups();
+    void plan.then((cgroups) => sweepStaleRuns(this.workRoot, cgroups)).catch(() => undefined);
   }
 
   async execute(job: SandboxJob): Promise<Execution> {
@@ -260,6 +269,7 @@ export class BwrapSandbox implements Sandbox {
     const env = checkEnvironment(job.env);
     await checkInputsExist(inputs);
     const { bwrap, layout, pythonBinds } = await this.prepare();
+    this.sweepNowAndThen();
     const runId = randomBytes(6).toString('hex');
     // The cgroup and the folder are independent: make them together to keep the per-run cost low.
     const [cgroupResult, folderResult] = await Promise.allSettled([
@@ -271,7 +281,7 @@ export class BwrapSandbox implements Sandbox {
               maxProcesses: limits.maxProcesses,
             }),
           ),
-      createRunFolder(this.workRoot, job.files),
+      createRunFolder(this.workRoot, job.files, Date.now() + limits.timeoutMs),
     ]);
     const cgroup = cgroupResult.status === 'fulfilled' ? cgroupResult.value : null;
     const folder = folderResult.status === 'fulfilled' ? folderResult.value : undefined;

@@ -128,7 +128,7 @@ export class DockerSandbox implements Sandbox {
     const containerName = `linguacodus-${randomBytes(6).toString('hex')}`;
     // The container's user is not the host's: the work folder must be writable by anyone who can reach it
     // (its parent run folder stays 0700, so on the host only we can).
-    const folder = await createRunFolder(this.workRoot, job.files, 0o777);
+    const folder = await createRunFolder(this.workRoot, job.files, Date.now() + limits.timeoutMs, 0o777);
     try {
       const argv = buildDockerRunArgv({
         containerName,

@@ -3,7 +3,9 @@ import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CgroupPlan } from './cgroup-limits.ts';
 
-/** A run folder lives as long as its run; a day is far past any timeout the config allows in practice. */
+/** A run is killed at its deadline; this long after it, its owner has surely collected and removed the folder. */
+const FOLDER_GRACE_MS = 10 * 60 * 1000;
+/** Folders without a deadline in their name: a day is far past any timeout the config allows in practice. */
 const FOLDER_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** A run's cgroup is joined within milliseconds of being made, so an empty one this old is an orphan. */
 const CGROUP_MAX_AGE_MS = 10 * 60 * 1000;
@@ -26,7 +28,12 @@ export async function sweepStaleRuns(
   const folders = await readdir(workRoot).catch(() => [] as string[]);
   for (const name of folders) {
     const folder = path.join(workRoot, name);
-    if (!name.startsWith('run-') || !(await olderThan(folder, FOLDER_MAX_AGE_MS, now))) continue;
+    if (!name.startsWith('run-')) continue;
+    const deadline = /^run-(\d+)-/.exec(name);
+    const stale = deadline
+      ? now > Number(deadline[1]) * 1000 + FOLDER_GRACE_MS
+      : await olderThan(folder, FOLDER_MAX_AGE_MS, now);
+    if (!stale) continue;
     await rm(folder, { recursive: true, force: true }).then(
       () => removed++,
       () => undefined,

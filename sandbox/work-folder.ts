@@ -38,13 +38,18 @@ export function checkRelativePath(relative: string, what: string): string {
   return normalised;
 }
 
+/**
+ * The folder's name carries the run's deadline (`run-<unix seconds>-XXXXXX`), so a sweeper can tell a
+ * folder left by a crashed process from one whose run is still going.
+ */
 export async function createRunFolder(
   workRoot: string,
   files: SandboxFile[],
+  deadlineMs: number,
   workMode = 0o755,
 ): Promise<RunFolder> {
   await mkdir(workRoot, { recursive: true, mode: 0o700 });
-  const root = await mkdtemp(path.join(workRoot, 'run-'));
+  const root = await mkdtemp(path.join(workRoot, `run-${Math.ceil(deadlineMs / 1000)}-`));
   const work = path.join(root, 'work');
   const etc = path.join(root, 'etc');
   try {
