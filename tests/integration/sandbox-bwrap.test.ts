@@ -300,6 +300,25 @@ open('/work/ok.txt', 'w').write('fine')
     expect(execution.files.map((file) => file.name)).toEqual(['ok.txt']);
   });
 
+  it('cannot smuggle host files out through symlinks in the work folder', async () => {
+    const code = `
+import os
+os.symlink('/etc/shadow', 'submission.csv')
+os.symlink('/root', 'home')
+os.makedirs('plots')
+os.symlink('/etc/passwd', 'plots/chart.png')
+`;
+    const execution = await run(code, { collect: ['*'] });
+    expect(execution.exitCode).toBe(0);
+    expect(execution.files).toEqual([]);
+    expect(execution.skippedFiles).toEqual(
+      expect.arrayContaining([
+        { name: 'submission.csv', reason: 'symbolic link' },
+        { name: 'plots/chart.png', reason: 'symbolic link' },
+      ]),
+    );
+  });
+
   it('kills a child that outlives the script and a setsid double-forked daemon', async () => {
     const mark = marker();
     const code = `
