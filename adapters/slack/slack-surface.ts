@@ -1,6 +1,6 @@
 // The Slack ChatSurface: Bolt (Socket Mode or signed HTTP) in, Web API out; translation only, no business logic.
 import { readFile } from 'node:fs/promises';
-import { App, type LogLevel, type webApi } from '@slack/bolt';
+import { App, type webApi } from '@slack/bolt';
 import type { Config } from '../../bot/config.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
@@ -15,7 +15,6 @@ import {
   actionToIncoming,
   isPersonMessage,
   messageToIncoming,
-  type SlackFile,
   type SlackMessageEvent,
   slackBlockActionsSchema,
   slackMessageEventSchema,
@@ -76,7 +75,6 @@ export class SlackSurface implements ChatSurface {
     const common = {
       token: this.botToken,
       logger: slackLogger,
-      logLevel: 'info' as LogLevel,
       clientOptions,
       // Bolt would otherwise verify the token at construction, before our own auth.test reports a clear error.
       deferInitialization: true,
@@ -99,11 +97,21 @@ export class SlackSurface implements ChatSurface {
     this.app = app;
 
     const auth = await app.client.auth.test().catch((error: unknown) => {
+      this.app = undefined;
+      const e = error as { code?: string; data?: { error?: string } };
+      if (e.code === 'slack_webapi_platform_error') {
+        throw new LinguacodusError(
+          'bad_input',
+          `Slack refused SLACK_BOT_TOKEN (${e.data?.error ?? 'auth.test failed'}); check the xoxb- token.`,
+          { cause: error },
+        );
+      }
       throw new LinguacodusError(
         'bad_input',
-        'Slack refused SLACK_BOT_TOKEN (auth.test failed); check the token.',
+        `Could not reach Slack (${String(error)}); check the network.`,
         {
           cause: error,
+          retryable: true,
         },
       );
     });
@@ -229,23 +237,27 @@ export class SlackSurface implements ChatSurface {
     }
   }
 
+  /** Files Slack still holds (not deleted, "tombstone"), each downloadable on request with the bot token. */
   private files(event: SlackMessageEvent): IncomingFile[] {
-    return event.files
-      .filter((f): f is SlackFile & { url_private: string } => !!(f.url_private_download ?? f.url_private))
-      .filter((f) => f.mode !== 'tombstone')
-      .map((f) => ({
-        name: f.name,
-        bytes: f.size,
-        mime: f.mimetype,
-        download: (destPath: string, maxBytes: number) =>
-          downloadSlackFile(
-            { name: f.name, url: (f.url_private_download ?? f.url_private) as string, bytes: f.size },
-            this.botToken,
-            destPath,
-            maxBytes,
-            this.apiHost,
-          ),
-      }));
+    return event.files.flatMap((f) => {
+      const url = f.url_private_download ?? f.url_private;
+      if (!url || f.mode === 'tombstone') return [];
+      return [
+        {
+          name: f.name,
+          bytes: f.size,
+          mime: f.mimetype,
+          download: (destPath: string, maxBytes: number) =>
+            downloadSlackFile(
+              { name: f.name, url, bytes: f.size },
+              this.botToken,
+              destPath,
+              maxBytes,
+              this.apiHost,
+            ),
+        },
+      ];
+    });
   }
 
   private requireApp(): App {
