@@ -53,6 +53,8 @@ async function evidenceFor(instruction: Instruction, options: EvidenceOptions): 
       env: { [QUICK_ENV]: '1' },
       signal,
     });
+    // A run stopped by the time box (or by the caller) is not the script's failure: say what stopped it.
+    if (execution.cancelled || signal.aborted) throw new Error('stopped');
     const failure = describeFailure(execution, written.code, null, remaining);
     if (failure) return { ...base, cvScore: null, seconds: seconds(), error: summary(failure) };
     const cv = readCvScore(execution);
