@@ -224,6 +224,24 @@ describe('a whole session in Slack', () => {
       'refusal',
     );
     expect(allText(pdfReply)).toMatch(/CSV/);
+    // A Run button pressed from another workspace: a private refusal, and no run starts.
+    const postsBefore = fake.callsOf('chat.postMessage').length;
+    fake.sendEnvelope(
+      'interactive',
+      fake.blockActions({
+        actionId: 'lc|0123456789abcdef|1|run|resolver',
+        value: 'lc|0123456789abcdef|1|run|resolver',
+        channel: CHANNEL,
+        messageTs: '1700000000.000001',
+        teamId: 'T0INTRUDER',
+        userId: 'U0MALLORY',
+      }),
+    );
+    const refusal = await fake.waitFor(
+      () => fake.callsOf('chat.postEphemeral').find((c) => c.args.user === 'U0MALLORY'),
+      'the refusal',
+    );
+    expect(String(refusal.args.text)).toContain('another workspace');
     // Nothing crashed: a thread command still gets its answer.
     fake.sendEnvelope(
       'events_api',
@@ -245,5 +263,11 @@ describe('a whole session in Slack', () => {
       'help',
     );
     expect(help.args.channel).toBe(CHANNEL);
+    expect(
+      fake
+        .callsOf('chat.postMessage')
+        .slice(postsBefore)
+        .every((c) => c.args.thread_ts === big),
+    ).toBe(true);
   });
 });
