@@ -23,6 +23,8 @@ type Row = { components: { custom_id: string; label: string }[] };
 let fake: FakeDiscordServer;
 let app: BotApp;
 let dataDir: string;
+/** The pipeline runs real Python in the sandbox: generous on a loaded 2-core machine, though a run takes ~20 s. */
+const SESSION_TIMEOUT_MS = 300_000;
 const prefix = `lctest-discord-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
@@ -90,105 +92,113 @@ function assertWithinLimits(r: RecordedRequest) {
 }
 
 describe('a whole session in Discord', () => {
-  it('task with CSV → thread → plan with buttons → Run deferred at once → progress edits → results with files', async () => {
-    const csv = await readFile(CSV_PATH);
-    const attachment = fake.hostAttachment('blueberry.csv', csv, 'text/csv');
-    const taskId = fake.userMessage({ content: TASK, mentionBot: true, attachments: [attachment] });
-    // Discord names the thread after the task message; the thread's id is the task message's id.
-    await fake.waitFor(
-      () => fake.requestsTo('POST', new RegExp(`/messages/${taskId}/threads$`))[0],
-      'the thread',
-    );
+  it(
+    'task with CSV → thread → plan with buttons → Run deferred at once → progress edits → results with files',
+    async () => {
+      const csv = await readFile(CSV_PATH);
+      const attachment = fake.hostAttachment('blueberry.csv', csv, 'text/csv');
+      const taskId = fake.userMessage({ content: TASK, mentionBot: true, attachments: [attachment] });
+      // Discord names the thread after the task message; the thread's id is the task message's id.
+      await fake.waitFor(
+        () => fake.requestsTo('POST', new RegExp(`/messages/${taskId}/threads$`))[0],
+        'the thread',
+      );
 
-    const plan = await fake.waitFor(
-      () => postsIn(taskId).find((r) => customIds(r).some((id) => id.includes('|run|'))),
-      'the plan with buttons',
-      120_000,
-    );
-    assertWithinLimits(plan);
-    const ids = customIds(plan);
-    const run = ids.find((id) => id.endsWith('|run|resolver')) ?? ids.find((id) => id.includes('|run|'));
-    const vote = ids.find((id) => id.includes('|vote|'));
-    if (!run || !vote) throw new Error('the plan lacks run or vote buttons');
-    const posted = plan.response as { id: string };
+      const plan = await fake.waitFor(
+        () => postsIn(taskId).find((r) => customIds(r).some((id) => id.includes('|run|'))),
+        'the plan with buttons',
+        100_000,
+      );
+      assertWithinLimits(plan);
+      const ids = customIds(plan);
+      const run = ids.find((id) => id.endsWith('|run|resolver')) ?? ids.find((id) => id.includes('|run|'));
+      const vote = ids.find((id) => id.includes('|vote|'));
+      if (!run || !vote) throw new Error('the plan lacks run or vote buttons');
+      const posted = plan.response as { id: string };
 
-    // A vote: deferred, then the plan message edited with the tally.
-    const votePress = fake.pressButton({ messageId: posted.id, customId: vote, channelId: taskId });
-    await fake.waitFor(
-      () => fake.requestsTo('POST', new RegExp(`^/interactions/${votePress.id}/`))[0],
-      'vote ack',
-    );
-    const tally = await fake.waitFor(
-      () => fake.requestsTo('PATCH', new RegExp(`^/channels/${taskId}/messages/${posted.id}$`))[0],
-      'the tally edit',
-    );
-    assertWithinLimits(tally);
+      // A vote: deferred, then the plan message edited with the tally.
+      const votePress = fake.pressButton({ messageId: posted.id, customId: vote, channelId: taskId });
+      await fake.waitFor(
+        () => fake.requestsTo('POST', new RegExp(`^/interactions/${votePress.id}/`))[0],
+        'vote ack',
+      );
+      const tally = await fake.waitFor(
+        () => fake.requestsTo('PATCH', new RegExp(`^/channels/${taskId}/messages/${posted.id}$`))[0],
+        'the tally edit',
+      );
+      assertWithinLimits(tally);
 
-    // Run: deferred within 3 s (type 6), then a status message edited with progress, then the results.
-    const postsBefore = postsIn(taskId).length;
-    const runPress = fake.pressButton({ messageId: posted.id, customId: run, channelId: taskId });
-    const callback = await fake.waitFor(
-      () =>
-        fake.requestsTo('POST', new RegExp(`^/interactions/${runPress.id}/${runPress.token}/callback$`))[0],
-      'the run ack',
-    );
-    expect(callback.body).toMatchObject({ type: 6 });
-    expect(callback.at - runPress.sentAt).toBeLessThan(3000);
+      // Run: deferred within 3 s (type 6), then a status message edited with progress, then the results.
+      const postsBefore = postsIn(taskId).length;
+      const runPress = fake.pressButton({ messageId: posted.id, customId: run, channelId: taskId });
+      const callback = await fake.waitFor(
+        () =>
+          fake.requestsTo('POST', new RegExp(`^/interactions/${runPress.id}/${runPress.token}/callback$`))[0],
+        'the run ack',
+      );
+      expect(callback.body).toMatchObject({ type: 6 });
+      expect(callback.at - runPress.sentAt).toBeLessThan(3000);
 
-    const results = await fake.waitFor(
-      () =>
-        postsIn(taskId)
-          .slice(postsBefore)
-          .find((r) => /score/i.test(textOf(r)) && /mae/i.test(textOf(r))),
-      'the results',
-      240_000,
-    );
-    assertWithinLimits(results);
-    const status = postsIn(taskId)[postsBefore];
-    const statusId = (status?.response as { id: string } | undefined)?.id;
-    const edits = fake.requestsTo('PATCH', new RegExp(`^/channels/${taskId}/messages/${statusId}$`));
-    expect(edits.length).toBeGreaterThan(0);
-    for (const e of edits) assertWithinLimits(e);
+      const results = await fake.waitFor(
+        () =>
+          postsIn(taskId)
+            .slice(postsBefore)
+            .find((r) => /score/i.test(textOf(r)) && /mae/i.test(textOf(r))),
+        'the results',
+        180_000,
+      );
+      assertWithinLimits(results);
+      const status = postsIn(taskId)[postsBefore];
+      const statusId = (status?.response as { id: string } | undefined)?.id;
+      const edits = fake.requestsTo('PATCH', new RegExp(`^/channels/${taskId}/messages/${statusId}$`));
+      expect(edits.length).toBeGreaterThan(0);
+      for (const e of edits) assertWithinLimits(e);
 
-    const files = postsIn(taskId).flatMap((r) => r.files.map((f) => f.name));
-    expect(files.some((n) => n.endsWith('.png'))).toBe(true);
-    expect(files.some((n) => n.endsWith('.ipynb'))).toBe(true);
-    const png = postsIn(taskId)
-      .flatMap((r) => r.files)
-      .find((f) => f.name.endsWith('.png'));
-    expect(png?.bytes.subarray(1, 4).toString()).toBe('PNG');
-  });
+      const files = postsIn(taskId).flatMap((r) => r.files.map((f) => f.name));
+      expect(files.some((n) => n.endsWith('.png'))).toBe(true);
+      expect(files.some((n) => n.endsWith('.ipynb'))).toBe(true);
+      const png = postsIn(taskId)
+        .flatMap((r) => r.files)
+        .find((f) => f.name.endsWith('.png'));
+      expect(png?.bytes.subarray(1, 4).toString()).toBe('PNG');
+    },
+    SESSION_TIMEOUT_MS,
+  );
 
-  it('refuses an oversized and a non-CSV attachment in the thread, and a button from another guild', async () => {
-    const bigId = fake.userMessage({
-      content: 'Predict y. Metric: mae',
-      mentionBot: true,
-      attachments: [fake.hostAttachment('big.csv', 'a,b\n1,2\n', 'text/csv', 5 * 1024 * 1024)],
-    });
-    const bigReply = await fake.waitFor(() => postsIn(bigId)[0], 'the size refusal');
-    expect(textOf(bigReply)).toMatch(/limit is 1 MB/);
-    const pdfId = fake.userMessage({
-      content: 'Predict y. Metric: mae',
-      mentionBot: true,
-      attachments: [fake.hostAttachment('report.pdf', '%PDF-1.4', 'application/pdf')],
-    });
-    const pdfReply = await fake.waitFor(() => postsIn(pdfId)[0], 'the type refusal');
-    expect(textOf(pdfReply)).toMatch(/CSV/);
+  it(
+    'refuses an oversized and a non-CSV attachment in the thread, and a button from another guild',
+    async () => {
+      const bigId = fake.userMessage({
+        content: 'Predict y. Metric: mae',
+        mentionBot: true,
+        attachments: [fake.hostAttachment('big.csv', 'a,b\n1,2\n', 'text/csv', 5 * 1024 * 1024)],
+      });
+      const bigReply = await fake.waitFor(() => postsIn(bigId)[0], 'the size refusal');
+      expect(textOf(bigReply)).toMatch(/limit is 1 MB/);
+      const pdfId = fake.userMessage({
+        content: 'Predict y. Metric: mae',
+        mentionBot: true,
+        attachments: [fake.hostAttachment('report.pdf', '%PDF-1.4', 'application/pdf')],
+      });
+      const pdfReply = await fake.waitFor(() => postsIn(pdfId)[0], 'the type refusal');
+      expect(textOf(pdfReply)).toMatch(/CSV/);
 
-    const foreign = fake.pressButton({
-      messageId: '900000000000077777',
-      customId: 'lc|0123456789abcdef|1|run|resolver',
-      guildId: '900000000000000666',
-    });
-    const refusal = await fake.waitFor(
-      () => fake.requestsTo('POST', new RegExp(`^/interactions/${foreign.id}/`))[0],
-      'the refusal',
-    );
-    expect(refusal.body).toMatchObject({ type: 4, data: { flags: 64 } });
+      const foreign = fake.pressButton({
+        messageId: '900000000000077777',
+        customId: 'lc|0123456789abcdef|1|run|resolver',
+        guildId: '900000000000000666',
+      });
+      const refusal = await fake.waitFor(
+        () => fake.requestsTo('POST', new RegExp(`^/interactions/${foreign.id}/`))[0],
+        'the refusal',
+      );
+      expect(refusal.body).toMatchObject({ type: 4, data: { flags: 64 } });
 
-    // Nothing crashed: a thread command still gets its answer.
-    fake.userMessage({ content: 'help', channelId: bigId });
-    const help = await fake.waitFor(() => postsIn(bigId).find((r) => /How to use/.test(textOf(r))), 'help');
-    assertWithinLimits(help);
-  });
+      // Nothing crashed: a thread command still gets its answer.
+      fake.userMessage({ content: 'help', channelId: bigId });
+      const help = await fake.waitFor(() => postsIn(bigId).find((r) => /How to use/.test(textOf(r))), 'help');
+      assertWithinLimits(help);
+    },
+    SESSION_TIMEOUT_MS,
+  );
 });

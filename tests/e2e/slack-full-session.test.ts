@@ -30,6 +30,8 @@ type Block = {
 let fake: FakeSlackServer;
 let app: BotApp;
 let dataDir: string;
+/** The pipeline runs real Python in the sandbox: generous on a loaded 2-core machine, though a run takes ~20 s. */
+const SESSION_TIMEOUT_MS = 300_000;
 const prefix = `lctest-slack-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
@@ -116,158 +118,166 @@ function assertWithinLimits(c: RecordedCall) {
 }
 
 describe('a whole session in Slack', () => {
-  it('task with CSV → plan with buttons in the thread → Run pressed and acked → progress edits → results with files', async () => {
-    const csv = await readFile(CSV_PATH);
-    const ts = task(TASK, [hosted('blueberry.csv', csv, 'text/csv')]);
+  it(
+    'task with CSV → plan with buttons in the thread → Run pressed and acked → progress edits → results with files',
+    async () => {
+      const csv = await readFile(CSV_PATH);
+      const ts = task(TASK, [hosted('blueberry.csv', csv, 'text/csv')]);
 
-    // The plan: a message in the thread whose actions carry the bot's run buttons.
-    const plan = await fake.waitFor(
-      () =>
-        fake
-          .callsOf('chat.postMessage')
-          .filter(inThread(ts))
-          .find((c) =>
-            blocksOf(c).some(
-              (b) => b.type === 'actions' && b.elements?.some((e) => e.value?.includes('|run|')),
+      // The plan: a message in the thread whose actions carry the bot's run buttons.
+      const plan = await fake.waitFor(
+        () =>
+          fake
+            .callsOf('chat.postMessage')
+            .filter(inThread(ts))
+            .find((c) =>
+              blocksOf(c).some(
+                (b) => b.type === 'actions' && b.elements?.some((e) => e.value?.includes('|run|')),
+              ),
             ),
-          ),
-      'the plan with buttons',
-      120_000,
-    );
-    expect(fake.downloads.some((d) => d.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
-    expect(plan.args.channel).toBe(CHANNEL);
-    expect(plan.args.thread_ts).toBe(ts);
-    assertWithinLimits(plan);
-    const buttons = blocksOf(plan).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
-    const run =
-      buttons.find((e) => e.value?.endsWith('|run|resolver')) ??
-      buttons.find((e) => e.value?.includes('|run|'));
-    if (!run?.value) throw new Error('no run button in the plan');
+        'the plan with buttons',
+        100_000,
+      );
+      expect(fake.downloads.some((d) => d.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
+      expect(plan.args.channel).toBe(CHANNEL);
+      expect(plan.args.thread_ts).toBe(ts);
+      assertWithinLimits(plan);
+      const buttons = blocksOf(plan).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+      const run =
+        buttons.find((e) => e.value?.endsWith('|run|resolver')) ??
+        buttons.find((e) => e.value?.includes('|run|'));
+      if (!run?.value) throw new Error('no run button in the plan');
 
-    const press = (value: string) =>
+      const press = (value: string) =>
+        fake.sendEnvelope(
+          'interactive',
+          fake.blockActions({
+            actionId: value,
+            value,
+            channel: CHANNEL,
+            messageTs: String(plan.response?.ts),
+            threadTs: ts,
+          }),
+        );
+
+      // A vote: the tally is shown by editing the plan message.
+      const vote = buttons.find((e) => e.value?.includes('|vote|'));
+      if (!vote?.value) throw new Error('no vote button in the plan');
+      press(vote.value);
+      const tally = await fake.waitFor(
+        () => fake.callsOf('chat.update').find((c) => c.args.ts === plan.response?.ts),
+        'the tally edit',
+      );
+      assertWithinLimits(tally);
+
+      // Run: acked at once, then the run's status message is posted and edited with progress.
+      const postsBefore = fake.callsOf('chat.postMessage').length;
+      const pressed = press(run.value);
+      const ack = await fake.waitFor(
+        () => fake.acks.find((a) => a.envelopeId === pressed.envelopeId),
+        'the button ack',
+      );
+      expect(ack.at - pressed.sentAt).toBeLessThan(3000);
+
+      const results = await fake.waitFor(
+        () =>
+          fake
+            .callsOf('chat.postMessage')
+            .slice(postsBefore)
+            .filter(inThread(ts))
+            .find((c) => /score/i.test(allText(c)) && /mae/i.test(allText(c))),
+        'the results',
+        180_000,
+      );
+      assertWithinLimits(results);
+      const status = fake.callsOf('chat.postMessage').slice(postsBefore).filter(inThread(ts))[0];
+      const edits = fake.callsOf('chat.update').filter((c) => c.args.ts === status?.response?.ts);
+      expect(edits.length).toBeGreaterThan(0);
+      expect(edits.every((e) => e.args.channel === CHANNEL)).toBe(true);
+      for (const e of edits) assertWithinLimits(e);
+
+      // Files: uploaded into the same thread with files.uploadV2's three steps.
+      const completes = await fake.waitFor(
+        () => {
+          const done = fake.callsOf('files.completeUploadExternal').filter((c) => c.args.thread_ts === ts);
+          const names = fake.uploads.map((u) => u.filename);
+          return names.some((n) => n.endsWith('.png')) && names.some((n) => n.endsWith('.ipynb')) && done;
+        },
+        'the chart and notebook uploads',
+        60_000,
+      );
+      expect(completes.every((c) => c.args.channel_id === CHANNEL)).toBe(true);
+      const uploaded = fake.uploads.map((u) => u.filename);
+      expect(uploaded.some((n) => n.endsWith('.py') || n === 'solution.py')).toBe(true);
+      const png = fake.uploads.find((u) => u.filename.endsWith('.png'));
+      expect(png?.bytes.subarray(1, 4).toString()).toBe('PNG');
+    },
+    SESSION_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses an oversized attachment and a non-CSV one with a reply in the thread, and keeps working',
+    async () => {
+      const big = task('Predict y. Metric: mae', [
+        hosted('big.csv', 'a,b\n1,2\n', 'text/csv', 5 * 1024 * 1024),
+      ]);
+      const bigReply = await fake.waitFor(
+        () => fake.callsOf('chat.postMessage').filter(inThread(big)).at(0),
+        'the size refusal',
+      );
+      expect(allText(bigReply)).toMatch(/limit is 1 MB/);
+      const pdf = task('Predict y. Metric: mae', [hosted('report.pdf', '%PDF-1.4', 'application/pdf')]);
+      const pdfReply = await fake.waitFor(
+        () => fake.callsOf('chat.postMessage').filter(inThread(pdf)).at(0),
+        'refusal',
+      );
+      expect(allText(pdfReply)).toMatch(/CSV/);
+      // A Run button pressed from another workspace: a private refusal, and no run starts.
+      const postsBefore = fake.callsOf('chat.postMessage').length;
       fake.sendEnvelope(
         'interactive',
         fake.blockActions({
-          actionId: value,
-          value,
+          actionId: 'lc|0123456789abcdef|1|run|resolver',
+          value: 'lc|0123456789abcdef|1|run|resolver',
           channel: CHANNEL,
-          messageTs: String(plan.response?.ts),
-          threadTs: ts,
+          messageTs: '1700000000.000001',
+          teamId: 'T0INTRUDER',
+          userId: 'U0MALLORY',
         }),
       );
-
-    // A vote: the tally is shown by editing the plan message.
-    const vote = buttons.find((e) => e.value?.includes('|vote|'));
-    if (!vote?.value) throw new Error('no vote button in the plan');
-    press(vote.value);
-    const tally = await fake.waitFor(
-      () => fake.callsOf('chat.update').find((c) => c.args.ts === plan.response?.ts),
-      'the tally edit',
-    );
-    assertWithinLimits(tally);
-
-    // Run: acked at once, then the run's status message is posted and edited with progress.
-    const postsBefore = fake.callsOf('chat.postMessage').length;
-    const pressed = press(run.value);
-    const ack = await fake.waitFor(
-      () => fake.acks.find((a) => a.envelopeId === pressed.envelopeId),
-      'the button ack',
-    );
-    expect(ack.at - pressed.sentAt).toBeLessThan(3000);
-
-    const results = await fake.waitFor(
-      () =>
+      const refusal = await fake.waitFor(
+        () => fake.callsOf('chat.postEphemeral').find((c) => c.args.user === 'U0MALLORY'),
+        'the refusal',
+      );
+      expect(String(refusal.args.text)).toContain('another workspace');
+      // Nothing crashed: a thread command still gets its answer.
+      fake.sendEnvelope(
+        'events_api',
+        fake.eventCallback({
+          type: 'message',
+          user: 'U0ALICE',
+          text: 'help',
+          ts: '1700100099.000001',
+          thread_ts: big,
+          channel: CHANNEL,
+        }),
+      );
+      const help = await fake.waitFor(
+        () =>
+          fake
+            .callsOf('chat.postMessage')
+            .filter(inThread(big))
+            .find((c) => /How to use/.test(allText(c))),
+        'help',
+      );
+      expect(help.args.channel).toBe(CHANNEL);
+      expect(
         fake
           .callsOf('chat.postMessage')
           .slice(postsBefore)
-          .filter(inThread(ts))
-          .find((c) => /score/i.test(allText(c)) && /mae/i.test(allText(c))),
-      'the results',
-      240_000,
-    );
-    assertWithinLimits(results);
-    const status = fake.callsOf('chat.postMessage').slice(postsBefore).filter(inThread(ts))[0];
-    const edits = fake.callsOf('chat.update').filter((c) => c.args.ts === status?.response?.ts);
-    expect(edits.length).toBeGreaterThan(0);
-    expect(edits.every((e) => e.args.channel === CHANNEL)).toBe(true);
-    for (const e of edits) assertWithinLimits(e);
-
-    // Files: uploaded into the same thread with files.uploadV2's three steps.
-    const completes = await fake.waitFor(
-      () => {
-        const done = fake.callsOf('files.completeUploadExternal').filter((c) => c.args.thread_ts === ts);
-        const names = fake.uploads.map((u) => u.filename);
-        return names.some((n) => n.endsWith('.png')) && names.some((n) => n.endsWith('.ipynb')) && done;
-      },
-      'the chart and notebook uploads',
-      60_000,
-    );
-    expect(completes.every((c) => c.args.channel_id === CHANNEL)).toBe(true);
-    const uploaded = fake.uploads.map((u) => u.filename);
-    expect(uploaded.some((n) => n.endsWith('.py') || n === 'solution.py')).toBe(true);
-    const png = fake.uploads.find((u) => u.filename.endsWith('.png'));
-    expect(png?.bytes.subarray(1, 4).toString()).toBe('PNG');
-  });
-
-  it('refuses an oversized attachment and a non-CSV one with a reply in the thread, and keeps working', async () => {
-    const big = task('Predict y. Metric: mae', [
-      hosted('big.csv', 'a,b\n1,2\n', 'text/csv', 5 * 1024 * 1024),
-    ]);
-    const bigReply = await fake.waitFor(
-      () => fake.callsOf('chat.postMessage').filter(inThread(big)).at(0),
-      'the size refusal',
-    );
-    expect(allText(bigReply)).toMatch(/limit is 1 MB/);
-    const pdf = task('Predict y. Metric: mae', [hosted('report.pdf', '%PDF-1.4', 'application/pdf')]);
-    const pdfReply = await fake.waitFor(
-      () => fake.callsOf('chat.postMessage').filter(inThread(pdf)).at(0),
-      'refusal',
-    );
-    expect(allText(pdfReply)).toMatch(/CSV/);
-    // A Run button pressed from another workspace: a private refusal, and no run starts.
-    const postsBefore = fake.callsOf('chat.postMessage').length;
-    fake.sendEnvelope(
-      'interactive',
-      fake.blockActions({
-        actionId: 'lc|0123456789abcdef|1|run|resolver',
-        value: 'lc|0123456789abcdef|1|run|resolver',
-        channel: CHANNEL,
-        messageTs: '1700000000.000001',
-        teamId: 'T0INTRUDER',
-        userId: 'U0MALLORY',
-      }),
-    );
-    const refusal = await fake.waitFor(
-      () => fake.callsOf('chat.postEphemeral').find((c) => c.args.user === 'U0MALLORY'),
-      'the refusal',
-    );
-    expect(String(refusal.args.text)).toContain('another workspace');
-    // Nothing crashed: a thread command still gets its answer.
-    fake.sendEnvelope(
-      'events_api',
-      fake.eventCallback({
-        type: 'message',
-        user: 'U0ALICE',
-        text: 'help',
-        ts: '1700100099.000001',
-        thread_ts: big,
-        channel: CHANNEL,
-      }),
-    );
-    const help = await fake.waitFor(
-      () =>
-        fake
-          .callsOf('chat.postMessage')
-          .filter(inThread(big))
-          .find((c) => /How to use/.test(allText(c))),
-      'help',
-    );
-    expect(help.args.channel).toBe(CHANNEL);
-    expect(
-      fake
-        .callsOf('chat.postMessage')
-        .slice(postsBefore)
-        .every((c) => c.args.thread_ts === big),
-    ).toBe(true);
-  });
+          .every((c) => c.args.thread_ts === big),
+      ).toBe(true);
+    },
+    SESSION_TIMEOUT_MS,
+  );
 });
