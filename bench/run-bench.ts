@@ -1,6 +1,6 @@
 // `npm run bench`: the offline engine on every task of the suite, written to bench/results/suite.{md,json}.
 // Options: --tasks id,id (a subset), --out DIR (results folder), --evidence-s N (evidence time box per option),
-// --render (rewrite suite.md from suite.json).
+// --render (rewrite suite.md from suite.json), --merge a.json,b.json (one report from parallel partial runs).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,10 +25,36 @@ async function main(): Promise<number> {
       'timeout-s': { type: 'string', default: '900' },
       /** Rewrite suite.md from an existing suite.json (after a change to the report's layout). */
       render: { type: 'boolean', default: false },
+      /** Combine partial runs (suite.json files of runs with --tasks) into one report, in suite order. */
+      merge: { type: 'string' },
     },
   });
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
   const outDir = resolve(values.out ?? join(HERE, 'results'));
+  if (values.merge) {
+    const suite = await loadSuite();
+    const parts = await Promise.all(
+      values.merge.split(',').map(async (path) => JSON.parse(await readFile(resolve(path.trim()), 'utf8'))),
+    );
+    const byId = new Map<string, BenchRow>(parts.flatMap((p) => p.rows as BenchRow[]).map((r) => [r.id, r]));
+    const rows = suite.tasks.flatMap((t) => (byId.has(t.id) ? [byId.get(t.id)!] : []));
+    const meta = {
+      command: parts.map((p) => p.command).join(' and, in parallel, '),
+      // The parts ran side by side: wall time from the first part's start to the last part's end.
+      wallSeconds:
+        (Math.max(...parts.map((p) => Date.parse(p.date))) -
+          Math.min(...parts.map((p) => Date.parse(p.date) - p.wallSeconds * 1000))) /
+        1000,
+      date: parts
+        .map((p) => p.date)
+        .sort()
+        .at(-1),
+    };
+    await mkdir(outDir, { recursive: true });
+    await writeFile(join(outDir, 'suite.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+    await writeFile(join(outDir, 'suite.md'), renderBenchMarkdown(rows, meta));
+    return 0;
+  }
   if (values.render) {
     const saved = JSON.parse(await readFile(join(outDir, 'suite.json'), 'utf8'));
     await writeFile(join(outDir, 'suite.md'), renderBenchMarkdown(saved.rows, saved));
