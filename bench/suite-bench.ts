@@ -167,7 +167,7 @@ export function renderBenchMarkdown(
   const lines = [
     '# Offline engine on the task suite',
     '',
-    `Command: \`${meta.command}\`; wall time ${Math.round(meta.wallSeconds)} s (${(meta.wallSeconds / 60).toFixed(1)} min) on this machine; ${meta.date}.`,
+    `Command: \`${meta.command}\`; wall time ${Math.round(meta.wallSeconds)} s (${(meta.wallSeconds / 60).toFixed(1)} min) on this machine (2 cores, shared); the tasks' own times add up to ${Math.round(rows.reduce((n, r) => n + r.seconds, 0))} s; ${meta.date}.`,
     '',
     "Every score is the harness's, on rows held out from the training file (seeded split as the suite says); the generated code never saw their labels. " +
       '"baseline" predicts the training mean (regression) or majority class / class shares (classification); ' +
