@@ -26,10 +26,14 @@ import type {
 import { LinguacodusError } from '../../core/errors.ts';
 import { downloadDiscordAttachment } from './download-attachment.ts';
 import { type DiscordUpload, renderDiscordMessage } from './render-components.ts';
+import { SeenIds } from './seen-ids.ts';
 import { attachmentsToFiles, buttonToIncoming, messageToIncoming, threadName } from './translate-events.ts';
 
 /** How many posted messages we remember the attachments of, so edits do not attach a file twice. */
 const UPLOAD_MEMORY = 1000;
+
+/** Discord's error code for "A thread has already been created for this message". */
+const THREAD_ALREADY_CREATED = 160004;
 
 /** Threads archive after a day without messages (minutes, one of Discord's allowed values). */
 const AUTO_ARCHIVE_MINUTES = 1440;
@@ -38,6 +42,7 @@ export class DiscordSurface implements ChatSurface {
   readonly name = 'discord' as const;
   private client: Client | undefined;
   private readonly uploaded = new Map<string, Set<string>>();
+  private readonly seen = new SeenIds();
   private readonly apiHost: string | undefined;
   private readonly token: string;
 
@@ -130,6 +135,7 @@ export class DiscordSurface implements ChatSurface {
 
   private async onMessage(message: Message, handler: IncomingHandler) {
     if (message.author.bot || message.system || !message.inGuild()) return;
+    if (!this.seen.first(message.id)) return;
     const botId = this.botId();
     const mentioned = message.mentions.users.has(botId);
     const channel = message.channel;
@@ -159,6 +165,9 @@ export class DiscordSurface implements ChatSurface {
     const started = await message
       .startThread({ name: threadName(message.content), autoArchiveDuration: AUTO_ARCHIVE_MINUTES })
       .catch(async (error: unknown) => {
+        // Started already (by an earlier process that stopped before answering): a message's thread has its id.
+        if (error instanceof DiscordAPIError && error.code === THREAD_ALREADY_CREATED)
+          return { id: message.id };
         this.logger.warn({ err: error, channel: channel.id }, 'could not start a thread');
         await message
           .reply({

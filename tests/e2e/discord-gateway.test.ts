@@ -219,6 +219,29 @@ describe('Discord surface over the gateway', () => {
     expect(events.filter((e) => e.type === 'message' && e.text === 'not for the bot')).toEqual([]);
   });
 
+  it('handles a replayed MESSAGE_CREATE once, and reuses a thread an earlier process already started', async () => {
+    const before = events.length;
+    const id = fake.nextId();
+    fake.userMessage({ id, content: 'replayed task', mentionBot: true });
+    fake.userMessage({ id, content: 'replayed task', mentionBot: true });
+    fake.userMessage({ content: 'marker', mentionBot: true });
+    await fake.waitFor(() => events.find((e) => e.type === 'message' && e.text === 'marker'), 'the marker');
+    expect(
+      events.slice(before).filter((e) => e.type === 'message' && e.text === 'replayed task'),
+    ).toHaveLength(1);
+
+    const started = fake.nextId();
+    fake.createThread(fake.channelId, started, 'from before the restart');
+    const at = events.length;
+    fake.userMessage({ id: started, content: 'task again', mentionBot: true });
+    const event = await nextEvent(at);
+    expect(event).toMatchObject({
+      type: 'message',
+      isRoot: true,
+      thread: { channel: fake.channelId, thread: started },
+    });
+  });
+
   it('refuses a button from another guild with an ephemeral reply and does not pass it on', async () => {
     const before = events.length;
     const press = fake.pressButton({

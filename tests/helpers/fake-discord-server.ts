@@ -204,13 +204,15 @@ export class FakeDiscordServer {
 
   /** A user's message as MESSAGE_CREATE; returns the message id. */
   userMessage(options: {
+    /** Reuse an id to replay a message, as the gateway does after a resume. */
+    id?: string;
     content: string;
     channelId?: string;
     mentionBot?: boolean;
     attachments?: ReturnType<FakeDiscordServer['hostAttachment']>[];
     author?: Record<string, unknown>;
   }): string {
-    const id = this.nextId();
+    const id = options.id ?? this.nextId();
     const author = options.author ?? this.user;
     const message = {
       id,
@@ -235,6 +237,34 @@ export class FakeDiscordServer {
     this.messages.set(id, message);
     this.dispatch('MESSAGE_CREATE', message);
     return id;
+  }
+
+  /** Starts a thread on a message (as Discord does for POST .../threads, or as an earlier bot process did). */
+  createThread(parentId: string, messageId: string, name: string) {
+    // A thread started from a message takes that message's id.
+    const thread = {
+      id: messageId,
+      type: PUBLIC_THREAD,
+      guild_id: this.guildId,
+      parent_id: parentId,
+      owner_id: this.botUser.id,
+      name,
+      last_message_id: null,
+      message_count: 0,
+      member_count: 1,
+      rate_limit_per_user: 0,
+      flags: 0,
+      total_message_sent: 0,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: 1440,
+        archive_timestamp: new Date().toISOString(),
+        locked: false,
+      },
+    };
+    this.channels.set(messageId, thread);
+    this.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+    return thread;
   }
 
   /** A button press as INTERACTION_CREATE on a message the bot posted. */
@@ -578,30 +608,14 @@ export class FakeDiscordServer {
         /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/,
         (m, request, res) => {
           const [, parentId, messageId] = m as unknown as [string, string, string];
-          // A thread started from a message takes that message's id.
-          const thread = {
-            id: messageId,
-            type: PUBLIC_THREAD,
-            guild_id: this.guildId,
-            parent_id: parentId,
-            owner_id: this.botUser.id,
-            name: String(request.body?.name ?? 'thread'),
-            last_message_id: null,
-            message_count: 0,
-            member_count: 1,
-            rate_limit_per_user: 0,
-            flags: 0,
-            total_message_sent: 0,
-            thread_metadata: {
-              archived: false,
-              auto_archive_duration: Number(request.body?.auto_archive_duration ?? 1440),
-              archive_timestamp: new Date().toISOString(),
-              locked: false,
-            },
-          };
-          this.channels.set(messageId, thread);
+          if (this.channels.has(messageId)) {
+            return json(res, 400, {
+              message: 'A thread has already been created for this message',
+              code: 160004,
+            });
+          }
+          const thread = this.createThread(parentId, messageId, String(request.body?.name ?? 'thread'));
           json(res, 201, thread);
-          this.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
         },
       ],
       ['POST', /^\/interactions\/\d+\/[^/]+\/callback$/, (_m, _r, res) => void res.writeHead(204).end()],
