@@ -76,7 +76,11 @@ export async function runPlan(
     { task, profile, instruction },
     { signal, usage, onProgress },
   );
-  for (const stage of written.stages) log.block(`stage ${stage.stage} written`, '');
+  for (const stage of written.stages) {
+    log.line(
+      `stage ${stage.stage}: ${stage.code.split('\n').length} lines written by the ${engines.names.coder} coder`,
+    );
+  }
   log.line('stages integrated into one script');
 
   const harness = await prepareHarness(task, profile, deps.intakeLimits);
@@ -100,7 +104,7 @@ export async function runPlan(
       log.line(
         `attempt ${attempt.n}: ${attempt.ok ? 'passed' : 'failed'} in ${(attempt.durationMs / 1000).toFixed(1)} s`,
       );
-      if (attempt.error) log.block('error fed back to the coder:', attempt.error);
+      if (attempt.error) log.block('error (what the coder sees for a repair):', attempt.error);
       if (attempt.stdoutTail.trim()) log.block('stdout (tail):', attempt.stdoutTail);
     },
   });
