@@ -80,9 +80,9 @@ async function main(): Promise<void> {
     await app.start();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    logger.error({ err: error }, 'could not start');
+    logger.debug({ err: error }, 'could not start');
+    // Nothing has started that needs a graceful stop, and closing half-open Redis clients can hang.
     process.stderr.write(`linguacodus: ${message}\n`);
-    await app.stop().catch(() => {});
     process.exit(1);
   }
   const engines = (await app.ctx.pipeline()).engines;

@@ -394,7 +394,19 @@ export function createWebSurface(config: Config, logger: Logger): WebSurface {
         });
       });
       await new Promise<void>((resolve, reject) => {
-        server?.once('error', reject);
+        server?.once('error', (error: NodeJS.ErrnoException) => {
+          const why =
+            error.code === 'EADDRINUSE' ? 'is in use by another program' : `cannot be opened (${error.code})`;
+          reject(
+            new LinguacodusError(
+              'internal',
+              `Port ${config.PORT} on ${config.HOST} ${why}; set PORT (or HOST) to another one.`,
+              {
+                cause: error,
+              },
+            ),
+          );
+        });
         server?.listen(config.PORT, config.HOST, () => resolve());
       });
       heartbeat = setInterval(() => {

@@ -1,4 +1,5 @@
 // Bad input gets a clear reply in the thread and leaves the session usable (real Redis, core and web chat).
+import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
@@ -76,6 +77,11 @@ describe('bad input in the web chat', () => {
     await chat.press(ann, plan, 'Vote 1');
     const expired = await chat.waitForReply(task.id, (r) => r.find((m) => textOf(m).includes('expired')));
     expect(textOf(expired)).toContain('Post the task again');
+
+    // Its uploaded files and run outputs go with it.
+    expect(existsSync(app.ctx.files.dir(sid))).toBe(true);
+    await app.ctx.files.sweep(app.ctx.store, createLogger({ level: 'silent' }));
+    expect(existsSync(app.ctx.files.dir(sid))).toBe(false);
   });
 
   it('a file over MAX_UPLOAD_MB is refused with its size and the limit', async () => {
