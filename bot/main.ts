@@ -1,7 +1,7 @@
 // `npm start`: read the config, start the Redis-backed workers and the chat surfaces (the local web chat by default).
 import { createWebSurface } from '../adapters/web/index.ts';
 import { createBotApp } from './bot-app.ts';
-import { type Config, ConfigError, loadDotEnv, parseConfig } from './config.ts';
+import { type Config, ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { ChatSurface } from './surface.ts';
 
@@ -46,14 +46,7 @@ async function main(): Promise<void> {
   const logger = createLogger({
     level: config.LOG_LEVEL,
     production: config.NODE_ENV === 'production',
-    secrets: [
-      config.SLACK_BOT_TOKEN,
-      config.SLACK_APP_TOKEN,
-      config.SLACK_SIGNING_SECRET,
-      config.DISCORD_TOKEN,
-      config.WEB_ACCESS_TOKEN,
-      ...Object.values(config.roles).map((role) => role?.apiKey),
-    ].filter((s): s is string => typeof s === 'string'),
+    secrets: configSecrets(config),
   });
   const { surfaces, webUrl } = await chatSurfaces(config, logger);
   if (surfaces.length === 0) logger.info('no chat surface configured: this process only works on the queues');

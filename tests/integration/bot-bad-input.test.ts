@@ -28,7 +28,7 @@ describe('bad input in the web chat', () => {
   let chat: WebChatClient;
 
   beforeAll(async () => {
-    t = await testEnv({ MAX_UPLOAD_MB: '1' });
+    t = await testEnv({ MAX_UPLOAD_MB: '1', RUN_PERMISSION: 'author' });
     const logger = createLogger({ level: 'silent' });
     web = createWebSurface(t.config, logger);
     app = createBotApp({ config: t.config, logger, surfaces: [web] });
@@ -56,6 +56,11 @@ describe('bad input in the web chat', () => {
     await chat.post(ann, '', { thread: task.id, uploads: [await chat.uploadFile(BLUEBERRY)] });
     const plan = await chat.waitForReply(task.id, (r) => r.find(isPlan));
     expect(textOf(plan)).toContain('bb_yield');
+
+    // RUN_PERMISSION=author: someone else's Run is refused politely.
+    await chat.press({ id: 'bob', name: 'Bob' }, plan, 'Run 1');
+    const refused = await chat.waitForReply(task.id, (r) => r.find((m) => textOf(m).includes('only Ann')));
+    expect(textOf(refused)).toContain('Sorry Bob, only Ann, who posted the task, can start runs here.');
   });
 
   it('a broken CSV is named with its problem; a good file in the same thread recovers, and its buttons expire with the session', async () => {
