@@ -196,7 +196,13 @@ export class SlackSurface implements ChatSurface {
         return;
       }
       const incoming = actionToIncoming(parsed.data, this.teamId);
-      if (incoming) await this.dispatch(handler, incoming);
+      if (!incoming) return;
+      // The same display name as on messages, so "started by" reads alike whichever way a person acted.
+      const name = await this.userName(incoming.user.id);
+      await this.dispatch(handler, {
+        ...incoming,
+        user: { id: incoming.user.id, name: name ?? incoming.user.name },
+      });
     });
 
     app.error(async (error) => {

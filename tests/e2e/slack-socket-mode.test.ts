@@ -187,7 +187,7 @@ describe('Slack surface over Socket Mode', () => {
       type: 'action',
       thread: { surface: 'slack', space: fake.teamId, channel: 'C0GENERAL', thread: event.ts },
       messageId: plan.messageId,
-      user: { id: 'U0ALICE', name: 'alice' },
+      user: { id: 'U0ALICE', name: 'Alice' },
       action: 'run:s1:2',
     });
 
