@@ -22,6 +22,10 @@ export interface ModelSettings {
   charNgrams: boolean;
   maxTfidfFeatures: number;
   logTarget: boolean;
+  /** Forest: share of rows each tree samples (large tables), null for a full bootstrap. */
+  maxSamples: number | null;
+  /** Forest: minimum rows per leaf (larger on large tables: shallower, faster trees). */
+  minSamplesLeaf: number;
 }
 
 /** K for K-fold CV in full mode: 5, or 3 on large tables to keep the run near a minute on two cores. */
@@ -45,7 +49,7 @@ function single(recipe: RecipeRef, weight: number, profile: DataProfile): ModelS
     id === 'gbdt' ? 'trees' : id === 'random-forest' ? 'forest' : isText ? 'text' : 'linear';
   const defaults: Record<typeof id, { n: number; q: number; lr: number; qlr: number; depth: number }> = {
     gbdt: { n: light ? 400 : 2000, q: 200, lr: light ? 0.1 : 0.05, qlr: 0.1, depth: 6 },
-    'random-forest': { n: light ? 100 : profile.rows > 20_000 ? 200 : 300, q: 60, lr: 0, qlr: 0, depth: 0 },
+    'random-forest': { n: light ? 100 : profile.rows > 20_000 ? 150 : 300, q: 60, lr: 0, qlr: 0, depth: 0 },
     linear: { n: 0, q: 0, lr: 0, qlr: 0, depth: 0 },
     'tfidf-linear': { n: 0, q: 0, lr: 0, qlr: 0, depth: 0 },
   };
@@ -67,6 +71,9 @@ function single(recipe: RecipeRef, weight: number, profile: DataProfile): ModelS
     charNgrams: p.charNgrams && !light,
     maxTfidfFeatures: light ? 20_000 : 50_000,
     logTarget: p.logTarget,
+    // On large tables each tree sees half the rows with bigger leaves: about 4x faster, little accuracy lost.
+    maxSamples: profile.rows > 20_000 ? 0.5 : null,
+    minSamplesLeaf: profile.rows > 20_000 ? 3 : 2,
   };
 }
 

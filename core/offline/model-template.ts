@@ -21,6 +21,8 @@ function modelLiteral(m: ModelSettings): string {
     char_ngrams: m.charNgrams,
     max_tfidf_features: m.maxTfidfFeatures,
     log_target: m.logTarget,
+    max_samples: m.maxSamples,
+    min_samples_leaf: m.minSamplesLeaf,
   });
 }
 
@@ -32,7 +34,7 @@ export function describeModel(m: ModelSettings, input: TemplateInput): string {
     case 'gbdt':
       return `${name} (tree_method hist, up to ${m.nEstimators} rounds, learning rate ${m.learningRate}, max depth ${m.maxDepth}, subsample 0.8, column sample 0.8, early stopping after ${m.earlyStoppingRounds} rounds without improvement; HistGradientBoosting when xgboost cannot be imported)${log}.`;
     case 'random-forest':
-      return `${name} with ${m.nEstimators} trees, min_samples_leaf 2, max_features ${input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass' ? '"sqrt"' : '0.5'}${log}.`;
+      return `${name} with ${m.nEstimators} trees, min_samples_leaf ${m.minSamplesLeaf}${m.maxSamples ? `, each tree on ${m.maxSamples * 100}% of the rows` : ''}, max_features ${input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass' ? '"sqrt"' : '0.5'}${log}.`;
     case 'linear': {
       const cls = input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass';
       return `${name} with L2 regularisation (${cls ? `C = ${Number((1 / m.alpha).toFixed(3))}` : `alpha = ${m.alpha}`})${log}.`;
@@ -118,10 +120,12 @@ def build_model(model, n_classes, early_stopping, rounds=None):
     if kind == 'random-forest':
         if n_classes:
             return RandomForestClassifier(
-                n_estimators=trees, min_samples_leaf=2, max_features='sqrt', n_jobs=2, random_state=SEED
+                n_estimators=trees, min_samples_leaf=model['min_samples_leaf'], max_features='sqrt',
+                max_samples=model['max_samples'], n_jobs=2, random_state=SEED,
             ), {}
         return RandomForestRegressor(
-            n_estimators=trees, min_samples_leaf=2, max_features=0.5, n_jobs=2, random_state=SEED
+            n_estimators=trees, min_samples_leaf=model['min_samples_leaf'], max_features=0.5,
+            max_samples=model['max_samples'], n_jobs=2, random_state=SEED,
         ), {}
     if n_classes:
         return LogisticRegression(C=1.0 / model['alpha'], max_iter=2000), {}

@@ -44,9 +44,10 @@ describe('offline engine on tabular suite tasks (quick mode)', () => {
   }, async () => {
     const base = await prepareSuiteTask('wine_quality');
     const prepared = { ...base, task: { ...base.task, metric: 'log-loss' as const } };
-    const [first] = await instructor.instructions(prepared.task, prepared.profile);
-    if (!first) throw new Error('no instruction');
-    const solved = await solveWithOffline(prepared, first, { quick: true });
+    const logistic = (await instructor.instructions(prepared.task, prepared.profile))[2];
+    if (!logistic) throw new Error('no instruction');
+    expect(logistic.recipe?.id).toBe('linear');
+    const solved = await solveWithOffline(prepared, logistic, { quick: true });
     expectValidAndBetter(prepared, solved);
     const sums = solved.run.submission?.rows.map((r) => r.slice(1).reduce((s, v) => s + Number(v), 0)) ?? [];
     expect(sums.every((s) => Math.abs(s - 1) < 1e-3)).toBe(true);

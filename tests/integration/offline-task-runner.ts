@@ -1,5 +1,5 @@
-// Test support for the offline engine's integration tests: a suite task split into train/test, the generated script
-// run with the system Python in a temp folder, and the submission scored with the metric registry.
+// Test support for the offline engine's integration tests: a suite task split by the harness's holdout, the generated
+// script run with the system Python in a temp folder, and the submission checked and scored as the harness does.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { DEFAULT_INTAKE_LIMITS, formatCsv, readCsv, type Table } from '../../core/csv-reader.ts';
 import type { StageContext } from '../../core/engine.ts';
-import { positiveClass, submissionColumns } from '../../core/harness-contract.ts';
-import { METRICS } from '../../core/metrics.ts';
+import { submissionColumns } from '../../core/harness-contract.ts';
+import { baselineScore, type HoldoutSplit, scoreSubmissionTable, splitHoldout } from '../../core/holdout.ts';
 import { OfflineCoder } from '../../core/offline/offline-coder.ts';
 import { loadSuite, suiteTaskInput } from '../../core/suite.ts';
 import { intakeTask } from '../../core/task-intake.ts';
@@ -33,77 +33,9 @@ export async function prepareSuiteTask(id: string): Promise<PreparedSuiteTask> {
   return { task: spec, profile, table };
 }
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export interface HoldoutSplit {
-  train: Table;
-  /** Features only (targets removed). */
-  test: Table;
-  /** The held-out rows with their targets, aligned with `test`. */
-  answers: Table;
-}
-
-/** A simple seeded holdout: last rows for time splits, whole groups for group splits, else a shuffled cut. */
-export function splitForTest(prepared: PreparedSuiteTask, maxRows = Number.POSITIVE_INFINITY): HoldoutSplit {
-  const { task } = prepared;
-  let table = prepared.table;
-  if (task.idAdded) {
-    table = { columns: [...table.columns, task.idColumn], rows: table.rows.map((r, i) => [...r, String(i)]) };
-  }
-  const targetIndexes = task.targets.map((t) => table.columns.indexOf(t));
-  const labelled = table.rows.filter((r) => targetIndexes.every((i) => r[i] !== null));
-  const random = seededRandom(task.split.seed);
-  let rows = labelled;
-  if (rows.length > maxRows)
-    rows =
-      task.split.kind === 'time'
-        ? rows.slice(-maxRows)
-        : rows.filter(() => random() < maxRows / labelled.length);
-  const nTest = Math.max(1, Math.round(rows.length * task.split.testFraction));
-  let trainRows: (string | null)[][];
-  let testRows: (string | null)[][];
-  if (task.split.kind === 'time') {
-    trainRows = rows.slice(0, rows.length - nTest);
-    testRows = rows.slice(rows.length - nTest);
-  } else if (task.split.kind === 'group' && task.split.column) {
-    const g = table.columns.indexOf(task.split.column);
-    const groups = [...new Set(rows.map((r) => r[g] ?? null))].sort(() => random() - 0.5);
-    const held = new Set<string | null>();
-    let count = 0;
-    for (const group of groups) {
-      if (count >= nTest) break;
-      held.add(group);
-      count += rows.filter((r) => r[g] === group).length;
-    }
-    trainRows = rows.filter((r) => !held.has(r[g] ?? null));
-    testRows = rows.filter((r) => held.has(r[g] ?? null));
-  } else {
-    const order = rows.map((r) => ({ r, k: random() })).sort((a, b) => a.k - b.k);
-    testRows = order.slice(0, nTest).map((o) => o.r);
-    trainRows = order.slice(nTest).map((o) => o.r);
-  }
-  const keep = table.columns.map((_, i) => i).filter((i) => !targetIndexes.includes(i));
-  const answerCols = [table.columns.indexOf(task.idColumn), ...targetIndexes];
-  return {
-    train: { columns: table.columns, rows: trainRows },
-    test: {
-      columns: keep.map((i) => table.columns[i] ?? ''),
-      rows: testRows.map((r) => keep.map((i) => r[i] ?? null)),
-    },
-    answers: {
-      columns: answerCols.map((i) => table.columns[i] ?? ''),
-      rows: testRows.map((r) => answerCols.map((i) => r[i] ?? null)),
-    },
-  };
+/** The harness's own holdout split of the task (seeded, as the task says). */
+export function splitForTest(prepared: PreparedSuiteTask): HoldoutSplit {
+  return splitHoldout(prepared.table, prepared.task, prepared.profile);
 }
 
 export interface ScriptRun {
@@ -166,90 +98,16 @@ export async function removeRun(result: ScriptRun): Promise<void> {
   await rm(result.dir, { recursive: true, force: true });
 }
 
-function column(table: Table, name: string): (string | null)[] {
-  const i = table.columns.indexOf(name);
-  if (i === -1) throw new Error(`column ${name} missing from ${table.columns.join(',')}`);
-  return table.rows.map((r) => r[i] ?? null);
-}
-
-/** Scores a submission against the held-out answers with the task metric; also the mean/majority baseline. */
+/** Checks and scores a submission as the harness does; also the harness's mean/majority/prior baseline. */
 export function scoreSubmission(
   prepared: PreparedSuiteTask,
   split: HoldoutSplit,
   submission: Table,
 ): { score: number; baseline: number; higherIsBetter: boolean } {
   const { task, profile } = prepared;
-  const metric = METRICS[task.metric];
-  const byId = new Map<string, (string | null)[]>();
-  const idIndex = submission.columns.indexOf(task.idColumn);
-  for (const row of submission.rows) byId.set(String(row[idIndex]), row);
-  const ids = column(split.answers, task.idColumn).map(String);
-  const aligned = ids.map((id) => {
-    const row = byId.get(id);
-    if (!row) throw new Error(`submission lacks id ${id}`);
-    return row;
-  });
-  const cols = submissionColumns(task, profile);
-  const value = (row: (string | null)[], name: string) => row[submission.columns.indexOf(name)] ?? '';
-  if (metric.kind === 'regression') {
-    const truth = split.answers.rows.map((r) => task.targets.map((_, j) => Number(r[j + 1])));
-    const pred = aligned.map((r) => task.targets.map((t) => Number(value(r, t))));
-    const trainTruth = split.train.rows.map((r) =>
-      task.targets.map((t) => Number(r[split.train.columns.indexOf(t)])),
-    );
-    const means = task.targets.map(
-      (_, j) => trainTruth.reduce((s, r) => s + (r[j] ?? 0), 0) / trainTruth.length,
-    );
-    return {
-      score: metric.score(truth, pred),
-      baseline: metric.score(
-        truth,
-        truth.map(() => means),
-      ),
-      higherIsBetter: metric.higherIsBetter,
-    };
-  }
-  const truth = column(split.answers, task.targets[0] ?? '').map(String);
-  const trainLabels = column(split.train, task.targets[0] ?? '').map(String);
-  const counts = new Map<string, number>();
-  for (const l of trainLabels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-  if (metric.kind === 'label') {
-    const positive = positiveClass(profile) ?? undefined;
-    const pred = aligned.map((r) => normaliseLabel(value(r, task.targets[0] ?? ''), trainLabels));
-    return {
-      score: metric.score(truth, pred, positive),
-      baseline: metric.score(
-        truth,
-        truth.map(() => majority),
-        positive,
-      ),
-      higherIsBetter: metric.higherIsBetter,
-    };
-  }
-  const classes = profile.target.type === 'binary' ? [positiveClass(profile) ?? ''] : cols.slice(1);
-  const prob = aligned.map((r) =>
-    profile.target.type === 'binary'
-      ? [Number(value(r, task.targets[0] ?? ''))]
-      : classes.map((c) => Number(value(r, c))),
-  );
-  const prior = classes.map((c) => (counts.get(c) ?? 0) / trainLabels.length);
-  return {
-    score: metric.score(truth, prob, classes),
-    baseline: metric.score(
-      truth,
-      truth.map(() => prior),
-      classes,
-    ),
-    higherIsBetter: metric.higherIsBetter,
-  };
-}
-
-/** "6.0" written by pandas for a label read as "6": map back to the training spelling. */
-function normaliseLabel(value: string, trainLabels: string[]): string {
-  if (trainLabels.includes(value)) return value;
-  const match = trainLabels.find((l) => Number(l) === Number(value) && l.trim() !== '');
-  return match ?? value;
+  const scored = scoreSubmissionTable(submission, split.labels, task, profile);
+  const baseline = baselineScore(split.train, split.labels, task, profile);
+  return { score: scored.score, baseline: baseline.score, higherIsBetter: scored.higherIsBetter };
 }
 
 export interface OfflineSolve {
