@@ -65,44 +65,54 @@ function progressBar(step: number, total: number): string {
   return `${'▰'.repeat(filled)}${'▱'.repeat(cells - filled)} ${step}/${total}`;
 }
 
-/** Custom ids must be unique in a message; a repeated action is dropped rather than renamed (ids are opaque to us). */
-export function renderButtonRows(buttons: Button[]): {
+/**
+ * Each neutral button group starts its own row (votes on one, runs on the next), split at five per row; at most five
+ * rows. Custom ids must be unique in a message: a repeated action is dropped rather than renamed (ids are opaque).
+ */
+export function renderButtonRows(groups: Button[][]): {
   rows: APIActionRowComponent<APIButtonComponentWithCustomId>[];
   dropped: number;
 } {
   const seen = new Set<string>();
-  const unique = buttons.filter((b) => {
-    const id = b.action.slice(0, DISCORD_LIMITS.customId);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-  const max = DISCORD_LIMITS.buttonsPerRow * DISCORD_LIMITS.rows;
-  const shown = unique.slice(0, max);
   const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
-  for (let i = 0; i < shown.length; i += DISCORD_LIMITS.buttonsPerRow) {
-    rows.push({
-      type: ComponentType.ActionRow,
-      components: shown.slice(i, i + DISCORD_LIMITS.buttonsPerRow).map((b) => ({
-        type: ComponentType.Button,
-        custom_id: b.action.slice(0, DISCORD_LIMITS.customId),
-        label: clampText(b.label, DISCORD_LIMITS.buttonLabel),
-        style: styles[b.style],
-      })),
+  let dropped = 0;
+  for (const group of groups) {
+    const unique = group.filter((b) => {
+      const id = b.action.slice(0, DISCORD_LIMITS.customId);
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
     });
+    dropped += group.length - unique.length;
+    for (let i = 0; i < unique.length; i += DISCORD_LIMITS.buttonsPerRow) {
+      const chunk = unique.slice(i, i + DISCORD_LIMITS.buttonsPerRow);
+      if (rows.length >= DISCORD_LIMITS.rows) {
+        dropped += chunk.length;
+        continue;
+      }
+      rows.push({
+        type: ComponentType.ActionRow,
+        components: chunk.map((b) => ({
+          type: ComponentType.Button,
+          custom_id: b.action.slice(0, DISCORD_LIMITS.customId),
+          label: clampText(b.label, DISCORD_LIMITS.buttonLabel),
+          style: styles[b.style],
+        })),
+      });
+    }
   }
-  return { rows, dropped: buttons.length - shown.length };
+  return { rows, dropped };
 }
 
 interface Rendered {
   parts: string[];
-  buttons: Button[];
+  buttons: Button[][];
   files: DiscordUpload[];
 }
 
 function renderParts(message: OutgoingMessage): Rendered {
   const parts: string[] = [];
-  const buttons: Button[] = [];
+  const buttons: Button[][] = [];
   const files: DiscordUpload[] = [];
   let codeIndex = 0;
   for (const block of message.blocks as Block[]) {
@@ -136,7 +146,7 @@ function renderParts(message: OutgoingMessage): Rendered {
         break;
       }
       case 'buttons':
-        buttons.push(...block.buttons);
+        if (block.buttons.length > 0) buttons.push(block.buttons);
         break;
       case 'progress': {
         const lines = [`**${block.label}**`, progressBar(block.step, block.total)];

@@ -111,6 +111,10 @@ describe('a whole session in Discord', () => {
       );
       assertWithinLimits(plan);
       const ids = customIds(plan);
+      // Votes, runs and "full text" each sit on rows of their own.
+      for (const row of (plan.body?.components ?? []) as Row[]) {
+        expect(new Set(row.components.map((c) => c.custom_id.split('|')[3])).size).toBe(1);
+      }
       const run = ids.find((id) => id.endsWith('|run|resolver')) ?? ids.find((id) => id.includes('|run|'));
       const vote = ids.find((id) => id.includes('|vote|'));
       if (!run || !vote) throw new Error('the plan lacks run or vote buttons');

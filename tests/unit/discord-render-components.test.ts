@@ -59,6 +59,28 @@ describe('renderDiscordMessage', () => {
     expect(out.content).toContain('3 more option(s)');
   });
 
+  it('starts a row for each button group (votes, then runs)', () => {
+    const group = (kind: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        action: `${kind}:${i}`,
+        label: `${kind} ${i}`,
+        style: 'default' as const,
+      }));
+    const out = renderDiscordMessage({
+      text: 't',
+      blocks: [
+        { kind: 'buttons', buttons: group('vote', 4) },
+        { kind: 'buttons', buttons: group('run', 4) },
+        { kind: 'buttons', buttons: [{ action: 'full', label: 'Full text', style: 'default' }] },
+      ],
+    });
+    expect(out.components.map((r) => r.components.map((b) => b.custom_id))).toEqual([
+      ['vote:0', 'vote:1', 'vote:2', 'vote:3'],
+      ['run:0', 'run:1', 'run:2', 'run:3'],
+      ['full'],
+    ]);
+  });
+
   it('moves long code to an attachment and long text to embeds then an overflow file', () => {
     const code = Array.from({ length: 100 }, (_, i) => `v${i} = ${i}`).join('\n');
     const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'y'.repeat(40)}`).join('\n');
