@@ -14,6 +14,28 @@ function clip(text: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
+/**
+ * The critique in brief: each option's heading with its first point, when the critique has that shape
+ * (the paper's researcher writes one section per option); otherwise its opening, clipped.
+ */
+export function critiqueBrief(critique: string, max = 700): string {
+  const lines = critique.split('\n').map((l) => l.trim());
+  const out: string[] = [];
+  let wantPoint = false;
+  for (const line of lines) {
+    const heading = /^(#+\s*|\*\*)?(option|solution|instruction)\s*\d/i.test(line);
+    if (heading) {
+      out.push(line.startsWith('**') ? line : `**${line.replace(/^#+\s*/, '').replace(/\*\*/g, '')}**`);
+      wantPoint = true;
+    } else if (wantPoint && /^[-*•]\s+/.test(line)) {
+      out.push(`- ${clip(line.replace(/^[-*•]\s+/, ''), 160)}`);
+      wantPoint = false;
+    }
+  }
+  const brief = out.length >= 2 ? out.join('\n') : clip(critique, 420);
+  return brief.length <= max ? brief : `${brief.slice(0, max - 1).trimEnd()}…`;
+}
+
 /** Two or three steps that tell options apart: the model and how it is trained. */
 export function instructionSummary(instruction: Instruction): string {
   const steps = [
@@ -90,7 +112,10 @@ export function renderPlan(view: PlanView): OutgoingMessage {
     blocks.push({ kind: 'text', text: `**${i + 1}. ${ins.title}**\n${instructionSummary(ins)}` });
     blocks.push({ kind: 'context', text: `Votes: ${tallyLine(votes, choice)}` });
   });
-  blocks.push({ kind: 'text', text: `**Researcher's critique (in brief)**\n${clip(plan.critique, 420)}` });
+  blocks.push({
+    kind: 'text',
+    text: `**Researcher's critique (in brief)**\n${critiqueBrief(plan.critique)}`,
+  });
   const evidence = plan.resolver.evidence
     .filter((e) => e.cvScore !== null)
     .map((e) => `${e.rank}: ${e.cvScore?.toPrecision(4)}`)

@@ -71,7 +71,12 @@ export function createRunProcessor(ctx: BotContext) {
           } else if (event.type === 'attempt') {
             view.attempt = event.n;
             view.maxAttempts = event.max;
-            view.detail = event.status === 'failed' ? 'repairing' : undefined;
+            view.detail =
+              event.status === 'running'
+                ? 'running in the sandbox'
+                : event.status === 'failed'
+                  ? 'repairing after an error'
+                  : 'checking the submission';
           } else if (event.type === 'score') {
             view.detail = 'scoring';
           } else return;

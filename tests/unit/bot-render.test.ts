@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../bot/config.ts';
 import { outgoingMessageSchema } from '../../bot/messages.ts';
 import { createPipeline } from '../../bot/pipeline.ts';
-import { planMarkdown, renderFullText, renderPlan } from '../../bot/render-plan.ts';
+import { critiqueBrief, planMarkdown, renderFullText, renderPlan } from '../../bot/render-plan.ts';
 import { formatScore, renderRunProgress, renderRunResult } from '../../bot/render-result.ts';
 import type { Plan, RunResult } from '../../core/types.ts';
 
@@ -62,6 +62,21 @@ describe('rendering plans and runs', () => {
     ]);
     for (const b of message.blocks)
       if (b.kind === 'buttons') for (const x of b.buttons) expect(x.action.length).toBeLessThanOrEqual(100);
+  });
+
+  it('gives the critique in brief: each option with its first point', () => {
+    const critique = [
+      '### Solution 1: forest',
+      '- cannot extrapolate beyond the training range.',
+      '- slow on wide data.',
+      '### Solution 2: boosting',
+      '- high variance on few rows.',
+    ].join('\n');
+    expect(critiqueBrief(critique)).toBe(
+      '**Solution 1: forest**\n- cannot extrapolate beyond the training range.\n**Solution 2: boosting**\n- high variance on few rows.',
+    );
+    expect(critiqueBrief('x '.repeat(1000)).length).toBeLessThanOrEqual(420);
+    expect(critiqueBrief(plan.critique).length).toBeLessThanOrEqual(700);
   });
 
   it('writes the full text in the paper’s section form', () => {
