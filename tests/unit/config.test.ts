@@ -66,7 +66,7 @@ describe('configuration', () => {
   it('README configuration table lists exactly the variables of the schema', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.split('## Configuration')[1]?.split('\n## ')[0] ?? '';
-    const inTable = [...section.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    const inTable = [...section.matchAll(/^\|\s*`([A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]);
     expect(inTable.sort()).toEqual(configVariables().sort());
   });
 
