@@ -28,7 +28,9 @@ function modelLiteral(m: ModelSettings): string {
 
 /** One instruction step describing a model and its settings. */
 export function describeModel(m: ModelSettings, input: TemplateInput): string {
-  const name = modelName(m, input.profile);
+  const short = modelName(m, input.profile);
+  // Each model description is its own sentence.
+  const name = short.charAt(0).toUpperCase() + short.slice(1);
   const log = m.logTarget ? ', fitted on log1p of the target' : '';
   switch (m.id) {
     case 'gbdt':

@@ -35,15 +35,15 @@ function withParams(recipe: RecipeRef, params: Partial<RecipeRef['params']>): Re
 }
 
 /** Chooses the fix for a failure from the error text: known causes first, else a safer recipe. */
-export function planRepair(current: RecipeRef, error: string, context: StageContext): RepairPlan {
+export function planRepair(
+  current: RecipeRef,
+  error: string,
+  context: StageContext,
+  previousFix: string | null = null,
+): RepairPlan {
   const text = error.toLowerCase();
-  if (/xgboost/.test(text)) {
-    return {
-      recipe: withParams(current, { engine: 'hgb' }),
-      fix: 'xgboost failed: use HistGradientBoosting',
-    };
-  }
-  if (/memoryerror|out of memory|killed|oom|timed out|timeout|time limit/.test(text)) {
+  // Resource limits first: a timed-out log may mention xgboost without xgboost being the problem.
+  if (/memoryerror|out of memory|killed|\boom\b|timed out|timeout|time limit/.test(text)) {
     if (!current.params.light) {
       return {
         recipe: withParams(current, { light: true, charNgrams: false }),
@@ -55,7 +55,14 @@ export function planRepair(current: RecipeRef, error: string, context: StageCont
       fix: 'still too heavy: light linear recipe',
     };
   }
-  if (/submission/.test(text) && !/traceback/.test(text)) {
+  if (/xgboost/.test(text) && /error|exception|no module/.test(text) && current.params.engine !== 'hgb') {
+    return {
+      recipe: withParams(current, { engine: 'hgb' }),
+      fix: 'xgboost failed: use HistGradientBoosting',
+    };
+  }
+  const regenerated = previousFix?.startsWith('submission check failed') ?? false;
+  if (/submission/.test(text) && !/traceback/.test(text) && !regenerated) {
     return { recipe: current, fix: 'submission check failed: regenerate every stage from the templates' };
   }
   const safer = saferRecipe(context.task, context.profile);
@@ -94,7 +101,9 @@ export class OfflineCoder implements CoderEngine {
 
   async repair(code: string, error: string, context: StageContext, _call?: EngineCall): Promise<string> {
     const current = recipeOfScript(code) ?? this.recipe(context);
-    const plan = planRepair(current, error, context);
+    // A script this coder already repaired says what was tried, so the same fix is not repeated.
+    const previousFix = /^# Repair: (.*)\.$/m.exec(code)?.[1] ?? null;
+    const plan = planRepair(current, error, context, previousFix);
     const input = templateInput(context.task, context.profile, plan.recipe);
     const stages = (['preprocessing', 'architecture', 'training', 'submission'] as const).map((stage) => ({
       stage,

@@ -19,7 +19,8 @@ function title(task: TaskSpec, profile: DataProfile, recipe: RecipeRef): string 
         : classification
           ? 'stratified'
           : '';
-  return `${model} with ${kind ? `${kind} ` : ''}${input.folds}-fold CV on ${task.metric}`;
+  const text = `${model} with ${kind ? `${kind} ` : ''}${input.folds}-fold CV on ${task.metric}`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The instruction for one recipe: every step comes from the code block that implements it. */

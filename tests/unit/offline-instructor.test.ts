@@ -50,9 +50,9 @@ describe('offline instructor', () => {
   it('describes the log target, missing columns and regression CV for a skewed regression', async () => {
     const { task, profile } = housing();
     const linear = (await instructor.instructions(task, profile))[2];
-    expect(linear?.modelArchitecture.join(' ')).toMatch(/ridge regression.*log1p/);
+    expect(linear?.modelArchitecture.join(' ')).toMatch(/Ridge regression.*log1p/);
     expect(linear?.dataPreprocessing.join(' ')).toMatch(/missing in `total_bedrooms`/);
-    expect(linear?.title).toBe('ridge regression with 3-fold CV on rmse');
+    expect(linear?.title).toBe('Ridge regression with 3-fold CV on rmse');
   });
 
   it('plans TF-IDF n-grams for text and horizon-safe lags for a time series', async () => {
