@@ -12,7 +12,7 @@ import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createPlanProcessor } from './plan-job.ts';
 import { createQueues, type Queues } from './queues.ts';
 import { checkRedis, createRedis } from './redis-connection.ts';
-import { createRunProcessor } from './run-job.ts';
+import { createRunProcessor, onRunJobFailed } from './run-job.ts';
 import { SessionFiles } from './session-files.ts';
 import { SessionStore } from './session-store.ts';
 import { stateKeys } from './state-keys.ts';
@@ -92,8 +92,15 @@ export function createBotApp(options: BotAppOptions): BotApp {
       }
       if (wanted.includes('plan'))
         workers.push(createWorker('plan', createPlanProcessor(ctx), redis, config, logger));
-      if (wanted.includes('run'))
-        workers.push(createWorker('run', createRunProcessor(ctx), redis, config, logger));
+      if (wanted.includes('run')) {
+        const runWorker = createWorker('run', createRunProcessor(ctx), redis, config, logger);
+        runWorker.on('failed', (job, error) => {
+          onRunJobFailed(ctx, job, error).catch((err) =>
+            logger.error({ err }, 'could not report a failed run'),
+          );
+        });
+        workers.push(runWorker);
+      }
       for (const surface of surfaces.values()) await surface.start(handler);
       const sweep = () =>
         files.sweep(store, logger).catch((err) => logger.warn({ err }, 'file sweep failed'));

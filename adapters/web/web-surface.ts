@@ -409,8 +409,11 @@ export function createWebSurface(config: Config, logger: Logger): WebSurface {
         });
         server?.listen(config.PORT, config.HOST, () => resolve());
       });
+      let beats = 0;
       heartbeat = setInterval(() => {
         for (const res of clients) res.write(': ping\n\n');
+        // Hourly: uploads whose record expired (with their sessions) leave the disk too.
+        if (++beats % 240 === 0) sweepUploads().catch((err) => log.warn({ err }, 'upload sweep failed'));
       }, 15_000);
       heartbeat.unref();
       log.info({ url: this.url() }, 'web chat listening');
