@@ -56,17 +56,22 @@ test = pd.read_csv(${py(TEST_FILE)})
 train = train.dropna(subset=[t for t in TARGETS if t in train.columns]).reset_index(drop=True)
 
 
+def parse_datetime(values):
+    """Timestamps in UTC (mixed time-zone offsets would otherwise leave an object column); unparsable -> NaT."""
+    return pd.to_datetime(values, errors='coerce', utc=True)
+
+
 def time_key(frame):
     """A sortable timestamp per row: the time column, a datetime column, or year/month/day(/hour) columns."""
     for column in [TIME_COLUMN] + DATETIME_COLUMNS:
         if column and column in frame.columns:
-            return pd.to_datetime(frame[column], errors='coerce')
+            return parse_datetime(frame[column])
     lower = {c.lower(): c for c in frame.columns}
     if all(k in lower for k in ('year', 'month', 'day')):
         parts = {k: pd.to_numeric(frame[lower[k]], errors='coerce') for k in ('year', 'month', 'day')}
         if 'hour' in lower:
             parts['hour'] = pd.to_numeric(frame[lower['hour']], errors='coerce')
-        return pd.to_datetime(pd.DataFrame(parts), errors='coerce')
+        return parse_datetime(pd.DataFrame(parts))
     return None
 
 
@@ -149,7 +154,7 @@ function datetimeBlock(input: TemplateInput): CodeBlock | null {
 
 
 for column in datetime_columns:
-    features = features.join(calendar_features(pd.to_datetime(combined[column], errors='coerce'), column))
+    features = features.join(calendar_features(parse_datetime(combined[column]), column))
     numeric_columns = [c for c in numeric_columns if c != column]
     features = features.drop(columns=[column], errors='ignore')
 if not datetime_columns:

@@ -1,0 +1,79 @@
+// The offline engine's code on a deliberately messy table: time-zone dates, missing values, unseen categories in
+// test, a constant column, a leaking column to drop, yes/no booleans and string labels, for every ranked recipe.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_INTAKE_LIMITS, formatCsv } from '../../core/csv-reader.ts';
+import { splitHoldout } from '../../core/holdout.ts';
+import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
+import { intakeTask } from '../../core/task-intake.ts';
+import { expectValidAndBetter, type PreparedSuiteTask, solveWithOffline } from './offline-task-runner.ts';
+
+let dir = '';
+let prepared: PreparedSuiteTask;
+
+function messyCsv(rows: number): string {
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const lines = ['ID,signup,city,plan,constant,income,age,leak,churned'];
+  for (let i = 0; i < rows; i++) {
+    const city = 'ABCDE'[Math.floor(random() * 5)] ?? 'A';
+    const income = random() < 0.2 ? '' : (20 + random() * 80).toFixed(1);
+    const age = Math.floor(18 + random() * 60);
+    const plan = random() < 0.5 ? 'yes' : 'no';
+    const month = String(1 + Math.floor(random() * 12)).padStart(2, '0');
+    const offset = random() < 0.5 ? '+01:00' : '+02:00';
+    const signup = random() < 0.1 ? '' : `2021-${month}-1${Math.floor(random() * 9)}T10:30:00${offset}`;
+    const risk =
+      (income === '' ? 0.5 : 1 - Number(income) / 100) + (city === 'A' ? 0.4 : 0) + (plan === 'no' ? 0.2 : 0);
+    const churned = risk + random() * 0.5 > 1.0 ? 'leave' : 'stay';
+    lines.push([i + 1, signup, city, plan, 'x', income, age, churned === 'leave' ? 1 : 0, churned].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lc-offline-messy-'));
+  const file = join(dir, 'customers.csv');
+  await writeFile(file, messyCsv(900));
+  const { spec, profile, table } = await intakeTask(
+    {
+      text: 'Predict whether a customer churned (leave or stay). F1 score.',
+      files: [file],
+      overrides: { target: 'churned', metric: 'f1', idColumn: 'ID', drop: ['leak'] },
+    },
+    DEFAULT_INTAKE_LIMITS,
+  );
+  prepared = { task: spec, profile, table };
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('offline code on messy data', () => {
+  it.each([1, 2, 3])(
+    'option %i runs, handles unseen categories and beats the majority on F1',
+    { timeout: 120_000 },
+    async (rank) => {
+      const instruction = (await new OfflineInstructor().instructions(prepared.task, prepared.profile))[
+        rank - 1
+      ];
+      if (!instruction) throw new Error('no instruction');
+      const split = splitHoldout(prepared.table, prepared.task, prepared.profile);
+      // Categories never seen in training arrive in the test file.
+      const city = split.test.columns.indexOf('city');
+      for (const row of split.test.rows.slice(0, 10)) row[city] = 'Z';
+      expect(formatCsv(split.test)).not.toContain('leak');
+      const solved = await solveWithOffline(prepared, instruction, { quick: true, split });
+      expectValidAndBetter(prepared, solved);
+      expect(solved.code).toContain('"constant"');
+      const labels = new Set(solved.run.submission?.rows.map((r) => r[1]));
+      expect([...labels].every((l) => l === 'leave' || l === 'stay')).toBe(true);
+    },
+  );
+});
