@@ -48,19 +48,21 @@ export function createConversation(ctx: BotContext): IncomingHandler {
     const body = stripMentions(ev.text);
     if (!session) {
       if (!ev.addressed) return;
-      if (!ev.isRoot) {
-        // A reply in a thread we hold no session for: an old, expired one, or someone else's thread.
-        const command = parseCommand(body);
-        if (command) {
-          await reply(
-            ev.thread,
-            errorReply(
-              'This thread has no active session (sessions expire after ' +
-                `${config.SESSION_TTL_HOURS} h). Post the task again with its CSV to start a new one.`,
-            ),
-          );
-          return;
-        }
+      const command = parseCommand(body);
+      if (command === 'help' && ev.files.length === 0) {
+        await reply(ev.thread, help());
+        return;
+      }
+      if (command && ev.files.length === 0) {
+        // A command where we hold no session: an expired thread, or no task posted yet.
+        await reply(
+          ev.thread,
+          errorReply(
+            `There is no active task here (sessions expire after ${config.SESSION_TTL_HOURS} h).`,
+            'Post the task in plain English with its CSV to start one.',
+          ),
+        );
+        return;
       }
       await startTask(sid, ev, body, null);
       return;

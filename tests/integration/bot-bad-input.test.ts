@@ -49,6 +49,15 @@ describe('bad input in the web chat', () => {
     expect(textOf(reply)).toContain('attach the CSV');
   });
 
+  it('help outside a thread explains; a command with no task says there is none', async () => {
+    const helpRoot = await chat.post(ann, 'help');
+    expect(textOf(await chat.waitForReply(helpRoot.id, (r) => r.find((m) => m.bot)))).toContain('How to use');
+    const statusRoot = await chat.post(ann, 'status');
+    expect(textOf(await chat.waitForReply(statusRoot.id, (r) => r.find(warning)))).toContain(
+      'no active task here',
+    );
+  });
+
   it('a task without a file asks for the CSV; the file posted in the thread starts the plan', async () => {
     const task = await chat.post(ann, BLUEBERRY_TASK);
     const reply = await chat.waitForReply(task.id, (r) => r.find(warning));
