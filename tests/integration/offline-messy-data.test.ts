@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_INTAKE_LIMITS, formatCsv } from '../../core/csv-reader.ts';
 import { splitHoldout } from '../../core/holdout.ts';
-import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
+import { instructionForRecipe, OfflineInstructor } from '../../core/offline/offline-instructor.ts';
+import { parseRecipe } from '../../core/offline/recipes.ts';
 import { intakeTask } from '../../core/task-intake.ts';
 import { expectValidAndBetter, type PreparedSuiteTask, solveWithOffline } from './offline-task-runner.ts';
 
@@ -76,4 +77,26 @@ describe('offline code on messy data', () => {
       expect([...labels].every((l) => l === 'leave' || l === 'stay')).toBe(true);
     },
   );
+
+  it('a blend of boosting and a linear model averages both and beats the majority', {
+    timeout: 120_000,
+  }, async () => {
+    const recipe = parseRecipe({
+      id: 'blend',
+      params: {
+        parts: [
+          { id: 'gbdt', params: {} },
+          { id: 'linear', params: {} },
+        ],
+        weights: [0.6, 0.4],
+      },
+    });
+    const instruction = instructionForRecipe(prepared.task, prepared.profile, recipe, 0);
+    expect(instruction.modelArchitecture[0]).toMatch(
+      /^Blend 2 models, averaging their predictions with weights 0\.60 \/ 0\.40/,
+    );
+    const solved = await solveWithOffline(prepared, instruction, { quick: true });
+    expectValidAndBetter(prepared, solved);
+    expect(solved.code).toContain('"weight": 0.6');
+  });
 });
