@@ -51,10 +51,6 @@ export class CancelRegistry {
     await this.redis.publish(this.keys.cancelChannel, jobId);
   }
 
-  async isCancelled(jobId: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.cancel(jobId))) === 1;
-  }
-
   /** Aborts every job of this process (shutdown past its grace period: they go back to the queue). */
   abortAll(reason: string): void {
     for (const c of this.running.values()) c.abort(new Error(reason));

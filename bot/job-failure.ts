@@ -1,11 +1,9 @@
 // How a plan or run job ends on an error: back to the queue (transient, shutdown), or a clear reply and no retry.
 import { type Job, UnrecoverableError } from 'bullmq';
-import { asLinguacodusError, LinguacodusError } from '../core/errors.ts';
+import { asLinguacodusError } from '../core/errors.ts';
 import type { BotContext } from './bot-context.ts';
 import type { ThreadRef } from './messages.ts';
 import { errorReply } from './render-replies.ts';
-
-export type JobOutcome = 'cancelled' | 'retry' | 'failed';
 
 export interface FailureContext {
   ctx: BotContext;
@@ -58,10 +56,6 @@ export async function settleJobError(error: unknown, f: FailureContext): Promise
       : 'Post a corrected task or file in this thread to try again.';
   await ctx.deliver.post(thread, errorReply(lerr.userMessage, hint), `${job.id}-error`);
   throw new UnrecoverableError(lerr.message);
-}
-
-export function isUserError(error: unknown): boolean {
-  return error instanceof LinguacodusError && !error.retryable;
 }
 
 function capitalise(s: string): string {
