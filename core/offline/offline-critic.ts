@@ -136,10 +136,15 @@ export function tunedRecipe(recipe: RecipeRef, profile: DataProfile): { recipe: 
     };
   }
   if (recipe.id === 'linear' || recipe.id === 'tfidf-linear') {
-    const alpha = (recipe.params.alpha ?? (recipe.id === 'tfidf-linear' ? 0.25 : 1)) * 0.5;
+    const current = modelSettings(recipe, profile)[0]?.alpha ?? 1;
+    // Classifiers on sparse features gain from a larger C; ridge regressions from more shrinkage.
+    const classification = profile.target.type === 'binary' || profile.target.type === 'multiclass';
+    const alpha = classification ? current / 2 : current * 2;
     return {
       recipe: { id: recipe.id, params: { ...recipe.params, alpha } },
-      change: `weaker L2 regularisation (alpha ${alpha}) to use more of the features`,
+      change: classification
+        ? `weaker L2 regularisation (C = ${1 / alpha}) to use more of the features`
+        : `stronger L2 regularisation (alpha = ${alpha}) against noisy features`,
     };
   }
   return { recipe, change: 'the blend as it is' };
