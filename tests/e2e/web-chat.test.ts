@@ -92,7 +92,8 @@ describe('the web chat in a browser', () => {
     mkdirSync(`${ROOT}tests/artifacts`, { recursive: true });
     mkdirSync(`${ROOT}docs`, { recursive: true });
     await page.screenshot({ path: `${ROOT}tests/artifacts/web-chat.png` });
-    await page.screenshot({ path: `${ROOT}docs/screenshot.png` });
+    // The README's screenshot is refreshed on request only, so a test run leaves the tree clean.
+    if (process.env.UPDATE_SCREENSHOT === '1') await page.screenshot({ path: `${ROOT}docs/screenshot.png` });
     expect(errors).toEqual([]);
   });
 });
