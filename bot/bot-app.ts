@@ -110,11 +110,8 @@ export function createBotApp(options: BotAppOptions): BotApp {
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
-      for (const surface of surfaces.values()) {
-        await surface
-          .stop()
-          .catch((err) => logger.warn({ err, surface: surface.name }, 'surface stop failed'));
-      }
+      // Surfaces keep taking events while workers drain: a new task only lands in the queue (Redis), where
+      // this or another process picks it up.
       // Plan and run first: their last replies still need the deliver worker.
       const jobWorkers = workers.filter((w) => w.name !== 'deliver');
       const deliverWorkers = workers.filter((w) => w.name === 'deliver');
