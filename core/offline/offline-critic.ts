@@ -137,14 +137,18 @@ export function tunedRecipe(recipe: RecipeRef, profile: DataProfile): { recipe: 
   }
   if (recipe.id === 'linear' || recipe.id === 'tfidf-linear') {
     const current = modelSettings(recipe, profile)[0]?.alpha ?? 1;
-    // Classifiers on sparse features gain from a larger C; ridge regressions from more shrinkage.
-    const classification = profile.target.type === 'binary' || profile.target.type === 'multiclass';
-    const alpha = classification ? current / 2 : current * 2;
+    // Sparse n-gram ridge regressions gain from more shrinkage (noisy words); elsewhere a weaker penalty
+    // (larger C, smaller alpha) lets the model use more of the features.
+    const stronger =
+      recipe.id === 'tfidf-linear' &&
+      profile.target.type !== 'binary' &&
+      profile.target.type !== 'multiclass';
+    const alpha = stronger ? current * 2 : current / 2;
     return {
       recipe: { id: recipe.id, params: { ...recipe.params, alpha } },
-      change: classification
-        ? `weaker L2 regularisation (C = ${1 / alpha}) to use more of the features`
-        : `stronger L2 regularisation (alpha = ${alpha}) against noisy features`,
+      change: stronger
+        ? `stronger L2 regularisation (alpha = ${alpha}) against noisy n-gram features`
+        : `weaker L2 regularisation (alpha = ${alpha}, C = ${1 / alpha}) to use more of the features`,
     };
   }
   return { recipe, change: 'the blend as it is' };
