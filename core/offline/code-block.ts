@@ -1,5 +1,5 @@
 // One piece of a generated stage: the instruction step it implements (or a note for plumbing) and its Python.
-import type { DataProfile, StageName, TaskSpec } from '../types.ts';
+import type { DataProfile, TaskSpec } from '../types.ts';
 import type { ColumnRoles } from './column-roles.ts';
 import type { ModelSettings } from './model-settings.ts';
 import type { RecipeRef } from './recipes.ts';
@@ -21,7 +21,3 @@ export interface TemplateInput {
   models: ModelSettings[];
   folds: number;
 }
-
-export type StageTemplate = (input: TemplateInput) => CodeBlock[];
-
-export type StageTemplates = Record<StageName, StageTemplate>;

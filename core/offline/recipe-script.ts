@@ -129,18 +129,3 @@ export function integrateStages(stages: { stage: StageName; code: string }[]): s
   const head = marker ? [marker] : [];
   return `${[...head, ...imports].join('\n')}\n\n${bodies.join('\n\n\n')}\n`;
 }
-
-/** The whole script for a recipe in one go (used by repair and the tests). */
-export function recipeScript(
-  task: TaskSpec,
-  profile: DataProfile,
-  recipe: RecipeRef,
-  instruction: Instruction,
-): string {
-  const input = templateInput(task, profile, recipe);
-  const stages = (['preprocessing', 'architecture', 'training', 'submission'] as const).map((stage) => ({
-    stage,
-    code: renderStage(stage, input, instruction),
-  }));
-  return integrateStages(stages);
-}
