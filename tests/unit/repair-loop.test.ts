@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CoderEngine, StageContext } from '../../core/engine.ts';
-import { failingLine } from '../../core/pipeline/failure-report.ts';
+import { describeFailure, failingLine } from '../../core/pipeline/failure-report.ts';
 import { runWithRepairs } from '../../core/pipeline/repair-loop.ts';
 import { collected } from '../../core/pipeline/script-outputs.ts';
 import type { ProgressEvent, TaskSpec } from '../../core/types.ts';
@@ -155,9 +155,7 @@ describe('repair loop with a real sandbox', () => {
     });
     expect(result.ok).toBe(false);
     expect(result.attempts).toHaveLength(1);
-    expect(result.coderError).toContain(
-      'The coder could not repair the script: no more repairs scripted',
-    );
+    expect(result.coderError).toContain('The coder could not repair the script: no more repairs scripted');
   });
 
   it('kills the sandbox run and reports a cancellation when the signal aborts', async () => {
@@ -194,5 +192,26 @@ describe('repair loop with a real sandbox', () => {
       line: 1,
       text: 'def run(): return 1 / 0',
     });
+  });
+
+  it('tells the coder about a time limit, a memory kill and a clean run', () => {
+    const base = {
+      exitCode: null,
+      signal: 'SIGKILL',
+      timedOut: false,
+      oomKilled: false,
+      cancelled: false,
+      stdout: '',
+      stderr: '',
+      stdoutDroppedBytes: 0,
+      stderrDroppedBytes: 0,
+      durationMs: 1,
+      files: [],
+    };
+    expect(describeFailure({ ...base, timedOut: true }, '', null, 90_000)).toMatch(
+      /^The script was stopped after running past the time limit of 90 s\. Make it faster/,
+    );
+    expect(describeFailure({ ...base, oomKilled: true }, '', null)).toMatch(/^The script ran out of memory/);
+    expect(describeFailure({ ...base, exitCode: 0, signal: null }, '', null)).toBeNull();
   });
 });
