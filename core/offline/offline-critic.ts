@@ -168,7 +168,9 @@ export class OfflineCritic implements CriticEngine {
     const sections = instructions.map((instruction) => {
       const recipe = recipeFromInstruction(instruction, task, profile);
       const e = evidenceFor(instruction.rank, evidence);
-      const lines = weaknesses(task, profile, recipe).map((w) => `- ${w}.`);
+      const lines = weaknesses(task, profile, recipe).map(
+        (w) => `- ${w.charAt(0).toUpperCase()}${w.slice(1)}.`,
+      );
       lines.push(`- Evidence: ${evidenceLine(task, e)}.`);
       return `**Option ${instruction.rank}: ${instruction.title}**\n${lines.join('\n')}`;
     });

@@ -30,7 +30,7 @@ describe('offline researcher (critique)', () => {
     expect(text).toMatch(/\*\*Option 1: XGBoost regressor/);
     expect(text).toMatch(/quick CV rmse = 52000/);
     expect(text).toMatch(/Option 3[\s\S]*failed the quick check: ValueError/);
-    expect(text).toMatch(/random forest .* cannot predict beyond the range/);
+    expect(text).toMatch(/A random forest .* cannot predict beyond the range/);
     expect(text).toMatch(/option 1 52000, option 2 57000/);
   });
 
@@ -42,7 +42,7 @@ describe('offline researcher (critique)', () => {
     };
     const text = await critic.critique(await input(task, negative, []));
     expect(text).toMatch(
-      /Option 3[\s\S]*a linear model on a skewed target \(skewness 1\.6\) without a log transform/,
+      /Option 3[\s\S]*A linear model on a skewed target \(skewness 1\.6\) without a log transform/,
     );
     expect(text).toMatch(/No option has a cross-validation score yet/);
   });
@@ -60,8 +60,8 @@ describe('offline researcher (critique)', () => {
       },
     };
     const auc = await critic.critique(await input(task, imbalanced, []));
-    expect(auc).toMatch(/class imbalance \(minority share 5\.0%\) is not reweighted; harmless for ROC AUC/);
-    expect(auc).toMatch(/ordinal codes for high-cardinality `Surname`/);
+    expect(auc).toMatch(/Class imbalance \(minority share 5\.0%\) is not reweighted; harmless for ROC AUC/);
+    expect(auc).toMatch(/Ordinal codes for high-cardinality `Surname`/);
     const accuracy = await critic.critique(await input({ ...task, metric: 'accuracy' }, imbalanced, []));
     expect(accuracy).toMatch(/a 0\.5 threshold under-predicts the minority for accuracy/);
   });
