@@ -150,7 +150,10 @@ describe('solve with the offline engine and the real sandbox', () => {
       const prepared = await c.intake({ ...input, overrides: { ...input.overrides, testFile } });
       expect(prepared.task.testFile).toBe(testFile);
       const plan = await c.plan(prepared);
-      const result = await c.run(plan, '1', { outDir: join(workRoot, 'titanic-user-test') });
+      // The linear option: the quickest of the three, and the test is about the extra run, not the model.
+      const linear = plan.instructions.find((i) => i.recipe?.id === 'linear') ?? plan.instructions[0]!;
+      const choice = String(linear.rank) as '1' | '2' | '3';
+      const result = await c.run(plan, choice, { outDir: join(workRoot, 'titanic-user-test') });
       expect(result.ok).toBe(true);
       expect(result.score).not.toBeNull();
       const submission = (await readFile(result.artifacts.submission!, 'utf8')).trim().split('\n');
