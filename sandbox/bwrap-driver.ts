@@ -3,19 +3,19 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createRunCgroup, planCgroups, type RunCgroup } from './cgroup-limits.ts';
 import {
-  checkEnvironment,
-  checkInputs,
-  checkInputsExist,
-  SANDBOX_UID,
-  sandboxEnvironment,
-} from './job-checks.ts';
-import { MB, resolveLimits } from './resolve-limits.ts';
+  type CheckedJob,
+  checkJob,
+  collectExecution,
+  driverSettings,
+  killProcessGroup,
+  superviseDriverProcess,
+} from './driver-steps.ts';
+import { SANDBOX_UID, sandboxEnvironment } from './job-checks.ts';
+import { MB } from './resolve-limits.ts';
 import { sweepStaleRuns } from './stale-runs.ts';
-import { buildExecution, superviseProcess } from './supervise-process.ts';
 import {
   type Execution,
   type Sandbox,
@@ -24,13 +24,7 @@ import {
   type SandboxLimits,
   SandboxUnavailableError,
 } from './types.ts';
-import {
-  checkRelativePath,
-  collectFiles,
-  createRunFolder,
-  DEFAULT_WORK_ROOT,
-  removeRunFolder,
-} from './work-folder.ts';
+import { createRunFolder, removeRunFolder } from './work-folder.ts';
 
 export const ADDRESS_SPACE_HEADROOM_MB = 512;
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
@@ -204,9 +198,9 @@ export class BwrapSandbox implements Sandbox {
 
   constructor(private readonly options: BwrapSandboxOptions = {}) {
     this.python = options.python ?? '/usr/bin/python3';
-    this.workRoot = options.workRoot ?? DEFAULT_WORK_ROOT;
-    this.threads = options.threads ?? Math.min(4, availableParallelism());
-    resolveLimits(options.limits); // fail at construction on a bad limit, not on the first run
+    const settings = driverSettings(options);
+    this.workRoot = settings.workRoot;
+    this.threads = settings.threads;
   }
 
   private prepare() {
@@ -262,12 +256,8 @@ export class BwrapSandbox implements Sandbox {
   }
 
   async execute(job: SandboxJob): Promise<Execution> {
-    const startedAt = performance.now();
-    const limits = resolveLimits(this.options.limits, job.limits);
-    const entry = checkRelativePath(job.entry, 'the entry script');
-    const inputs = checkInputs(job.inputs);
-    const env = checkEnvironment(job.env);
-    await checkInputsExist(inputs);
+    const checked = await checkJob(job, this.options.limits);
+    const { limits } = checked;
     const { bwrap, layout, pythonBinds } = await this.prepare();
     this.sweepNowAndThen();
     const runId = randomBytes(6).toString('hex');
@@ -294,15 +284,15 @@ export class BwrapSandbox implements Sandbox {
         pythonBinds,
         workDir: folder.work,
         etcDir: folder.etc,
-        inputs,
+        inputs: checked.inputs,
         limits,
         memoryViaRlimit: !cgroup?.limitsMemory,
-        entry,
-        args: job.args ?? [],
-        env,
+        entry: checked.entry,
+        args: checked.args,
+        env: checked.env,
         threads: this.threads,
       });
-      return await this.run(bwrap, argv, { job, limits, cgroup, workDir: folder.work, startedAt });
+      return await this.run(bwrap, argv, checked, cgroup, folder.work);
     } finally {
       await Promise.all([cgroup?.remove(), folder ? removeRunFolder(folder) : undefined]);
     }
@@ -311,15 +301,10 @@ export class BwrapSandbox implements Sandbox {
   private async run(
     bwrap: string,
     argv: string[],
-    ctx: {
-      job: SandboxJob;
-      limits: SandboxLimits;
-      cgroup: RunCgroup | null;
-      workDir: string;
-      startedAt: number;
-    },
+    checked: CheckedJob,
+    cgroup: RunCgroup | null,
+    workDir: string,
   ): Promise<Execution> {
-    const { cgroup, limits, job } = ctx;
     // A shell joins the run's cgroups and then execs bwrap, so not one instruction runs outside the limits.
     const child = cgroup
       ? spawn(
@@ -355,30 +340,16 @@ export class BwrapSandbox implements Sandbox {
             // already gone
           }
         }
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
       }
+      killProcessGroup(pid);
       await cgroup?.killAll();
     };
 
-    let outcome: Awaited<ReturnType<typeof superviseProcess>>;
-    try {
-      outcome = await superviseProcess({
-        child,
-        startedAt: ctx.startedAt,
-        limits,
-        workDir: ctx.workDir,
-        signal: job.signal,
-        kill,
-      });
-    } catch (cause) {
-      throw new SandboxUnavailableError('could not start bubblewrap', 'apt-get install bubblewrap', {
-        cause,
-      });
-    }
+    const outcome = await superviseDriverProcess(
+      checked,
+      { child, workDir, kill },
+      { message: 'could not start bubblewrap', fix: 'apt-get install bubblewrap' },
+    );
     for (const init of namespaceInits) {
       for (let attempt = 0; attempt < 100 && !(await processGone(init)); attempt++) await sleep(20);
     }
@@ -401,10 +372,6 @@ export class BwrapSandbox implements Sandbox {
     const oomKilled = cgroup?.limitsMemory
       ? await cgroup.oomKilled()
       : /\bMemoryError\b|Cannot allocate memory|std::bad_alloc/.test(stderr);
-    const collected = await collectFiles(ctx.workDir, job.collect ?? [], job.files, {
-      maxFileBytes: limits.maxFileMb * MB,
-      maxTotalBytes: limits.maxWorkDirMb * MB,
-    });
-    return buildExecution(outcome, limits, { oomKilled, collected });
+    return collectExecution(checked, outcome, workDir, oomKilled);
   }
 }

@@ -2,10 +2,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { BwrapSandbox } from './bwrap-driver.ts';
 import { planCgroups } from './cgroup-limits.ts';
-import { DEFAULT_DOCKER_IMAGE, DockerSandbox } from './docker-driver.ts';
-import { type Sandbox, type SandboxLimits, SandboxUnavailableError } from './types.ts';
+import { type CreateSandboxOptions, createSandbox } from './create-sandbox.ts';
+import { DEFAULT_DOCKER_IMAGE } from './docker-driver.ts';
+import { type Sandbox, SandboxUnavailableError } from './types.ts';
 
 const run = promisify(execFile);
 
@@ -38,13 +38,7 @@ export interface SandboxCheck {
   warnings: string[];
 }
 
-export interface CheckSandboxOptions {
-  driver: 'bwrap' | 'docker';
-  python?: string;
-  limits?: Partial<SandboxLimits>;
-  dockerImage?: string;
-  dockerCli?: string;
-  workRoot?: string;
+export interface CheckSandboxOptions extends CreateSandboxOptions {
   /** Modules that must import inside the sandbox (default: numpy, pandas, sklearn, matplotlib, xgboost). */
   modules?: string[];
 }
@@ -122,7 +116,7 @@ export async function checkSandbox(options: CheckSandboxOptions): Promise<Sandbo
         { cause },
       );
     }
-    const sandbox = new DockerSandbox({ image, cli, limits: options.limits, workRoot: options.workRoot });
+    const sandbox = createSandbox({ ...options, dockerCli: cli, dockerImage: image });
     const result = await probe(
       sandbox,
       modules,
@@ -138,12 +132,7 @@ export async function checkSandbox(options: CheckSandboxOptions): Promise<Sandbo
     };
   }
 
-  const sandbox = new BwrapSandbox({
-    python: options.python,
-    limits: options.limits,
-    workRoot: options.workRoot,
-  });
-  const result = await probe(sandbox, modules, debianInstallCommand);
+  const result = await probe(createSandbox(options), modules, debianInstallCommand);
   const plan = await planCgroups();
   const cgroupName = plan.version === 2 ? 'cgroup-v2' : 'cgroup-v1';
   const warnings: string[] = [];

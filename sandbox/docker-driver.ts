@@ -1,17 +1,16 @@
 // Runs a job in a throwaway container through the docker (or podman) CLI, with the same contract as bwrap.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import {
-  checkEnvironment,
-  checkInputs,
-  checkInputsExist,
-  SANDBOX_UID,
-  sandboxEnvironment,
-} from './job-checks.ts';
-import { MB, resolveLimits } from './resolve-limits.ts';
-import { buildExecution, superviseProcess } from './supervise-process.ts';
+  checkJob,
+  collectExecution,
+  driverSettings,
+  killProcessGroup,
+  superviseDriverProcess,
+} from './driver-steps.ts';
+import { SANDBOX_UID, sandboxEnvironment } from './job-checks.ts';
+import { MB } from './resolve-limits.ts';
 import {
   type Execution,
   type Sandbox,
@@ -20,13 +19,7 @@ import {
   type SandboxLimits,
   SandboxUnavailableError,
 } from './types.ts';
-import {
-  checkRelativePath,
-  collectFiles,
-  createRunFolder,
-  DEFAULT_WORK_ROOT,
-  removeRunFolder,
-} from './work-folder.ts';
+import { createRunFolder, removeRunFolder } from './work-folder.ts';
 
 const run = promisify(execFile);
 
@@ -113,18 +106,14 @@ export class DockerSandbox implements Sandbox {
   constructor(private readonly options: DockerSandboxOptions = {}) {
     this.image = options.image ?? DEFAULT_DOCKER_IMAGE;
     this.cli = options.cli ?? 'docker';
-    this.workRoot = options.workRoot ?? DEFAULT_WORK_ROOT;
-    this.threads = options.threads ?? Math.min(4, availableParallelism());
-    resolveLimits(options.limits);
+    const settings = driverSettings(options);
+    this.workRoot = settings.workRoot;
+    this.threads = settings.threads;
   }
 
   async execute(job: SandboxJob): Promise<Execution> {
-    const startedAt = performance.now();
-    const limits = resolveLimits(this.options.limits, job.limits);
-    const entry = checkRelativePath(job.entry, 'the entry script');
-    const inputs = checkInputs(job.inputs);
-    const env = checkEnvironment(job.env);
-    await checkInputsExist(inputs);
+    const checked = await checkJob(job, this.options.limits);
+    const { limits } = checked;
     const containerName = `linguacodus-${randomBytes(6).toString('hex')}`;
     // The container's user is not the host's: the work folder must be writable by anyone who can reach it
     // (its parent run folder stays 0700, so on the host only we can).
@@ -134,35 +123,23 @@ export class DockerSandbox implements Sandbox {
         containerName,
         image: this.image,
         workDir: folder.work,
-        inputs,
+        inputs: checked.inputs,
         limits,
-        entry,
-        args: job.args ?? [],
-        env,
+        entry: checked.entry,
+        args: checked.args,
+        env: checked.env,
         threads: this.threads,
       });
       const child = spawn(this.cli, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const kill = async () => {
         await run(this.cli, ['kill', containerName]).catch(() => undefined);
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
+        killProcessGroup(child.pid);
       };
-      let outcome: Awaited<ReturnType<typeof superviseProcess>>;
-      try {
-        outcome = await superviseProcess({
-          child,
-          startedAt,
-          limits,
-          workDir: folder.work,
-          signal: job.signal,
-          kill,
-        });
-      } catch (cause) {
-        throw new SandboxUnavailableError(`could not run ${this.cli}`, 'install Docker or Podman', { cause });
-      }
+      const outcome = await superviseDriverProcess(
+        checked,
+        { child, workDir: folder.work, kill },
+        { message: `could not run ${this.cli}`, fix: 'install Docker or Podman' },
+      );
       const state = await run(this.cli, ['inspect', '--format', '{{.State.OOMKilled}}', containerName]).then(
         (result) => result.stdout.trim(),
         () => '',
@@ -174,11 +151,7 @@ export class DockerSandbox implements Sandbox {
           `check the engine; if the image is missing: ${this.cli} build -t ${this.image} -f sandbox/Dockerfile sandbox`,
         );
       }
-      const collected = await collectFiles(folder.work, job.collect ?? [], job.files, {
-        maxFileBytes: limits.maxFileMb * MB,
-        maxTotalBytes: limits.maxWorkDirMb * MB,
-      });
-      return buildExecution(outcome, limits, { oomKilled: state === 'true', collected });
+      return await collectExecution(checked, outcome, folder.work, state === 'true');
     } finally {
       await run(this.cli, ['rm', '--force', containerName]).catch(() => undefined);
       await removeRunFolder(folder);
