@@ -3,9 +3,12 @@
 /** Bot token scopes. */
 export const SLACK_BOT_SCOPES = {
   'app_mentions:read': 'receive app_mention events (a task addressed to the bot)',
-  'channels:history': 'receive messages in public channels (configured channels, thread replies)',
-  'groups:history': 'receive messages in private channels the bot was invited to',
-  'chat:write': 'chat.postMessage, chat.update and chat.postEphemeral',
+  'channels:history':
+    'receive messages in public channels (configured channels, thread replies); conversations.replies finds a post already made under a delivery key',
+  'groups:history':
+    'receive messages in private channels the bot was invited to; conversations.replies there',
+  'chat:write':
+    'chat.postMessage (with message metadata: no extra scope), chat.update and chat.postEphemeral',
   'files:read': 'download files shared with a task (url_private)',
   'files:write': 'files.uploadV2: code, notebooks and charts in the thread',
   'users:read': 'users.info: the name shown in replies ("started by Ann")',

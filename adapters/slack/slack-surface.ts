@@ -4,9 +4,16 @@ import { App, type webApi } from '@slack/bolt';
 import type { Config } from '../../bot/config.ts';
 import type { Logger } from '../../bot/logger.ts';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
-import type { ChatSurface, IncomingFile, IncomingHandler, PostedMessage } from '../../bot/surface.ts';
+import type {
+  ChatSurface,
+  IncomingFile,
+  IncomingHandler,
+  PostedMessage,
+  PostOptions,
+} from '../../bot/surface.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { toSlackLogger } from './bolt-logger.ts';
+import { deliveryMetadata, findDeliveredMessage } from './delivery-key.ts';
 import { downloadSlackFile } from './download-file.ts';
 import { EventDedupe } from './event-dedupe.ts';
 import { renderSlackMessage, type SlackUpload } from './render-blocks.ts';
@@ -23,7 +30,7 @@ import {
 /** Retries for 5xx and network failures; 429s additionally wait out Retry-After inside the WebClient. */
 const RETRY_CONFIG = { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true };
 
-/** How many posted messages we remember the uploads of, so edits do not upload a file twice. */
+/** How many posted messages (uploads, keys) and names we remember, so edits do not upload a file twice. */
 const UPLOAD_MEMORY = 1000;
 
 /** How long a looked-up display name is reused before asking users.info again. */
@@ -40,6 +47,8 @@ export class SlackSurface implements ChatSurface {
   private botUserId = '';
   private readonly dedupe = new EventDedupe();
   private readonly uploaded = new Map<string, Set<string>>();
+  /** Idempotency key → ts of posts this process made, so an in-process retry needs no lookup. */
+  private readonly keyed = new Map<string, string>();
   private readonly names = new Map<string, { name: string; at: number }>();
   private readonly botToken: string;
   private readonly apiHost: string | undefined;
@@ -225,13 +234,7 @@ export class SlackSurface implements ChatSurface {
         this.logger.debug({ err: error, user: id }, 'users.info failed; using the user id as the name');
         return id;
       });
-    this.names.delete(id);
-    this.names.set(id, { name, at: Date.now() });
-    while (this.names.size > UPLOAD_MEMORY) {
-      const oldest = this.names.keys().next().value;
-      if (oldest === undefined) break;
-      this.names.delete(oldest);
-    }
+    remember(this.names, id, { name, at: Date.now() });
     return name;
   }
 
@@ -273,9 +276,16 @@ export class SlackSurface implements ChatSurface {
     return this.app;
   }
 
-  async post(thread: ThreadRef, message: OutgoingMessage): Promise<PostedMessage> {
+  async post(thread: ThreadRef, message: OutgoingMessage, options: PostOptions = {}): Promise<PostedMessage> {
     const app = this.requireApp();
     const rendered = renderSlackMessage(message);
+    const key = options.idempotencyKey;
+    const earlier = key ? await this.earlierPost(thread, key) : undefined;
+    if (earlier) {
+      // A retry after a crash: the message is there; finish its uploads (the crash may have cut them short).
+      await this.upload(thread, earlier, rendered.uploads);
+      return { messageId: earlier };
+    }
     const result = await app.client.chat
       .postMessage({
         channel: thread.channel,
@@ -283,13 +293,50 @@ export class SlackSurface implements ChatSurface {
         text: rendered.text,
         blocks: rendered.blocks,
         unfurl_links: false,
+        ...(key ? { metadata: deliveryMetadata(key) } : {}),
       })
       .catch((error: unknown) => {
         throw slackError('post a message', error);
       });
     const messageId = String(result.ts);
+    if (key) remember(this.keyed, key, messageId);
     await this.upload(thread, messageId, rendered.uploads);
     return { messageId };
+  }
+
+  /**
+   * The ts of a message already posted under `key`: from memory, else from the thread, where the key travels as
+   * message metadata. Slack has no idempotent post, and after a crash only the thread knows, so every keyed post
+   * reads it (bounded pages; bot threads are short). A transient failure is retried by the deliver queue; a
+   * refusal (e.g. a workspace without the history scopes) is logged and the post goes ahead: a rare double beats
+   * a lost message.
+   */
+  private async earlierPost(thread: ThreadRef, key: string): Promise<string | undefined> {
+    const known = this.keyed.get(key);
+    if (known) return known;
+    try {
+      const lookup = await findDeliveredMessage(this.requireApp().client, thread.channel, thread.thread, key);
+      if (lookup.found) {
+        this.logger.info(
+          { key, ts: lookup.ts },
+          'Slack message already posted under this key; not posting again',
+        );
+        remember(this.keyed, key, lookup.ts);
+        return lookup.ts;
+      }
+      if (!lookup.complete)
+        this.logger.warn({ key, thread }, 'thread too long to check fully for an earlier post');
+      return undefined;
+    } catch (error) {
+      const e = error as { code?: string; data?: { error?: string } };
+      if (e.code === 'slack_webapi_platform_error') {
+        // thread_not_found: nothing of ours can be in it; other refusals: see above.
+        if (e.data?.error !== 'thread_not_found')
+          this.logger.warn({ err: error, key }, 'could not read the thread to check for an earlier post');
+        return undefined;
+      }
+      throw slackError('read the thread before posting', error);
+    }
   }
 
   async edit(thread: ThreadRef, messageId: string, message: OutgoingMessage): Promise<void> {
@@ -325,13 +372,7 @@ export class SlackSurface implements ChatSurface {
         throw slackError('upload files', error);
       });
     for (const u of fresh) done.add(uploadKey(u));
-    this.uploaded.delete(messageId);
-    this.uploaded.set(messageId, done);
-    while (this.uploaded.size > UPLOAD_MEMORY) {
-      const oldest = this.uploaded.keys().next().value;
-      if (oldest === undefined) break;
-      this.uploaded.delete(oldest);
-    }
+    remember(this.uploaded, messageId, done);
   }
 
   /**
@@ -364,6 +405,17 @@ function startError(mode: SlackMode, port: number, error: unknown): LinguacodusE
       cause: error,
     },
   );
+}
+
+/** Sets a value as the newest entry, dropping the oldest past UPLOAD_MEMORY. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > UPLOAD_MEMORY) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) break;
+    map.delete(oldest);
+  }
 }
 
 function uploadKey(u: SlackUpload): string {

@@ -21,6 +21,7 @@ type Block = { type: string; text?: { text: string }; elements?: Record<string, 
 let fake: FakeSlackServer;
 let surface: ChatSurface;
 let dir: string;
+let config: ReturnType<typeof parseConfig>;
 const events: IncomingEvent[] = [];
 /** The test's driver: what the bot would do, reduced to recording and, for actions, waiting to be released. */
 let onEvent: (event: IncomingEvent) => Promise<void> = async () => {};
@@ -29,7 +30,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'slack-socket-'));
   fake = new FakeSlackServer({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   await fake.start();
-  const config = parseConfig({
+  config = parseConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_APP_TOKEN: APP_TOKEN,
     SLACK_API_URL: fake.apiUrl,
@@ -396,6 +397,72 @@ describe('Slack surface over Socket Mode', () => {
     expect(calls).toHaveLength(2);
     expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
     expect(posted.messageId).toMatch(/^1700000000\./);
+  });
+
+  it('posts a keyed message once: a retry, in this process or after a crash, returns the first message', async () => {
+    const thread = {
+      surface: 'slack' as const,
+      space: fake.teamId,
+      channel: 'C0GENERAL',
+      thread: '1700002000.000001',
+    };
+    fake.sendEnvelope(
+      'events_api',
+      fake.eventCallback(mention('root of a long thread', { ts: thread.thread })),
+    );
+    // More earlier replies than one conversations.replies page, so the lookup has to follow the cursor.
+    for (let i = 0; i < 250; i += 1) {
+      fake.addMessage({
+        channel: thread.channel,
+        ts: `1700002000.${String(i + 2).padStart(6, '0')}`,
+        thread_ts: thread.thread,
+        user: 'U0BOB',
+        text: `reply ${i}`,
+      });
+    }
+    const key = 'deliver:run-42:plan';
+    const message = { text: 'Three plans', blocks: [{ kind: 'text' as const, text: 'plans' }] };
+    const before = fake.callsOf('chat.postMessage').length;
+
+    const first = await surface.post(thread, message, { idempotencyKey: key });
+    const again = await surface.post(thread, message, { idempotencyKey: key });
+
+    // The bot "crashed" after chat.postMessage returned: a new process has nothing in memory.
+    const restarted = createSlackSurface(config, createLogger({ level: 'silent' }));
+    await restarted.start(async () => {});
+    const repliesBefore = fake.callsOf('conversations.replies').length;
+    let retried: Awaited<ReturnType<ChatSurface['post']>>;
+    try {
+      retried = await restarted.post(thread, message, { idempotencyKey: key });
+    } finally {
+      await restarted.stop();
+    }
+
+    const posts = fake.callsOf('chat.postMessage').slice(before);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.args.metadata).toEqual({
+      event_type: 'linguacodus_delivery',
+      event_payload: { key },
+    });
+    expect(first.messageId).toBe(posts[0]?.response?.ts);
+    expect(again.messageId).toBe(first.messageId);
+    expect(retried.messageId).toBe(first.messageId);
+    const lookups = fake.callsOf('conversations.replies').slice(repliesBefore);
+    expect(lookups).toHaveLength(2);
+    for (const call of lookups) {
+      expect(call.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+      expect(call.args).toMatchObject({
+        channel: thread.channel,
+        ts: thread.thread,
+        include_all_metadata: 'true',
+      });
+    }
+    expect(lookups[1]?.args.cursor).toBeTruthy();
+
+    // Another key in the same thread is another message.
+    const other = await surface.post(thread, message, { idempotencyKey: 'deliver:run-42:status' });
+    expect(other.messageId).not.toBe(first.messageId);
+    expect(fake.callsOf('chat.postMessage').slice(before)).toHaveLength(2);
   });
 
   it('after stop, closes the socket but still delivers posts (shutdown drains the deliver queue)', async () => {

@@ -38,6 +38,17 @@ export interface FakeSlackOptions {
   botId?: string;
 }
 
+/** A message the fake holds, as conversations.replies returns it. */
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 interface HostedFile {
   body: Buffer;
   contentType: string;
@@ -92,6 +103,8 @@ export class FakeSlackServer {
   private readonly files = new Map<string, HostedFile>();
   private readonly pendingUploads = new Map<string, string>();
   private readonly rateLimits = new Map<string, number[]>();
+  /** Messages in channels: people's (from eventCallback) and the bot's (chat.postMessage), oldest first. */
+  readonly messages: StoredMessage[] = [];
   /** People users.info knows, by id (display names). */
   private readonly people = new Map<string, string>([
     ['U0ALICE', 'Alice'],
@@ -156,6 +169,11 @@ export class FakeSlackServer {
     );
   }
 
+  /** Puts a message into a channel as if it had been posted earlier (e.g. a long thread). */
+  addMessage(message: StoredMessage): void {
+    this.messages.push(message);
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -216,6 +234,7 @@ export class FakeSlackServer {
 
   /** Wraps an event the way the Events API delivers it. */
   eventCallback(event: Record<string, unknown>, options: { eventId?: string; teamId?: string } = {}) {
+    this.storeEventMessage(event);
     return {
       token: 'verification-token',
       team_id: options.teamId ?? this.teamId,
@@ -274,6 +293,47 @@ export class FakeSlackServer {
           action_ts: `${Date.now() / 1000}`,
         },
       ],
+    };
+  }
+
+  /** A person's message event becomes part of the channel, so conversations.replies can return it. */
+  private storeEventMessage(event: Record<string, unknown>) {
+    const { channel, ts, thread_ts: threadTs, user, text } = event;
+    if (typeof channel !== 'string' || typeof ts !== 'string') return;
+    if (this.messages.some((m) => m.channel === channel && m.ts === ts)) return;
+    this.messages.push({
+      channel,
+      ts,
+      ...(typeof threadTs === 'string' ? { thread_ts: threadTs } : {}),
+      ...(typeof user === 'string' ? { user } : {}),
+      text: typeof text === 'string' ? text : '',
+    });
+  }
+
+  /**
+   * conversations.replies: the thread's root (when known) and its replies, oldest first, cursor-paginated;
+   * metadata only with include_all_metadata, as Slack does.
+   */
+  private replies(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel);
+    const ts = String(args.ts);
+    const thread = this.messages.filter((m) => m.channel === channel && (m.ts === ts || m.thread_ts === ts));
+    if (thread.length === 0) return { ok: false, error: 'thread_not_found' };
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const limit = Math.max(1, Math.min(1000, Number(args.limit ?? 1000) || 1000));
+    const offset = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString('utf8')) : 0;
+    const page = thread.slice(offset, offset + limit).map(({ channel: _channel, metadata, ...m }) => ({
+      type: 'message',
+      ...m,
+      ...(withMetadata && metadata ? { metadata } : {}),
+    }));
+    const next = offset + limit;
+    const hasMore = next < thread.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: hasMore,
+      response_metadata: { next_cursor: hasMore ? Buffer.from(String(next)).toString('base64') : '' },
     };
   }
 
@@ -357,10 +417,31 @@ export class FakeSlackServer {
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket?ticket=${randomUUID()}` };
       case 'chat.postMessage': {
         const ts = this.nextTs();
-        return { ok: true, channel: args.channel, ts, message: { type: 'message', ts, text: args.text } };
+        const metadata = args.metadata as StoredMessage['metadata'] | undefined;
+        const message: StoredMessage = {
+          channel: String(args.channel),
+          ts,
+          ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          user: this.botUserId,
+          bot_id: this.botId,
+          text: String(args.text ?? ''),
+          ...(metadata ? { metadata } : {}),
+        };
+        this.messages.push(message);
+        return {
+          ok: true,
+          channel: args.channel,
+          ts,
+          message: { type: 'message', ts, text: args.text, ...(metadata ? { metadata } : {}) },
+        };
       }
-      case 'chat.update':
+      case 'chat.update': {
+        const stored = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+        if (stored) stored.text = String(args.text ?? '');
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      }
+      case 'conversations.replies':
+        return this.replies(args);
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'files.getUploadURLExternal': {
