@@ -2,44 +2,35 @@
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
-import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { sessionIdFor } from '../../bot/session-store.ts';
 import { stateKeys } from '../../bot/state-keys.ts';
 import {
+  ANN as ann,
   BLUEBERRY,
   BLUEBERRY_TASK,
+  BOB,
   isPlan,
   type MessageView,
-  type TestEnv,
-  testEnv,
+  startWebBot,
   textOf,
-  WebChatClient,
+  type WebBot,
+  type WebChatClient,
 } from './bot-test-kit.ts';
 
-const ann = { id: 'ann', name: 'Ann' };
 const warning = (m: MessageView) => m.bot && textOf(m).includes('⚠️');
 
 describe('bad input in the web chat', () => {
-  let t: TestEnv;
-  let app: BotApp;
-  let web: WebSurface;
+  let bot: WebBot;
   let chat: WebChatClient;
 
   beforeAll(async () => {
-    t = await testEnv({ MAX_UPLOAD_MB: '1', RUN_PERMISSION: 'author' });
-    const logger = createLogger({ level: 'silent' });
-    web = createWebSurface(t.config, logger);
-    app = createBotApp({ config: t.config, logger, surfaces: [web] });
-    await app.start();
-    chat = new WebChatClient(web.url());
+    bot = await startWebBot({ MAX_UPLOAD_MB: '1', RUN_PERMISSION: 'author' });
+    chat = bot.chat;
   });
 
   afterAll(async () => {
-    chat?.close();
-    await app?.stop();
-    await t?.cleanup();
+    await bot?.stop();
   });
 
   it('an empty message asks for the task and the CSV', async () => {
@@ -67,7 +58,7 @@ describe('bad input in the web chat', () => {
     expect(textOf(plan)).toContain('bb_yield');
 
     // RUN_PERMISSION=author: someone else's Run is refused politely.
-    await chat.press({ id: 'bob', name: 'Bob' }, plan, 'Run 1');
+    await chat.press(BOB, plan, 'Run 1');
     const refused = await chat.waitForReply(task.id, (r) => r.find((m) => textOf(m).includes('only Ann')));
     expect(textOf(refused)).toContain('Sorry Bob, only Ann, who posted the task, can start runs here.');
   });
@@ -84,6 +75,7 @@ describe('bad input in the web chat', () => {
     const plan = await chat.waitForReply(task.id, (r) => r.find(isPlan));
 
     // The session's state expires (its TTL passes): its buttons answer with a clear message.
+    const { t, app } = bot;
     const redis = new Redis(t.env.REDIS_URL as string);
     const sid = sessionIdFor({ surface: 'web', space: '', channel: 'general', thread: task.id });
     await redis.del(stateKeys(t.prefix).session(sid));

@@ -1,6 +1,10 @@
-// Starts `bot/main.ts` (what `npm start` runs) as a child process for the multi-process tests.
+// Starts `bot/main.ts` (what `npm start` runs) as a child process for the multi-process tests, alone or as the
+// worker behind a chat front in the test's own process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { freePort, startWebBot, type WebBot } from './bot-test-kit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,6 +48,40 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
+    },
+  };
+}
+
+export interface FrontAndWorkers extends WebBot {
+  /** The run queue, to look at the jobs a worker holds. */
+  runs: Queue;
+  /** Starts a `bot/main.ts` worker on its own free port and waits until it is ready. */
+  startWorker(): Promise<BotProcess>;
+}
+
+/**
+ * A chat front in this process that takes chat events only: plan, run and deliver jobs all go to worker
+ * processes. stop() also kills any worker still running.
+ */
+export async function startFrontAndWorkers(extra: Record<string, string> = {}): Promise<FrontAndWorkers> {
+  const front = await startWebBot(extra, { workers: [] });
+  const redis = new Redis(front.t.env.REDIS_URL as string, { maxRetriesPerRequest: null });
+  const runs = new Queue('run', { connection: redis, prefix: front.t.prefix });
+  const workers: BotProcess[] = [];
+  return {
+    ...front,
+    runs,
+    async startWorker() {
+      const worker = startBotProcess({ ...front.t.env, PORT: String(await freePort()) });
+      workers.push(worker);
+      await worker.ready;
+      return worker;
+    },
+    async stop() {
+      await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
+      await runs.close();
+      await redis.quit();
+      await front.stop();
     },
   };
 }

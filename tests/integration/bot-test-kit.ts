@@ -1,5 +1,6 @@
 // Shared by the bot's integration and browser tests: a config on a fresh Redis prefix and data folder, a
-// free port, a small HTTP + SSE client for the web chat, and clean-up of everything the test wrote.
+// free port, the bot with its web chat in this process, a small HTTP + SSE client for the web chat, and
+// clean-up of everything the test wrote.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -7,7 +8,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
+import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
 import { type Config, parseConfig } from '../../bot/config.ts';
+import { createLogger } from '../../bot/logger.ts';
+import type { QueueName } from '../../bot/workers.ts';
 
 export const DATASETS = '/work/shared/datasets';
 export const BLUEBERRY = path.join(DATASETS, 'wild_blueberry/WildBlueberryPollinationSimulationData.csv');
@@ -69,6 +74,46 @@ export async function testEnv(extra: Record<string, string> = {}): Promise<TestE
 export interface UserRef {
   id: string;
   name: string;
+}
+
+export const ANN: UserRef = { id: 'ann', name: 'Ann' };
+export const BOB: UserRef = { id: 'bob', name: 'Bob' };
+
+export interface WebBot {
+  t: TestEnv;
+  app: BotApp;
+  web: WebSurface;
+  chat: WebChatClient;
+  /** Closes the chat client, stops the bot and removes what the test wrote. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The bot with only the web chat, in this process, on a fresh test env (`extra` overrides any variable).
+ * `workers: []` makes it a chat front whose jobs are left to other processes.
+ */
+export async function startWebBot(
+  extra: Record<string, string> = {},
+  options: { workers?: QueueName[] } = {},
+): Promise<WebBot> {
+  const t = await testEnv(extra);
+  const logger = createLogger({ level: 'silent' });
+  const web = createWebSurface(t.config, logger);
+  const app = createBotApp({ config: t.config, logger, surfaces: [web], workers: options.workers });
+  let chat: WebChatClient | undefined;
+  const stop = async () => {
+    chat?.close();
+    await app.stop();
+    await t.cleanup();
+  };
+  try {
+    await app.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  chat = new WebChatClient(web.url());
+  return { t, app, web, chat, stop };
 }
 
 export interface FileView {
@@ -228,3 +273,16 @@ export const isPlan = (m: MessageView) => buttonsOf(m).some((b) => b.label === '
 export const isProgress = (m: MessageView) => (m.blocks ?? []).some((b) => b.kind === 'progress');
 export const isResult = (m: MessageView) =>
   (m.blocks ?? []).some((b) => b.kind === 'heading' && /^(Score|No score)/.test(b.text));
+
+/** Posts the blueberry task with its CSV, presses `button` on the plan and waits until the run is under way. */
+export async function startBlueberryRun(
+  chat: WebChatClient,
+  user: UserRef,
+  button: string,
+): Promise<MessageView> {
+  const task = await chat.post(user, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
+  const plan = await chat.waitForReply(task.id, (r) => r.find(isPlan));
+  await chat.press(user, plan, button);
+  await chat.waitForReply(task.id, (r) => r.find((m) => isProgress(m) && textOf(m).includes(': running')));
+  return task;
+}

@@ -3,8 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotProcess, startBotProcess } from './bot-process.ts';
 import {
+  ANN as ann,
   BLUEBERRY,
   BLUEBERRY_TASK,
+  BOB as bob,
   freePort,
   isPlan,
   isResult,
@@ -14,9 +16,6 @@ import {
   textOf,
   WebChatClient,
 } from './bot-test-kit.ts';
-
-const ann = { id: 'ann', name: 'Ann' };
-const bob = { id: 'bob', name: 'Bob' };
 
 const votesOf = (m: MessageView) =>
   (m.blocks ?? []).flatMap((b) => (b.kind === 'context' && b.text.startsWith('Votes') ? [b.text] : []));

@@ -1,30 +1,23 @@
 // The web chat's access token and its limits over real HTTP: no token no chat, a token link sets a cookie,
 // uploads past MAX_UPLOAD_MB are refused, only files under DATA_DIR are ever served.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
-import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
+import type { WebSurface } from '../../adapters/web/index.ts';
 import { ConfigError, parseConfig } from '../../bot/config.ts';
-import { createLogger } from '../../bot/logger.ts';
-import { type TestEnv, testEnv } from './bot-test-kit.ts';
+import { startWebBot, type WebBot } from './bot-test-kit.ts';
 
 const TOKEN = 'a-long-enough-access-token';
 
 describe('web chat access', () => {
-  let t: TestEnv;
-  let app: BotApp;
+  let bot: WebBot;
   let web: WebSurface;
 
   beforeAll(async () => {
-    t = await testEnv({ WEB_ACCESS_TOKEN: TOKEN, MAX_UPLOAD_MB: '1' });
-    const logger = createLogger({ level: 'silent' });
-    web = createWebSurface(t.config, logger);
-    app = createBotApp({ config: t.config, logger, surfaces: [web], workers: [] });
-    await app.start();
+    bot = await startWebBot({ WEB_ACCESS_TOKEN: TOKEN, MAX_UPLOAD_MB: '1' }, { workers: [] });
+    web = bot.web;
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await t?.cleanup();
+    await bot?.stop();
   });
 
   it('refuses to bind beyond loopback without a token', () => {

@@ -1,45 +1,33 @@
 // A whole session through the bot and the web chat (HTTP + SSE) on real Redis, the real core and sandbox:
 // task → plan → votes → run → results, with commands in the thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
-import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
-import { createLogger } from '../../bot/logger.ts';
 import {
+  ANN as ann,
   BLUEBERRY,
   BLUEBERRY_TASK,
+  BOB as bob,
   isPlan,
   isProgress,
   isResult,
   type MessageView,
-  type TestEnv,
-  testEnv,
+  startWebBot,
   textOf,
-  WebChatClient,
+  type WebBot,
+  type WebChatClient,
 } from './bot-test-kit.ts';
 
-const ann = { id: 'ann', name: 'Ann' };
-const bob = { id: 'bob', name: 'Bob' };
-
 describe('a whole session in the web chat', () => {
-  let t: TestEnv;
-  let app: BotApp;
-  let web: WebSurface;
+  let bot: WebBot;
   let chat: WebChatClient;
 
   beforeAll(async () => {
-    t = await testEnv();
-    const logger = createLogger({ level: 'silent' });
-    web = createWebSurface(t.config, logger);
-    app = createBotApp({ config: t.config, logger, surfaces: [web] });
-    await app.start();
-    chat = new WebChatClient(web.url());
+    bot = await startWebBot();
+    chat = bot.chat;
     await chat.openEvents();
   });
 
   afterAll(async () => {
-    chat?.close();
-    await app?.stop();
-    await t?.cleanup();
+    await bot?.stop();
   });
 
   it('plans, tallies votes, runs the resolver’s choice and posts the score, code, notebook and chart', async () => {
@@ -104,7 +92,7 @@ describe('a whole session in the web chat', () => {
     // The chart is served inline as a PNG.
     const image = result.blocks?.find((b) => b.kind === 'image');
     if (image?.kind !== 'image') throw new Error('no image block');
-    const png = await fetch(new URL(image.file.url, web.url()));
+    const png = await fetch(new URL(image.file.url, bot.web.url()));
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(
       Buffer.from(await png.arrayBuffer())
