@@ -24,6 +24,7 @@ import type {
   PostOptions,
 } from '../../bot/surface.ts';
 import { LinguacodusError } from '../../core/errors.ts';
+import { rememberNewest } from '../remember-newest.ts';
 import { downloadDiscordAttachment } from './download-attachment.ts';
 import { type DiscordUpload, renderDiscordMessage } from './render-components.ts';
 import { SeenIds } from './seen-ids.ts';
@@ -287,13 +288,7 @@ export class DiscordSurface implements ChatSurface {
   private remember(messageId: string, files: DiscordUpload[]) {
     const done = this.uploaded.get(messageId) ?? new Set<string>();
     for (const f of files) done.add(uploadKey(f));
-    this.uploaded.delete(messageId);
-    this.uploaded.set(messageId, done);
-    while (this.uploaded.size > UPLOAD_MEMORY) {
-      const oldest = this.uploaded.keys().next().value;
-      if (oldest === undefined) break;
-      this.uploaded.delete(oldest);
-    }
+    rememberNewest(this.uploaded, messageId, done, UPLOAD_MEMORY);
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,6 @@
 // Downloads a Discord attachment from its CDN URL, size checked before and while streaming.
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { LinguacodusError } from '../../core/errors.ts';
+import { fileTooLarge, saveCappedDownload } from '../download-capped.ts';
 
 export interface DiscordAttachmentSource {
   name: string;
@@ -21,17 +17,6 @@ export function isDiscordFileHost(url: URL, extraHost?: string): boolean {
   return url.protocol === 'https:' && DISCORD_FILE_HOSTS.has(url.hostname);
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-function tooLarge(name: string, bytes: number, maxBytes: number): LinguacodusError {
-  return new LinguacodusError(
-    'too_large',
-    `The file "${name}" is ${megabytes(bytes)}; the limit is ${megabytes(maxBytes)}. Send a smaller file.`,
-  );
-}
-
 /** Fetches the attachment to destPath; rejects with a LinguacodusError a user can act on. */
 export async function downloadDiscordAttachment(
   file: DiscordAttachmentSource,
@@ -39,7 +24,7 @@ export async function downloadDiscordAttachment(
   maxBytes: number,
   extraHost?: string,
 ): Promise<void> {
-  if (file.bytes > maxBytes) throw tooLarge(file.name, file.bytes, maxBytes);
+  if (file.bytes > maxBytes) throw fileTooLarge(file.name, file.bytes, maxBytes);
   const url = new URL(file.url);
   if (!isDiscordFileHost(url, extraHost)) {
     throw new LinguacodusError(
@@ -65,31 +50,11 @@ export async function downloadDiscordAttachment(
       },
     );
   }
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body.cancel();
-    throw tooLarge(file.name, declared, maxBytes);
-  }
-  let received = 0;
-  const limit = new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      received += chunk.length;
-      if (received > maxBytes) callback(tooLarge(file.name, received, maxBytes));
-      else callback(null, chunk);
-    },
-  });
-  try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream), limit, createWriteStream(destPath));
-  } catch (error) {
-    await rm(destPath, { force: true });
-    if (error instanceof LinguacodusError) throw error;
-    throw new LinguacodusError(
-      'bad_input',
-      `The download of "${file.name}" from Discord broke off. Try again.`,
-      {
-        cause: error,
-        retryable: true,
-      },
-    );
-  }
+  await saveCappedDownload(
+    response.body,
+    response.headers,
+    { name: file.name, platform: 'Discord' },
+    destPath,
+    maxBytes,
+  );
 }

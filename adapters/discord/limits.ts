@@ -31,9 +31,3 @@ export const DISCORD_LIMITS = {
   /** Characters in a thread name. */
   threadName: 100,
 } as const;
-
-/** Shortens text to at most max characters, marking the cut with an ellipsis. */
-export function clampText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
-}

@@ -7,7 +7,8 @@ import {
   ComponentType,
 } from 'discord.js';
 import type { Block, Button, OutgoingMessage } from '../../bot/messages.ts';
-import { clampText, DISCORD_LIMITS } from './limits.ts';
+import { clampText, progressBar, snippetFilename, splitText } from '../render-text.ts';
+import { DISCORD_LIMITS } from './limits.ts';
 
 /** A file to attach: from disk (path) or generated (content). */
 export interface DiscordUpload {
@@ -32,38 +33,6 @@ const styles: Record<Button['style'], ButtonStyle.Primary | ButtonStyle.Danger |
   danger: ButtonStyle.Danger,
   default: ButtonStyle.Secondary,
 };
-
-const languageExtensions: Record<string, string> = {
-  python: 'py',
-  py: 'py',
-  json: 'json',
-  markdown: 'md',
-  md: 'md',
-  bash: 'sh',
-  sh: 'sh',
-  csv: 'csv',
-  yaml: 'yaml',
-};
-
-/** Splits text into pieces of at most max characters, preferring line breaks. */
-export function splitText(text: string, max: number): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = max;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
-  }
-  if (rest.length > 0 || parts.length === 0) parts.push(rest);
-  return parts;
-}
-
-function progressBar(step: number, total: number): string {
-  const cells = 10;
-  const filled = Math.max(0, Math.min(cells, Math.round((step / total) * cells)));
-  return `${'▰'.repeat(filled)}${'▱'.repeat(cells - filled)} ${step}/${total}`;
-}
 
 /**
  * Each neutral button group starts its own row (votes on one, runs on the next), split at five per row; at most five
@@ -136,9 +105,7 @@ function renderParts(message: OutgoingMessage): Rendered {
         if (block.code.length <= DISCORD_LIMITS.inlineCodeChars && lines <= DISCORD_LIMITS.inlineCodeLines) {
           parts.push(`\`\`\`${block.language}\n${block.code.replace(/```/g, '`\u200b``')}\n\`\`\``);
         } else {
-          const name =
-            block.filename ??
-            `snippet-${codeIndex + 1}.${languageExtensions[block.language.toLowerCase()] ?? 'txt'}`;
+          const name = block.filename ?? snippetFilename(block.language, codeIndex);
           files.push({ name, content: block.code, bytes: Buffer.byteLength(block.code) });
           parts.push(`-# Code (${lines} lines) attached as \`${name}\`.`);
         }

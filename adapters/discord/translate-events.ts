@@ -2,7 +2,8 @@
 import type { Attachment, ButtonInteraction, Message } from 'discord.js';
 import type { ThreadRef } from '../../bot/messages.ts';
 import type { IncomingEvent, IncomingFile } from '../../bot/surface.ts';
-import { clampText, DISCORD_LIMITS } from './limits.ts';
+import { clampText } from '../render-text.ts';
+import { DISCORD_LIMITS } from './limits.ts';
 
 /** Removes the bot's own mention so the bot reads the task, not its name. */
 export function stripMention(text: string, botId: string): string {

@@ -1,10 +1,6 @@
 // Downloads a Slack file (url_private) with the bot token: only to Slack's own hosts, size checked before and during.
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { LinguacodusError } from '../../core/errors.ts';
+import { fileTooLarge, saveCappedDownload } from '../download-capped.ts';
 
 export interface SlackFileSource {
   name: string;
@@ -26,17 +22,6 @@ export function isSlackHost(url: URL, extraHost?: string): boolean {
   );
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-function tooLarge(name: string, bytes: number, maxBytes: number): LinguacodusError {
-  return new LinguacodusError(
-    'too_large',
-    `The file "${name}" is ${megabytes(bytes)}; the limit is ${megabytes(maxBytes)}. Send a smaller file.`,
-  );
-}
-
 /** Fetches file.url to destPath; rejects with a LinguacodusError a user can act on. */
 export async function downloadSlackFile(
   file: SlackFileSource,
@@ -45,7 +30,7 @@ export async function downloadSlackFile(
   maxBytes: number,
   extraHost?: string,
 ): Promise<void> {
-  if (file.bytes > maxBytes) throw tooLarge(file.name, file.bytes, maxBytes);
+  if (file.bytes > maxBytes) throw fileTooLarge(file.name, file.bytes, maxBytes);
   let url = new URL(file.url);
   let response: Response | undefined;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
@@ -97,31 +82,11 @@ export async function downloadSlackFile(
       { cause: new Error(`content-type ${contentType}`) },
     );
   }
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body.cancel();
-    throw tooLarge(file.name, declared, maxBytes);
-  }
-  let received = 0;
-  const limit = new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      received += chunk.length;
-      if (received > maxBytes) callback(tooLarge(file.name, received, maxBytes));
-      else callback(null, chunk);
-    },
-  });
-  try {
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream), limit, createWriteStream(destPath));
-  } catch (error) {
-    await rm(destPath, { force: true });
-    if (error instanceof LinguacodusError) throw error;
-    throw new LinguacodusError(
-      'bad_input',
-      `The download of "${file.name}" from Slack broke off. Try again.`,
-      {
-        cause: error,
-        retryable: true,
-      },
-    );
-  }
+  await saveCappedDownload(
+    response.body,
+    response.headers,
+    { name: file.name, platform: 'Slack' },
+    destPath,
+    maxBytes,
+  );
 }

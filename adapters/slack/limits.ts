@@ -33,9 +33,3 @@ export const SLACK_LIMITS = {
   /** Code with more lines than this goes to the thread as a file. */
   inlineCodeLines: 60,
 } as const;
-
-/** Shortens text to at most max characters, marking the cut with an ellipsis. */
-export function clampText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
-}

@@ -1,7 +1,8 @@
 // Renders a neutral OutgoingMessage as Slack Block Kit within SLACK_LIMITS; what cannot fit inline becomes a file upload.
 import type { types } from '@slack/bolt';
 import type { Block, Button, OutgoingMessage } from '../../bot/messages.ts';
-import { clampText, SLACK_LIMITS } from './limits.ts';
+import { clampText, progressBar, snippetFilename, splitText } from '../render-text.ts';
+import { SLACK_LIMITS } from './limits.ts';
 
 export type SlackBlock = types.KnownBlock;
 
@@ -38,44 +39,6 @@ export function toMrkdwn(markdown: string): string {
     )
     .replace(/\*\*([^*\n]+)\*\*/g, '*$1*')
     .replace(/^(\s*)[-*] /gm, '$1• ');
-}
-
-/** Splits text into pieces of at most max characters, preferring line breaks. */
-export function splitText(text: string, max: number): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = max;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
-  }
-  if (rest.length > 0 || parts.length === 0) parts.push(rest);
-  return parts;
-}
-
-function progressBar(step: number, total: number): string {
-  const cells = 10;
-  const filled = Math.max(0, Math.min(cells, Math.round((step / total) * cells)));
-  return `${'▰'.repeat(filled)}${'▱'.repeat(cells - filled)} ${step}/${total}`;
-}
-
-const languageExtensions: Record<string, string> = {
-  python: 'py',
-  py: 'py',
-  json: 'json',
-  markdown: 'md',
-  md: 'md',
-  text: 'txt',
-  bash: 'sh',
-  sh: 'sh',
-  csv: 'csv',
-  yaml: 'yaml',
-};
-
-function codeFilename(language: string, filename: string | undefined, index: number): string {
-  if (filename) return filename;
-  return `snippet-${index + 1}.${languageExtensions[language.toLowerCase()] ?? 'txt'}`;
 }
 
 function section(mrkdwn: string): SlackBlock {
@@ -158,7 +121,7 @@ function renderPieces(message: OutgoingMessage, uploads: SlackUpload[]): Piece[]
         if (inline) {
           pieces.push(piece([section(fence)], `\`\`\`${block.language}\n${block.code}\n\`\`\``));
         } else {
-          const filename = codeFilename(block.language, block.filename, codeIndex);
+          const filename = block.filename ?? snippetFilename(block.language, codeIndex);
           uploads.push({ filename, title: filename, content: block.code });
           pieces.push(
             piece(

@@ -12,6 +12,7 @@ import type {
   PostOptions,
 } from '../../bot/surface.ts';
 import { LinguacodusError } from '../../core/errors.ts';
+import { rememberNewest } from '../remember-newest.ts';
 import { toSlackLogger } from './bolt-logger.ts';
 import { deliveryMetadata, findDeliveredMessage } from './delivery-key.ts';
 import { downloadSlackFile } from './download-file.ts';
@@ -234,7 +235,7 @@ export class SlackSurface implements ChatSurface {
         this.logger.debug({ err: error, user: id }, 'users.info failed; using the user id as the name');
         return id;
       });
-    remember(this.names, id, { name, at: Date.now() });
+    rememberNewest(this.names, id, { name, at: Date.now() }, UPLOAD_MEMORY);
     return name;
   }
 
@@ -299,7 +300,7 @@ export class SlackSurface implements ChatSurface {
         throw slackError('post a message', error);
       });
     const messageId = String(result.ts);
-    if (key) remember(this.keyed, key, messageId);
+    if (key) rememberNewest(this.keyed, key, messageId, UPLOAD_MEMORY);
     await this.upload(thread, messageId, rendered.uploads);
     return { messageId };
   }
@@ -321,7 +322,7 @@ export class SlackSurface implements ChatSurface {
           { key, ts: lookup.ts },
           'Slack message already posted under this key; not posting again',
         );
-        remember(this.keyed, key, lookup.ts);
+        rememberNewest(this.keyed, key, lookup.ts, UPLOAD_MEMORY);
         return lookup.ts;
       }
       if (!lookup.complete)
@@ -372,7 +373,7 @@ export class SlackSurface implements ChatSurface {
         throw slackError('upload files', error);
       });
     for (const u of fresh) done.add(uploadKey(u));
-    remember(this.uploaded, messageId, done);
+    rememberNewest(this.uploaded, messageId, done, UPLOAD_MEMORY);
   }
 
   /**
@@ -405,17 +406,6 @@ function startError(mode: SlackMode, port: number, error: unknown): LinguacodusE
       cause: error,
     },
   );
-}
-
-/** Sets a value as the newest entry, dropping the oldest past UPLOAD_MEMORY. */
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  while (map.size > UPLOAD_MEMORY) {
-    const oldest = map.keys().next().value;
-    if (oldest === undefined) break;
-    map.delete(oldest);
-  }
 }
 
 function uploadKey(u: SlackUpload): string {
