@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
+import type { MessageView } from '../../adapters/web/web-views.ts';
 import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
 import { type Config, parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
@@ -116,32 +117,8 @@ export async function startWebBot(
   return { t, app, web, chat, stop };
 }
 
-export interface FileView {
-  name: string;
-  mime: string;
-  bytes: number;
-  url: string;
-}
-
-export type BlockView =
-  | { kind: 'heading' | 'text' | 'context'; text: string }
-  | { kind: 'code'; language: string; code: string; filename?: string }
-  | { kind: 'buttons'; buttons: { action: string; label: string; style: string }[] }
-  | { kind: 'progress'; label: string; step: number; total: number; detail?: string }
-  | { kind: 'image'; file: FileView; alt: string }
-  | { kind: 'file'; file: FileView };
-
-export interface MessageView {
-  id: string;
-  channel: string;
-  thread: string | null;
-  user: UserRef;
-  bot: boolean;
-  text: string;
-  blocks: BlockView[] | null;
-  files: FileView[];
-  editedTs: number | null;
-}
+// The web chat's own view types: the tests read exactly what the server sends to browsers.
+export type { BlockView, FileView, MessageView } from '../../adapters/web/web-views.ts';
 
 export interface SseEvent {
   type: 'message' | 'edit';
@@ -268,6 +245,10 @@ export function textOf(message: MessageView): string {
   );
   return [message.text, ...parts].join('\n');
 }
+
+/** The vote tally lines under a plan, one per option and the resolver's choice. */
+export const votesOf = (m: MessageView) =>
+  (m.blocks ?? []).flatMap((b) => (b.kind === 'context' && b.text.startsWith('Votes') ? [b.text] : []));
 
 export const isPlan = (m: MessageView) => buttonsOf(m).some((b) => b.label === 'Run resolver');
 export const isProgress = (m: MessageView) => (m.blocks ?? []).some((b) => b.kind === 'progress');

@@ -10,15 +10,12 @@ import {
   freePort,
   isPlan,
   isResult,
-  type MessageView,
   type TestEnv,
   testEnv,
   textOf,
+  votesOf,
   WebChatClient,
 } from './bot-test-kit.ts';
-
-const votesOf = (m: MessageView) =>
-  (m.blocks ?? []).flatMap((b) => (b.kind === 'context' && b.text.startsWith('Votes') ? [b.text] : []));
 
 describe('two bot processes on one Redis', () => {
   let t: TestEnv;

@@ -12,6 +12,7 @@ import {
   type MessageView,
   startWebBot,
   textOf,
+  votesOf,
   type WebBot,
   type WebChatClient,
 } from './bot-test-kit.ts';
@@ -50,9 +51,7 @@ describe('a whole session in the web chat', () => {
     await chat.press(ann, plan, 'Vote 2');
     const tallied = await chat.waitForReply(task.id, (r) => {
       const p = r.find(isPlan);
-      const votes = (p?.blocks ?? []).flatMap((b) =>
-        b.kind === 'context' && b.text.startsWith('Votes') ? [b.text] : [],
-      );
+      const votes = p ? votesOf(p) : [];
       return votes[1] === 'Votes: 2 votes' ? votes : null;
     });
     expect(tallied).toEqual([
