@@ -8,8 +8,8 @@ import type { ThreadRef } from './messages.ts';
 import { planAckKey, planMessageKey } from './plan-job.ts';
 import { JOB_OPTIONS, planJobId, runJobId } from './queues.ts';
 import { choiceLabel, renderFullText, renderPlan } from './render-plan.ts';
-import { errorReply, help, planAck, statusReply, text } from './render-replies.ts';
-import { fileRefFor, renderRunProgress } from './render-result.ts';
+import { capitalise, errorReply, help, planAck, statusReply, text } from './render-replies.ts';
+import { fileRefFor, renderRunProgress, runAtStart } from './render-result.ts';
 import { runStatusKey } from './run-job.ts';
 import { SessionFiles } from './session-files.ts';
 import { type Session, sessionIdFor } from './session-store.ts';
@@ -260,16 +260,9 @@ export function createConversation(ctx: BotContext): IncomingHandler {
         await deliver.edit(
           thread,
           runStatusKey(run.jobId),
-          renderRunProgress({
-            choice: run.choice,
-            startedBy: run.startedBy.name,
-            status: 'cancelled',
-            stage: null,
-            stageIndex: 0,
-            attempt: null,
-            maxAttempts: null,
-            elapsedMs: Date.now() - Date.parse(run.startedAt),
-          }),
+          renderRunProgress(
+            runAtStart(run.choice, run.startedBy.name, 'cancelled', Date.now() - Date.parse(run.startedAt)),
+          ),
         );
       }
       stopped.push(`the run of ${choiceLabel(run.choice)}`);
@@ -346,16 +339,7 @@ export function createConversation(ctx: BotContext): IncomingHandler {
     await store.update(session.id, (s) => ({ ...s, lastRun: { choice, seq } }));
     await deliver.post(
       thread,
-      renderRunProgress({
-        choice,
-        startedBy: user.name,
-        status: 'queued',
-        stage: null,
-        stageIndex: 0,
-        attempt: null,
-        maxAttempts: null,
-        elapsedMs: 0,
-      }),
+      renderRunProgress(runAtStart(choice, user.name, 'queued')),
       runStatusKey(jobId),
     );
     await ctx.queues.run.add('run', job, { ...JOB_OPTIONS.run, jobId });
@@ -422,8 +406,4 @@ export function createConversation(ctx: BotContext): IncomingHandler {
       );
     }
   };
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -3,7 +3,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { asLinguacodusError } from '../core/errors.ts';
 import type { BotContext } from './bot-context.ts';
 import type { ThreadRef } from './messages.ts';
-import { errorReply } from './render-replies.ts';
+import { capitalise, errorReply } from './render-replies.ts';
 
 export interface FailureContext {
   ctx: BotContext;
@@ -56,8 +56,4 @@ export async function settleJobError(error: unknown, f: FailureContext): Promise
       : 'Post a corrected task or file in this thread to try again.';
   await ctx.deliver.post(thread, errorReply(lerr.userMessage, hint), `${job.id}-error`);
   throw new UnrecoverableError(lerr.message);
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

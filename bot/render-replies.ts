@@ -5,6 +5,10 @@ import { CHOICES, choiceLabel } from './render-plan.ts';
 import { formatScore } from './render-result.ts';
 import type { RunState, Session } from './session-store.ts';
 
+export function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 export const text = (t: string, kind: 'text' | 'context' = 'text'): OutgoingMessage => ({
   text: t.replace(/\*\*|`/g, ''),
   blocks: [{ kind, text: t }],

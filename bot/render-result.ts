@@ -23,6 +23,25 @@ export interface RunProgressView {
   detail?: string;
 }
 
+/** A run with no progress yet: just queued, just picked up by a worker, or cancelled before it ran. */
+export function runAtStart(
+  choice: Choice,
+  startedBy: string,
+  status: RunProgressView['status'],
+  elapsedMs = 0,
+): RunProgressView {
+  return {
+    choice,
+    startedBy,
+    status,
+    stage: null,
+    stageIndex: 0,
+    attempt: null,
+    maxAttempts: null,
+    elapsedMs,
+  };
+}
+
 export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;

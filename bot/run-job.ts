@@ -5,8 +5,9 @@ import type { StageName } from '../core/types.ts';
 import type { BotContext } from './bot-context.ts';
 import { settleJobError } from './job-failure.ts';
 import { type RunJob, runJobId, runJobSchema } from './queues.ts';
+import { choiceLabel } from './render-plan.ts';
 import { errorReply } from './render-replies.ts';
-import { type RunProgressView, renderRunProgress, renderRunResult, stageIndexOf } from './render-result.ts';
+import { renderRunProgress, renderRunResult, runAtStart, stageIndexOf } from './render-result.ts';
 import { throttledEdits } from './throttled-edits.ts';
 
 export const runStatusKey = (jobId: string) => `${jobId}-status`;
@@ -35,16 +36,7 @@ export function createRunProcessor(ctx: BotContext) {
     }
     const { thread, plan } = session;
     const statusKey = runStatusKey(jobId);
-    const view: RunProgressView = {
-      choice,
-      startedBy: runState?.startedBy.name ?? 'someone',
-      status: 'running',
-      stage: null,
-      stageIndex: 0,
-      attempt: null,
-      maxAttempts: null,
-      elapsedMs: 0,
-    };
+    const view = runAtStart(choice, runState?.startedBy.name ?? 'someone', 'running');
     const started = Date.now();
     const tracker = await ctx.cancels.track(jobId, ctx.config.RUN_TIMEOUT_S * 1000);
     const edits = throttledEdits((m) => ctx.deliver.edit(thread, statusKey, m));
@@ -107,7 +99,7 @@ export function createRunProcessor(ctx: BotContext) {
         thread,
         signal: tracker.signal,
         timedOut: tracker.timedOut(),
-        what: `the run of ${choice === 'resolver' ? "the resolver's choice" : `option ${choice}`}`,
+        what: `the run of ${choiceLabel(choice)}`,
         timeoutSeconds: ctx.config.RUN_TIMEOUT_S,
         onFinal: async (outcome) => {
           await ctx.store.patchRun(sid, choice, jobId, {
