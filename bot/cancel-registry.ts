@@ -3,6 +3,14 @@
 import type { Redis } from 'ioredis';
 import type { StateKeys } from './state-keys.ts';
 
+/** One running job's cancel signal; release() when the job ends. */
+export interface JobTracker {
+  signal: AbortSignal;
+  /** True when the signal fired because the job ran past its timeout, not because a user cancelled. */
+  timedOut: () => boolean;
+  release: () => void;
+}
+
 export class CancelRegistry {
   private readonly running = new Map<string, AbortController>();
   private subscribed = false;
@@ -24,10 +32,7 @@ export class CancelRegistry {
   }
 
   /** A signal for a job that aborts on cancel or after the timeout; call release() when the job ends. */
-  async track(
-    jobId: string,
-    timeoutMs: number,
-  ): Promise<{ signal: AbortSignal; timedOut: () => boolean; release: () => void }> {
+  async track(jobId: string, timeoutMs: number): Promise<JobTracker> {
     const controller = new AbortController();
     this.running.set(jobId, controller);
     let timedOut = false;

@@ -2,6 +2,7 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { asLinguacodusError } from '../core/errors.ts';
 import type { BotContext } from './bot-context.ts';
+import type { JobTracker } from './cancel-registry.ts';
 import type { ThreadRef } from './messages.ts';
 import { capitalise, errorReply } from './render-replies.ts';
 
@@ -9,8 +10,7 @@ export interface FailureContext {
   ctx: BotContext;
   job: Job;
   thread: ThreadRef;
-  signal: AbortSignal;
-  timedOut: boolean;
+  tracker: Pick<JobTracker, 'signal' | 'timedOut'>;
   /** What was being done, for the reply ("planning", "the run of option 2"). */
   what: string;
   timeoutSeconds: number;
@@ -24,12 +24,13 @@ export interface FailureContext {
  */
 export async function settleJobError(error: unknown, f: FailureContext): Promise<'cancelled'> {
   const { ctx, job, thread } = f;
+  const { signal } = f.tracker;
   const log = ctx.logger.child({ jobId: job.id, queue: job.queueName });
-  if (ctx.shuttingDown() && f.signal.aborted) {
+  if (ctx.shuttingDown() && signal.aborted) {
     log.warn('job interrupted by shutdown; it goes back to the queue');
     throw new Error('interrupted by shutdown');
   }
-  if (f.timedOut) {
+  if (f.tracker.timedOut()) {
     await f.onFinal?.('failed', 'timed out');
     await ctx.deliver.post(
       thread,
@@ -39,7 +40,7 @@ export async function settleJobError(error: unknown, f: FailureContext): Promise
     throw new UnrecoverableError('timed out');
   }
   const lerr = asLinguacodusError(error);
-  if (f.signal.aborted || lerr.code === 'cancelled') {
+  if (signal.aborted || lerr.code === 'cancelled') {
     await f.onFinal?.('cancelled', 'cancelled');
     return 'cancelled';
   }

@@ -63,8 +63,7 @@ export function createPlanProcessor(ctx: BotContext) {
         ctx,
         job,
         thread,
-        signal: tracker.signal,
-        timedOut: tracker.timedOut(),
+        tracker,
         what: 'planning',
         timeoutSeconds: ctx.config.PLAN_TIMEOUT_S,
         onFinal: async (_outcome, message) => {

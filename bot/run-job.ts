@@ -48,10 +48,10 @@ export function createRunProcessor(ctx: BotContext) {
       if (tracker.signal.aborted) throw tracker.signal.reason;
       await ctx.store.patchRun(sid, choice, jobId, { status: 'running' });
       show();
-      const outDir = await ctx.files.ensure(sid, 'runs', `${data.planSeq}-${choice}-${data.seq}`);
+      const runFolder = ['runs', `${data.planSeq}-${choice}-${data.seq}`];
       // A retried job starts from a clean folder, not from the half-written files of the crashed attempt.
-      await rm(outDir, { recursive: true, force: true });
-      const outPath = await ctx.files.ensure(sid, 'runs', `${data.planSeq}-${choice}-${data.seq}`);
+      await rm(await ctx.files.ensure(sid, ...runFolder), { recursive: true, force: true });
+      const outPath = await ctx.files.ensure(sid, ...runFolder);
       const pipeline = await ctx.pipeline();
       const result = await pipeline.run(plan, choice, {
         outDir: outPath,
@@ -97,8 +97,7 @@ export function createRunProcessor(ctx: BotContext) {
         ctx,
         job,
         thread,
-        signal: tracker.signal,
-        timedOut: tracker.timedOut(),
+        tracker,
         what: `the run of ${choiceLabel(choice)}`,
         timeoutSeconds: ctx.config.RUN_TIMEOUT_S,
         onFinal: async (outcome) => {

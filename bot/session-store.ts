@@ -7,7 +7,6 @@ import { fileRefSchema, type ThreadRef, threadRefSchema } from './messages.ts';
 import type { StateKeys } from './state-keys.ts';
 
 export const sessionStatusSchema = z.enum(['awaiting-input', 'planning', 'planned', 'failed']);
-export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 
 export const sessionSchema = z.object({
   id: z.string(),
