@@ -1,5 +1,5 @@
 // `npm start`: read the config, start the Redis-backed workers and the chat surfaces (the local web chat by default).
-import { createWebSurface } from '../adapters/web/index.ts';
+import { createWebSurface, type WebSurface } from '../adapters/web/index.ts';
 import { createBotApp } from './bot-app.ts';
 import { type Config, ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -22,14 +22,10 @@ function readConfig(): Config {
 async function chatSurfaces(
   config: Config,
   logger: Logger,
-): Promise<{ surfaces: ChatSurface[]; webUrl?: string }> {
+): Promise<{ surfaces: ChatSurface[]; web?: WebSurface }> {
   const surfaces: ChatSurface[] = [];
-  let webUrl: string | undefined;
-  if (config.WEB_CHAT) {
-    const web = createWebSurface(config, logger);
-    surfaces.push(web);
-    webUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
-  }
+  const web = config.WEB_CHAT ? createWebSurface(config, logger) : undefined;
+  if (web) surfaces.push(web);
   if (config.SLACK_BOT_TOKEN) {
     const { createSlackSurface } = await import('../adapters/slack/index.ts');
     surfaces.push(createSlackSurface(config, logger));
@@ -38,7 +34,7 @@ async function chatSurfaces(
     const { createDiscordSurface } = await import('../adapters/discord/index.ts');
     surfaces.push(createDiscordSurface(config, logger));
   }
-  return { surfaces, webUrl };
+  return { surfaces, web };
 }
 
 async function main(): Promise<void> {
@@ -48,7 +44,7 @@ async function main(): Promise<void> {
     production: config.NODE_ENV === 'production',
     secrets: configSecrets(config),
   });
-  const { surfaces, webUrl } = await chatSurfaces(config, logger);
+  const { surfaces, web } = await chatSurfaces(config, logger);
   if (surfaces.length === 0) logger.info('no chat surface configured: this process only works on the queues');
   const app = createBotApp({ config, logger, surfaces });
   let stopping = false;
@@ -80,9 +76,9 @@ async function main(): Promise<void> {
   }
   const engines = (await app.ctx.pipeline()).engines;
   logger.info({ engines, surfaces: surfaces.map((s) => s.name) }, 'Linguacodus is running');
-  if (webUrl) {
+  if (web) {
     const token = config.WEB_ACCESS_TOKEN ? '/?token=<WEB_ACCESS_TOKEN>' : '';
-    process.stdout.write(`Linguacodus web chat: ${webUrl}${token}\n`);
+    process.stdout.write(`Linguacodus web chat: ${web.url()}${token}\n`);
   }
 }
 
