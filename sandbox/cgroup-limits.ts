@@ -170,11 +170,16 @@ export async function createRunCgroup(
   const dirs: string[] = [];
   let limitsMemory = false;
   let limitsProcesses = false;
+  // Each group is recorded once made, so a failure part-way removes exactly what was made.
+  const makeGroup = async (parent: string) => {
+    const dir = path.join(parent, name);
+    await mkdir(dir);
+    dirs.push(dir);
+    return dir;
+  };
   try {
     if (plan.version === 2) {
-      const dir = path.join(plan.memoryParent!, name);
-      await mkdir(dir);
-      dirs.push(dir);
+      const dir = await makeGroup(plan.memoryParent!);
       await writeFile(path.join(dir, 'memory.max'), String(limits.memoryBytes));
       // No swap: a run over its memory is killed rather than slowing the host down.
       await writeFile(path.join(dir, 'memory.swap.max'), '0').catch(() => undefined);
@@ -183,9 +188,7 @@ export async function createRunCgroup(
       limitsProcesses = true;
     } else {
       if (plan.memoryParent) {
-        const dir = path.join(plan.memoryParent, name);
-        await mkdir(dir);
-        dirs.push(dir);
+        const dir = await makeGroup(plan.memoryParent);
         await writeFile(path.join(dir, 'memory.limit_in_bytes'), String(limits.memoryBytes));
         await access(path.join(dir, 'memory.memsw.limit_in_bytes'))
           .then(() => writeFile(path.join(dir, 'memory.memsw.limit_in_bytes'), String(limits.memoryBytes)))
@@ -193,9 +196,7 @@ export async function createRunCgroup(
         limitsMemory = true;
       }
       if (plan.pidsParent) {
-        const dir = path.join(plan.pidsParent, name);
-        await mkdir(dir);
-        dirs.push(dir);
+        const dir = await makeGroup(plan.pidsParent);
         await writeFile(path.join(dir, 'pids.max'), String(limits.maxProcesses));
         limitsProcesses = true;
       }
