@@ -1,67 +1,38 @@
 // A whole Discord session through discord.js and the real bot (conversation, BullMQ on the real Redis, core on the
 // offline engine, bwrap sandbox), against the local Discord; assertions are on what the fake Discord received.
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordSurface } from '../../adapters/discord/index.ts';
 import { DISCORD_LIMITS } from '../../adapters/discord/limits.ts';
-import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
-import { parseConfig } from '../../bot/config.ts';
-import { createLogger } from '../../bot/logger.ts';
 import { FakeDiscordServer, type RecordedRequest } from '../helpers/fake-discord-server.ts';
+import {
+  BLUEBERRY as CSV_PATH,
+  type PlatformBot,
+  SESSION_TIMEOUT_MS,
+  startPlatformBot,
+  BLUEBERRY_TASK as TASK,
+} from '../helpers/platform-bot.ts';
 
 const TOKEN = 'fake-discord-token-full-session';
-const CSV_PATH = '/work/shared/datasets/wild_blueberry/WildBlueberryPollinationSimulationData.csv';
-const TASK =
-  'Predict bb_yield, the wild blueberry yield, from the pollination simulation features. Metric: mae';
 
 type Row = { components: { custom_id: string; label: string }[] };
 
 let fake: FakeDiscordServer;
-let app: BotApp;
-let dataDir: string;
-/** The pipeline runs real Python in the sandbox: generous on a loaded 2-core machine, though a run takes ~20 s. */
-const SESSION_TIMEOUT_MS = 300_000;
-const prefix = `lctest-discord-${randomUUID().slice(0, 8)}`;
+let bot: PlatformBot;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'lc-discord-session-'));
   fake = new FakeDiscordServer(TOKEN, 2000);
   await fake.start();
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    WEB_CHAT: 'false',
-    DISCORD_TOKEN: TOKEN,
-    DISCORD_API_URL: fake.apiUrl,
-    DISCORD_GATEWAY_URL: fake.gatewayUrl,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: prefix,
-    DATA_DIR: dataDir,
-    MAX_UPLOAD_MB: '1',
-    EVIDENCE_TIMEOUT_S: '0',
-    SHUTDOWN_GRACE_S: '5',
-  });
-  const logger = createLogger({ level: 'silent' });
-  app = createBotApp({ config, logger, surfaces: [createDiscordSurface(config, logger)] });
-  await app.start();
+  bot = await startPlatformBot(
+    { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_GATEWAY_URL: fake.gatewayUrl },
+    createDiscordSurface,
+  );
 }, 60_000);
 
 afterAll(async () => {
-  await app?.stop();
+  await bot?.stop();
   await fake?.stop();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-  await rm(dataDir, { recursive: true, force: true });
+  await bot?.cleanup();
 });
 
 const postsIn = (thread: string) => fake.requestsTo('POST', new RegExp(`^/channels/${thread}/messages$`));

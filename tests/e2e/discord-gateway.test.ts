@@ -1,15 +1,15 @@
 // Discord at the wire: discord.js against a local Discord (REST + gateway), driven by a small test handler.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordSurface } from '../../adapters/discord/index.ts';
 import { DISCORD_LIMITS } from '../../adapters/discord/limits.ts';
 import { parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
-import type { ChatSurface, IncomingEvent } from '../../bot/surface.ts';
+import type { ThreadRef } from '../../bot/messages.ts';
+import type { ChatSurface } from '../../bot/surface.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeDiscordServer } from '../helpers/fake-discord-server.ts';
+import { longCode, SurfaceDriver } from '../helpers/surface-driver.ts';
 
 const TOKEN = 'fake-discord-bot-token-for-tests';
 const CSV = 'id,feature,target\n1,0.5,1\n2,0.1,0\n3,0.9,1\n';
@@ -20,13 +20,11 @@ type Row = { type: number; components: { custom_id: string; label: string; style
 
 let fake: FakeDiscordServer;
 let surface: ChatSurface;
-let dir: string;
 let configuredChannel: string;
-const events: IncomingEvent[] = [];
-let onEvent: (event: IncomingEvent) => Promise<void> = async () => {};
+const driver = new SurfaceDriver((predicate, what) => fake.waitFor(predicate, what));
+const { events } = driver;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'discord-gw-'));
   fake = new FakeDiscordServer(TOKEN, 300);
   await fake.start();
   configuredChannel = fake.otherChannelId;
@@ -38,20 +36,18 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   surface = createDiscordSurface(config, createLogger({ level: 'silent' }));
-  await surface.start(async (event) => {
-    events.push(event);
-    await onEvent(event);
-  });
+  await driver.start(surface, 'discord-gw-');
 });
 
 afterAll(async () => {
   await surface?.stop();
   await fake?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await driver.cleanup();
 });
 
-async function nextEvent(after: number): Promise<IncomingEvent> {
-  return fake.waitFor(() => events[after], 'the bot to receive an event');
+/** A ThreadRef whose thread is the task channel itself: posts go straight into the channel. */
+function channelThread(): ThreadRef {
+  return { surface: 'discord', space: fake.guildId, channel: fake.channelId, thread: fake.channelId };
 }
 
 describe('Discord surface over the gateway', () => {
@@ -72,7 +68,7 @@ describe('Discord surface over the gateway', () => {
       mentionBot: true,
       attachments: [csv],
     });
-    const task = await nextEvent(before);
+    const task = await driver.nextEvent(before);
     const threadCall = fake.requestsTo(
       'POST',
       new RegExp(`^/channels/${fake.channelId}/messages/${taskId}/threads$`),
@@ -93,7 +89,7 @@ describe('Discord surface over the gateway', () => {
     });
     if (task.type !== 'message') throw new Error('expected a message');
     expect(task.files.map((f) => [f.name, f.bytes])).toEqual([['train.csv', CSV.length]]);
-    const dest = join(dir, 'train.csv');
+    const dest = driver.path('train.csv');
     await task.files[0]?.download(dest, 1024 * 1024);
     expect(await readFile(dest, 'utf8')).toBe(CSV);
 
@@ -133,16 +129,10 @@ describe('Discord surface over the gateway', () => {
     expect(planPost?.body?.allowed_mentions).toEqual({ parse: [] });
 
     // 3. A button pressed: deferred before the bot's (slow) work finishes.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    onEvent = async (e) => {
-      if (e.type === 'action') await held;
-    };
+    const release = driver.holdActions();
     const pressedAt = events.length;
     const press = fake.pressButton({ messageId: plan.messageId, customId: 'run:s1:2' });
-    const action = await nextEvent(pressedAt);
+    const action = await driver.nextEvent(pressedAt);
     const callback = fake.requestsTo(
       'POST',
       new RegExp(`^/interactions/${press.id}/${press.token}/callback$`),
@@ -151,7 +141,6 @@ describe('Discord surface over the gateway', () => {
     expect(callback[0]?.body).toMatchObject({ type: 6 });
     expect((callback[0]?.at ?? Number.POSITIVE_INFINITY) - press.sentAt).toBeLessThan(3000);
     release();
-    onEvent = async () => {};
     expect(action).toEqual({
       type: 'action',
       thread: { surface: 'discord', space: fake.guildId, channel: fake.channelId, thread: taskId },
@@ -161,23 +150,14 @@ describe('Discord surface over the gateway', () => {
     });
 
     // 4. Progress: one message edited in place.
-    const status = await surface.post(action.thread, {
-      text: 'Running',
-      blocks: [{ kind: 'progress', label: 'Running plan 2', step: 1, total: 4 }],
-    });
-    for (const step of [2, 3, 4]) {
-      await surface.edit(action.thread, status.messageId, {
-        text: 'Running',
-        blocks: [{ kind: 'progress', label: 'Running plan 2', step, total: 4 }],
-      });
-    }
+    const status = await driver.postProgress(surface, action.thread, 'Running');
     const edits = fake.requestsTo('PATCH', new RegExp(`^/channels/${taskId}/messages/${status.messageId}$`));
     expect(edits.map((e) => String(e.body?.content).match(/\d\/4/)?.[0])).toEqual(['2/4', '3/4', '4/4']);
 
     // 5. Results: long code and the chart as attachments, in the thread.
-    const chart = join(dir, 'chart.png');
+    const chart = driver.path('chart.png');
     await writeFile(chart, Buffer.from([0x89, 0x50, 0x4e, 0x47, 9, 9]));
-    const code = Array.from({ length: 90 }, (_, i) => `feature_${i} = df["feature"] * ${i}`).join('\n');
+    const code = longCode(90);
     await surface.post(action.thread, {
       text: 'Score',
       blocks: [
@@ -201,7 +181,7 @@ describe('Discord surface over the gateway', () => {
     const before = events.length;
     fake.userMessage({ content: 'not for the bot', channelId: fake.channelId });
     const id = fake.userMessage({ content: 'a task here', channelId: configuredChannel });
-    const event = await nextEvent(before);
+    const event = await driver.nextEvent(before);
     expect(event).toMatchObject({
       type: 'message',
       text: 'a task here',
@@ -209,7 +189,7 @@ describe('Discord surface over the gateway', () => {
       thread: { thread: id },
     });
     fake.userMessage({ content: 'status', channelId: id });
-    const reply = await nextEvent(before + 1);
+    const reply = await driver.nextEvent(before + 1);
     expect(reply).toMatchObject({
       type: 'message',
       isRoot: false,
@@ -234,7 +214,7 @@ describe('Discord surface over the gateway', () => {
     fake.createThread(fake.channelId, started, 'from before the restart');
     const at = events.length;
     fake.userMessage({ id: started, content: 'task again', mentionBot: true });
-    const event = await nextEvent(at);
+    const event = await driver.nextEvent(at);
     expect(event).toMatchObject({
       type: 'message',
       isRoot: true,
@@ -258,7 +238,7 @@ describe('Discord surface over the gateway', () => {
       'server this bot does not serve',
     );
     fake.userMessage({ content: 'still alive', mentionBot: true });
-    const next = await nextEvent(before);
+    const next = await driver.nextEvent(before);
     expect(next.type === 'message' && next.text).toBe('still alive');
   });
 
@@ -270,24 +250,19 @@ describe('Discord surface over the gateway', () => {
       url: 'https://evil.example/evil.csv',
     };
     fake.userMessage({ content: 'files', mentionBot: true, attachments: [big, foreign] });
-    const event = await nextEvent(before);
+    const event = await driver.nextEvent(before);
     if (event.type !== 'message') throw new Error('expected a message');
     const tooLarge = await event.files[0]
-      ?.download(join(dir, 'big.csv'), 50 * 1024 * 1024)
+      ?.download(driver.path('big.csv'), 50 * 1024 * 1024)
       .catch((e: unknown) => e);
     expect(tooLarge).toBeInstanceOf(LinguacodusError);
     expect((tooLarge as LinguacodusError).code).toBe('too_large');
-    const elsewhere = await event.files[1]?.download(join(dir, 'evil.csv'), 1024).catch((e: unknown) => e);
+    const elsewhere = await event.files[1]?.download(driver.path('evil.csv'), 1024).catch((e: unknown) => e);
     expect((elsewhere as LinguacodusError).userMessage).toContain('only fetch files stored on Discord');
   });
 
   it('posts once for a repeated idempotency key (Discord nonce, enforced)', async () => {
-    const thread = {
-      surface: 'discord' as const,
-      space: fake.guildId,
-      channel: fake.channelId,
-      thread: fake.channelId,
-    };
+    const thread = channelThread();
     const message = { text: 'once', blocks: [{ kind: 'text' as const, text: 'exactly once' }] };
     const first = await surface.post(thread, message, { idempotencyKey: 'deliver:post:abc-123' });
     const again = await surface.post(thread, message, { idempotencyKey: 'deliver:post:abc-123' });
@@ -298,12 +273,7 @@ describe('Discord surface over the gateway', () => {
   });
 
   it('waits out a 429 with Retry-After and then edits', async () => {
-    const thread = {
-      surface: 'discord' as const,
-      space: fake.guildId,
-      channel: fake.channelId,
-      thread: fake.channelId,
-    };
+    const thread = channelThread();
     const posted = await surface.post(thread, { text: 'p', blocks: [{ kind: 'text', text: 'before' }] });
     const path = new RegExp(`^/channels/${fake.channelId}/messages/${posted.messageId}$`);
     fake.rateLimit('PATCH', path, 1, 1);

@@ -1,24 +1,22 @@
 // A whole Slack session through Bolt and the real bot (conversation, BullMQ on the real Redis, core on the offline
 // engine, bwrap sandbox), against the local Slack; assertions are on what the fake Slack received.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackSurface } from '../../adapters/slack/index.ts';
 import { SLACK_LIMITS } from '../../adapters/slack/limits.ts';
 import { totalBlockChars } from '../../adapters/slack/render-blocks.ts';
-import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
-import { parseConfig } from '../../bot/config.ts';
-import { createLogger } from '../../bot/logger.ts';
 import { FakeSlackServer, type RecordedCall } from '../helpers/fake-slack-server.ts';
+import {
+  BLUEBERRY as CSV_PATH,
+  type PlatformBot,
+  SESSION_TIMEOUT_MS,
+  startPlatformBot,
+  BLUEBERRY_TASK as TASK,
+} from '../helpers/platform-bot.ts';
 
 const BOT_TOKEN = 'xoxb-777-888-fullsession';
 const APP_TOKEN = 'xapp-1-A0APP-999-fullsession';
-const CSV_PATH = '/work/shared/datasets/wild_blueberry/WildBlueberryPollinationSimulationData.csv';
-const TASK =
-  'Predict bb_yield, the wild blueberry yield, from the pollination simulation features. Metric: mae';
 const CHANNEL = 'C0DATATEAM';
 
 type Block = {
@@ -28,48 +26,22 @@ type Block = {
 };
 
 let fake: FakeSlackServer;
-let app: BotApp;
-let dataDir: string;
-/** The pipeline runs real Python in the sandbox: generous on a loaded 2-core machine, though a run takes ~20 s. */
-const SESSION_TIMEOUT_MS = 300_000;
-const prefix = `lctest-slack-${randomUUID().slice(0, 8)}`;
+let bot: PlatformBot;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'lc-slack-session-'));
   fake = new FakeSlackServer({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   await fake.start();
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    WEB_CHAT: 'false',
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_APP_TOKEN: APP_TOKEN,
-    SLACK_API_URL: fake.apiUrl,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: prefix,
-    DATA_DIR: dataDir,
-    MAX_UPLOAD_MB: '1',
-    EVIDENCE_TIMEOUT_S: '0',
-    SHUTDOWN_GRACE_S: '5',
-  });
-  const logger = createLogger({ level: 'silent' });
-  app = createBotApp({ config, logger, surfaces: [createSlackSurface(config, logger)] });
-  await app.start();
+  bot = await startPlatformBot(
+    { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl },
+    createSlackSurface,
+  );
   await fake.waitFor(() => fake.socketCount > 0, 'the Socket Mode connection');
 }, 60_000);
 
 afterAll(async () => {
-  await app?.stop();
+  await bot?.stop();
   await fake?.stop();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-  await rm(dataDir, { recursive: true, force: true });
+  await bot?.cleanup();
 });
 
 let tsCounter = 0;

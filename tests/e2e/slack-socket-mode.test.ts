@@ -1,15 +1,15 @@
 // Slack Socket Mode at the wire: Bolt against a local Slack (Web API + Socket Mode), driven by a small test handler.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackSurface } from '../../adapters/slack/index.ts';
 import { SLACK_LIMITS } from '../../adapters/slack/limits.ts';
 import { parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
-import type { ChatSurface, IncomingEvent } from '../../bot/surface.ts';
+import type { ThreadRef } from '../../bot/messages.ts';
+import type { ChatSurface } from '../../bot/surface.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeSlackServer } from '../helpers/fake-slack-server.ts';
+import { longCode, SurfaceDriver } from '../helpers/surface-driver.ts';
 
 const BOT_TOKEN = 'xoxb-111-222-testtoken';
 const APP_TOKEN = 'xapp-1-A0APP-333-apptoken';
@@ -20,14 +20,11 @@ type Block = { type: string; text?: { text: string }; elements?: Record<string, 
 
 let fake: FakeSlackServer;
 let surface: ChatSurface;
-let dir: string;
 let config: ReturnType<typeof parseConfig>;
-const events: IncomingEvent[] = [];
-/** The test's driver: what the bot would do, reduced to recording and, for actions, waiting to be released. */
-let onEvent: (event: IncomingEvent) => Promise<void> = async () => {};
+const driver = new SurfaceDriver((predicate, what) => fake.waitFor(predicate, what));
+const { events } = driver;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'slack-socket-'));
   fake = new FakeSlackServer({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   await fake.start();
   config = parseConfig({
@@ -38,17 +35,14 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   surface = createSlackSurface(config, createLogger({ level: 'silent' }));
-  await surface.start(async (event) => {
-    events.push(event);
-    await onEvent(event);
-  });
+  await driver.start(surface, 'slack-socket-');
   await fake.waitFor(() => fake.socketCount > 0, 'the Socket Mode connection');
 });
 
 afterAll(async () => {
   await surface?.stop();
   await fake?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await driver.cleanup();
 });
 
 function mention(text: string, extra: Record<string, unknown> = {}) {
@@ -63,6 +57,11 @@ function mention(text: string, extra: Record<string, unknown> = {}) {
   };
 }
 
+/** A thread in #general, as the bot addresses it. */
+function generalThread(ts: string): ThreadRef {
+  return { surface: 'slack', space: fake.teamId, channel: 'C0GENERAL', thread: ts };
+}
+
 function csvFile(name: string, body: string, mimetype: string, size = Buffer.byteLength(body)) {
   return {
     id: `F${name.length}${size}`,
@@ -71,10 +70,6 @@ function csvFile(name: string, body: string, mimetype: string, size = Buffer.byt
     size,
     url_private: fake.hostFile(name, body, mimetype),
   };
-}
-
-async function nextEvent(after: number): Promise<IncomingEvent> {
-  return fake.waitFor(() => events[after], 'the bot to receive an event');
 }
 
 describe('Slack surface over Socket Mode', () => {
@@ -92,7 +87,7 @@ describe('Slack surface over Socket Mode', () => {
       files: [csvFile('train.csv', CSV, 'text/csv')],
     });
     const sent = fake.sendEnvelope('events_api', fake.eventCallback(event));
-    const task = await nextEvent(before);
+    const task = await driver.nextEvent(before);
     const ack = await fake.waitFor(
       () => fake.acks.find((a) => a.envelopeId === sent.envelopeId),
       'the event ack',
@@ -109,7 +104,7 @@ describe('Slack surface over Socket Mode', () => {
     });
     if (task.type !== 'message') throw new Error('expected a message');
     expect(task.files.map((f) => [f.name, f.mime, f.bytes])).toEqual([['train.csv', 'text/csv', CSV.length]]);
-    const dest = join(dir, 'train.csv');
+    const dest = driver.path('train.csv');
     await task.files[0]?.download(dest, 1024 * 1024);
     expect(await readFile(dest, 'utf8')).toBe(CSV);
     expect(fake.downloads.at(-1)?.authorization).toBe(`Bearer ${BOT_TOKEN}`);
@@ -158,13 +153,7 @@ describe('Slack surface over Socket Mode', () => {
       expect((b.text as { text: string }).text.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);
 
     // 3. A button pressed: acked before the bot's (slow) work finishes.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    onEvent = async (e) => {
-      if (e.type === 'action') await held;
-    };
+    const release = driver.holdActions();
     const pressedAt = events.length;
     const press = fake.sendEnvelope(
       'interactive',
@@ -176,14 +165,13 @@ describe('Slack surface over Socket Mode', () => {
         threadTs: event.ts,
       }),
     );
-    const action = await nextEvent(pressedAt);
+    const action = await driver.nextEvent(pressedAt);
     const pressAck = await fake.waitFor(
       () => fake.acks.find((a) => a.envelopeId === press.envelopeId),
       'the ack',
     );
     expect(pressAck.at - press.sentAt).toBeLessThan(3000);
     release();
-    onEvent = async () => {};
     expect(action).toEqual({
       type: 'action',
       thread: { surface: 'slack', space: fake.teamId, channel: 'C0GENERAL', thread: event.ts },
@@ -193,16 +181,12 @@ describe('Slack surface over Socket Mode', () => {
     });
 
     // 4. Progress: one message edited in place.
-    const status = await surface.post(action.thread, {
-      text: 'Running plan 2',
-      blocks: [{ kind: 'progress', label: 'Running plan 2', step: 1, total: 4 }],
-    });
-    for (const step of [2, 3, 4]) {
-      await surface.edit(action.thread, status.messageId, {
-        text: 'Running plan 2',
-        blocks: [{ kind: 'progress', label: 'Running plan 2', step, total: 4, detail: `stage ${step}` }],
-      });
-    }
+    const status = await driver.postProgress(
+      surface,
+      action.thread,
+      'Running plan 2',
+      (step) => `stage ${step}`,
+    );
     const updates = fake.callsOf('chat.update').filter((c) => c.args.ts === status.messageId);
     expect(updates.map((u) => (u.args.blocks as Block[])[0]?.text?.text.match(/\d\/4/)?.[0])).toEqual([
       '2/4',
@@ -212,11 +196,11 @@ describe('Slack surface over Socket Mode', () => {
     expect(updates.every((u) => u.args.channel === 'C0GENERAL')).toBe(true);
 
     // 5. Results: score, long code as a file, the notebook and a chart, all in the thread.
-    const chart = join(dir, 'chart.png');
-    const notebook = join(dir, 'solution.ipynb');
+    const chart = driver.path('chart.png');
+    const notebook = driver.path('solution.ipynb');
     await writeFile(chart, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
     await writeFile(notebook, '{"cells": []}');
-    const code = Array.from({ length: 120 }, (_, i) => `feature_${i} = df["feature"] * ${i}`).join('\n');
+    const code = longCode(120);
     const uploadsBefore = fake.uploads.length;
     await surface.post(action.thread, {
       text: 'Score 0.91 (roc_auc)',
@@ -257,7 +241,7 @@ describe('Slack surface over Socket Mode', () => {
       'events_api',
       fake.eventCallback({ type: 'message', user: 'U0BOB', text: 'hello there', ts, channel: CONFIGURED }),
     );
-    const first = await nextEvent(before);
+    const first = await driver.nextEvent(before);
     expect(first).toMatchObject({ type: 'message', addressed: true, isRoot: true, thread: { thread: ts } });
     fake.sendEnvelope(
       'events_api',
@@ -270,7 +254,7 @@ describe('Slack surface over Socket Mode', () => {
         channel: 'C0ELSEWHERE',
       }),
     );
-    const reply = await nextEvent(before + 1);
+    const reply = await driver.nextEvent(before + 1);
     expect(first).toMatchObject({ user: { id: 'U0BOB', name: 'Bob' } });
     expect(reply).toMatchObject({
       type: 'message',
@@ -285,12 +269,12 @@ describe('Slack surface over Socket Mode', () => {
     const before = events.length;
     const body = fake.eventCallback(mention('once only'), { eventId: 'Ev0DUPLICATE1' });
     const a = fake.sendEnvelope('events_api', body);
-    await nextEvent(before);
+    await driver.nextEvent(before);
     const b = fake.sendEnvelope('events_api', body, 1);
     await fake.waitFor(() => fake.acks.find((x) => x.envelopeId === b.envelopeId), 'the resend ack');
     // A later, different event proves the resend was processed (and dropped) before it.
     fake.sendEnvelope('events_api', fake.eventCallback(mention('after')));
-    const after = await nextEvent(before + 1);
+    const after = await driver.nextEvent(before + 1);
     expect(after.type === 'message' && after.text).toBe('after');
     expect(fake.acks.some((x) => x.envelopeId === a.envelopeId)).toBe(true);
     expect(events.filter((e) => e.type === 'message' && e.text === 'once only')).toHaveLength(1);
@@ -313,7 +297,7 @@ describe('Slack surface over Socket Mode', () => {
       fake.eventCallback({ type: 'message', bot_id: 'B0OTHER', text: 'bot', ts: '1.2', channel: CONFIGURED }),
     );
     fake.sendEnvelope('events_api', fake.eventCallback(mention('marker')));
-    const next = await nextEvent(before);
+    const next = await driver.nextEvent(before);
     expect(next.type === 'message' && next.text).toBe('marker');
   });
 
@@ -335,7 +319,7 @@ describe('Slack surface over Socket Mode', () => {
     expect(String(ephemeral.args.text)).toContain('another workspace');
     expect(fake.acks.some((a) => a.envelopeId === press.envelopeId)).toBe(true);
     fake.sendEnvelope('events_api', fake.eventCallback(mention('still alive')));
-    const next = await nextEvent(before);
+    const next = await driver.nextEvent(before);
     expect(next.type === 'message' && next.text).toBe('still alive');
   });
 
@@ -352,17 +336,19 @@ describe('Slack surface over Socket Mode', () => {
       url_private: 'https://evil.example/f',
     };
     fake.sendEnvelope('events_api', fake.eventCallback(mention('files', { files: [big, html, foreign] })));
-    const event = await nextEvent(before);
+    const event = await driver.nextEvent(before);
     if (event.type !== 'message') throw new Error('expected a message');
     const [bigFile, htmlFile, foreignFile] = event.files;
-    const tooLarge = await bigFile?.download(join(dir, 'big.csv'), 50 * 1024 * 1024).catch((e: unknown) => e);
+    const tooLarge = await bigFile
+      ?.download(driver.path('big.csv'), 50 * 1024 * 1024)
+      .catch((e: unknown) => e);
     expect(tooLarge).toBeInstanceOf(LinguacodusError);
     expect((tooLarge as LinguacodusError).code).toBe('too_large');
     expect((tooLarge as LinguacodusError).userMessage).toContain('limit is 50.0 MB');
     expect(fake.downloads.length).toBe(downloadsBefore);
-    const login = await htmlFile?.download(join(dir, 'login.csv'), 1024).catch((e: unknown) => e);
+    const login = await htmlFile?.download(driver.path('login.csv'), 1024).catch((e: unknown) => e);
     expect((login as LinguacodusError).userMessage).toContain('sign-in page');
-    const elsewhere = await foreignFile?.download(join(dir, 'evil.csv'), 1024).catch((e: unknown) => e);
+    const elsewhere = await foreignFile?.download(driver.path('evil.csv'), 1024).catch((e: unknown) => e);
     expect((elsewhere as LinguacodusError).userMessage).toContain('only fetch files stored in Slack');
     expect(fake.downloads.length).toBe(downloadsBefore + 1);
   });
@@ -373,22 +359,17 @@ describe('Slack surface over Socket Mode', () => {
     // Slack declared a small size; the bytes that come are more.
     const file = { ...csvFile('grow.csv', body, 'text/csv'), size: 100 };
     fake.sendEnvelope('events_api', fake.eventCallback(mention('grow', { files: [file] })));
-    const event = await nextEvent(before);
+    const event = await driver.nextEvent(before);
     if (event.type !== 'message') throw new Error('expected a message');
-    const error = await event.files[0]?.download(join(dir, 'grow.csv'), 1000).catch((e: unknown) => e);
+    const error = await event.files[0]?.download(driver.path('grow.csv'), 1000).catch((e: unknown) => e);
     expect((error as LinguacodusError).code).toBe('too_large');
-    await expect(readFile(join(dir, 'grow.csv'))).rejects.toThrow();
+    await expect(readFile(driver.path('grow.csv'))).rejects.toThrow();
   });
 
   it('waits out a 429 with Retry-After and then posts', async () => {
     fake.rateLimit('chat.postMessage', 1, 1);
     const before = fake.callsOf('chat.postMessage').length;
-    const thread = {
-      surface: 'slack' as const,
-      space: fake.teamId,
-      channel: 'C0GENERAL',
-      thread: '1700000000.000009',
-    };
+    const thread = generalThread('1700000000.000009');
     const posted = await surface.post(thread, {
       text: 'after the limit',
       blocks: [{ kind: 'text', text: 'ok' }],
@@ -400,12 +381,7 @@ describe('Slack surface over Socket Mode', () => {
   });
 
   it('posts a keyed message once: a retry, in this process or after a crash, returns the first message', async () => {
-    const thread = {
-      surface: 'slack' as const,
-      space: fake.teamId,
-      channel: 'C0GENERAL',
-      thread: '1700002000.000001',
-    };
+    const thread = generalThread('1700002000.000001');
     fake.sendEnvelope(
       'events_api',
       fake.eventCallback(mention('root of a long thread', { ts: thread.thread })),
@@ -468,12 +444,7 @@ describe('Slack surface over Socket Mode', () => {
   it('after stop, closes the socket but still delivers posts (shutdown drains the deliver queue)', async () => {
     await surface.stop();
     await fake.waitFor(() => fake.socketCount === 0, 'the socket to close');
-    const thread = {
-      surface: 'slack' as const,
-      space: fake.teamId,
-      channel: 'C0GENERAL',
-      thread: '1700000000.000077',
-    };
+    const thread = generalThread('1700000000.000077');
     const posted = await surface.post(thread, {
       text: 'last words',
       blocks: [{ kind: 'text', text: 'bye' }],

@@ -1,7 +1,7 @@
 // A local Discord: the REST API over HTTP, a CDN for attachments, and the gateway over WebSocket; records all it receives.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import { readBody, WireFake } from './fake-server-kit.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -36,12 +36,6 @@ interface Channel {
 const GUILD_TEXT = 0;
 const PUBLIC_THREAD = 11;
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -49,7 +43,7 @@ function json(res: ServerResponse, status: number, body: unknown) {
   if (request) request.response = body;
 }
 
-export class FakeDiscordServer {
+export class FakeDiscordServer extends WireFake {
   readonly requests: RecordedRequest[] = [];
   readonly gatewayReceived: GatewayPayload[] = [];
   readonly token: string;
@@ -72,9 +66,6 @@ export class FakeDiscordServer {
     global_name: 'Alice',
     avatar: null,
   };
-  private readonly server: Server;
-  private readonly wss = new WebSocketServer({ noServer: true });
-  private readonly sockets = new Set<WebSocket>();
   private readonly channels = new Map<string, Channel>();
   private readonly messages = new Map<string, Record<string, unknown>>();
   /** False makes the gateway refuse IDENTIFY as Discord does when Message Content is off in the portal. */
@@ -82,16 +73,15 @@ export class FakeDiscordServer {
   private readonly rateLimits: { method: string; pattern: RegExp; count: number; seconds: number }[] = [];
   private readonly nonces = new Map<string, Record<string, unknown>>();
   private readonly cdn = new Map<string, { body: Buffer; contentType: string }>();
-  private readonly waiters = new Set<() => void>();
   private sequence = 0;
   private snowflake = 1_000_000n;
-  private port = 0;
 
   /** heartbeat_interval sent in HELLO (ms); short in tests so heartbeats and ACKs happen while they run. */
   constructor(
     token: string,
     private readonly heartbeatIntervalMs = 41_250,
   ) {
+    super('fake Discord');
     this.token = token;
     for (const [id, name] of [
       [this.channelId, 'ml-tasks'],
@@ -99,28 +89,6 @@ export class FakeDiscordServer {
     ] as const) {
       this.channels.set(id, { id, type: GUILD_TEXT, name, guild_id: this.guildId });
     }
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => json(res, 500, { message: String(error), code: 0 }));
-    });
-    this.server.on('upgrade', (req, socket, head) => {
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
-    });
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    for (const ws of this.sockets) ws.terminate();
-    this.wss.close();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  get origin(): string {
-    return `http://127.0.0.1:${this.port}`;
   }
 
   /** REST base for DISCORD_API_URL (discord.js appends /v10). */
@@ -131,10 +99,6 @@ export class FakeDiscordServer {
   /** Gateway URL for DISCORD_GATEWAY_URL (GET /gateway/bot answers Discord's real one, as Discord would). */
   get gatewayUrl(): string {
     return `ws://127.0.0.1:${this.port}/gateway`;
-  }
-
-  get socketCount(): number {
-    return this.sockets.size;
   }
 
   nextId(): string {
@@ -165,34 +129,6 @@ export class FakeDiscordServer {
 
   requestsTo(method: string, pattern: RegExp): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && pattern.test(r.path));
-  }
-
-  async waitFor<T>(predicate: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-    const immediate = predicate();
-    if (immediate) return immediate;
-    return new Promise<T>((resolve, reject) => {
-      // Re-checked on every request the fake records, and every 25 ms for state that lives outside the fake.
-      const poll = setInterval(() => check(), 25);
-      const timer = setTimeout(() => {
-        clearInterval(poll);
-        this.waiters.delete(check);
-        reject(new Error(`fake Discord: timed out waiting for ${what}`));
-      }, timeoutMs);
-      const check = () => {
-        const value = predicate();
-        if (value) {
-          clearTimeout(timer);
-          clearInterval(poll);
-          this.waiters.delete(check);
-          resolve(value);
-        }
-      };
-      this.waiters.add(check);
-    });
-  }
-
-  private notify() {
-    for (const w of [...this.waiters]) w();
   }
 
   /** Sends a dispatch (op 0) to every connected gateway client. */
@@ -327,9 +263,7 @@ export class FakeDiscordServer {
     return { id, token, sentAt: Date.now() };
   }
 
-  private onSocket(ws: WebSocket) {
-    this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+  protected onSocket(ws: WebSocket) {
     ws.on('message', (data) => {
       const payload = JSON.parse(String(data)) as GatewayPayload;
       this.gatewayReceived.push(payload);
@@ -412,7 +346,11 @@ export class FakeDiscordServer {
     });
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse) {
+  protected routeFailed(res: ServerResponse, error: unknown): void {
+    json(res, 500, { message: String(error), code: 0 });
+  }
+
+  protected async route(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', this.origin);
     const raw = await readBody(req);
     if (url.pathname.startsWith('/attachments/')) {

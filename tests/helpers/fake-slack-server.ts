@@ -1,8 +1,8 @@
 // A local Slack: Web API over HTTP, the url_private file host, the upload host and Socket Mode over WebSocket; records all it receives.
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import { readBody, WireFake } from './fake-server-kit.ts';
 
 export interface RecordedCall {
   method: string;
@@ -57,12 +57,6 @@ interface HostedFile {
 /** Methods whose fields arrive JSON-encoded inside a form body. */
 const JSON_FIELDS = ['blocks', 'attachments', 'files', 'metadata'];
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
@@ -89,7 +83,7 @@ function parseArgs(raw: Buffer, contentType: string | undefined): Record<string,
   return args;
 }
 
-export class FakeSlackServer {
+export class FakeSlackServer extends WireFake {
   readonly calls: RecordedCall[] = [];
   readonly uploads: RecordedUpload[] = [];
   readonly acks: RecordedAck[] = [];
@@ -97,9 +91,6 @@ export class FakeSlackServer {
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
-  private readonly server: Server;
-  private readonly wss = new WebSocketServer({ noServer: true });
-  private readonly sockets = new Set<WebSocket>();
   private readonly files = new Map<string, HostedFile>();
   private readonly pendingUploads = new Map<string, string>();
   private readonly rateLimits = new Map<string, number[]>();
@@ -110,42 +101,13 @@ export class FakeSlackServer {
     ['U0ALICE', 'Alice'],
     ['U0BOB', 'Bob'],
   ]);
-  private readonly waiters = new Set<() => void>();
   private tsCounter = 0;
-  private port = 0;
 
   constructor(private readonly options: FakeSlackOptions) {
+    super('fake Slack', (path) => path.startsWith('/socket'));
     this.teamId = options.teamId ?? 'T0OURTEAM';
     this.botUserId = options.botUserId ?? 'U0BOT';
     this.botId = options.botId ?? 'B0BOT';
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => {
-        json(res, 500, { ok: false, error: String(error) });
-      });
-    });
-    this.server.on('upgrade', (req, socket, head) => {
-      if (!req.url?.startsWith('/socket')) {
-        socket.destroy();
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
-    });
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    for (const ws of this.sockets) ws.terminate();
-    this.wss.close();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  get origin(): string {
-    return `http://127.0.0.1:${this.port}`;
   }
 
   /** The Web API base URL to give the WebClient (SLACK_API_URL). */
@@ -176,39 +138,6 @@ export class FakeSlackServer {
 
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
-  }
-
-  get socketCount(): number {
-    return this.sockets.size;
-  }
-
-  /** Resolves once the predicate holds, re-checked after every recorded request or ack. */
-  async waitFor<T>(predicate: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-    const immediate = predicate();
-    if (immediate) return immediate;
-    return new Promise<T>((resolve, reject) => {
-      // Re-checked on every request the fake records, and every 25 ms for state that lives outside the fake.
-      const poll = setInterval(() => check(), 25);
-      const timer = setTimeout(() => {
-        clearInterval(poll);
-        this.waiters.delete(check);
-        reject(new Error(`fake Slack: timed out waiting for ${what}`));
-      }, timeoutMs);
-      const check = () => {
-        const value = predicate();
-        if (value) {
-          clearTimeout(timer);
-          clearInterval(poll);
-          this.waiters.delete(check);
-          resolve(value);
-        }
-      };
-      this.waiters.add(check);
-    });
-  }
-
-  private notify() {
-    for (const w of [...this.waiters]) w();
   }
 
   /** Sends a Socket Mode envelope to every connected client; returns its envelope id. */
@@ -337,12 +266,8 @@ export class FakeSlackServer {
     };
   }
 
-  private onSocket(ws: WebSocket) {
-    this.sockets.add(ws);
-    ws.on('close', () => {
-      this.sockets.delete(ws);
-      this.notify();
-    });
+  protected onSocket(ws: WebSocket) {
+    ws.on('close', () => this.notify());
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
       if (message.envelope_id) {
@@ -366,7 +291,11 @@ export class FakeSlackServer {
     return `1700000000.${String(this.tsCounter).padStart(6, '0')}`;
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse) {
+  protected routeFailed(res: ServerResponse, error: unknown): void {
+    json(res, 500, { ok: false, error: String(error) });
+  }
+
+  protected async route(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', this.origin);
     const body = await readBody(req);
     if (url.pathname.startsWith('/files-pri/')) return this.serveFile(req, res, url.pathname);
