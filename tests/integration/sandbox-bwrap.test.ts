@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BwrapSandbox } from '../../sandbox/bwrap-driver.ts';
-import { createSandbox, type Execution, type SandboxJob } from '../../sandbox/index.ts';
+import { createSandbox, type Execution, type Sandbox, type SandboxJob } from '../../sandbox/index.ts';
 
 // Small limits so each hostile script is stopped in seconds; real bwrap, real /usr/bin/python3, no mocks.
 const sandbox = createSandbox({
@@ -24,8 +24,9 @@ const sandbox = createSandbox({
 
 const TITANIC = '/work/shared/datasets/titanic/train.csv';
 
-function run(code: string, extra: Partial<SandboxJob> = {}): Promise<Execution> {
-  return sandbox.execute({ files: [{ path: 'main.py', content: code }], entry: 'main.py', ...extra });
+/** Runs `code` as main.py, on the small-limits sandbox unless another is given. */
+function run(code: string, extra: Partial<SandboxJob> = {}, on: Sandbox = sandbox): Promise<Execution> {
+  return on.execute({ files: [{ path: 'main.py', content: code }], entry: 'main.py', ...extra });
 }
 
 function marker(): string {
@@ -367,20 +368,14 @@ describe('bwrap sandbox without cgroups (the RLIMIT_AS fallback)', () => {
   const fallback = new BwrapSandbox({ useCgroups: false, limits: { timeoutMs: 10_000, memoryMb: 256 } });
 
   it('turns a memory bomb into a MemoryError reported as oom_killed, and ordinary work still runs', async () => {
-    const bomb = await fallback.execute({
-      files: [
-        { path: 'main.py', content: 'hog = []\nwhile True:\n    hog.append(bytearray(16 * 1024 * 1024))\n' },
-      ],
-      entry: 'main.py',
-    });
+    const bomb = await run(
+      'hog = []\nwhile True:\n    hog.append(bytearray(16 * 1024 * 1024))\n',
+      {},
+      fallback,
+    );
     expect(bomb.stderr).toContain('MemoryError');
     expect(bomb.oomKilled).toBe(true);
-    const fine = await fallback.execute({
-      files: [
-        { path: 'main.py', content: 'import pandas\nprint(pandas.DataFrame({"a": [1, 2]}).a.sum())\n' },
-      ],
-      entry: 'main.py',
-    });
+    const fine = await run('import pandas\nprint(pandas.DataFrame({"a": [1, 2]}).a.sum())\n', {}, fallback);
     expect(fine.stdout).toBe('3\n');
   });
 });
