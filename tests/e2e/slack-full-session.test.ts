@@ -167,6 +167,15 @@ describe('a whole session in Slack', () => {
       expect(edits.length).toBeGreaterThan(0);
       expect(edits.every((e) => e.args.channel === CHANNEL)).toBe(true);
       for (const e of edits) assertWithinLimits(e);
+      // Each post went through the deliver queue with its key as message metadata, each key posted once.
+      const keys = fake
+        .callsOf('chat.postMessage')
+        .filter(inThread(ts))
+        .map((c) => c.args.metadata as { event_type?: string; event_payload?: { key?: string } } | undefined);
+      expect(keys.every((m) => m?.event_type === 'linguacodus_delivery' && !!m.event_payload?.key)).toBe(
+        true,
+      );
+      expect(new Set(keys.map((m) => m?.event_payload?.key)).size).toBe(keys.length);
 
       // Files: uploaded into the same thread with files.uploadV2's three steps.
       const completes = await fake.waitFor(

@@ -441,6 +441,26 @@ describe('Slack surface over Socket Mode', () => {
     expect(fake.callsOf('chat.postMessage').slice(before)).toHaveLength(2);
   });
 
+  it('still posts a keyed message, once, when Slack refuses to show the thread', async () => {
+    const thread = generalThread('1700002000.000900');
+    fake.refuseNext('conversations.replies', 'missing_scope');
+    const before = fake.callsOf('chat.postMessage').length;
+    const posted = await surface.post(
+      thread,
+      { text: 'regardless', blocks: [{ kind: 'text', text: 'regardless' }] },
+      { idempotencyKey: 'deliver:run-43:plan' },
+    );
+    const refused = fake.callsOf('conversations.replies').at(-1);
+    expect(refused?.response).toEqual({ ok: false, error: 'missing_scope' });
+    const posts = fake.callsOf('chat.postMessage').slice(before);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.args.metadata).toEqual({
+      event_type: 'linguacodus_delivery',
+      event_payload: { key: 'deliver:run-43:plan' },
+    });
+    expect(posted.messageId).toBe(posts[0]?.response?.ts);
+  });
+
   it('after stop, closes the socket but still delivers posts (shutdown drains the deliver queue)', async () => {
     await surface.stop();
     await fake.waitFor(() => fake.socketCount === 0, 'the socket to close');

@@ -94,6 +94,7 @@ export class FakeSlackServer extends WireFake {
   private readonly files = new Map<string, HostedFile>();
   private readonly pendingUploads = new Map<string, string>();
   private readonly rateLimits = new Map<string, number[]>();
+  private readonly refusals = new Map<string, string[]>();
   /** Messages in channels: people's (from eventCallback) and the bot's (chat.postMessage), oldest first. */
   readonly messages: StoredMessage[] = [];
   /** People users.info knows, by id (display names). */
@@ -134,6 +135,11 @@ export class FakeSlackServer extends WireFake {
   /** Puts a message into a channel as if it had been posted earlier (e.g. a long thread). */
   addMessage(message: StoredMessage): void {
     this.messages.push(message);
+  }
+
+  /** The next call of a method answers ok: false with this error, as Slack does (e.g. missing_scope). */
+  refuseNext(method: string, error: string): void {
+    this.refusals.set(method, [...(this.refusals.get(method) ?? []), error]);
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -324,7 +330,8 @@ export class FakeSlackServer extends WireFake {
       this.notify();
       return;
     }
-    call.response = this.answer(method, args);
+    const refusal = this.refusals.get(method)?.shift();
+    call.response = refusal ? { ok: false, error: refusal } : this.answer(method, args);
     json(res, 200, call.response);
     this.notify();
   }
