@@ -32,11 +32,18 @@ export function describeModel(m: ModelSettings, input: TemplateInput): string {
   // Each model description is its own sentence.
   const name = short.charAt(0).toUpperCase() + short.slice(1);
   const log = m.logTarget ? ', fitted on log1p of the target' : '';
+  const regression =
+    input.profile.target.type === 'regression' || input.profile.target.type === 'multi-regression';
+  // Mirrors linear_base_check() in the script (not for time series, where the trees keep the lag features' role).
+  const base =
+    regression && !input.recipe.params.timeSeries
+      ? ' When a 3-fold ridge regression explains at least 90% of the target variance out of fold, the trees fit its residuals and predict ridge + trees, since step functions approximate a near-linear target poorly.'
+      : '';
   switch (m.id) {
     case 'gbdt':
-      return `${name} (tree_method hist, up to ${m.nEstimators} rounds, learning rate ${m.learningRate}, max depth ${m.maxDepth}, subsample 0.8, column sample 0.8, early stopping after ${m.earlyStoppingRounds} rounds without improvement; HistGradientBoosting when xgboost cannot be imported)${log}.`;
+      return `${name} (tree_method hist, up to ${m.nEstimators} rounds, learning rate ${m.learningRate}, max depth ${m.maxDepth}, subsample 0.8, column sample 0.8, early stopping after ${m.earlyStoppingRounds} rounds without improvement; HistGradientBoosting when xgboost cannot be imported)${log}.${base}`;
     case 'random-forest':
-      return `${name} with ${m.nEstimators} trees, min_samples_leaf ${m.minSamplesLeaf}${m.maxSamples ? `, each tree on ${m.maxSamples * 100}% of the rows` : ''}, max_features ${input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass' ? '"sqrt"' : '0.5'}${log}.`;
+      return `${name} with ${m.nEstimators} trees, min_samples_leaf ${m.minSamplesLeaf}${m.maxSamples ? `, each tree on ${m.maxSamples * 100}% of the rows` : ''}, max_features ${input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass' ? '"sqrt"' : '0.5'}${log}.${base}`;
     case 'linear': {
       const cls = input.profile.target.type === 'binary' || input.profile.target.type === 'multiclass';
       return `${name} with L2 regularisation (${cls ? `C = ${Number((1 / m.alpha).toFixed(3))}` : `alpha = ${m.alpha}`})${log}.`;
@@ -234,8 +241,36 @@ def feature_names(preprocessor, width):
         return [f'feature_{i}' for i in range(width)]
 
 
+LINEAR_STYLE = {'style': 'linear', 'text_svd': 0, 'char_ngrams': False, 'max_tfidf_features': 0}
+# A ridge regression explaining at least this share of the variance out of fold makes the target "almost linear".
+LINEAR_BASE_R2 = 0.9
+
+
+def linear_base_check():
+    """Trees approximate a near-linear target with many small steps and lose badly to a plain linear model there.
+    When a ridge regression already explains most of the variance out of fold (checked here by 3-fold CV), the tree
+    models fit its residuals instead: prediction = ridge + trees."""
+    if CLASSIFICATION or TIME_SERIES or not any(m['id'] in ('gbdt', 'random-forest') for m in MODELS):
+        return False
+    if not numeric_feature_columns and not categorical_feature_columns:
+        return False
+    from sklearn.model_selection import cross_val_predict
+
+    rows = np.sort(np.random.RandomState(SEED).permutation(len(X))[:5000])
+    scores = []
+    for target in range(Y.shape[1]):
+        values = Y[rows, target]
+        ridge = make_pipeline(make_preprocessor(LINEAR_STYLE), Ridge(alpha=1.0))
+        folds = KFold(n_splits=3, shuffle=True, random_state=SEED)
+        predicted = cross_val_predict(ridge, X.iloc[rows], values, cv=folds)
+        scores.append(1.0 - np.mean((values - predicted) ** 2) / max(np.var(values), 1e-12))
+    print('linear out-of-fold r2 per target:', [round(float(s), 4) for s in scores])
+    return min(scores) >= LINEAR_BASE_R2
+
+
 def encode(model, X_fit, X_valid, X_predict):
-    """Encoders fitted on the fitting rows only, applied to the validation and test rows."""
+    """Encoders fitted on the fitting rows only, applied to the validation and test rows; tree models on a
+    near-linear target also get the linear encoding for their ridge base."""
     preprocessor = make_preprocessor(model)
     A_fit = preprocessor.fit_transform(X_fit)
     A_predict = preprocessor.transform(X_predict)
@@ -243,13 +278,21 @@ def encode(model, X_fit, X_valid, X_predict):
     if model['id'] == 'gbdt' and not uses_xgboost(model):
         A_fit, A_predict = dense(A_fit), dense(A_predict)
         A_valid = dense(A_valid) if A_valid is not None else None
-    return preprocessor, A_fit, A_valid, A_predict
+    linear = None
+    if LINEAR_BASE and model['id'] in ('gbdt', 'random-forest'):
+        linear_preprocessor = make_preprocessor(LINEAR_STYLE)
+        linear = (
+            linear_preprocessor.fit_transform(X_fit),
+            linear_preprocessor.transform(X_valid) if X_valid is not None else None,
+            linear_preprocessor.transform(X_predict),
+        )
+    return preprocessor, A_fit, A_valid, A_predict, linear
 
 
 def fit_part(model, encoded, y_fit, y_valid, rounds=None):
     """Fits one model on encoded rows; returns predictions for the validation rows (or None) and the test rows,
     the boosting rounds used and the feature importances."""
-    preprocessor, A_fit, A_valid, A_predict = encoded
+    preprocessor, A_fit, A_valid, A_predict, linear = encoded
     early = model['id'] == 'gbdt' and A_valid is not None and rounds is None
     if CLASSIFICATION:
         present = np.unique(y_fit)
@@ -274,21 +317,26 @@ def fit_part(model, encoded, y_fit, y_valid, rounds=None):
         test_prediction = expand(estimator.predict_proba(A_predict))
     else:
         target_fit = np.log1p(np.clip(y_fit, 0, None)) if model['log_target'] else y_fit
+        # Ridge base (near-linear targets): the trees learn what the linear trend leaves over.
+        base = Ridge(alpha=1.0).fit(linear[0], target_fit) if linear is not None else None
+        base_fit = base.predict(linear[0]) if base is not None else 0.0
+        base_valid = base.predict(linear[1]) if base is not None and linear[1] is not None else 0.0
+        base_predict = base.predict(linear[2]) if base is not None else 0.0
         estimator, fit_arguments = build_model(model, 0, early, rounds)
         if early and uses_xgboost(model):
             target_valid = np.log1p(np.clip(y_valid, 0, None)) if model['log_target'] else y_valid
-            fit_arguments.update(eval_set=[(A_valid, target_valid)], verbose=False)
-        estimator.fit(A_fit, target_fit, **fit_arguments)
+            fit_arguments.update(eval_set=[(A_valid, target_valid - base_valid)], verbose=False)
+        estimator.fit(A_fit, target_fit - base_fit, **fit_arguments)
         invert = np.expm1 if model['log_target'] else (lambda values: values)
         low, high = np.nanmin(y_fit), np.nanmax(y_fit)
         margin = 0.1 * (high - low)
 
-        def predict(A):
+        def predict(A, base_part):
             # Kept within the training range (plus a margin): a linear trend or an outlier must not explode.
-            return np.clip(invert(estimator.predict(A)), low - margin, high + margin)
+            return np.clip(invert(estimator.predict(A) + base_part), low - margin, high + margin)
 
-        valid_prediction = predict(A_valid) if A_valid is not None else None
-        test_prediction = predict(A_predict)
+        valid_prediction = predict(A_valid, base_valid) if A_valid is not None else None
+        test_prediction = predict(A_predict, base_predict)
     used = None
     if early:
         used = getattr(estimator, 'best_iteration', None) if uses_xgboost(model) else getattr(estimator, 'n_iter_', None)
@@ -316,6 +364,9 @@ elif CLASSIFICATION:
 else:
     splitter = KFold(n_splits=N_FOLDS, shuffle=True, random_state=SEED)
 truth = y if CLASSIFICATION else Y
+LINEAR_BASE = linear_base_check()
+if LINEAR_BASE:
+    print('near-linear target: tree models fit the residuals of a ridge regression')
 n_outputs = 1 if CLASSIFICATION else Y.shape[1]
 fold_scores = []
 rounds_used = {}

@@ -21,9 +21,11 @@ describe('offline resolver on evidence', () => {
     const instructions = await new OfflineInstructor().instructions(prepared.task, prepared.profile);
     const split = splitForTest(prepared);
     const evidence: Evidence[] = [];
+    const holdout = new Map<string, number>();
     for (const instruction of instructions) {
       const solved = await solveWithOffline(prepared, instruction, { quick: true, split });
       expect(solved.run.exitCode, solved.run.stderr.slice(-1000)).toBe(0);
+      holdout.set(instruction.recipe?.id ?? '', solved.scored?.score ?? Number.NaN);
       evidence.push({
         rank: instruction.rank,
         title: instruction.title,
@@ -31,6 +33,12 @@ describe('offline resolver on evidence', () => {
         seconds: 1,
       });
     }
+    // Price is almost linear in squareMeters: tree models must fit the ridge residuals, not step along a 10M range
+    // (before that fix, boosting and the forest scored about 15 times the linear option's RMSE).
+    const linear = holdout.get('linear') ?? Number.NaN;
+    console.info('paris_housing quick holdout rmse by recipe:', Object.fromEntries(holdout));
+    expect(holdout.get('gbdt')).toBeLessThan(1.5 * linear);
+    expect(holdout.get('random-forest')).toBeLessThan(1.5 * linear);
     const critic = new OfflineCritic();
     const input = { task: prepared.task, profile: prepared.profile, instructions, evidence };
     const critique = await critic.critique(input);
