@@ -28,6 +28,11 @@ export interface ModelSettings {
   minSamplesLeaf: number;
 }
 
+/** Rows the quick (evidence) run cross-validates on; larger tables are sampled down to this. */
+export const QUICK_SAMPLE_ROWS = 3000;
+/** Classes with fewer rows than this are kept whole in the quick sample, so rare-class evidence is not thinned further. */
+export const RARE_CLASS_ROWS = 200;
+
 /** K for K-fold CV in full mode: 5, or 3 on large tables to keep the run near a minute on two cores. */
 export function foldCount(params: RecipeParams, profile: DataProfile): number {
   if (params.folds) return params.folds;

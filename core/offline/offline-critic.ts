@@ -5,7 +5,7 @@ import { LinguacodusError } from '../errors.ts';
 import { METRICS } from '../metrics.ts';
 import type { DataProfile, Evidence, Instruction, TaskSpec } from '../types.ts';
 import { columnList, columnRoles } from './column-roles.ts';
-import { modelName, modelSettings } from './model-settings.ts';
+import { modelName, modelSettings, QUICK_SAMPLE_ROWS, RARE_CLASS_ROWS } from './model-settings.ts';
 import { instructionForRecipe } from './offline-instructor.ts';
 import { type RecipeRef, recipeFromInstruction } from './recipes.ts';
 
@@ -27,6 +27,28 @@ function minorityShare(profile: DataProfile): number | null {
   if (!classes || classes.length < 2) return null;
   const total = classes.reduce((s, c) => s + c.count, 0);
   return Math.min(...classes.map((c) => c.count)) / Math.max(1, total);
+}
+
+/** Fewer rows of the rarest class than this in the quick sample make its CV scores noise (3 folds: a handful each). */
+export const MIN_QUICK_MINORITY_ROWS = 20;
+
+/** Rows of the rarest class the quick check sees: rare classes are kept whole, others thinned with the sample. */
+export function quickMinorityRows(profile: DataProfile): { value: string; rows: number } | null {
+  const classes = profile.target.classes;
+  if (!classes || classes.length < 2) return null;
+  const share = Math.min(1, QUICK_SAMPLE_ROWS / Math.max(1, profile.rows));
+  const rarest = classes.reduce((a, b) => (b.count < a.count ? b : a));
+  const rows = rarest.count < RARE_CLASS_ROWS ? rarest.count : Math.round(rarest.count * share);
+  return { value: rarest.value, rows };
+}
+
+/** Why the quick CV evidence cannot rank the options (then the profile's ranking stands), or null when it can. */
+export function unreliableEvidence(task: TaskSpec, profile: DataProfile): string | null {
+  const minority = quickMinorityRows(profile);
+  if (minority && minority.rows < MIN_QUICK_MINORITY_ROWS) {
+    return `the quick check's sample holds only ${minority.rows} rows of class ${JSON.stringify(minority.value)} (fewer than ${MIN_QUICK_MINORITY_ROWS}), so each of its 3 validation folds scores ${task.metric} on a handful of them and the options' differences are noise`;
+  }
+  return null;
 }
 
 /** Concrete weaknesses of one option, from its recipe and the data profile. */
@@ -176,18 +198,25 @@ export class OfflineCritic implements CriticEngine {
     });
     const ranked = rankByEvidence(task, evidence);
     const direction = METRICS[task.metric].higherIsBetter ? 'higher' : 'lower';
+    const unreliable = unreliableEvidence(task, profile);
+    const scores = `By quick cross-validation (${task.metric}, ${direction} is better): ${ranked.map((e) => `option ${e.rank} ${fmt(e.cvScore ?? Number.NaN)}`).join(', ')}.`;
     const summary =
-      ranked.length > 0
-        ? `By quick cross-validation (${task.metric}, ${direction} is better): ${ranked.map((e) => `option ${e.rank} ${fmt(e.cvScore ?? Number.NaN)}`).join(', ')}.`
-        : 'No option has a cross-validation score yet; the ranking rests on the data profile.';
+      ranked.length === 0
+        ? 'No option has a cross-validation score yet; the ranking rests on the data profile.'
+        : unreliable
+          ? `${scores} These scores are unreliable: ${unreliable}; the ranking rests on the data profile.`
+          : scores;
     return `${sections.join('\n\n')}\n\n${summary}`;
   }
 
   async resolve(input: CriticInput & { critique: string }, _call?: EngineCall): Promise<ResolverDecision> {
     const { task, profile, instructions, evidence } = input;
     const byRank = new Map(instructions.map((i) => [i.rank, i] as const));
-    const ranked = rankByEvidence(task, evidence).filter((e) => byRank.has(e.rank));
+    const scored = rankByEvidence(task, evidence).filter((e) => byRank.has(e.rank));
     const direction = METRICS[task.metric].higherIsBetter ? 'higher' : 'lower';
+    const unreliable = scored.length > 0 ? unreliableEvidence(task, profile) : null;
+    // Noisy evidence must not overrule the profile's ranking: it neither picks the option nor decides a blend.
+    const ranked = unreliable ? [] : scored;
     const bestEvidence = ranked[0];
     const chosen: Instruction | undefined = bestEvidence
       ? byRank.get(bestEvidence.rank)
@@ -198,7 +227,9 @@ export class OfflineCritic implements CriticEngine {
     const bestRecipe = recipeFromInstruction(chosen, task, profile);
     const why = bestEvidence
       ? `Option ${chosen.rank} (${label(bestRecipe, profile)}) has the best quick CV ${task.metric}: ${ranked.map((e) => `option ${e.rank} ${fmt(e.cvScore ?? Number.NaN)}`).join(', ')} (${direction} is better).`
-      : `No option produced a cross-validation score, so option ${chosen.rank} (${label(bestRecipe, profile)}) is kept on the data profile's ranking.`;
+      : unreliable
+        ? `The quick CV evidence (${scored.map((e) => `option ${e.rank} ${fmt(e.cvScore ?? Number.NaN)}`).join(', ')}) is unreliable: ${unreliable}; so option ${chosen.rank} (${label(bestRecipe, profile)}) is kept on the data profile's ranking.`
+        : `No option produced a cross-validation score, so option ${chosen.rank} (${label(bestRecipe, profile)}) is kept on the data profile's ranking.`;
     const failed = evidence.filter((e) => e.cvScore === null).map((e) => `option ${e.rank}`);
     const failedNote = failed.length > 0 ? ` ${failed.join(' and ')} failed the quick check.` : '';
 

@@ -2,6 +2,7 @@
 import { positiveClass, QUICK_ENV, TEST_FILE, TRAIN_FILE } from '../harness-contract.ts';
 import type { CodeBlock, TemplateInput } from './code-block.ts';
 import { columnList } from './column-roles.ts';
+import { QUICK_SAMPLE_ROWS, RARE_CLASS_ROWS } from './model-settings.ts';
 import { py, pyList } from './python-literal.ts';
 
 function isClassification(input: TemplateInput): boolean {
@@ -387,13 +388,23 @@ def make_preprocessor(model):
 function quickSampleBlock(): CodeBlock {
   return {
     step: null,
-    note: 'Quick mode cross-validates on 3000 seeded rows; sampled after feature engineering so lags and counts see all history, and kept in order so time-ordered folds stay valid.',
-    code: `if QUICK and len(X) > 3000:
-    keep = np.sort(np.random.RandomState(SEED).choice(len(X), 3000, replace=False))
+    note: `Quick mode cross-validates on ${QUICK_SAMPLE_ROWS} seeded rows; sampled after feature engineering so lags and counts see all history, and kept in order so time-ordered folds stay valid. Classes with fewer than ${RARE_CLASS_ROWS} rows are kept whole: a random sample would leave a rare class too few rows to score.`,
+    code: `QUICK_ROWS = ${QUICK_SAMPLE_ROWS}
+if QUICK and len(X) > QUICK_ROWS:
+    random_state = np.random.RandomState(SEED)
+    if CLASSIFICATION:
+        counts = np.bincount(y)
+        rare = np.isin(y, np.where(counts < ${RARE_CLASS_ROWS})[0])
+        kept, others = np.where(rare)[0], np.where(~rare)[0]
+        extra = random_state.choice(others, max(0, min(QUICK_ROWS - len(kept), len(others))), replace=False)
+        keep = np.sort(np.concatenate([kept, extra]))
+    else:
+        keep = np.sort(random_state.choice(len(X), QUICK_ROWS, replace=False))
     X = X.iloc[keep].reset_index(drop=True)
     train = train.iloc[keep].reset_index(drop=True)
     if CLASSIFICATION:
         y = y[keep]
+        print('quick sample rows per class:', np.bincount(y, minlength=N_CLASSES).tolist())
     else:
         Y = Y[keep]`,
   };

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { OfflineCritic, rankByEvidence, relativeGap } from '../../core/offline/offline-critic.ts';
+import {
+  OfflineCritic,
+  quickMinorityRows,
+  rankByEvidence,
+  relativeGap,
+  unreliableEvidence,
+} from '../../core/offline/offline-critic.ts';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import { parseRecipe } from '../../core/offline/recipes.ts';
 import type { DataProfile, Evidence, TaskSpec } from '../../core/types.ts';
-import { bankChurn, housing, smsSpam } from './offline-profiles.ts';
+import { bankChurn, cardFraud, housing, smsSpam } from './offline-profiles.ts';
 
 const critic = new OfflineCritic();
 const instructor = new OfflineInstructor();
@@ -123,6 +129,33 @@ describe('offline resolver', () => {
     expect(decision.rationale).toMatch(/No option produced a cross-validation score/);
     expect(decision.rationale).toMatch(/option 1 and option 2 and option 3 failed/);
     expect(parseRecipe(decision.instruction.recipe ?? { id: '', params: {} }).id).toBe('tfidf-linear');
+  });
+
+  it('keeps the profile ranking when the quick sample has too few minority rows for its CV to mean anything', async () => {
+    // card_fraud: 7 positives, near-perfect quick CV for every option; the evidence once picked the linear option
+    // (holdout ROC AUC 0.68) over boosting (0.89).
+    const { task, profile } = cardFraud();
+    const scored = await input(task, profile, [0.9995, 0.9993, 1]);
+    const critique = await critic.critique(scored);
+    expect(critique).toMatch(/These scores are unreliable: .*only 7 rows of class "1"/);
+    const decision = await critic.resolve({ ...scored, critique });
+    expect(decision.chose).toBe(1);
+    expect(decision.rationale).toMatch(
+      /quick CV evidence \(option 3 1, option 1 0\.9995, option 2 0\.9993\) is unreliable/,
+    );
+    expect(decision.rationale).toMatch(/kept on the data profile's ranking/);
+    const recipe = parseRecipe(decision.instruction.recipe ?? { id: '', params: {} });
+    expect(recipe.id).toBe('gbdt');
+    expect(decision.rationale).not.toMatch(/blend/);
+  });
+
+  it('counts the rarest class as the quick sample sees it: rare classes whole, common ones thinned', () => {
+    expect(quickMinorityRows(cardFraud(150, 100_000).profile)).toEqual({ value: '1', rows: 150 });
+    expect(quickMinorityRows(cardFraud(5000, 100_000).profile)).toEqual({ value: '1', rows: 150 });
+    expect(quickMinorityRows(housing().profile)).toBeNull();
+    expect(unreliableEvidence(cardFraud(19).task, cardFraud(19).profile)).toMatch(/only 19 rows/);
+    expect(unreliableEvidence(cardFraud(20).task, cardFraud(20).profile)).toBeNull();
+    expect(unreliableEvidence(bankChurn().task, bankChurn().profile)).toBeNull();
   });
 
   it('measures closeness on the remaining error for bounded metrics', () => {

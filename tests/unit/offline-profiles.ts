@@ -137,3 +137,50 @@ export function wine(metric: TaskSpec['metric'] = 'accuracy'): { task: TaskSpec;
   });
   return { task, profile };
 }
+
+/** Card fraud: binary roc-auc with 7 positives in 5000 rows, numeric PCA components. */
+export function cardFraud(positives = 7, rows = 5000): { task: TaskSpec; profile: DataProfile } {
+  const task = spec({ metric: 'roc-auc', targets: ['Class'], idColumn: 'row_id', idAdded: true });
+  const profile = dataProfileSchema.parse({
+    rows,
+    columns: [
+      column('Time', 'numeric'),
+      column('V1', 'numeric'),
+      column('V2', 'numeric'),
+      column('Amount', 'numeric'),
+      column('Class', 'numeric', { unique: 2 }),
+    ],
+    target: {
+      names: ['Class'],
+      type: 'binary',
+      classes: [
+        { value: '0', count: rows - positives },
+        { value: '1', count: positives },
+      ],
+    },
+  });
+  return { task, profile };
+}
+
+/** CommonLit summaries: two regression targets (content, wording) from free text, grouped by prompt. */
+export function studentSummaries(): { task: TaskSpec; profile: DataProfile } {
+  const task = spec({
+    metric: 'mcrmse',
+    targets: ['content', 'wording'],
+    idColumn: 'student_id',
+    dataType: 'text',
+    split: { kind: 'group', column: 'prompt_id', testFraction: 0.25, seed: 42 },
+  });
+  const profile = dataProfileSchema.parse({
+    rows: 7165,
+    columns: [
+      column('student_id', 'id', { unique: 7165 }),
+      column('prompt_id', 'categorical', { unique: 4 }),
+      column('text', 'text', { unique: 7165, meanLength: 420 }),
+      column('content', 'numeric', { min: -1.7, max: 3.9 }),
+      column('wording', 'numeric', { min: -1.96, max: 4.3 }),
+    ],
+    target: { names: ['content', 'wording'], type: 'multi-regression', skew: 0.5, mean: 0 },
+  });
+  return { task, profile };
+}
