@@ -44,6 +44,16 @@ function classification(profile: DataProfile): boolean {
   return profile.target.type === 'binary' || profile.target.type === 'multiclass';
 }
 
+/** Forest trees fitted over a whole full run (trees x folds x targets) stay within this, so a multi-target text
+ * task's forest (10 fits of 300 deep trees on 64 SVD columns once took 324 s) stays near a minute or two on two cores. */
+export const FOREST_TREE_BUDGET = 2500;
+
+/** The forest size, cut so that every fold and target together fit at most FOREST_TREE_BUDGET trees (never below 100). */
+function forestTrees(wanted: number, params: RecipeParams, profile: DataProfile): number {
+  const fits = foldCount(params, profile) * Math.max(1, profile.target.names.length);
+  return Math.min(wanted, Math.max(100, Math.floor(FOREST_TREE_BUDGET / fits)));
+}
+
 /** Settings of one non-blend recipe. */
 function single(recipe: RecipeRef, weight: number, profile: DataProfile): ModelSettings {
   const p = recipe.params;
@@ -59,6 +69,7 @@ function single(recipe: RecipeRef, weight: number, profile: DataProfile): ModelS
     'tfidf-linear': { n: 0, q: 0, lr: 0, qlr: 0, depth: 0 },
   };
   const d = defaults[id];
+  if (id === 'random-forest') d.n = forestTrees(p.nEstimators ?? d.n, p, profile);
   // Classification: C = 4 suits sparse n-grams. Regression: a strong ridge (alpha 20) measured best on the
   // CommonLit summaries (holdout mcrmse 0.74 at alpha 1, 0.68 at 20), where n-gram noise otherwise dominates.
   const textAlpha = classification(profile) ? 0.25 : 20;
@@ -67,7 +78,7 @@ function single(recipe: RecipeRef, weight: number, profile: DataProfile): ModelS
     style,
     weight,
     engine: p.engine ?? 'xgboost',
-    nEstimators: p.nEstimators ?? d.n,
+    nEstimators: id === 'random-forest' ? d.n : (p.nEstimators ?? d.n),
     quickEstimators: Math.min(p.nEstimators ?? d.q, d.q),
     learningRate: p.learningRate ?? d.lr,
     quickLearningRate: Math.max(p.learningRate ?? d.qlr, d.qlr),
@@ -80,7 +91,8 @@ function single(recipe: RecipeRef, weight: number, profile: DataProfile): ModelS
     logTarget: p.logTarget,
     // On large tables each tree sees half the rows with bigger leaves: about 4x faster, little accuracy lost.
     maxSamples: profile.rows > 20_000 ? 0.5 : null,
-    minSamplesLeaf: profile.rows > 20_000 ? 3 : 2,
+    // Dense SVD text features are many noisy continuous columns: bigger leaves cut the forest's time and overfit.
+    minSamplesLeaf: profile.rows > 20_000 || p.textSvd > 0 ? 3 : 2,
   };
 }
 

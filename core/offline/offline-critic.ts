@@ -151,9 +151,12 @@ export function tunedRecipe(recipe: RecipeRef, profile: DataProfile): { recipe: 
     };
   }
   if (recipe.id === 'random-forest') {
-    const nEstimators = large ? 300 : 500;
+    const wanted = large ? 300 : 500;
+    const tuned: RecipeRef = { id: 'random-forest', params: { ...recipe.params, nEstimators: wanted } };
+    // The forest's time budget may cap the count (several targets times folds): say what will really run.
+    const nEstimators = modelSettings(tuned, profile)[0]?.nEstimators ?? wanted;
     return {
-      recipe: { id: 'random-forest', params: { ...recipe.params, nEstimators } },
+      recipe: tuned,
       change: `${nEstimators} trees for a lower-variance average`,
     };
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FOREST_TREE_BUDGET, foldCount, modelSettings } from '../../core/offline/model-settings.ts';
 import {
   parseRecipe,
   rankRecipes,
@@ -7,7 +8,7 @@ import {
   wantsLogTarget,
 } from '../../core/offline/recipes.ts';
 import type { Instruction } from '../../core/types.ts';
-import { bankChurn, housing, minTemperature, smsSpam } from './offline-profiles.ts';
+import { bankChurn, housing, minTemperature, smsSpam, studentSummaries } from './offline-profiles.ts';
 
 function llmInstruction(architecture: string[], training: string[] = []): Instruction {
   return {
@@ -107,5 +108,28 @@ describe('recipe from a model-written instruction', () => {
   it('falls back to a light linear recipe (TF-IDF for text) after failures', () => {
     expect(saferRecipe(tab.task, tab.profile)).toMatchObject({ id: 'linear', params: { light: true } });
     expect(saferRecipe(text.task, text.profile).id).toBe('tfidf-linear');
+  });
+});
+
+describe('offline forest size', () => {
+  it('caps the forest so that trees x folds x targets stay within the time budget, tuned counts included', () => {
+    // student_summaries: 2 targets x 5 group folds of 300 deep trees on SVD text features took 324 s in the bench.
+    const { task, profile } = studentSummaries();
+    const forest = rankRecipes(task, profile).find((r) => r.recipe.id === 'random-forest')?.recipe;
+    if (!forest) throw new Error('no forest option');
+    const fits = foldCount(forest.params, profile) * task.targets.length;
+    const [settings] = modelSettings(forest, profile);
+    expect(fits).toBe(10);
+    expect((settings?.nEstimators ?? 0) * fits).toBeLessThanOrEqual(FOREST_TREE_BUDGET);
+    expect(settings?.minSamplesLeaf).toBe(3);
+    const tuned = { ...forest, params: { ...forest.params, nEstimators: 500 } };
+    expect((modelSettings(tuned, profile)[0]?.nEstimators ?? 0) * fits).toBeLessThanOrEqual(
+      FOREST_TREE_BUDGET,
+    );
+    // A single-target table keeps its 300 trees.
+    const churn = bankChurn();
+    const churnForest = rankRecipes(churn.task, churn.profile)[1]?.recipe;
+    expect(churnForest?.id).toBe('random-forest');
+    expect(modelSettings(churnForest ?? forest, churn.profile)[0]?.nEstimators).toBe(300);
   });
 });
