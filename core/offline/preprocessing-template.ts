@@ -413,20 +413,17 @@ if QUICK and len(X) > QUICK_ROWS:
 function rangeClipperBlock(): CodeBlock {
   return {
     step: null,
-    note: 'Linear models extrapolate: numeric inputs are clipped to the range seen in training (far outliers to near the 0.5-99.5 percentile span) so an outlier in test cannot explode a prediction.',
+    note: 'Linear models extrapolate: numeric inputs are clipped to the range seen in training (its 0.5-99.5 percentiles) so an outlier in test cannot explode a prediction.',
     code: `from sklearn.base import BaseEstimator, TransformerMixin
 
 
 class RangeClipper(BaseEstimator, TransformerMixin):
     def fit(self, values, y=None):
         values = np.asarray(values, dtype=float)
-        low = np.nanpercentile(values, 0.5, axis=0)
-        high = np.nanpercentile(values, 99.5, axis=0)
-        # Only outliers far past the 0.5-99.5 percentile span are clipped: a uniform or smooth feature keeps its full
-        # training range (clipping its last half percent costs a near-linear target dearly).
-        reach = 0.1 * (high - low)
-        self.low_ = np.maximum(np.nanmin(values, axis=0), low - reach)
-        self.high_ = np.minimum(np.nanmax(values, axis=0), high + reach)
+        # Winsorised at the 0.5 and 99.5 percentiles: measured better than the full training range on blueberry_yield,
+        # california_housing and heat_flux (only a uniform, exactly linear feature like paris_housing's loses by it).
+        self.low_ = np.nanpercentile(values, 0.5, axis=0)
+        self.high_ = np.nanpercentile(values, 99.5, axis=0)
         return self
 
     def transform(self, values):
