@@ -33,7 +33,8 @@ export function llama2ChatTemplate(system: string | undefined, user: string): st
   return `[INST] ${sys}${user.trim()} [/INST]`;
 }
 
-const PLACE_WORDS = [
+/** Place words as the released fine-tuning records spell them (they go up to the twentieth place). */
+export const PLACE_WORDS = [
   'first',
   'second',
   'third',
@@ -44,6 +45,16 @@ const PLACE_WORDS = [
   'eighth',
   'ninth',
   'tenth',
+  'eleventh',
+  'twelfth',
+  'thirteenth',
+  'fourteenth',
+  'fifteenth',
+  'sixteenth',
+  'seventeenth',
+  'eighteenth',
+  'nineteenth',
+  'twentieth',
 ];
 
 /** "first", "second", "third": the form of the released fine-tuning records and inference script. */

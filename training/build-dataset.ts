@@ -9,6 +9,7 @@ import {
   instructorPrompt,
   LLAMA2_DEFAULT_SYSTEM,
   llama2ChatTemplate,
+  PLACE_WORDS,
   type TaskFacts,
 } from '../core/prompts.ts';
 
@@ -25,29 +26,6 @@ export interface ReleasedRecord extends TaskFacts {
  * instructor is asked at inference time.
  */
 export type RecordFormat = 'fig5' | 'released';
-
-const PLACE_WORDS = [
-  'first',
-  'second',
-  'third',
-  'fourth',
-  'fifth',
-  'sixth',
-  'seventh',
-  'eighth',
-  'ninth',
-  'tenth',
-  'eleventh',
-  'twelfth',
-  'thirteenth',
-  'fourteenth',
-  'fifteenth',
-  'sixteenth',
-  'seventeenth',
-  'eighteenth',
-  'nineteenth',
-  'twentieth',
-];
 
 const RECORD =
   /writing the (\S+) place instruction for solving this machine learning task\. Task: ([\s\S]*?)\s*\n\s*The (.+?) data is used for the problem\. The metric type is (.+?) for the problem\.[\s\S]*?\[\/INST\]([\s\S]*?)(?:<\/s>\s*)?$/;
