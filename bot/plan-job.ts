@@ -66,13 +66,22 @@ export function createPlanProcessor(ctx: BotContext) {
         tracker,
         what: 'planning',
         timeoutSeconds: ctx.config.PLAN_TIMEOUT_S,
-        onFinal: async (_outcome, message) => {
+        onFinal: async (outcome, message) => {
           await ctx.store.update(sid, (s) =>
             s.planSeq === planSeq ? { ...s, status: 'failed', error: message } : null,
           );
+          // Here, not after settleJobError: it throws for a failure or a timeout, and the acknowledgement
+          // must not keep saying "working on it" under the error reply.
+          await ctx.deliver.edit(
+            thread,
+            ackKey,
+            text(
+              outcome === 'cancelled' ? 'Planning cancelled.' : 'Planning stopped: the reason is below.',
+              'context',
+            ),
+          );
         },
       });
-      await ctx.deliver.edit(thread, ackKey, text('Planning cancelled.', 'context'));
       return outcome;
     } finally {
       edits.stop();
