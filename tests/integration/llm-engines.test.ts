@@ -7,7 +7,7 @@ import { LlmCoder } from '../../core/llm/llm-coder.ts';
 import { LlmCritic, parseResolverAnswer } from '../../core/llm/llm-critic.ts';
 import { LlmInstructor } from '../../core/llm/llm-instructor.ts';
 import { createModelClient, type ModelClientConfig, type ModelRole } from '../../core/llm/model-client.ts';
-import type { DataProfile, Instruction, LlmUsage, TaskSpec } from '../../core/types.ts';
+import type { DataProfile, Instruction, LlmUsage } from '../../core/types.ts';
 import {
   type FakeOpenAI,
   type FakeResponder,
@@ -16,23 +16,15 @@ import {
   promptText,
   startFakeOpenAI,
 } from '../helpers/fake-openai-server.ts';
+import { taskFixture } from '../helpers/task-fixture.ts';
 
 const KEY = 'sk-live-VERYSECRET-abcdef0123456789';
 
-const task: TaskSpec = {
+const task = taskFixture({
   description: 'Predict the median house value MedHouseVal for each district.',
-  dataType: 'tabular',
   metric: 'rmse',
   targets: ['MedHouseVal'],
-  idColumn: 'id',
-  idAdded: false,
-  trainFile: '/data/train.csv',
-  testFile: null,
-  extraFiles: [],
-  drop: [],
-  split: { kind: 'random', testFraction: 0.2, seed: 42 },
-  inferred: [],
-};
+});
 
 const profile: DataProfile = {
   rows: 500,

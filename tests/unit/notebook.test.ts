@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildNotebook, splitByStage } from '../../core/pipeline/notebook.ts';
-import type { Instruction, TaskSpec } from '../../core/types.ts';
+import type { Instruction } from '../../core/types.ts';
+import { taskFixture } from '../helpers/task-fixture.ts';
 
-const task: TaskSpec = {
+const task = taskFixture({
   description: 'Predict house prices.',
-  dataType: 'tabular',
   metric: 'rmse',
   targets: ['price'],
-  idColumn: 'id',
-  idAdded: false,
-  trainFile: '/data/train.csv',
-  testFile: null,
-  extraFiles: [],
-  drop: [],
   split: { kind: 'random', testFraction: 0.25, seed: 42 },
-  inferred: [],
-};
+});
 
 const instruction: Instruction = {
   rank: 1,

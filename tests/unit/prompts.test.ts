@@ -20,22 +20,15 @@ import {
   stagePrompt,
   taskFacts,
 } from '../../core/prompts.ts';
-import type { DataProfile, Instruction, TaskSpec } from '../../core/types.ts';
+import type { DataProfile, Instruction } from '../../core/types.ts';
+import { taskFixture } from '../helpers/task-fixture.ts';
 
-const task: TaskSpec = {
+const task = taskFixture({
   description: 'For each id in the test set, you must predict the probability of a Machine failure.',
-  dataType: 'tabular',
   metric: 'roc-auc',
   targets: ['Machine failure'],
-  idColumn: 'id',
-  idAdded: false,
-  trainFile: '/data/train.csv',
-  testFile: null,
-  extraFiles: [],
-  drop: [],
   split: { kind: 'stratified', testFraction: 0.2, seed: 42 },
-  inferred: [],
-};
+});
 
 const profile: DataProfile = {
   rows: 1200,
