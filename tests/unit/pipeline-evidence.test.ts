@@ -1,25 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { CoderEngine } from '../../core/engine.ts';
 import { gatherEvidence } from '../../core/pipeline/gather-evidence.ts';
-import type { Instruction, TaskSpec } from '../../core/types.ts';
+import type { Instruction } from '../../core/types.ts';
 import { createSandbox } from '../../sandbox/index.ts';
+import { taskFixture } from '../helpers/task-fixture.ts';
 
 const sandbox = createSandbox({ driver: 'bwrap' });
 
-const task: TaskSpec = {
+const task = taskFixture({
   description: 'Predict y.',
-  dataType: 'tabular',
   metric: 'rmse',
   targets: ['y'],
-  idColumn: 'id',
-  idAdded: false,
   trainFile: '/nowhere/train.csv',
-  testFile: null,
-  extraFiles: [],
-  drop: [],
   split: { kind: 'random', testFraction: 0.25, seed: 42 },
-  inferred: [],
-};
+});
 const profile = { rows: 3, columns: [], target: { names: ['y'], type: 'regression' as const } };
 const option = (rank: number, title: string): Instruction => ({
   rank,

@@ -3,25 +3,19 @@ import type { CoderEngine, StageContext } from '../../core/engine.ts';
 import { describeFailure, failingLine } from '../../core/pipeline/failure-report.ts';
 import { runWithRepairs } from '../../core/pipeline/repair-loop.ts';
 import { collected } from '../../core/pipeline/script-outputs.ts';
-import type { ProgressEvent, TaskSpec } from '../../core/types.ts';
+import type { ProgressEvent } from '../../core/types.ts';
 import { createSandbox } from '../../sandbox/index.ts';
+import { taskFixture } from '../helpers/task-fixture.ts';
 
 const sandbox = createSandbox({ driver: 'bwrap' });
 
-const task: TaskSpec = {
+const task = taskFixture({
   description: 'Predict y.',
-  dataType: 'tabular',
   metric: 'rmse',
   targets: ['y'],
-  idColumn: 'id',
-  idAdded: false,
   trainFile: '/nowhere/train.csv',
-  testFile: null,
-  extraFiles: [],
-  drop: [],
   split: { kind: 'random', testFraction: 0.25, seed: 42 },
-  inferred: [],
-};
+});
 const context: StageContext = {
   task,
   profile: { rows: 4, columns: [], target: { names: ['y'], type: 'regression' } },
