@@ -1,4 +1,4 @@
-// The public task suite (shared/datasets/suite.json): its schema, loading with absolute paths, and mapping to TaskInput.
+// The public task suite (datasets/suite/suite.json): its schema, loading with absolute paths, and mapping to TaskInput.
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { dataTypeSchema, metricNameSchema, type TaskInput } from './types.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the suite lives, relative to the repository root. */
-export const DEFAULT_SUITE_DIR = '../shared/datasets';
+export const DEFAULT_SUITE_DIR = 'datasets/suite';
 
 export const suiteTaskSchema = z.object({
   id: z.string().regex(/^[a-z0-9_-]+$/),

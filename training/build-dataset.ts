@@ -118,13 +118,22 @@ export async function buildDataset(
   return { read: prompts.length, written: lines.length, skipped, outPath };
 }
 
+/** The paper's released records, copied into the repository (datasets/linguacodus-paper/). */
+const DEFAULT_RECORDS = resolve(
+  import.meta.dirname,
+  '..',
+  'datasets',
+  'linguacodus-paper',
+  'result_prompts_new.csv',
+);
+
 function argument(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
 
 async function main(args: string[]): Promise<void> {
-  const input = argument(args, '--in') ?? '../shared/linguacodus-data/result_prompts_new.csv';
+  const input = argument(args, '--in') ?? DEFAULT_RECORDS;
   const output = argument(args, '--out') ?? 'instructor-train.jsonl';
   const format = (argument(args, '--format') ?? 'fig5') as RecordFormat;
   if (format !== 'fig5' && format !== 'released')

@@ -1,6 +1,7 @@
 // Shared by the bot's integration and browser tests: a config on a fresh Redis prefix and data folder, a
 // free port, the bot with its web chat in this process, a small HTTP + SSE client for the web chat, and
 // clean-up of everything the test wrote.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -14,9 +15,9 @@ import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
 import { type Config, parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import type { QueueName } from '../../bot/workers.ts';
+import { BLUEBERRY } from '../helpers/datasets.ts';
 
-export const DATASETS = '/work/shared/datasets';
-export const BLUEBERRY = path.join(DATASETS, 'wild_blueberry/WildBlueberryPollinationSimulationData.csv');
+export { BLUEBERRY };
 export const BLUEBERRY_TASK =
   'Predict bb_yield, the wild blueberry yield, from the pollination simulation features. Metric: mae';
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BwrapSandbox } from '../../sandbox/bwrap-driver.ts';
 import { createSandbox, type Execution, type Sandbox, type SandboxJob } from '../../sandbox/index.ts';
+import { TITANIC } from '../helpers/datasets.ts';
 
 // Small limits so each hostile script is stopped in seconds; real bwrap, real /usr/bin/python3, no mocks.
 const sandbox = createSandbox({
@@ -21,8 +22,6 @@ const sandbox = createSandbox({
     maxOutputBytes: 64 * 1024,
   },
 });
-
-const TITANIC = '/work/shared/datasets/titanic/train.csv';
 
 /** Runs `code` as main.py, on the small-limits sandbox unless another is given. */
 function run(code: string, extra: Partial<SandboxJob> = {}, on: Sandbox = sandbox): Promise<Execution> {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkSandbox, createSandbox } from '../../sandbox/index.ts';
+import { TITANIC } from '../helpers/datasets.ts';
 
 // The docker driver against a real engine. Machines without one (this project's CI) skip these, and say so.
 function dockerEngineAnswers(): boolean {
@@ -52,7 +53,7 @@ pd.DataFrame({'id': frame['PassengerId'], 'p': model.predict(frame[['Pclass', 'F
       const execution = await sandbox.execute({
         files: [{ path: 'main.py', content: code }],
         entry: 'main.py',
-        inputs: [{ hostPath: '/work/shared/datasets/titanic/train.csv', name: 'train.csv' }],
+        inputs: [{ hostPath: TITANIC, name: 'train.csv' }],
         collect: ['submission.csv'],
         limits: { timeoutMs: 120_000, memoryMb: 1024 },
       });

@@ -1,4 +1,5 @@
 // The neutral renderings of a real plan (from the offline engine) and of run progress and results.
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +10,7 @@ import { createPipeline } from '../../bot/pipeline.ts';
 import { critiqueBrief, planMarkdown, renderFullText, renderPlan } from '../../bot/render-plan.ts';
 import { formatScore, renderRunProgress, renderRunResult } from '../../bot/render-result.ts';
 import type { Plan, RunResult } from '../../core/types.ts';
-
-const BLUEBERRY = '/work/shared/datasets/wild_blueberry/WildBlueberryPollinationSimulationData.csv';
+import { BLUEBERRY } from '../helpers/datasets.ts';
 
 describe('rendering plans and runs', () => {
   let plan: Plan;

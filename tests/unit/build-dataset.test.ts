@@ -1,4 +1,5 @@
 // The fine-tuning set builder reads every released record and writes the paper's Fig. 5 records.
+
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,9 @@ import {
   placeNumber,
   toTrainingText,
 } from '../../training/build-dataset.ts';
+import { PAPER_RECORDS } from '../helpers/datasets.ts';
 
-const RELEASED = '/work/shared/linguacodus-data/result_prompts_new.csv';
+const RELEASED = PAPER_RECORDS;
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lc-dataset-'));

@@ -1,11 +1,13 @@
 // Rendering and tolerant parsing of instructions: the paper's own tables, realistic model answers and the released data.
+
 import { describe, expect, it } from 'vitest';
 import { columnValues, DEFAULT_INTAKE_LIMITS, readCsv } from '../../core/csv-reader.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { classifyHeading, parseInstruction, renderInstruction } from '../../core/instruction-markdown.ts';
 import { type Instruction, SECTION_KEYS } from '../../core/types.ts';
+import { PAPER_RECORDS } from '../helpers/datasets.ts';
 
-const DATA = '/work/shared/linguacodus-data/result_prompts_new.csv';
+const DATA = PAPER_RECORDS;
 
 function filled(i: Instruction): number {
   return SECTION_KEYS.filter((k) => i[k].length > 0).length;

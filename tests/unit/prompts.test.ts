@@ -1,4 +1,5 @@
 // The prompts carry the paper's exact wording (Figs. 4-8), the harness contract and the data profile (Fig. 9 stages).
+
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StageContext } from '../../core/engine.ts';
@@ -21,6 +22,7 @@ import {
   taskFacts,
 } from '../../core/prompts.ts';
 import type { DataProfile, Instruction } from '../../core/types.ts';
+import { PAPER_RECORDS, PAPER_TASKS } from '../helpers/datasets.ts';
 import { taskFixture } from '../helpers/task-fixture.ts';
 
 const task = taskFixture({
@@ -128,7 +130,7 @@ describe('paper prompts', () => {
   });
 
   it('Fig. 6 matches the released inference inputs (sample_inputs.csv) and training records', () => {
-    const lines = readFileSync('/work/shared/linguacodus-data/sample_inputs.csv', 'utf8');
+    const lines = readFileSync(PAPER_TASKS, 'utf8');
     expect(lines.split('\n')[0]?.trim()).toBe('title,task,data_type,metrics,data_card,submission,link');
     const prompt = instructorPrompt(
       { description: 'Predict MedHouseVal.', dataType: 'tabular', metric: 'rmse' },
@@ -136,7 +138,7 @@ describe('paper prompts', () => {
     );
     expect(prompt).toContain('Task: Predict MedHouseVal. The tabular data is used for the problem.');
     expect(prompt).toContain('The metric type is rmse for the problem.');
-    const records = readFileSync('/work/shared/linguacodus-data/result_prompts_new.csv', 'utf8');
+    const records = readFileSync(PAPER_RECORDS, 'utf8');
     for (const fragment of [
       'Your objective is writing the first place instruction for solving this machine learning task. Task: ',
       'Your response contains the main information about data preprocessing, model architecture and model training. [/INST]',
