@@ -1,6 +1,7 @@
 // The one schema over the environment: every setting the product reads, with its default and check.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { sandboxEnvShape } from '../sandbox/index.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'], { error: 'expected true or false' })
@@ -118,20 +119,7 @@ export const envSchema = z
     SESSION_TTL_HOURS: positiveInt(72, 'hours'),
 
     // sandbox
-    SANDBOX_DRIVER: z.enum(['bwrap', 'docker'], { error: 'expected bwrap or docker' }).default('bwrap'),
-    SANDBOX_PYTHON: z
-      .string()
-      .startsWith('/', { error: 'expected an absolute path' })
-      .default('/usr/bin/python3'),
-    SANDBOX_DOCKER_IMAGE: z.string().min(1).default('linguacodus-sandbox:1'),
-    SANDBOX_DOCKER_CLI: z.string().min(1).default('docker'),
-    SANDBOX_TIMEOUT_S: positiveInt(900, 'seconds'),
-    SANDBOX_MEMORY_MB: positiveInt(4096, 'megabytes'),
-    SANDBOX_MAX_PROCESSES: positiveInt(256, 'a process count'),
-    SANDBOX_CPU_S: positiveInt(3600, 'seconds'),
-    SANDBOX_MAX_FILE_MB: positiveInt(512, 'megabytes'),
-    SANDBOX_MAX_WORKDIR_MB: positiveInt(2048, 'megabytes'),
-    SANDBOX_MAX_OUTPUT_KB: positiveInt(256, 'kilobytes'),
+    ...sandboxEnvShape,
 
     // limits and storage
     DATA_DIR: z.string().min(1).default('./data'),

@@ -1,7 +1,7 @@
 // The bot's pipeline: core's createCore with the real sandbox, limits and model roles taken from the config.
 import path from 'node:path';
 import { type Core, type CoreDeps, createCore } from '../core/index.ts';
-import { createSandbox, type SandboxLimits } from '../sandbox/index.ts';
+import { createSandbox, sandboxOptionsFromEnv } from '../sandbox/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
@@ -9,28 +9,11 @@ export type Pipeline = Pick<Core, 'intake' | 'plan' | 'run' | 'engines'>;
 
 const MB = 1024 * 1024;
 
-export function sandboxLimitsFrom(config: Config): SandboxLimits {
-  return {
-    timeoutMs: config.SANDBOX_TIMEOUT_S * 1000,
-    memoryMb: config.SANDBOX_MEMORY_MB,
-    maxProcesses: config.SANDBOX_MAX_PROCESSES,
-    cpuSeconds: config.SANDBOX_CPU_S,
-    maxFileMb: config.SANDBOX_MAX_FILE_MB,
-    maxWorkDirMb: config.SANDBOX_MAX_WORKDIR_MB,
-    maxOutputBytes: config.SANDBOX_MAX_OUTPUT_KB * 1024,
-  };
-}
-
 /** Core's dependencies from the config: the real sandbox, the limits and the model roles. */
 export function coreDepsFrom(config: Config, logger: Logger): CoreDeps {
-  const limits = sandboxLimitsFrom(config);
-  const sandbox = createSandbox({
-    driver: config.SANDBOX_DRIVER,
-    python: config.SANDBOX_PYTHON,
-    limits,
-    dockerImage: config.SANDBOX_DOCKER_IMAGE,
-    dockerCli: config.SANDBOX_DOCKER_CLI,
-  });
+  const options = sandboxOptionsFromEnv(config);
+  const sandbox = createSandbox(options);
+  const { limits } = options;
   return {
     sandbox,
     roles: config.roles,

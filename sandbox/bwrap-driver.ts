@@ -15,7 +15,7 @@ import {
 } from './driver-steps.ts';
 import { SANDBOX_UID, sandboxEnvironment } from './job-checks.ts';
 import { MB } from './resolve-limits.ts';
-import { sweepStaleRuns } from './stale-runs.ts';
+import { backgroundSweeper, sweepStaleRuns } from './stale-runs.ts';
 import {
   type Execution,
   type Sandbox,
@@ -27,7 +27,6 @@ import {
 import { createRunFolder, removeRunFolder } from './work-folder.ts';
 
 export const ADDRESS_SPACE_HEADROOM_MB = 512;
-const SWEEP_EVERY_MS = 5 * 60 * 1000;
 const CGROUP_JOIN_FAILED = 'linguacodus-sandbox: could not join the run cgroup';
 
 export interface BwrapSandboxOptions {
@@ -245,15 +244,11 @@ export class BwrapSandbox implements Sandbox {
     return this.prepared;
   }
 
-  private lastSweep = 0;
-
-  /** Clears leftovers of crashed runs in the background, at most every few minutes; never delays a run. */
-  private sweepNowAndThen(): void {
-    if (Date.now() - this.lastSweep < SWEEP_EVERY_MS) return;
-    this.lastSweep = Date.now();
-    const plan = this.options.useCgroups === false ? Promise.resolve(null) : planCgroups();
-    void plan.then((cgroups) => sweepStaleRuns(this.workRoot, cgroups)).catch(() => undefined);
-  }
+  /** Clears leftovers of crashed runs (folders, empty cgroups) in the background, now and then. */
+  private readonly sweepNowAndThen = backgroundSweeper(async () => {
+    const plan = this.options.useCgroups === false ? null : await planCgroups();
+    return sweepStaleRuns(this.workRoot, plan);
+  });
 
   async execute(job: SandboxJob): Promise<Execution> {
     const checked = await checkJob(job, this.options.limits);

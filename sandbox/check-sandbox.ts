@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { planCgroups } from './cgroup-limits.ts';
 import { type CreateSandboxOptions, createSandbox } from './create-sandbox.ts';
-import { DEFAULT_DOCKER_IMAGE } from './docker-driver.ts';
+import { DEFAULT_DOCKER_IMAGE, IMAGE_FIX } from './docker-driver.ts';
 import { type Sandbox, SandboxUnavailableError } from './types.ts';
 
 const run = promisify(execFile);
@@ -103,25 +103,17 @@ export async function checkSandbox(options: CheckSandboxOptions): Promise<Sandbo
     } catch (cause) {
       throw new SandboxUnavailableError(
         `the ${cli} engine is not reachable`,
-        'install and start Docker (or Podman), or set SANDBOX_DRIVER=bwrap',
+        `install and start Docker (${IMAGE_FIX} does both on Debian), or set SANDBOX_DRIVER=bwrap`,
         { cause },
       );
     }
     try {
       await run(cli, ['image', 'inspect', image], { timeout: 20_000 });
     } catch (cause) {
-      throw new SandboxUnavailableError(
-        `the sandbox image ${image} is not built`,
-        `${cli} build -t ${image} -f sandbox/Dockerfile sandbox`,
-        { cause },
-      );
+      throw new SandboxUnavailableError(`the sandbox image ${image} is not built`, IMAGE_FIX, { cause });
     }
     const sandbox = createSandbox({ ...options, dockerCli: cli, dockerImage: image });
-    const result = await probe(
-      sandbox,
-      modules,
-      () => `rebuild the image: ${cli} build -t ${image} -f sandbox/Dockerfile sandbox`,
-    );
+    const result = await probe(sandbox, modules, () => `rebuild the image: ${IMAGE_FIX}`);
     return {
       driver: 'docker',
       pythonVersion: result.python,

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { createSandbox } from './index.ts';
+import { createSandbox, sandboxEnvSchema, sandboxOptionsFromEnv } from './index.ts';
 import type { Execution, SandboxLimits } from './types.ts';
 import { InvalidSandboxJobError, SandboxUnavailableError } from './types.ts';
 
@@ -94,13 +94,6 @@ export function exitStatusFor(execution: Execution): number {
   return 128 + ((execution.signal && signals[execution.signal]) || constants.signals.SIGKILL);
 }
 
-const envSchema = z.object({
-  SANDBOX_DRIVER: z.enum(['bwrap', 'docker']).default('bwrap'),
-  SANDBOX_PYTHON: z.string().startsWith('/').optional(),
-  SANDBOX_DOCKER_IMAGE: z.string().min(1).optional(),
-  SANDBOX_DOCKER_CLI: z.string().min(1).optional(),
-});
-
 export interface SandboxCliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
@@ -123,13 +116,15 @@ export async function runSandboxCli(
     io.stderr.write(`linguacodus sandbox: ${error.message}\n\n${SANDBOX_CLI_USAGE}\n`);
     return 2;
   }
-  const env = envSchema.safeParse(io.env);
+  // The same variables and defaults as the bot's config, so a script runs here as generated code runs there.
+  const env = sandboxEnvSchema.safeParse(io.env);
   if (!env.success) {
     io.stderr.write(`linguacodus sandbox: bad SANDBOX_* environment: ${z.prettifyError(env.error)}\n`);
     return 2;
   }
 
-  const limits: Partial<SandboxLimits> = {};
+  const options = sandboxOptionsFromEnv(env.data);
+  const limits: SandboxLimits = { ...options.limits };
   if (args.timeoutSeconds !== undefined) limits.timeoutMs = Math.ceil(args.timeoutSeconds * 1000);
   if (args.memoryMb !== undefined) limits.memoryMb = args.memoryMb;
   const scriptName = path.basename(args.script);
@@ -141,12 +136,7 @@ export async function runSandboxCli(
       hostPath: path.resolve(input),
       name: path.basename(input),
     }));
-    const sandbox = createSandbox({
-      driver: args.driver ?? env.data.SANDBOX_DRIVER,
-      python: env.data.SANDBOX_PYTHON,
-      dockerImage: env.data.SANDBOX_DOCKER_IMAGE,
-      dockerCli: env.data.SANDBOX_DOCKER_CLI,
-    });
+    const sandbox = createSandbox({ ...options, driver: args.driver ?? options.driver, limits });
     const controller = new AbortController();
     const onInterrupt = () => controller.abort();
     process.once('SIGINT', onInterrupt);
@@ -158,7 +148,6 @@ export async function runSandboxCli(
         args: args.scriptArgs,
         inputs,
         collect: ['*'],
-        limits,
         signal: controller.signal,
       });
     } finally {

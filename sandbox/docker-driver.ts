@@ -11,6 +11,7 @@ import {
 } from './driver-steps.ts';
 import { SANDBOX_UID, sandboxEnvironment } from './job-checks.ts';
 import { MB } from './resolve-limits.ts';
+import { backgroundSweeper, sweepStaleRuns } from './stale-runs.ts';
 import {
   type Execution,
   type Sandbox,
@@ -23,7 +24,16 @@ import { createRunFolder, removeRunFolder } from './work-folder.ts';
 
 const run = promisify(execFile);
 
-export const DEFAULT_DOCKER_IMAGE = 'linguacodus-sandbox:1';
+/** Built offline from this machine's Debian packages by the set-up step (scripts/sandbox-image.mjs). */
+export const DEFAULT_DOCKER_IMAGE = 'linguacodus-sandbox:debian';
+/** Every sandbox container carries this label, so leftovers can be found and removed. */
+export const CONTAINER_LABEL = 'org.linguacodus.sandbox';
+/** Unix seconds after which the container's own `timeout` has killed the script: past it, the container is litter. */
+export const DEADLINE_LABEL = 'org.linguacodus.deadline';
+/** Seconds the in-container deadline trails the host's, so the host's own kill (with its report) comes first. */
+const IN_CONTAINER_GRACE_S = 10;
+/** How to rebuild the image, for error messages. */
+export const IMAGE_FIX = 'SANDBOX_DRIVER=docker npm run setup (or: node scripts/sandbox-image.mjs)';
 
 export interface DockerSandboxOptions {
   image?: string;
@@ -44,15 +54,25 @@ export interface DockerArgvInput {
   args: string[];
   env: Record<string, string>;
   threads: number;
+  /** Unix milliseconds of the run's wall-clock deadline. */
+  deadlineMs: number;
 }
 
 /** The `docker run` arguments for one job. Pure, so every isolation flag is unit-tested. */
 export function buildDockerRunArgv(input: DockerArgvInput): string[] {
   const { limits } = input;
+  const remainingS = Math.max(1, Math.ceil((input.deadlineMs - Date.now()) / 1000));
   const argv = [
     'run',
     '--name',
     input.containerName,
+    '--label',
+    `${CONTAINER_LABEL}=1`,
+    '--label',
+    `${DEADLINE_LABEL}=${Math.ceil(input.deadlineMs / 1000) + IN_CONTAINER_GRACE_S}`,
+    // Output reaches us through the attached streams only; the engine keeps no log of it on disk.
+    '--log-driver',
+    'none',
     '--network',
     'none',
     '--read-only',
@@ -92,8 +112,40 @@ export function buildDockerRunArgv(input: DockerArgvInput): string[] {
   for (const [key, value] of Object.entries(sandboxEnvironment(input.threads, input.env))) {
     argv.push('--env', `${key}=${value}`);
   }
-  argv.push(input.image, 'python', `/work/${input.entry}`, ...input.args);
+  // `timeout` ends the run inside the container too, so a container outlives a dead worker by seconds at most.
+  argv.push(
+    input.image,
+    '/usr/bin/timeout',
+    '--signal=KILL',
+    `${remainingS + IN_CONTAINER_GRACE_S}s`,
+    '/usr/bin/python3',
+    `/work/${input.entry}`,
+    ...input.args,
+  );
   return argv;
+}
+
+/** A container past its in-container deadline by this much was left by a worker that died: remove it. */
+const CONTAINER_GRACE_MS = 60_000;
+
+/** Removes sandbox containers whose deadline has passed (their worker died before removing them). Never throws. */
+export async function sweepStaleContainers(cli: string, now = Date.now()): Promise<number> {
+  const listed = await run(cli, [
+    'ps',
+    '--all',
+    '--filter',
+    `label=${CONTAINER_LABEL}`,
+    '--format',
+    `{{.Names}}\t{{.Label "${DEADLINE_LABEL}"}}`,
+  ]).catch(() => ({ stdout: '' }));
+  const stale = listed.stdout
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([name, deadline]) => name && now > Number(deadline || 0) * 1000 + CONTAINER_GRACE_MS)
+    .map(([name]) => name!);
+  if (stale.length === 0) return 0;
+  await run(cli, ['rm', '--force', ...stale]).catch(() => undefined);
+  return stale.length;
 }
 
 export class DockerSandbox implements Sandbox {
@@ -111,13 +163,20 @@ export class DockerSandbox implements Sandbox {
     this.threads = settings.threads;
   }
 
+  /** Clears containers and run folders left by workers that died mid-run, in the background, now and then. */
+  private readonly sweepNowAndThen = backgroundSweeper(() =>
+    Promise.all([sweepStaleContainers(this.cli), sweepStaleRuns(this.workRoot, null)]),
+  );
+
   async execute(job: SandboxJob): Promise<Execution> {
     const checked = await checkJob(job, this.options.limits);
     const { limits } = checked;
+    this.sweepNowAndThen();
     const containerName = `linguacodus-${randomBytes(6).toString('hex')}`;
     // The container's user is not the host's: the work folder must be writable by anyone who can reach it
     // (its parent run folder stays 0700, so on the host only we can).
-    const folder = await createRunFolder(this.workRoot, job.files, Date.now() + limits.timeoutMs, 0o777);
+    const deadlineMs = Date.now() + limits.timeoutMs;
+    const folder = await createRunFolder(this.workRoot, job.files, deadlineMs, 0o777);
     try {
       const argv = buildDockerRunArgv({
         containerName,
@@ -129,6 +188,7 @@ export class DockerSandbox implements Sandbox {
         args: checked.args,
         env: checked.env,
         threads: this.threads,
+        deadlineMs,
       });
       const child = spawn(this.cli, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const kill = async () => {
@@ -148,7 +208,7 @@ export class DockerSandbox implements Sandbox {
       if (outcome.exitCode === 125 && state === '') {
         throw new SandboxUnavailableError(
           `${this.cli} could not start the sandbox container: ${stderr.trim()}`,
-          `check the engine; if the image is missing: ${this.cli} build -t ${this.image} -f sandbox/Dockerfile sandbox`,
+          `check the engine; if the image is missing: ${IMAGE_FIX}`,
         );
       }
       return await collectExecution(checked, outcome, folder.work, state === 'true');

@@ -1,4 +1,11 @@
 // The sandbox's public face: pick a driver, check the host can run it, re-export the contract.
 export { checkSandbox, type SandboxCheck } from './check-sandbox.ts';
 export { type CreateSandboxOptions, createSandbox } from './create-sandbox.ts';
+export {
+  type SandboxEnv,
+  sandboxEnvSchema,
+  sandboxEnvShape,
+  sandboxLimitsFromEnv,
+  sandboxOptionsFromEnv,
+} from './sandbox-env.ts';
 export * from './types.ts';

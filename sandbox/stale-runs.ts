@@ -7,6 +7,19 @@ import type { CgroupPlan } from './cgroup-limits.ts';
 const FOLDER_GRACE_MS = 10 * 60 * 1000;
 /** Folders without a deadline in their name: a day is far past any timeout the config allows in practice. */
 const FOLDER_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** How often a driver looks for leftovers: cheap, but not worth doing on every run. */
+const SWEEP_EVERY_MS = 5 * 60 * 1000;
+
+/** Returns a trigger that starts `sweep` in the background at most every few minutes; it never delays or fails a run. */
+export function backgroundSweeper(sweep: () => Promise<unknown>): () => void {
+  let last = 0;
+  return () => {
+    if (Date.now() - last < SWEEP_EVERY_MS) return;
+    last = Date.now();
+    void sweep().catch(() => undefined);
+  };
+}
+
 /** A run's cgroup is joined within milliseconds of being made, so an empty one this old is an orphan. */
 const CGROUP_MAX_AGE_MS = 10 * 60 * 1000;
 

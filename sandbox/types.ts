@@ -16,8 +16,9 @@ export const sandboxLimitsSchema = z.object({
 });
 export type SandboxLimits = z.infer<typeof sandboxLimitsSchema>;
 
+/** The one set of defaults: SANDBOX_* variables left unset take these (sandbox/sandbox-env.ts). */
 export const DEFAULT_LIMITS: SandboxLimits = {
-  timeoutMs: 600_000,
+  timeoutMs: 900_000,
   memoryMb: 4096,
   maxProcesses: 256,
   cpuSeconds: 3600,

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // One idempotent set-up step before `npm start` and `npm test`: npm dependencies, Redis, bubblewrap, the sandbox's
-// Python libraries (and chromium for the browser tests). Plain JavaScript: it runs before dependencies exist.
-import { execFileSync, spawnSync } from 'node:child_process';
+// Python libraries (and chromium for the browser tests), and for the docker driver a running engine and its image. Plain JavaScript: it runs before dependencies exist.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtRecipe, DEFAULT_IMAGE, ensureSandboxImage } from './sandbox-image.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
@@ -21,24 +22,30 @@ export const PACKAGES = {
   matplotlib: 'python3-matplotlib',
   'redis-server': 'redis-server',
   chromium: 'chromium',
+  dockerd: 'docker.io',
 };
 
 const log = (msg) => process.stderr.write(`[setup] ${msg}\n`);
 
-/** Reads REDIS_URL from the environment or .env without any package (dotenv syntax, first match wins). */
+/** Reads one setting from the environment or .env without any package (dotenv syntax, first match wins). */
+export function setting(name, env = process.env, dotEnvPath = join(root, '.env')) {
+  if (env[name]) return env[name];
+  if (!existsSync(dotEnvPath)) return undefined;
+  const line = readFileSync(dotEnvPath, 'utf8')
+    .split('\n')
+    .find((l) => new RegExp(`^\\s*${name}\\s*=`).test(l));
+  if (!line) return undefined;
+  return (
+    line
+      .replace(new RegExp(`^\\s*${name}\\s*=\\s*`), '')
+      .replace(/^["']|["']$/g, '')
+      .trim() || undefined
+  );
+}
+
+/** Where Redis is expected: REDIS_URL from the environment or .env, else the local default. */
 export function redisTarget(env = process.env, dotEnvPath = join(root, '.env')) {
-  let url = env.REDIS_URL;
-  if (!url && existsSync(dotEnvPath)) {
-    const line = readFileSync(dotEnvPath, 'utf8')
-      .split('\n')
-      .find((l) => /^\s*REDIS_URL\s*=/.test(l));
-    if (line)
-      url =
-        line
-          .replace(/^\s*REDIS_URL\s*=\s*/, '')
-          .replace(/^["']|["']$/g, '')
-          .trim() || undefined;
-  }
+  const url = setting('REDIS_URL', env, dotEnvPath);
   if (!url) return { host: '127.0.0.1', port: 6379, explicit: false };
   try {
     const u = new URL(url);
@@ -167,6 +174,47 @@ async function ensureRedis() {
   return false;
 }
 
+function dockerAnswers(cli) {
+  return spawnSync(cli, ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+}
+
+/** A running Docker engine: installs docker.io and starts dockerd (as root, logging to a file) when needed. */
+async function ensureDockerEngine(cli) {
+  if (dockerAnswers(cli)) return true;
+  if (!onPath('dockerd') && !aptInstall([PACKAGES.dockerd])) return false;
+  if (process.getuid?.() !== 0) {
+    log(
+      `the Docker engine does not answer (${cli} info); start it (sudo dockerd) or use SANDBOX_DRIVER=bwrap.`,
+    );
+    return false;
+  }
+  const logFile = '/var/log/linguacodus-dockerd.log';
+  log(`starting dockerd (log: ${logFile})…`);
+  const out = openSync(logFile, 'a');
+  spawn('dockerd', [], { detached: true, stdio: ['ignore', out, out] }).unref();
+  for (let i = 0; i < 120; i++) {
+    if (dockerAnswers(cli)) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  log(`dockerd started but ${cli} info does not answer after 60 s; see ${logFile}.`);
+  return false;
+}
+
+/** The docker driver's engine and image; the image is rebuilt only when its recipe (packages, builder) changed. */
+async function ensureDockerSandbox(systemUnchanged) {
+  const cli = setting('SANDBOX_DOCKER_CLI') ?? 'docker';
+  const image = setting('SANDBOX_DOCKER_IMAGE') ?? DEFAULT_IMAGE;
+  if (!(await ensureDockerEngine(cli))) return false;
+  if (systemUnchanged && builtRecipe(cli, image)) return true;
+  try {
+    await ensureSandboxImage({ cli, image, log });
+    return true;
+  } catch (error) {
+    log(`could not build the sandbox image ${image}: ${error.message}`);
+    return false;
+  }
+}
+
 /** The set-up; returns an exit code. A stamp skips the Python probe when nothing on the system changed. */
 export async function setup({ forTests = false } = {}) {
   const started = Date.now();
@@ -194,6 +242,9 @@ export async function setup({ forTests = false } = {}) {
     }
   }
   if (!(await ensureRedis())) return 1;
+  // The tests run the sandbox suite against both drivers; a deployment needs docker only when it chose it.
+  const docker = forTests || setting('SANDBOX_DRIVER') === 'docker';
+  if (docker && !(await ensureDockerSandbox(cached))) return 1;
   if (!cached) {
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(

@@ -49,6 +49,27 @@ describe('checking the sandbox before the first job', () => {
     expect(noPython.fix).toContain('apt-get install python3');
   });
 
+  it('finds the docker engine, the image the set-up step built, and its libraries', async () => {
+    const check = await checkSandbox({ driver: 'docker' });
+    expect(check.driver).toBe('docker');
+    expect(Object.keys(check.modules).sort()).toEqual([
+      'matplotlib',
+      'numpy',
+      'pandas',
+      'sklearn',
+      'xgboost',
+    ]);
+    expect(check.memoryLimit).toBe('docker');
+  });
+
+  it('names the command that builds a missing docker image', async () => {
+    const error = await unavailable(
+      checkSandbox({ driver: 'docker', dockerImage: 'linguacodus-sandbox:absent' }),
+    );
+    expect(error.message).toContain('linguacodus-sandbox:absent');
+    expect(error.fix).toContain('npm run setup');
+  });
+
   it('reports an unreachable docker engine with what to do about it', async () => {
     const error = await unavailable(checkSandbox({ driver: 'docker', dockerCli: '/nonexistent/docker' }));
     expect(error.fix).toContain('SANDBOX_DRIVER=bwrap');

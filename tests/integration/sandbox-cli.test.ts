@@ -7,12 +7,12 @@ import { runSandboxCli } from '../../sandbox/cli.ts';
 // `linguacodus sandbox exec` end to end: the real CLI function, the real bwrap sandbox, captured output.
 let dir: string;
 
-function capture() {
+function capture(env: Record<string, string> = { SANDBOX_DRIVER: 'bwrap' }) {
   const out = { stdout: '', stderr: '' };
   const io = {
     stdout: { write: (text: string) => (out.stdout += text) },
     stderr: { write: (text: string) => (out.stderr += text) },
-    env: { SANDBOX_DRIVER: 'bwrap' },
+    env,
   };
   return { out, io };
 }
@@ -84,6 +84,31 @@ describe('linguacodus sandbox exec', () => {
     const status = await runSandboxCli(['sandbox', 'exec', path.join(dir, 'spin.py'), '--timeout', '1'], io);
     expect(status).toBe(124);
     expect(out.stderr).toContain('[sandbox] timed out');
+  });
+
+  it('honours SANDBOX_DRIVER=docker, SANDBOX_TIMEOUT_S and SANDBOX_MEMORY_MB from the environment', async () => {
+    const slow = capture({ SANDBOX_DRIVER: 'docker', SANDBOX_TIMEOUT_S: '2' });
+    const started = Date.now();
+    expect(await runSandboxCli(['sandbox', 'exec', path.join(dir, 'spin.py'), '--json'], slow.io)).toBe(124);
+    expect(JSON.parse(slow.out.stdout)).toMatchObject({ timed_out: true });
+    expect(Date.now() - started).toBeLessThan(20_000);
+
+    await writeFile(path.join(dir, 'hog.py'), 'hog = []\nwhile True:\n    hog.append(bytearray(16 << 20))\n');
+    const small = capture({ SANDBOX_DRIVER: 'docker', SANDBOX_MEMORY_MB: '128' });
+    await runSandboxCli(['sandbox', 'exec', path.join(dir, 'hog.py'), '--json'], small.io);
+    expect(JSON.parse(small.out.stdout)).toMatchObject({ oom_killed: true, timed_out: false });
+
+    // A flag still wins over the environment.
+    const flagged = capture({ SANDBOX_DRIVER: 'docker', SANDBOX_TIMEOUT_S: '600' });
+    expect(
+      await runSandboxCli(['sandbox', 'exec', path.join(dir, 'spin.py'), '--timeout', '1'], flagged.io),
+    ).toBe(124);
+  });
+
+  it('refuses a bad SANDBOX_* value by name', async () => {
+    const { out, io } = capture({ SANDBOX_TIMEOUT_S: 'soon' });
+    expect(await runSandboxCli(['sandbox', 'exec', path.join(dir, 'spin.py')], io)).toBe(2);
+    expect(out.stderr).toContain('SANDBOX_TIMEOUT_S');
   });
 
   it('answers a usage error with status 2 and the usage text', async () => {

@@ -114,9 +114,11 @@ describe('bubblewrap arguments', () => {
 });
 
 describe('docker arguments', () => {
+  const deadlineMs = Date.now() + 30_000;
   const argv = buildDockerRunArgv({
     containerName: 'linguacodus-abc',
     image: 'linguacodus-sandbox:1',
+    deadlineMs,
     workDir: '/tmp/run-1/work',
     inputs: [{ hostPath: '/data/train.csv', name: 'train.csv' }],
     limits,
@@ -138,6 +140,11 @@ describe('docker arguments', () => {
     expect(occurrences(argv, '--cpus', 1)).toEqual([['2']]);
     expect(occurrences(argv, '--user', 1)).toEqual([['65534:65534']]);
     expect(occurrences(argv, '--tmpfs', 1)[0]![0]).toMatch(/^\/tmp:rw,nosuid,nodev,size=\d+/);
+    expect(occurrences(argv, '--log-driver', 1)).toEqual([['none']]);
+    expect(occurrences(argv, '--label', 1)).toEqual([
+      ['org.linguacodus.sandbox=1'],
+      [`org.linguacodus.deadline=${Math.ceil(deadlineMs / 1000) + 10}`],
+    ]);
     expect(occurrences(argv, '--ulimit', 1)).toContainEqual([
       `fsize=${64 * 1024 * 1024}:${64 * 1024 * 1024}`,
     ]);
@@ -149,7 +156,14 @@ describe('docker arguments', () => {
       ['/data/train.csv:/input/train.csv:ro'],
     ]);
     expect(occurrences(argv, '--workdir', 1)).toEqual([['/work']]);
-    expect(argv.slice(-3)).toEqual(['linguacodus-sandbox:1', 'python', '/work/main.py']);
+    expect(argv.slice(-6)).toEqual([
+      'linguacodus-sandbox:1',
+      '/usr/bin/timeout',
+      '--signal=KILL',
+      '40s',
+      '/usr/bin/python3',
+      '/work/main.py',
+    ]);
     expect(occurrences(argv, '--env', 1)).toContainEqual(['MPLBACKEND=Agg']);
   });
 });

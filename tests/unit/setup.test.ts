@@ -3,8 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DOCKER_IMAGE } from '../../sandbox/docker-driver.ts';
+// @ts-expect-error: plain JavaScript module, no type declarations
+import { DEFAULT_IMAGE, imagePackages, recipeHash } from '../../scripts/sandbox-image.mjs';
 // @ts-expect-error: plain JavaScript module (it runs before dependencies exist), no type declarations
-import { missingSystemParts, npmStale, PACKAGES, redisTarget } from '../../scripts/setup.mjs';
+import { missingSystemParts, npmStale, PACKAGES, redisTarget, setting } from '../../scripts/setup.mjs';
 
 describe('set-up step', () => {
   it('finds every system part on this machine (bwrap, python libraries, chromium)', () => {
@@ -29,6 +32,26 @@ describe('set-up step', () => {
     writeFileSync(dotEnv, 'PORT=3000\nREDIS_URL="redis://10.0.0.5:6379"\n');
     expect(redisTarget({}, dotEnv)).toMatchObject({ host: '10.0.0.5', explicit: true });
     expect(redisTarget({ REDIS_URL: 'nonsense' }, dotEnv)).toMatchObject({ invalid: 'nonsense' });
+  });
+
+  it('reads SANDBOX_DRIVER from the environment first, then .env', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-setup-'));
+    const dotEnv = join(dir, '.env');
+    expect(setting('SANDBOX_DRIVER', {}, dotEnv)).toBeUndefined();
+    writeFileSync(dotEnv, '# sandbox\nSANDBOX_DRIVER=docker\n');
+    expect(setting('SANDBOX_DRIVER', {}, dotEnv)).toBe('docker');
+    expect(setting('SANDBOX_DRIVER', { SANDBOX_DRIVER: 'bwrap' }, dotEnv)).toBe('bwrap');
+  });
+
+  it('builds the docker image from the run-time closure of the Python packages: no compilers, no headers', () => {
+    expect(DEFAULT_IMAGE).toBe(DEFAULT_DOCKER_IMAGE);
+    const packages: string[] = imagePackages();
+    const names = packages.map((p) => p.split('=')[0]);
+    expect(names).toEqual(expect.arrayContaining(['python3', 'python3-sklearn', 'python3-pandas', 'libc6']));
+    expect(names.filter((n) => /^(gcc|g\+\+|cpp)(-\d+)?$|-dev$/.test(n!))).toEqual([]);
+    // Same packages, same recipe: the image is built once per machine.
+    expect(recipeHash(packages)).toBe(recipeHash([...packages]));
+    expect(recipeHash(packages)).not.toBe(recipeHash([...packages, 'python3-extra=1']));
   });
 
   it('calls dependencies stale when node_modules is missing or the lock file changed', () => {
