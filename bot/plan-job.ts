@@ -3,11 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import type { BotContext } from './bot-context.ts';
+import { fileRefFor } from './file-refs.ts';
 import { settleJobError } from './job-failure.ts';
 import { type PlanJob, planJobSchema } from './queues.ts';
 import { planMarkdown, renderPlan } from './render-plan.ts';
 import { planAck, text } from './render-replies.ts';
-import { fileRefFor } from './render-result.ts';
 import { statedOverrides } from './task-text.ts';
 import { throttledEdits } from './throttled-edits.ts';
 

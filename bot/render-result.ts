@@ -1,8 +1,7 @@
 // Renders a run's progress and its result (score beside the baseline, code, log tail, notebook, chart).
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { type Choice, type RunResult, STAGES, type StageName } from '../core/types.ts';
-import type { Block, FileRef, OutgoingMessage } from './messages.ts';
+import type { RunFiles } from './file-refs.ts';
+import type { Block, OutgoingMessage } from './messages.ts';
 import { choiceLabel } from './render-plan.ts';
 
 /** Inline code up to this size; longer code goes as a file. */
@@ -85,34 +84,6 @@ export function stageIndexOf(stage: StageName): number {
   return STAGES.indexOf(stage) + 1;
 }
 
-const MIME: Record<string, string> = {
-  '.py': 'text/x-python',
-  '.ipynb': 'application/x-ipynb+json',
-  '.png': 'image/png',
-  '.csv': 'text/csv',
-  '.md': 'text/markdown',
-  '.log': 'text/plain',
-  '.txt': 'text/plain',
-};
-
-/** A FileRef for a file on disk, or null when it does not exist. */
-export async function fileRefFor(filePath: string | undefined, name?: string): Promise<FileRef | null> {
-  if (!filePath) return null;
-  try {
-    const s = await stat(filePath);
-    if (!s.isFile()) return null;
-    const ext = path.extname(filePath).toLowerCase();
-    return {
-      name: name ?? path.basename(filePath),
-      path: filePath,
-      mime: MIME[ext] ?? 'application/octet-stream',
-      bytes: s.size,
-    };
-  } catch {
-    return null;
-  }
-}
-
 export function formatScore(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
@@ -125,7 +96,8 @@ function tail(text: string, lines: number): string {
   return text.replace(/\s+$/, '').split('\n').slice(-lines).join('\n');
 }
 
-export async function renderRunResult(result: RunResult, choice: Choice): Promise<OutgoingMessage> {
+/** Pure: the run's files are read beforehand (`runFilesOf`), so rendering does no I/O. */
+export function renderRunResult(result: RunResult, choice: Choice, files: RunFiles): OutgoingMessage {
   const blocks: Block[] = [];
   const direction = result.higherIsBetter ? 'higher is better' : 'lower is better';
   let headline: string;
@@ -162,8 +134,7 @@ export async function renderRunResult(result: RunResult, choice: Choice): Promis
   if (result.code && lines <= INLINE_CODE_MAX_LINES && result.code.length <= INLINE_CODE_MAX_CHARS) {
     blocks.push({ kind: 'code', language: 'python', code: result.code, filename: 'solution.py' });
   } else {
-    const codeFile = await fileRefFor(result.artifacts.code, 'solution.py');
-    if (codeFile) blocks.push({ kind: 'file', file: codeFile });
+    if (files.code) blocks.push({ kind: 'file', file: files.code });
     else if (result.code)
       blocks.push({
         kind: 'code',
@@ -185,11 +156,9 @@ export async function renderRunResult(result: RunResult, choice: Choice): Promis
         filename: 'last log lines',
       });
   }
-  const chart = await fileRefFor(result.artifacts.chart);
-  if (chart) blocks.push({ kind: 'image', file: chart, alt: `Chart from ${choiceLabel(choice)}` });
-  for (const p of [result.artifacts.notebook, result.artifacts.submission, result.artifacts.log]) {
-    const f = await fileRefFor(p);
+  if (files.chart)
+    blocks.push({ kind: 'image', file: files.chart, alt: `Chart from ${choiceLabel(choice)}` });
+  for (const f of [files.notebook, files.submission, files.log])
     if (f) blocks.push({ kind: 'file', file: f });
-  }
   return { text: headline, blocks };
 }

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { Job } from 'bullmq';
 import type { StageName } from '../core/types.ts';
 import type { BotContext } from './bot-context.ts';
+import { runFilesOf } from './file-refs.ts';
 import { settleJobError } from './job-failure.ts';
 import { type RunJob, runJobId, runJobSchema } from './queues.ts';
 import { choiceLabel } from './render-plan.ts';
@@ -81,7 +82,11 @@ export function createRunProcessor(ctx: BotContext) {
       if (result.ok) view.stageIndex = 4;
       edits.push(renderRunProgress({ ...view, elapsedMs: Date.now() - started }));
       await edits.flush();
-      await ctx.deliver.post(thread, await renderRunResult(result, choice), runResultKey(jobId));
+      await ctx.deliver.post(
+        thread,
+        renderRunResult(result, choice, await runFilesOf(result)),
+        runResultKey(jobId),
+      );
       await ctx.store.patchRun(sid, choice, jobId, {
         status: result.ok ? 'done' : 'failed',
         score: result.score,

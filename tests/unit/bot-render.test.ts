@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../bot/config.ts';
+import { runFilesOf } from '../../bot/file-refs.ts';
 import { outgoingMessageSchema } from '../../bot/messages.ts';
 import { createPipeline } from '../../bot/pipeline.ts';
 import { critiqueBrief, planMarkdown, renderFullText, renderPlan } from '../../bot/render-plan.ts';
@@ -139,7 +140,7 @@ describe('rendering plans and runs', () => {
       usage: [],
       durationMs: 12_000,
     };
-    const m = await renderRunResult(result, 'resolver');
+    const m = renderRunResult(result, 'resolver', await runFilesOf(result));
     expect(m.text).toBe(
       "Score of the resolver's choice: mae 90.12 (baseline mean of the training target: 1148), lower is better",
     );
