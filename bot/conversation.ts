@@ -115,11 +115,11 @@ export function createConversation(ctx: BotContext): IncomingHandler {
     const taskText = body || previous?.text || '';
     const awaiting = async (message: string, hint?: string) => {
       // Keep what was said: a file posted next in the thread completes this task.
-      await store.put({
-        ...base,
+      await store.update(sid, (current) => ({
+        ...(current ?? base),
         text: taskText,
-        status: previous?.plan ? previous.status : 'awaiting-input',
-      });
+        status: current?.plan ? current.status : 'awaiting-input',
+      }));
       await reply(ev.thread, errorReply(message, hint));
     };
     if (!taskText && ev.files.length === 0) {
@@ -171,22 +171,23 @@ export function createConversation(ctx: BotContext): IncomingHandler {
         return;
       }
     }
-    const session: Session = {
-      ...base,
+    // The seq is taken again under the lock: a task posted at the same moment in this thread gets the next one.
+    const saved = await store.update(sid, (current) => ({
+      ...(current ?? base),
       status: 'planning',
       text: taskText,
       files,
-      planSeq,
+      planSeq: (current?.planSeq ?? 0) + 1,
       plan: null,
       planMarkdown: null,
       lastRun: null,
       error: null,
-    };
-    await store.put(session);
+    }));
+    if (!saved) return;
     await store.clearVotes(sid);
     await store.clearRuns(sid);
-    await deliver.post(ev.thread, planAck(null), planAckKey(sid, planSeq));
-    const job = { sid, planSeq };
+    await deliver.post(ev.thread, planAck(null), planAckKey(sid, saved.planSeq));
+    const job = { sid, planSeq: saved.planSeq };
     await ctx.queues.plan.add('plan', job, { ...JOB_OPTIONS.plan, jobId: planJobId(job) });
   }
 
@@ -241,7 +242,7 @@ export function createConversation(ctx: BotContext): IncomingHandler {
       await ctx.cancels.requestCancel(jobId);
       if (await removeIfWaiting('plan', jobId)) {
         await store.update(session.id, (s) =>
-          s.planSeq === session.planSeq ? { ...s, status: 'failed', error: 'cancelled' } : null,
+          s?.planSeq === session.planSeq ? { ...s, status: 'failed', error: 'cancelled' } : null,
         );
         await deliver.edit(
           thread,
@@ -337,7 +338,7 @@ export function createConversation(ctx: BotContext): IncomingHandler {
       score: null,
       metric: null,
     });
-    await store.update(session.id, (s) => ({ ...s, lastRun: { choice, seq } }));
+    await store.update(session.id, (s) => (s ? { ...s, lastRun: { choice, seq } } : null));
     await deliver.post(
       thread,
       renderRunProgress(runAtStart(choice, user.name, 'queued')),

@@ -44,7 +44,7 @@ export function createPlanProcessor(ctx: BotContext) {
       const mdPath = path.join(dir, `plan-${planSeq}.md`);
       await writeFile(mdPath, markdown);
       const saved = await ctx.store.update(sid, (s) =>
-        s.planSeq === planSeq ? { ...s, status: 'planned', plan, planMarkdown: mdPath, error: null } : null,
+        s?.planSeq === planSeq ? { ...s, status: 'planned', plan, planMarkdown: mdPath, error: null } : null,
       );
       if (!saved || saved.planSeq !== planSeq) return 'stale';
       edits.push(planAck(null, true));
@@ -68,7 +68,7 @@ export function createPlanProcessor(ctx: BotContext) {
         timeoutSeconds: ctx.config.PLAN_TIMEOUT_S,
         onFinal: async (outcome, message) => {
           await ctx.store.update(sid, (s) =>
-            s.planSeq === planSeq ? { ...s, status: 'failed', error: message } : null,
+            s?.planSeq === planSeq ? { ...s, status: 'failed', error: message } : null,
           );
           // Here, not after settleJobError: it throws for a failure or a timeout, and the acknowledgement
           // must not keep saying "working on it" under the error reply.

@@ -60,7 +60,22 @@ export class SessionStore {
     return raw ? sessionSchema.parse(JSON.parse(raw)) : null;
   }
 
-  async put(session: Session): Promise<void> {
+  /**
+   * The one way a session is written: read-modify-write under a short Redis lock, so two processes touching one
+   * session never lose an update. `change` sees null where the thread has no session (yet, or any more) and
+   * returns the session to store, or null to store nothing. Returns what is stored afterwards.
+   */
+  async update(sid: string, change: (current: Session | null) => Session | null): Promise<Session | null> {
+    return this.withLock(sid, async () => {
+      const current = await this.get(sid);
+      const next = change(current);
+      if (next) await this.write(next);
+      return next ?? current;
+    });
+  }
+
+  /** Only under the lock, through update(). */
+  private async write(session: Session): Promise<void> {
     const sid = session.id;
     await this.redis
       .multi()
@@ -71,18 +86,7 @@ export class SessionStore {
       .exec();
   }
 
-  /** Read-modify-write under a short Redis lock: two processes touching one session never lose an update. */
-  async update(sid: string, change: (s: Session) => Session | null): Promise<Session | null> {
-    return this.withLock(sid, async () => {
-      const current = await this.get(sid);
-      if (!current) return null;
-      const next = change(current);
-      if (next) await this.put(next);
-      return next ?? current;
-    });
-  }
-
-  async withLock<T>(sid: string, body: () => Promise<T>): Promise<T> {
+  private async withLock<T>(sid: string, body: () => Promise<T>): Promise<T> {
     const lockKey = this.keys.sessionLock(sid);
     const token = Math.random().toString(36).slice(2);
     for (let i = 0; ; i++) {
@@ -120,7 +124,12 @@ export class SessionStore {
     await this.redis.del(this.keys.votes(sid));
   }
 
+  /** Records a new run of a choice; under the session's lock, so a patch by an older job cannot land over it. */
   async setRun(sid: string, run: RunState): Promise<void> {
+    await this.withLock(sid, () => this.writeRun(sid, run));
+  }
+
+  private async writeRun(sid: string, run: RunState): Promise<void> {
     await this.redis
       .multi()
       .hset(this.keys.runs(sid), run.choice, JSON.stringify(runStateSchema.parse(run)))
@@ -128,12 +137,14 @@ export class SessionStore {
       .exec();
   }
 
+  /** Read-modify-write of one run under the session's lock (the run job and a cancel may patch it at once). */
   async patchRun(sid: string, choice: string, jobId: string, patch: Partial<RunState>): Promise<void> {
-    const runs = await this.runs(sid);
-    const run = runs[choice];
-    // A newer run of the same choice owns the record; an old job must not overwrite it.
-    if (!run || run.jobId !== jobId) return;
-    await this.setRun(sid, { ...run, ...patch });
+    await this.withLock(sid, async () => {
+      const run = (await this.runs(sid))[choice];
+      // A newer run of the same choice owns the record; an old job must not overwrite it.
+      if (!run || run.jobId !== jobId) return;
+      await this.writeRun(sid, { ...run, ...patch });
+    });
   }
 
   async runs(sid: string): Promise<Record<string, RunState>> {
