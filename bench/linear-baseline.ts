@@ -1,8 +1,8 @@
 // The benchmark's "default linear model": scikit-learn's LinearRegression or LogisticRegression behind
 // imputation, scaling, one-hot encoding (and TF-IDF for free-text columns), written to the harness contract
 // so it runs and is scored exactly as generated code is.
-import { PROBABILITY_METRICS, positiveClass, submissionColumns } from '../core/harness-contract.ts';
-import type { DataProfile, TaskSpec } from '../core/types.ts';
+import { PROBABILITY_METRICS, positiveClass, submissionColumns } from '../core/harness/index.ts';
+import type { DataProfile, TaskSpec } from '../core/index.ts';
 
 const SCRIPT = `
 import json

@@ -6,11 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { DEFAULT_INTAKE_LIMITS } from '../core/csv-reader.ts';
+import { METRICS } from '../core/harness/index.ts';
 import { createCore } from '../core/index.ts';
-import { METRICS } from '../core/metrics.ts';
-import { loadSuite } from '../core/suite.ts';
+import { DEFAULT_INTAKE_LIMITS } from '../core/intake/index.ts';
 import { createSandbox } from '../sandbox/index.ts';
+import { loadSuite } from './suite.ts';
 import { type BenchRow, benchTask, renderBenchMarkdown } from './suite-bench.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

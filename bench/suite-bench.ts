@@ -2,15 +2,11 @@
 // resolver's choice, beside the mean/majority baseline and a default linear model run through the same harness.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { SUBMISSION_FILE } from '../core/harness-contract.ts';
-import type { Core } from '../core/index.ts';
-import { METRICS } from '../core/metrics.ts';
-import { prepareHarness } from '../core/pipeline/harness.ts';
-import { collected } from '../core/pipeline/script-outputs.ts';
-import { type SuiteTask, suiteTaskInput } from '../core/suite.ts';
-import type { Choice, IntakeLimits } from '../core/types.ts';
-import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
+import { collected, METRICS, prepareHarness, SUBMISSION_FILE } from '../core/harness/index.ts';
+import type { Choice, Core, IntakeLimits } from '../core/index.ts';
+import type { Sandbox, SandboxLimits } from '../sandbox/index.ts';
 import { linearBaselineFiles } from './linear-baseline.ts';
+import { type SuiteTask, suiteTaskInput } from './suite.ts';
 
 export interface ChoiceScore {
   choice: Choice;

@@ -4,15 +4,18 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
+import { intakeTask } from './intake/index.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
 import { type PlanOptions, type PreparedTask, planTask } from './pipeline/plan-task.ts';
 import { type RunOptions, runPlan } from './pipeline/run-plan.ts';
-import { intakeTask } from './task-intake.ts';
 import type { Choice, IntakeLimits, Plan, RunResult, TaskInput } from './types.ts';
 
+export { LinguacodusError } from './errors.ts';
 export type { CoreRoleConfig, CoreRoleName, CoreRoles, EngineNames } from './pipeline/engines.ts';
 export type { PlanOptions, PreparedTask } from './pipeline/plan-task.ts';
 export type { RunOptions } from './pipeline/run-plan.ts';
+// The shared contracts (TaskSpec, DataProfile, Plan, RunResult...), for callers that hold only this entry point.
+export * from './types.ts';
 
 export interface CoreLimits extends IntakeLimits {
   /** Repairs after the first attempt (the paper: 3). */

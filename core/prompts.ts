@@ -1,9 +1,16 @@
 // The paper's prompts (Figs. 4-8) and the staged code prompts of Fig. 9, built from our task, profile and instructions.
 import type { StageContext } from './engine.ts';
-import { describeContract } from './harness-contract.ts';
+import { describeContract, METRICS } from './harness/index.ts';
 import { renderInstruction } from './instruction-markdown.ts';
-import { METRICS } from './metrics.ts';
-import type { DataProfile, Evidence, Instruction, SectionKey, StageName, TaskSpec } from './types.ts';
+import type {
+  DataProfile,
+  Evidence,
+  Instruction,
+  MetricName,
+  SectionKey,
+  StageName,
+  TaskSpec,
+} from './types.ts';
 
 /** What the paper's prompts say about a task: its description, data type and metric type. */
 export interface TaskFacts {
@@ -16,6 +23,64 @@ export function taskFacts(task: TaskSpec): TaskFacts {
   // The registry's label ("ROC AUC", "RMSE") reads as the metric types the instructor was tuned on.
   return { description: task.description, dataType: task.dataType, metric: METRICS[task.metric].label };
 }
+
+/**
+ * The metric types as the released fine-tuning records name them (result_prompts_new.csv: auc, mae, mse,
+ * log_loss, categorization_accuracy, ...): the vocabulary the fine-tuned instructor saw, for INSTRUCTOR_PROMPT=paper.
+ * Errors on a log scale or relative to the target are the records' "percentage_errors" (house prices, ride times).
+ */
+export function trainingMetric(metric: MetricName, target: DataProfile['target']['type']): string {
+  const multiclass = target === 'multiclass';
+  switch (metric) {
+    case 'rmse':
+    case 'mse':
+    case 'mcrmse':
+      return 'mse';
+    case 'mae':
+      return 'mae';
+    case 'rmsle':
+    case 'mape':
+      return 'percentage_errors';
+    case 'r2':
+      return 'r2_score';
+    case 'roc-auc':
+      return multiclass ? 'auc_multiclass' : 'auc';
+    case 'log-loss':
+      return multiclass ? 'multiclass_log_loss' : 'log_loss';
+    case 'accuracy':
+      return 'categorization_accuracy';
+    case 'f1':
+      return 'f_score';
+    case 'f1-macro':
+    case 'f1-micro':
+      return 'f_score_multiclass';
+  }
+}
+
+/** Data types as the released records name them: "tabular data" (so the prompt reads "The tabular data data is used"). */
+const TRAINING_DATA_TYPES: Record<TaskSpec['dataType'], string> = {
+  tabular: 'tabular data',
+  text: 'text data',
+  image: 'image data',
+  'time series': 'time series',
+};
+
+/** The task facts in the released records' words, for the fine-tuned instructor (INSTRUCTOR_PROMPT=paper). */
+export function trainingTaskFacts(task: TaskSpec, profile: DataProfile): TaskFacts {
+  return {
+    description: task.description,
+    dataType: TRAINING_DATA_TYPES[task.dataType],
+    metric: trainingMetric(task.metric, profile.target.type),
+  };
+}
+
+/**
+ * The instructor's prompt styles: `rich` (Fig. 6 in the metric registry's labels, plus a data card naming the
+ * real columns; for general chat models) and `paper` (exactly Fig. 6 in the training records' vocabulary, no
+ * data card; for the released fine-tuned adapter).
+ */
+export const INSTRUCTOR_PROMPT_MODES = ['rich', 'paper'] as const;
+export type InstructorPromptMode = (typeof INSTRUCTOR_PROMPT_MODES)[number];
 
 /**
  * The Llama 2 chat model's default system prompt, as it stands in every released fine-tuning record

@@ -2,8 +2,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { columnValues, DEFAULT_INTAKE_LIMITS, readCsv } from '../core/csv-reader.ts';
 import { LinguacodusError } from '../core/errors.ts';
+import { columnValues, DEFAULT_INTAKE_LIMITS, readCsv } from '../core/intake/index.ts';
 import {
   fineTuneRecord,
   instructorPrompt,

@@ -1,8 +1,8 @@
 // The critic role as a model: the researcher (Fig. 7) and the resolver (Fig. 8), whose choice and text are read back.
 import type { CriticEngine, CriticInput, EngineCall, ResolverDecision } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
+import { METRICS } from '../harness/index.ts';
 import { classifyHeading, parseInstruction } from '../instruction-markdown.ts';
-import { METRICS } from '../metrics.ts';
 import { researcherPrompt, resolverPrompt, taskFacts } from '../prompts.ts';
 import type { Instruction } from '../types.ts';
 import { askParsed } from './ask-parsed.ts';

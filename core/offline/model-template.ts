@@ -1,5 +1,5 @@
 // Python for the architecture and training stages: the models of a recipe, K-fold CV with the task metric, chart.
-import { CHART_FILE, CV_SCORE_FILE } from '../harness-contract.ts';
+import { CHART_FILE, CV_SCORE_FILE } from '../harness/index.ts';
 import type { CodeBlock, TemplateInput } from './code-block.ts';
 import { type ModelSettings, modelName } from './model-settings.ts';
 import { py } from './python-literal.ts';

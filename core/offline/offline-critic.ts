@@ -2,7 +2,7 @@
 // cross-validation evidence, improved (tuned settings or a blend of the two best).
 import type { CriticEngine, CriticInput, EngineCall, ResolverDecision } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
-import { METRICS } from '../metrics.ts';
+import { METRICS } from '../harness/index.ts';
 import type { DataProfile, Evidence, Instruction, TaskSpec } from '../types.ts';
 import { columnList, columnRoles } from './column-roles.ts';
 import { modelName, modelSettings, QUICK_SAMPLE_ROWS, RARE_CLASS_ROWS } from './model-settings.ts';

@@ -1,5 +1,5 @@
 // Python for the preprocessing stage: load, clean and engineer features, encode the target, and the encoders per model.
-import { positiveClass, QUICK_ENV, TEST_FILE, TRAIN_FILE } from '../harness-contract.ts';
+import { positiveClass, QUICK_ENV, TEST_FILE, TRAIN_FILE } from '../harness/index.ts';
 import type { CodeBlock, TemplateInput } from './code-block.ts';
 import { columnList } from './column-roles.ts';
 import { QUICK_SAMPLE_ROWS, RARE_CLASS_ROWS } from './model-settings.ts';

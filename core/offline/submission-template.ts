@@ -1,5 +1,5 @@
 // Python for the submission stage: the harness contract's columns, one row per test row, no missing values.
-import { PROBABILITY_METRICS, SUBMISSION_FILE, submissionColumns } from '../harness-contract.ts';
+import { PROBABILITY_METRICS, SUBMISSION_FILE, submissionColumns } from '../harness/index.ts';
 import type { CodeBlock, TemplateInput } from './code-block.ts';
 import { columnList } from './column-roles.ts';
 import { py } from './python-literal.ts';

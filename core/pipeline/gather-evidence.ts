@@ -3,11 +3,10 @@
 import type { Sandbox, SandboxFile, SandboxLimits } from '../../sandbox/types.ts';
 import type { CoderEngine } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
-import { QUICK_ENV } from '../harness-contract.ts';
+import { QUICK_ENV, readCvScore } from '../harness/index.ts';
 import type { DataProfile, Evidence, Instruction, LlmUsage, TaskSpec } from '../types.ts';
 import { describeFailure } from './failure-report.ts';
 import { executeScript } from './repair-loop.ts';
-import { readCvScore } from './script-outputs.ts';
 import { writeStagedCode } from './write-code.ts';
 
 export interface EvidenceOptions {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Sandbox, SandboxLimits } from '../../sandbox/types.ts';
 import { LinguacodusError } from '../errors.ts';
+import { prepareHarness } from '../harness/index.ts';
 import {
   type DataProfile,
   type IntakeLimits,
@@ -15,7 +16,6 @@ import {
 } from '../types.ts';
 import type { Engines } from './engines.ts';
 import { gatherEvidence } from './gather-evidence.ts';
-import { prepareHarness } from './harness.ts';
 
 export interface PlanDeps {
   engines: Engines;

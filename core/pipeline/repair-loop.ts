@@ -3,7 +3,7 @@
 import type { Execution, Sandbox, SandboxFile, SandboxInput, SandboxLimits } from '../../sandbox/types.ts';
 import type { CoderEngine, StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
-import { CHART_FILE, CV_SCORE_FILE, SUBMISSION_FILE } from '../harness-contract.ts';
+import { CHART_FILE, CV_SCORE_FILE, SUBMISSION_FILE } from '../harness/index.ts';
 import type { Attempt, LlmUsage, ProgressListener } from '../types.ts';
 import { describeFailure, SCRIPT_FILE, tail } from './failure-report.ts';
 

@@ -3,8 +3,16 @@
 import type { Logger } from 'pino';
 import type { Sandbox, SandboxLimits } from '../../sandbox/types.ts';
 import { LinguacodusError } from '../errors.ts';
-import { CHART_FILE, SUBMISSION_FILE } from '../harness-contract.ts';
-import { METRICS } from '../metrics.ts';
+import {
+  CHART_FILE,
+  chartSpec,
+  collected,
+  drawHoldoutChart,
+  METRICS,
+  prepareHarness,
+  readCvScore,
+  SUBMISSION_FILE,
+} from '../harness/index.ts';
 import {
   type Choice,
   type Instruction,
@@ -17,11 +25,8 @@ import {
 } from '../types.ts';
 import { RunLog, writeArtifacts } from './artifacts.ts';
 import type { Engines } from './engines.ts';
-import { prepareHarness } from './harness.ts';
-import { chartSpec, drawHoldoutChart } from './holdout-chart.ts';
 import { buildNotebook } from './notebook.ts';
 import { executeScript, runWithRepairs } from './repair-loop.ts';
-import { collected, readCvScore } from './script-outputs.ts';
 import { writeStagedCode } from './write-code.ts';
 
 export interface RunDeps {

@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSuite } from '../../bench/suite.ts';
 import { runSolveCli, type SolveEnv } from '../../core/cli/solve-cli.ts';
-import { DEFAULT_INTAKE_LIMITS, formatCsv, readCsv } from '../../core/csv-reader.ts';
-import { loadSuite } from '../../core/suite.ts';
+import { DEFAULT_INTAKE_LIMITS, formatCsv, readCsv } from '../../core/intake/index.ts';
 import { createSandbox } from '../../sandbox/index.ts';
 
 // A whole plan and run on a 2-core machine takes tens of seconds.

@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCsv, readCsv } from '../../core/csv-reader.ts';
+import { loadSuite, type SuiteTask, suiteTaskInput } from '../../bench/suite.ts';
+import { METRICS } from '../../core/harness/index.ts';
 import { type CoreLimits, createCore } from '../../core/index.ts';
-import { METRICS } from '../../core/metrics.ts';
-import { loadSuite, type SuiteTask, suiteTaskInput } from '../../core/suite.ts';
+import { formatCsv, readCsv } from '../../core/intake/index.ts';
 import { type ProgressEvent, planSchema } from '../../core/types.ts';
 import { createSandbox } from '../../sandbox/index.ts';
 

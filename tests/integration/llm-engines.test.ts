@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StageContext } from '../../core/engine.ts';
 import { LinguacodusError } from '../../core/errors.ts';
-import { describeContract } from '../../core/harness-contract.ts';
+import { describeContract } from '../../core/harness/index.ts';
 import { LlmCoder } from '../../core/llm/llm-coder.ts';
 import { LlmCritic, parseResolverAnswer } from '../../core/llm/llm-critic.ts';
 import { LlmInstructor } from '../../core/llm/llm-instructor.ts';

@@ -4,11 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_INTAKE_LIMITS, formatCsv } from '../../core/csv-reader.ts';
-import { splitHoldout } from '../../core/holdout.ts';
+import { splitHoldout } from '../../core/harness/index.ts';
+import { DEFAULT_INTAKE_LIMITS, formatCsv, intakeTask } from '../../core/intake/index.ts';
 import { instructionForRecipe, OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import { parseRecipe } from '../../core/offline/recipes.ts';
-import { intakeTask } from '../../core/task-intake.ts';
 import { expectValidAndBetter, type PreparedSuiteTask, solveWithOffline } from './offline-task-runner.ts';
 
 let dir = '';

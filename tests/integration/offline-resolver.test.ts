@@ -1,7 +1,7 @@
 // The offline resolver deciding on real evidence: each option's quick CV, the best chosen by the metric's direction,
 // improved, and the improved code run to a holdout score; plus the repair path's HistGradientBoosting fallback.
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../core/metrics.ts';
+import { METRICS } from '../../core/harness/index.ts';
 import { OfflineCoder, recipeOfScript } from '../../core/offline/offline-coder.ts';
 import { OfflineCritic } from '../../core/offline/offline-critic.ts';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';

@@ -6,13 +6,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
-import { DEFAULT_INTAKE_LIMITS, formatCsv, readCsv, type Table } from '../../core/csv-reader.ts';
+import { loadSuite, suiteTaskInput } from '../../bench/suite.ts';
 import type { StageContext } from '../../core/engine.ts';
-import { submissionColumns } from '../../core/harness-contract.ts';
-import { baselineScore, type HoldoutSplit, scoreSubmissionTable, splitHoldout } from '../../core/holdout.ts';
+import {
+  baselineScore,
+  type HoldoutSplit,
+  scoreSubmissionTable,
+  splitHoldout,
+  submissionColumns,
+} from '../../core/harness/index.ts';
+import {
+  DEFAULT_INTAKE_LIMITS,
+  formatCsv,
+  intakeTask,
+  readCsv,
+  type Table,
+} from '../../core/intake/index.ts';
 import { OfflineCoder } from '../../core/offline/offline-coder.ts';
-import { loadSuite, suiteTaskInput } from '../../core/suite.ts';
-import { intakeTask } from '../../core/task-intake.ts';
 import { type DataProfile, type Instruction, STAGES, type TaskSpec } from '../../core/types.ts';
 
 const run = promisify(execFile);

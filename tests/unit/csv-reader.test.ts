@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LinguacodusError } from '../../core/errors.ts';
 import {
   DEFAULT_INTAKE_LIMITS,
   formatCsv,
@@ -11,8 +12,7 @@ import {
   sniffDelimiter,
   type Table,
   writeCsv,
-} from '../../core/csv-reader.ts';
-import { LinguacodusError } from '../../core/errors.ts';
+} from '../../core/intake/index.ts';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,14 +1,14 @@
 // Data profiling: column kinds, missing shares, summaries and the target's type, balance and skew.
 import { describe, expect, it } from 'vitest';
-import type { Table } from '../../core/csv-reader.ts';
+import { LinguacodusError } from '../../core/errors.ts';
+import type { Table } from '../../core/intake/index.ts';
 import {
   inferTargetType,
   looksLikeDate,
   looksLikeIdName,
   profileTable,
   skewness,
-} from '../../core/data-profile.ts';
-import { LinguacodusError } from '../../core/errors.ts';
+} from '../../core/intake/index.ts';
 
 const sentence = (i: number) =>
   `Customer ${i} wrote that the delivery was ${i % 2 ? 'late and the box was damaged' : 'quick and friendly'} this time`;

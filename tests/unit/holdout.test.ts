@@ -3,8 +3,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_INTAKE_LIMITS, readCsv, type Table } from '../../core/csv-reader.ts';
-import { profileTable } from '../../core/data-profile.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import {
   baselineScore,
@@ -14,7 +12,8 @@ import {
   seededRandom,
   splitHoldout,
   writeHoldoutFiles,
-} from '../../core/holdout.ts';
+} from '../../core/harness/index.ts';
+import { DEFAULT_INTAKE_LIMITS, profileTable, readCsv, type Table } from '../../core/intake/index.ts';
 import { type TaskSpec, taskSpecSchema } from '../../core/types.ts';
 
 let dir: string;

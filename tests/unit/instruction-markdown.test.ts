@@ -1,9 +1,9 @@
 // Rendering and tolerant parsing of instructions: the paper's own tables, realistic model answers and the released data.
 
 import { describe, expect, it } from 'vitest';
-import { columnValues, DEFAULT_INTAKE_LIMITS, readCsv } from '../../core/csv-reader.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { classifyHeading, parseInstruction, renderInstruction } from '../../core/instruction-markdown.ts';
+import { columnValues, DEFAULT_INTAKE_LIMITS, readCsv } from '../../core/intake/index.ts';
 import { type Instruction, SECTION_KEYS } from '../../core/types.ts';
 import { PAPER_RECORDS } from '../helpers/datasets.ts';
 

@@ -14,7 +14,7 @@ import {
   parseMetricName,
   type RegressionMetric,
   requireMetric,
-} from '../../core/metrics.ts';
+} from '../../core/harness/index.ts';
 import type { MetricName } from '../../core/types.ts';
 
 // Expected numbers below are reference values computed once with scikit-learn 1.2.1 (/usr/bin/python3,

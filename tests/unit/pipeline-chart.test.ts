@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChartSpec, drawHoldoutChart } from '../../core/pipeline/holdout-chart.ts';
+import { type ChartSpec, drawHoldoutChart } from '../../core/harness/index.ts';
 import { createSandbox } from '../../sandbox/index.ts';
 
 const sandbox = createSandbox({ driver: 'bwrap' });

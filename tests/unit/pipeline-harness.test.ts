@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_INTAKE_LIMITS, parseCsvText } from '../../core/csv-reader.ts';
-import { prepareHarness } from '../../core/pipeline/harness.ts';
-import { intakeTask } from '../../core/task-intake.ts';
+import { prepareHarness } from '../../core/harness/index.ts';
+import { DEFAULT_INTAKE_LIMITS, intakeTask, parseCsvText } from '../../core/intake/index.ts';
 
 let dir: string;
 let trainFile: string;

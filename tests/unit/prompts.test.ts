@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StageContext } from '../../core/engine.ts';
-import { describeContract } from '../../core/harness-contract.ts';
+import { describeContract } from '../../core/harness/index.ts';
 import { parseInstruction } from '../../core/instruction-markdown.ts';
 import {
   fineTuneRecord,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CoderEngine, StageContext } from '../../core/engine.ts';
+import { collected } from '../../core/harness/index.ts';
 import { describeFailure, failingLine } from '../../core/pipeline/failure-report.ts';
 import { runWithRepairs } from '../../core/pipeline/repair-loop.ts';
-import { collected } from '../../core/pipeline/script-outputs.ts';
 import type { ProgressEvent } from '../../core/types.ts';
 import { createSandbox } from '../../sandbox/index.ts';
 import { taskFixture } from '../helpers/task-fixture.ts';

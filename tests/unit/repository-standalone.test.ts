@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSuite } from '../../core/suite.ts';
+import { loadSuite } from '../../bench/suite.ts';
 import { PAPER_DATA_DIR, REPO_ROOT, SUITE_DIR } from '../helpers/datasets.ts';
 
 // Spelled in pieces so this file does not match itself.

@@ -1,9 +1,9 @@
 // Submission checks: each kind of malformed submission gets a message precise enough for the repair loop to act on.
 import { describe, expect, it } from 'vitest';
-import type { Table } from '../../core/csv-reader.ts';
-import { profileTable } from '../../core/data-profile.ts';
 import { LinguacodusError } from '../../core/errors.ts';
-import { canonicalId, canonicalLabel, checkSubmission } from '../../core/submission-check.ts';
+import { canonicalId, canonicalLabel, checkSubmission } from '../../core/harness/index.ts';
+import type { Table } from '../../core/intake/index.ts';
+import { profileTable } from '../../core/intake/index.ts';
 import { type TaskSpec, taskSpecSchema } from '../../core/types.ts';
 
 const base = {

@@ -3,12 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INTAKE_LIMITS } from '../../core/csv-reader.ts';
+import { loadSuite, type SuiteTask, suiteTaskInput } from '../../bench/suite.ts';
 import { LinguacodusError } from '../../core/errors.ts';
-import { baselineScore, splitHoldout } from '../../core/holdout.ts';
-import { METRICS } from '../../core/metrics.ts';
-import { loadSuite, type SuiteTask, suiteTaskInput } from '../../core/suite.ts';
-import { intakeTask } from '../../core/task-intake.ts';
+import { baselineScore, METRICS, splitHoldout } from '../../core/harness/index.ts';
+import { DEFAULT_INTAKE_LIMITS, intakeTask } from '../../core/intake/index.ts';
 
 const suite = await loadSuite();
 

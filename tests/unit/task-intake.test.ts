@@ -3,9 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_INTAKE_LIMITS, formatCsv } from '../../core/csv-reader.ts';
 import { LinguacodusError } from '../../core/errors.ts';
-import { findTargetInText, intakeTask, matchColumn } from '../../core/task-intake.ts';
+import {
+  DEFAULT_INTAKE_LIMITS,
+  findTargetInText,
+  formatCsv,
+  intakeTask,
+  matchColumn,
+} from '../../core/intake/index.ts';
 import type { TaskInput } from '../../core/types.ts';
 
 let dir: string;

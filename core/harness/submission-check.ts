@@ -1,11 +1,11 @@
 // Checks a submission against the held-out ids and the task's layout, with messages the repair loop can act on.
-import type { Table } from './csv-reader.ts';
-import { isNumberString } from './data-profile.ts';
-import { LinguacodusError } from './errors.ts';
+
+import { LinguacodusError } from '../errors.ts';
+import type { Table } from '../intake/index.ts';
+import { isNumberString, matchColumn } from '../intake/index.ts';
+import type { DataProfile, TaskSpec } from '../types.ts';
 import { positiveClass, SUBMISSION_FILE, submissionColumns, TEST_FILE } from './harness-contract.ts';
 import { METRICS } from './metrics.ts';
-import { matchColumn } from './task-intake.ts';
-import type { DataProfile, TaskSpec } from './types.ts';
 
 /** A valid submission's predictions, in the order of the expected ids. */
 export type SubmissionPredictions =

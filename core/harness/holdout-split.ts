@@ -1,13 +1,19 @@
 // The holdout protocol: the harness splits the labelled rows, hides the held-out labels, and scores what comes back.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_INTAKE_LIMITS, readCsv, type Table, writeCsv } from './csv-reader.ts';
-import { isNumberString, looksLikeDate } from './data-profile.ts';
-import { LinguacodusError } from './errors.ts';
+import { LinguacodusError } from '../errors.ts';
+import {
+  DEFAULT_INTAKE_LIMITS,
+  isNumberString,
+  looksLikeDate,
+  readCsv,
+  type Table,
+  writeCsv,
+} from '../intake/index.ts';
+import type { DataProfile, MetricName, TaskSpec } from '../types.ts';
 import { positiveClass, SUBMISSION_FILE, TEST_FILE, TRAIN_FILE } from './harness-contract.ts';
 import { METRICS } from './metrics.ts';
 import { canonicalLabel, checkSubmission, type SubmissionPredictions } from './submission-check.ts';
-import type { DataProfile, MetricName, TaskSpec } from './types.ts';
 
 export interface HoldoutSplit {
   /** Labelled rows the generated code learns from (id, features, targets). */

@@ -1,6 +1,6 @@
 // The metric registry the harness scores with: each metric's direction, input kind, formula and the names people use for it.
-import { LinguacodusError } from './errors.ts';
-import { type MetricName, metricNameSchema, type TargetType } from './types.ts';
+import { LinguacodusError } from '../errors.ts';
+import { type MetricName, metricNameSchema, type TargetType } from '../types.ts';
 
 /**
  * What a metric scores:

@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { LinguacodusError } from './errors.ts';
-import { dataTypeSchema, metricNameSchema, type TaskInput } from './types.ts';
+import { dataTypeSchema, LinguacodusError, metricNameSchema, type TaskInput } from '../core/index.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the suite lives, relative to the repository root. */

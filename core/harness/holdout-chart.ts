@@ -2,8 +2,8 @@
 // curve for binary probabilities, a confusion matrix for labels. The harness's own code, fed the held-out
 // labels after scoring; generated code never sees them.
 import type { Sandbox } from '../../sandbox/types.ts';
-import { PROBABILITY_METRICS, positiveClass, SUBMISSION_FILE } from '../harness-contract.ts';
 import type { DataProfile, TaskSpec } from '../types.ts';
+import { PROBABILITY_METRICS, positiveClass, SUBMISSION_FILE } from './harness-contract.ts';
 
 const CHART_SCRIPT = String.raw`
 import json

@@ -1,7 +1,7 @@
 // Reads what a script left in the sandbox work folder: the submission bytes and its own cross-validation score.
 import { z } from 'zod';
 import type { Execution } from '../../sandbox/types.ts';
-import { CV_SCORE_FILE } from '../harness-contract.ts';
+import { CV_SCORE_FILE } from './harness-contract.ts';
 
 const cvScoreSchema = z.object({ metric: z.string().optional(), cv_score: z.number().finite() });
 

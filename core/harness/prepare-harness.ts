@@ -3,18 +3,18 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { SandboxFile } from '../../sandbox/types.ts';
-import { formatCsv, parseCsvBytes, readCsv, type Table } from '../csv-reader.ts';
 import { LinguacodusError } from '../errors.ts';
-import { SUBMISSION_FILE, TEST_FILE, TRAIN_FILE } from '../harness-contract.ts';
+import { formatCsv, parseCsvBytes, readCsv, type Table } from '../intake/index.ts';
+import type { DataProfile, IntakeLimits, TaskSpec } from '../types.ts';
+import { SUBMISSION_FILE, TEST_FILE, TRAIN_FILE } from './harness-contract.ts';
 import {
   baselineScore,
   prepareUnlabelled,
   scoreSubmissionTable,
   splitHoldout,
   withIdColumn,
-} from '../holdout.ts';
-import { checkSubmission } from '../submission-check.ts';
-import type { DataProfile, IntakeLimits, TaskSpec } from '../types.ts';
+} from './holdout-split.ts';
+import { checkSubmission } from './submission-check.ts';
 
 /** Rows of the training part the quick evidence run predicts for (it only needs to produce a submission). */
 const EVIDENCE_TEST_ROWS = 500;

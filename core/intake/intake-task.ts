@@ -1,9 +1,7 @@
 // Turns free text plus files into a TaskSpec: reads the data, and infers (and says it inferred) what the user left out.
 import { basename, extname } from 'node:path';
-import { readCsv, type Table } from './csv-reader.ts';
-import { isNumberString, looksLikeIdName, profileTable } from './data-profile.ts';
-import { LinguacodusError } from './errors.ts';
-import { defaultMetric, findMetricInText, METRICS, metricFits, requireMetric } from './metrics.ts';
+import { LinguacodusError } from '../errors.ts';
+import { defaultMetric, findMetricInText, METRICS, metricFits, requireMetric } from '../harness/metrics.ts';
 import {
   type DataProfile,
   type DataType,
@@ -14,7 +12,9 @@ import {
   type TaskInput,
   type TaskSpec,
   taskSpecSchema,
-} from './types.ts';
+} from '../types.ts';
+import { readCsv, type Table } from './csv-reader.ts';
+import { isNumberString, looksLikeIdName, profileTable } from './data-profile.ts';
 
 export interface IntakeResult {
   spec: TaskSpec;

@@ -1,7 +1,8 @@
 // Profiles a table: what kind each column is, how much is missing, and what the target looks like.
+
+import { LinguacodusError } from '../errors.ts';
+import type { ColumnKind, ColumnProfile, DataProfile, TargetType } from '../types.ts';
 import type { Table } from './csv-reader.ts';
-import { LinguacodusError } from './errors.ts';
-import type { ColumnKind, ColumnProfile, DataProfile, TargetType } from './types.ts';
 
 export interface ProfileOptions {
   targets: string[];

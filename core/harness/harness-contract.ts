@@ -1,6 +1,6 @@
 // What generated code may rely on inside the sandbox, and what it must leave behind: one contract for
 // prompts, the offline engine's templates and the harness that scores.
-import type { DataProfile, TaskSpec } from './types.ts';
+import type { DataProfile, TaskSpec } from '../types.ts';
 
 /** Files the harness writes into the work folder (the script's current directory). */
 export const TRAIN_FILE = 'train.csv';

@@ -1,8 +1,8 @@
 // Reads and writes the CSV files users hand in: tolerant of real-world quirks, strict about broken files and limits.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { LinguacodusError } from './errors.ts';
-import type { IntakeLimits } from './types.ts';
+import { LinguacodusError } from '../errors.ts';
+import type { IntakeLimits } from '../types.ts';
 
 /** A parsed CSV: column names and rows of raw strings, `null` where the value is missing. */
 export interface Table {

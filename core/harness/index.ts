@@ -1,0 +1,49 @@
+// The harness room's public face: the holdout split, the contract generated code works to, the submission
+// check, the metrics that score it, and the harness's own chart. The harness, not the generated code, scores.
+export {
+  CHART_FILE,
+  CV_SCORE_FILE,
+  describeContract,
+  PROBABILITY_METRICS,
+  positiveClass,
+  QUICK_ENV,
+  SUBMISSION_FILE,
+  submissionColumns,
+  TEST_FILE,
+  TRAIN_FILE,
+} from './harness-contract.ts';
+export { type ChartSpec, chartSpec, drawHoldoutChart } from './holdout-chart.ts';
+export {
+  baselineScore,
+  type HoldoutScore,
+  type HoldoutSplit,
+  prepareUnlabelled,
+  scoreSubmission,
+  scoreSubmissionTable,
+  seededRandom,
+  splitHoldout,
+  writeHoldoutFiles,
+} from './holdout-split.ts';
+export {
+  binaryAuc,
+  defaultMetric,
+  findMetricInText,
+  isBetter,
+  KNOWN_METRICS,
+  type LabelMetric,
+  METRICS,
+  type MetricDef,
+  metricFits,
+  type ProbabilityMetric,
+  parseMetricName,
+  type RegressionMetric,
+  requireMetric,
+} from './metrics.ts';
+export { type Harness, prepareHarness } from './prepare-harness.ts';
+export { collected, readCvScore } from './script-outputs.ts';
+export {
+  canonicalId,
+  canonicalLabel,
+  checkSubmission,
+  type SubmissionPredictions,
+} from './submission-check.ts';
