@@ -1,6 +1,7 @@
 // Files of a session under DATA_DIR/sessions/<id>/: uploads, plan text and run outputs; removed with the session.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { safeFileName } from '../common/safe-file-name.ts';
 import type { Logger } from './logger.ts';
 import type { SessionStore } from './session-store.ts';
 
@@ -20,14 +21,8 @@ export class SessionFiles {
     return dir;
   }
 
-  /** A file name safe to put on disk: no folders, no dot-files, nothing odd. */
-  static safeName(name: string): string {
-    const base = path
-      .basename(name)
-      .replace(/[^A-Za-z0-9._-]+/g, '_')
-      .replace(/^\.+/, '');
-    return (base || 'file').slice(0, 120);
-  }
+  /** A file name safe to put on disk: the one rule, shared with the web chat's uploads (common/). */
+  static readonly safeName = safeFileName;
 
   async remove(sid: string): Promise<void> {
     await rm(this.dir(sid), { recursive: true, force: true });
