@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { BotContext } from './bot-context.ts';
 import { CancelRegistry } from './cancel-registry.ts';
 import type { Config } from './config.ts';
-import { createConversation } from './conversation.ts';
+import { createConversation } from './conversation/index.ts';
 import { createDeliverProcessor, Deliverer } from './deliver.ts';
 import type { Logger } from './logger.ts';
 import type { SurfaceName } from './messages.ts';

@@ -1,6 +1,7 @@
 // How the bot reads chat text: mentions stripped, thread commands recognised, an explicit metric taken as stated.
 import { describe, expect, it } from 'vitest';
-import { parseCommand, stripMentions } from '../../bot/conversation.ts';
+import { parseCommand } from '../../bot/conversation/commands.ts';
+import { stripMentions } from '../../bot/conversation/on-message.ts';
 import { statedOverrides } from '../../bot/task-text.ts';
 
 describe('reading chat text', () => {

@@ -1,0 +1,64 @@
+// A button press on a plan: a vote (the tally is edited in place), Run, or the full text of the instructions.
+import { type BotAction, decodeAction } from '../action-ids.ts';
+import { fileRefFor } from '../file-refs.ts';
+import { planMessageKey } from '../plan-job.ts';
+import { renderFullText, renderPlan } from '../render-plan.ts';
+import { errorReply } from '../render-replies.ts';
+import type { Session } from '../session-store.ts';
+import type { ActionEvent, EventContext } from './event-context.ts';
+import { startRun } from './start-run.ts';
+
+export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
+  const { bot, event } = cx;
+  const action = decodeAction(event.action);
+  if (!action) {
+    bot.logger.debug({ action: event.action }, 'ignoring a button that is not ours');
+    return;
+  }
+  const session = await bot.store.get(action.sid);
+  if (!session) {
+    await cx.reply(
+      errorReply(
+        `This session has expired (sessions last ${bot.config.SESSION_TTL_HOURS} h), so its buttons no longer work.`,
+        'Post the task again with its CSV to start a new session.',
+      ),
+    );
+    return;
+  }
+  if (action.planSeq !== session.planSeq || !session.plan) {
+    await cx.reply(
+      errorReply('These buttons belong to an earlier plan in this thread; use the newest one.'),
+      session.thread,
+    );
+    return;
+  }
+  await pressOnPlan(cx, action, session);
+}
+
+async function pressOnPlan(
+  cx: EventContext<ActionEvent>,
+  action: BotAction,
+  session: Session,
+): Promise<void> {
+  const { store, deliver } = cx.bot;
+  const plan = session.plan;
+  if (!plan) return;
+  const file = await fileRefFor(session.planMarkdown ?? undefined, 'instructions.md');
+  switch (action.kind) {
+    case 'vote': {
+      const votes = await store.setVote(session.id, cx.event.user.id, action.choice);
+      await deliver.edit(
+        session.thread,
+        planMessageKey(session.id, session.planSeq),
+        renderPlan({ sid: session.id, planSeq: session.planSeq, plan, votes, file }),
+      );
+      return;
+    }
+    case 'run':
+      await startRun(cx, session, action.choice, session.thread);
+      return;
+    case 'full':
+      await cx.reply(renderFullText(plan, file), session.thread);
+      return;
+  }
+}

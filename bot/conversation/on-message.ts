@@ -1,0 +1,58 @@
+// A message in a thread: a command, a task (with or without its CSV), or a note while the plan is being made.
+import { errorReply, help, text } from '../render-replies.ts';
+import { sessionIdFor } from '../session-store.ts';
+import { parseCommand, runCommand } from './commands.ts';
+import type { EventContext, MessageEvent } from './event-context.ts';
+import { startTask } from './start-task.ts';
+
+/** Removes platform mentions (<@U123>, <@!123>, @linguacodus) so commands and tasks read cleanly. */
+export function stripMentions(raw: string): string {
+  return raw
+    .replace(/<@[!&]?[A-Za-z0-9]+>/g, ' ')
+    .replace(/(^|\s)@linguacodus\b/gi, ' ')
+    .trim();
+}
+
+export async function onMessage(cx: EventContext<MessageEvent>): Promise<void> {
+  const { bot, event } = cx;
+  const sid = sessionIdFor(event.thread);
+  const session = await bot.store.get(sid);
+  const body = stripMentions(event.text);
+  const command = event.files.length === 0 ? parseCommand(body) : null;
+  if (!session) {
+    if (!event.addressed) return;
+    if (command === 'help') {
+      await cx.reply(help());
+      return;
+    }
+    if (command) {
+      // A command where we hold no session: an expired thread, or no task posted yet.
+      await cx.reply(
+        errorReply(
+          `There is no active task here (sessions expire after ${bot.config.SESSION_TTL_HOURS} h).`,
+          'Post the task in plain English with its CSV to start one.',
+        ),
+      );
+      return;
+    }
+    await startTask(cx, sid, body, null);
+    return;
+  }
+  if (command) {
+    await runCommand(cx, command, session);
+    return;
+  }
+  if (event.files.length === 0 && session.status === 'planning') {
+    await cx.reply(text('I am still working on the plan. `status` shows where it is, `cancel` stops it.'));
+    return;
+  }
+  if (event.files.length === 0 && session.status === 'planned') {
+    await cx.reply(
+      text(
+        'To change the task, post it again with the CSV attached. Thread commands: `help`, `status`, `cancel`, `rerun`.',
+      ),
+    );
+    return;
+  }
+  await startTask(cx, sid, body, session);
+}

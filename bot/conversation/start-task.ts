@@ -1,0 +1,136 @@
+// Starts a task from a message: checks the text and files, keeps the uploads, then acknowledges and queues the plan.
+import path from 'node:path';
+import { asLinguacodusError } from '../../core/errors.ts';
+import { fileRefFor } from '../file-refs.ts';
+import type { FileRef } from '../messages.ts';
+import { planAckKey } from '../plan-job.ts';
+import { JOB_OPTIONS, planJobId } from '../queues.ts';
+import { errorReply, planAck } from '../render-replies.ts';
+import { SessionFiles } from '../session-files.ts';
+import type { Session } from '../session-store.ts';
+import type { IncomingFile } from '../surface.ts';
+import type { EventContext, MessageEvent } from './event-context.ts';
+
+/** Data files the pipeline reads; the first CSV is the training file. */
+const DATA_FILE = /\.(csv|tsv|txt|json)$/i;
+
+const MB = 1024 * 1024;
+
+export async function startTask(
+  cx: EventContext<MessageEvent>,
+  sid: string,
+  body: string,
+  previous: Session | null,
+): Promise<void> {
+  const { bot, event } = cx;
+  const { store, config } = bot;
+  const maxBytes = config.MAX_UPLOAD_MB * MB;
+  const base: Session = previous ?? {
+    id: sid,
+    thread: event.thread,
+    author: event.user,
+    createdAt: new Date().toISOString(),
+    status: 'awaiting-input',
+    text: '',
+    files: [],
+    planSeq: 0,
+    plan: null,
+    planMarkdown: null,
+    lastRun: null,
+    error: null,
+  };
+  const taskText = body || previous?.text || '';
+  const awaiting = async (message: string, hint?: string) => {
+    // Keep what was said: a file posted next in the thread completes this task.
+    await store.update(sid, (current) => ({
+      ...(current ?? base),
+      text: taskText,
+      status: current?.plan ? current.status : 'awaiting-input',
+    }));
+    await cx.reply(errorReply(message, hint));
+  };
+  if (!taskText && event.files.length === 0) {
+    await awaiting(
+      'Your message is empty.',
+      'Describe the task in plain English (what to predict, and the metric if you have one) and attach the CSV.',
+    );
+    return;
+  }
+  const tooBig = event.files.find((f) => f.bytes > maxBytes);
+  if (tooBig) {
+    await awaiting(
+      `The file ${tooBig.name} is ${(tooBig.bytes / MB).toFixed(1)} MB; the limit is ${config.MAX_UPLOAD_MB} MB.`,
+      'Post a smaller sample of the data (e.g. fewer rows) in this thread.',
+    );
+    return;
+  }
+  const dataFiles = event.files.filter((f) => DATA_FILE.test(f.name));
+  const other = event.files.find((f) => !DATA_FILE.test(f.name));
+  if (other) {
+    await awaiting(
+      `I can read CSV files only, and ${other.name} is not one.`,
+      'Attach the data as a .csv file.',
+    );
+    return;
+  }
+  if (dataFiles.length === 0 && (previous?.files.length ?? 0) === 0) {
+    await awaiting(
+      'I need the data: attach a CSV file with the labelled rows.',
+      'Post it in this thread (with the task text again, or just the file).',
+    );
+    return;
+  }
+  if (!taskText) {
+    await awaiting('Tell me what to predict: a sentence like "Predict <column>, metric rmse" with the file.');
+    return;
+  }
+  let files = base.files;
+  if (dataFiles.length > 0) {
+    try {
+      files = await downloadAll(cx, sid, String(base.planSeq + 1), dataFiles, maxBytes);
+    } catch (error) {
+      const lerr = asLinguacodusError(error, 'too_large');
+      bot.logger.warn({ err: error, sid }, 'upload refused');
+      await awaiting(lerr.userMessage, 'Post the file again in this thread.');
+      return;
+    }
+  }
+  // The seq is taken again under the lock: a task posted at the same moment in this thread gets the next one.
+  const saved = await store.update(sid, (current) => ({
+    ...(current ?? base),
+    status: 'planning',
+    text: taskText,
+    files,
+    planSeq: (current?.planSeq ?? 0) + 1,
+    plan: null,
+    planMarkdown: null,
+    lastRun: null,
+    error: null,
+  }));
+  if (!saved) return;
+  await store.clearVotes(sid);
+  await store.clearRuns(sid);
+  await bot.deliver.post(event.thread, planAck(null), planAckKey(sid, saved.planSeq));
+  const job = { sid, planSeq: saved.planSeq };
+  await bot.queues.plan.add('plan', job, { ...JOB_OPTIONS.plan, jobId: planJobId(job) });
+}
+
+async function downloadAll(
+  cx: EventContext,
+  sid: string,
+  folder: string,
+  files: IncomingFile[],
+  maxBytes: number,
+): Promise<FileRef[]> {
+  // One folder per task keeps the user's file names (the pipeline quotes them back) without clashes.
+  const dir = await cx.bot.files.ensure(sid, 'uploads', folder);
+  const out: FileRef[] = [];
+  for (const f of files) {
+    const dest = path.join(dir, SessionFiles.safeName(f.name));
+    await f.download(dest, maxBytes);
+    const ref = await fileRefFor(dest, f.name);
+    if (!ref) throw new Error(`the upload of ${f.name} left no file`);
+    out.push(ref);
+  }
+  return out;
+}
