@@ -4,6 +4,7 @@ import { createBotApp } from './bot-app.ts';
 import { type Config, ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { ChatSurface } from './surface.ts';
+import { discordSurfaceOptions, slackSurfaceOptions } from './surface-options.ts';
 
 function readConfig(): Config {
   try {
@@ -28,11 +29,11 @@ async function chatSurfaces(
   if (web) surfaces.push(web);
   if (config.SLACK_BOT_TOKEN) {
     const { createSlackSurface } = await import('../adapters/slack/index.ts');
-    surfaces.push(createSlackSurface(config, logger));
+    surfaces.push(createSlackSurface(slackSurfaceOptions(config, logger)));
   }
   if (config.DISCORD_TOKEN) {
     const { createDiscordSurface } = await import('../adapters/discord/index.ts');
-    surfaces.push(createDiscordSurface(config, logger));
+    surfaces.push(createDiscordSurface(discordSurfaceOptions(config, logger)));
   }
   return { surfaces, web };
 }

@@ -13,8 +13,6 @@ import {
   Routes,
   type SendableChannels,
 } from 'discord.js';
-import type { Config } from '../../bot/config.ts';
-import type { Logger } from '../../bot/logger.ts';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
 import type {
   ChatSurface,
@@ -23,8 +21,11 @@ import type {
   PostedMessage,
   PostOptions,
 } from '../../bot/surface.ts';
-import { LinguacodusError } from '../../core/errors.ts';
+import { LinguacodusError } from '../../common/errors.ts';
+import type { Logger } from '../../common/logger.ts';
 import { rememberNewest } from '../remember-newest.ts';
+import { discordApiError } from './discord-api-error.ts';
+import type { DiscordAdapterOptions } from './discord-options.ts';
 import { downloadDiscordAttachment } from './download-attachment.ts';
 import { type DiscordUpload, renderDiscordMessage } from './render-components.ts';
 import { SeenIds } from './seen-ids.ts';
@@ -45,17 +46,15 @@ export class DiscordSurface implements ChatSurface {
   private readonly uploaded = new Map<string, Set<string>>();
   private readonly seen = new SeenIds();
   private readonly apiHost: string | undefined;
-  private readonly token: string;
+  private readonly logger: Logger;
 
-  constructor(
-    private readonly config: Config,
-    private readonly logger: Logger,
-  ) {
-    if (!config.DISCORD_TOKEN) {
+  // The messages name the settings the bot reads these options from: that is what a person fixes.
+  constructor(private readonly options: DiscordAdapterOptions) {
+    if (!options.token) {
       throw new LinguacodusError('bad_input', 'DISCORD_TOKEN is not set: the Discord surface cannot start.');
     }
-    this.token = config.DISCORD_TOKEN;
-    this.apiHost = config.DISCORD_API_URL ? new URL(config.DISCORD_API_URL).host : undefined;
+    this.logger = options.logger;
+    this.apiHost = options.apiUrl ? new URL(options.apiUrl).host : undefined;
   }
 
   async start(handler: IncomingHandler): Promise<void> {
@@ -64,7 +63,7 @@ export class DiscordSurface implements ChatSurface {
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
       // Rendered text must never ping @everyone or a role by accident.
       allowedMentions: { parse: [] },
-      ...(this.config.DISCORD_API_URL ? { rest: { api: this.config.DISCORD_API_URL } } : {}),
+      ...(this.options.apiUrl ? { rest: { api: this.options.apiUrl } } : {}),
     });
     this.client = client;
     this.overrideGatewayUrl(client);
@@ -82,7 +81,7 @@ export class DiscordSurface implements ChatSurface {
       );
     });
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-    await client.login(this.token).catch(async (error: unknown) => {
+    await client.login(this.options.token).catch(async (error: unknown) => {
       await client.destroy();
       this.client = undefined;
       const code = (error as { code?: unknown }).code;
@@ -113,11 +112,11 @@ export class DiscordSurface implements ChatSurface {
   }
 
   /**
-   * discord.js takes the gateway URL from GET /gateway/bot; DISCORD_GATEWAY_URL (a proxy, or a local gateway in tests)
+   * discord.js takes the gateway URL from GET /gateway/bot; `gatewayUrl` (a proxy, or a local gateway in tests)
    * replaces the URL in that answer, so the library's own connect, identify and resume logic is unchanged.
    */
   private overrideGatewayUrl(client: Client) {
-    const gatewayUrl = this.config.DISCORD_GATEWAY_URL;
+    const gatewayUrl = this.options.gatewayUrl;
     if (!gatewayUrl) return;
     const rest = client.rest;
     const get = rest.get.bind(rest);
@@ -146,7 +145,7 @@ export class DiscordSurface implements ChatSurface {
     if (channel.isThread()) {
       const parentId = channel.parentId ?? channel.id;
       const configured =
-        this.config.DISCORD_CHANNELS.includes(parentId) || this.config.DISCORD_CHANNELS.includes(channel.id);
+        this.options.channels.includes(parentId) || this.options.channels.includes(channel.id);
       // Replies in the bot's own task threads are for the bot even without a mention (help, status, cancel).
       if (!mentioned && !configured && channel.ownerId !== botId) return;
       const thread: ThreadRef = {
@@ -155,13 +154,10 @@ export class DiscordSurface implements ChatSurface {
         channel: parentId,
         thread: channel.id,
       };
-      await this.dispatch(
-        handler,
-        messageToIncoming(message, thread, false, botId, mentioned || configured, files),
-      );
+      await this.dispatch(handler, messageToIncoming(message, thread, false, mentioned || configured, files));
       return;
     }
-    const configured = this.config.DISCORD_CHANNELS.includes(channel.id);
+    const configured = this.options.channels.includes(channel.id);
     if (!mentioned && !configured) return;
     const started = await message
       .startThread({ name: threadName(message.content), autoArchiveDuration: AUTO_ARCHIVE_MINUTES })
@@ -169,7 +165,12 @@ export class DiscordSurface implements ChatSurface {
         // Started already (by an earlier process that stopped before answering): a message's thread has its id.
         if (error instanceof DiscordAPIError && error.code === THREAD_ALREADY_CREATED)
           return { id: message.id };
-        this.logger.warn({ err: error, channel: channel.id }, 'could not start a thread');
+        const why = discordApiError(
+          'POST /channels/{channel.id}/messages/{message.id}/threads',
+          'start a thread',
+          error,
+        );
+        this.logger.warn({ err: why, channel: channel.id }, 'could not start a thread');
         await message
           .reply({
             content: 'I need the Create Public Threads permission in this channel to work on a task.',
@@ -185,7 +186,7 @@ export class DiscordSurface implements ChatSurface {
       channel: channel.id,
       thread: started.id,
     };
-    await this.dispatch(handler, messageToIncoming(message, thread, true, botId, true, files));
+    await this.dispatch(handler, messageToIncoming(message, thread, true, true, files));
   }
 
   private async onButton(interaction: ButtonInteraction, handler: IncomingHandler) {
@@ -229,7 +230,7 @@ export class DiscordSurface implements ChatSurface {
       throw new LinguacodusError('internal', 'The Discord surface is not connected.', { retryable: true });
     }
     const channel = await client.channels.fetch(thread.thread).catch((error: unknown) => {
-      throw discordError('find the thread', error);
+      throw discordApiError('GET /channels/{thread.id}', 'find the thread', error);
     });
     if (!channel?.isSendable()) {
       throw new LinguacodusError('internal', `Discord channel ${thread.thread} cannot receive messages.`);
@@ -254,7 +255,7 @@ export class DiscordSurface implements ChatSurface {
         allowedMentions: { parse: [] },
       })
       .catch((error: unknown) => {
-        throw discordError('post a message', error);
+        throw discordApiError('POST /channels/{thread.id}/messages', 'post a message', error);
       });
     this.remember(sent.id, rendered.files);
     return { messageId: sent.id };
@@ -271,7 +272,7 @@ export class DiscordSurface implements ChatSurface {
         allowedMentions: { parse: [] },
       })
       .catch((error: unknown) => {
-        throw discordError('edit a message', error);
+        throw discordApiError('PATCH /channels/{thread.id}/messages/{message.id}', 'edit a message', error);
       });
     // Files new to this message go to the thread once, as a follow-up: an edit keeps its attachments as they were.
     const done = this.uploaded.get(messageId) ?? new Set<string>();
@@ -280,7 +281,7 @@ export class DiscordSurface implements ChatSurface {
     await channel
       .send({ files: await Promise.all(fresh.map(toAttachment)), allowedMentions: { parse: [] } })
       .catch((error: unknown) => {
-        throw discordError('attach files', error);
+        throw discordApiError('POST /channels/{thread.id}/messages', 'attach files', error);
       });
     this.remember(messageId, fresh);
   }
@@ -313,23 +314,4 @@ async function toAttachment(f: DiscordUpload): Promise<AttachmentPayload> {
       })
     : Buffer.from(f.content ?? '');
   return { attachment, name: f.name };
-}
-
-/** Turns a discord.js failure into our error, with Discord's code and status; retryable when the server failed. */
-function discordError(what: string, error: unknown): LinguacodusError {
-  if (error instanceof LinguacodusError) return error;
-  if (error instanceof DiscordAPIError) {
-    return new LinguacodusError(
-      'internal',
-      `Discord would not let me ${what} (${error.code}: ${error.message}).`,
-      {
-        cause: error,
-        retryable: error.status >= 500,
-      },
-    );
-  }
-  return new LinguacodusError('internal', `Discord would not let me ${what}.`, {
-    cause: error,
-    retryable: true,
-  });
 }

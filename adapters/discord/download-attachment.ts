@@ -1,5 +1,5 @@
 // Downloads a Discord attachment from its CDN URL, size checked before and while streaming.
-import { LinguacodusError } from '../../core/errors.ts';
+import { LinguacodusError } from '../../common/errors.ts';
 import { fileTooLarge, saveCappedDownload } from '../download-capped.ts';
 
 export interface DiscordAttachmentSource {

@@ -1,17 +1,12 @@
-// The Discord surface's entry point: one factory the bot calls when DISCORD_TOKEN is configured.
-import type { Config } from '../../bot/config.ts';
-import type { Logger } from '../../bot/logger.ts';
+// The Discord surface's entry point: one factory the bot calls when a Discord token is configured.
 import type { ChatSurface } from '../../bot/surface.ts';
+import type { DiscordAdapterOptions } from './discord-options.ts';
 import { DiscordSurface } from './discord-surface.ts';
 
+export type { DiscordAdapterOptions } from './discord-options.ts';
 export { DiscordSurface } from './discord-surface.ts';
 
-/** True when the configuration has what the Discord surface needs to start. */
-export function discordConfigured(config: Config): boolean {
-  return !!config.DISCORD_TOKEN;
-}
-
 /** Gateway intents Guilds, GuildMessages and MessageContent; a thread per task. */
-export function createDiscordSurface(config: Config, logger: Logger): ChatSurface {
-  return new DiscordSurface(config, logger.child({ surface: 'discord' }));
+export function createDiscordSurface(options: DiscordAdapterOptions): ChatSurface {
+  return new DiscordSurface({ ...options, logger: options.logger.child({ surface: 'discord' }) });
 }

@@ -2,12 +2,16 @@
 import type { Attachment, ButtonInteraction, Message } from 'discord.js';
 import type { ThreadRef } from '../../bot/messages.ts';
 import type { IncomingEvent, IncomingFile } from '../../bot/surface.ts';
+import { withoutMentions } from '../mention-text.ts';
 import { clampText } from '../render-text.ts';
 import { DISCORD_LIMITS } from './limits.ts';
 
-/** Removes the bot's own mention so the bot reads the task, not its name. */
-export function stripMention(text: string, botId: string): string {
-  return text.split(`<@${botId}>`).join('').split(`<@!${botId}>`).join('').replace(/\s+/g, ' ').trim();
+/** Discord's mention markup for a user (`<@123>`, the older nickname form `<@!123>`) and a role (`<@&123>`). */
+const DISCORD_MENTION = /<@[!&]?\d+>/g;
+
+/** Removes every mention (the bot's and anyone else's) and a typed `@linguacodus`; whitespace collapses to one space. */
+export function stripMentions(text: string): string {
+  return withoutMentions(text, DISCORD_MENTION).replace(/\s+/g, ' ');
 }
 
 /** A thread name from the task's first words (Discord requires 1-100 characters). */
@@ -35,7 +39,6 @@ export function messageToIncoming(
   message: Message<true>,
   thread: ThreadRef,
   isRoot: boolean,
-  botId: string,
   addressed: boolean,
   files: IncomingFile[],
 ): IncomingEvent {
@@ -45,7 +48,7 @@ export function messageToIncoming(
     isRoot,
     messageId: message.id,
     user: { id: message.author.id, name: message.author.globalName ?? message.author.username },
-    text: stripMention(message.content, botId),
+    text: stripMentions(message.content),
     files,
     addressed,
   };

@@ -1,6 +1,6 @@
 // Lets Bolt, the Web API client and the Socket Mode client log through our pino logger (and its redaction).
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
-import type { Logger } from '../../bot/logger.ts';
+import type { Logger } from '../../common/logger.ts';
 
 /** Wraps a pino logger in the @slack/logger interface; Slack's info chatter is logged at debug. */
 export function toSlackLogger(logger: Logger): SlackLogger {

@@ -1,5 +1,5 @@
 // Downloads a Slack file (url_private) with the bot token: only to Slack's own hosts, size checked before and during.
-import { LinguacodusError } from '../../core/errors.ts';
+import { LinguacodusError } from '../../common/errors.ts';
 import { fileTooLarge, saveCappedDownload } from '../download-capped.ts';
 
 export interface SlackFileSource {

@@ -1,8 +1,6 @@
 // The Slack ChatSurface: Bolt (Socket Mode or signed HTTP) in, Web API out; translation only, no business logic.
 import { readFile } from 'node:fs/promises';
 import { App, type webApi } from '@slack/bolt';
-import type { Config } from '../../bot/config.ts';
-import type { Logger } from '../../bot/logger.ts';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
 import type {
   ChatSurface,
@@ -11,13 +9,16 @@ import type {
   PostedMessage,
   PostOptions,
 } from '../../bot/surface.ts';
-import { LinguacodusError } from '../../core/errors.ts';
+import { LinguacodusError } from '../../common/errors.ts';
+import type { Logger } from '../../common/logger.ts';
 import { rememberNewest } from '../remember-newest.ts';
 import { toSlackLogger } from './bolt-logger.ts';
 import { deliveryMetadata, findDeliveredMessage } from './delivery-key.ts';
 import { downloadSlackFile } from './download-file.ts';
 import { EventDedupe } from './event-dedupe.ts';
 import { renderSlackMessage, type SlackUpload } from './render-blocks.ts';
+import { slackApiError } from './slack-api-error.ts';
+import type { SlackAdapterOptions } from './slack-options.ts';
 import {
   actionTeam,
   actionToIncoming,
@@ -51,25 +52,23 @@ export class SlackSurface implements ChatSurface {
   /** Idempotency key → ts of posts this process made, so an in-process retry needs no lookup. */
   private readonly keyed = new Map<string, string>();
   private readonly names = new Map<string, { name: string; at: number }>();
-  private readonly botToken: string;
+  private readonly logger: Logger;
   private readonly apiHost: string | undefined;
 
-  constructor(
-    private readonly config: Config,
-    private readonly logger: Logger,
-  ) {
-    if (!config.SLACK_BOT_TOKEN) {
+  // The messages name the settings the bot reads these options from: that is what a person fixes.
+  constructor(private readonly options: SlackAdapterOptions) {
+    if (!options.botToken) {
       throw new LinguacodusError('bad_input', 'SLACK_BOT_TOKEN is not set: the Slack surface cannot start.');
     }
-    if (!config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    if (!options.appToken && !options.signingSecret) {
       throw new LinguacodusError(
         'bad_input',
         'Set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode).',
       );
     }
-    this.botToken = config.SLACK_BOT_TOKEN;
-    this.mode = config.SLACK_APP_TOKEN ? 'socket' : 'http';
-    this.apiHost = config.SLACK_API_URL ? new URL(config.SLACK_API_URL).host : undefined;
+    this.logger = options.logger;
+    this.mode = options.appToken ? 'socket' : 'http';
+    this.apiHost = options.apiUrl ? new URL(options.apiUrl).host : undefined;
   }
 
   /** The HTTP-mode port actually bound (for logs and tests); undefined in Socket Mode. */
@@ -80,10 +79,10 @@ export class SlackSurface implements ChatSurface {
     const clientOptions: webApi.WebClientOptions = {
       retryConfig: RETRY_CONFIG,
       logger: slackLogger,
-      ...(this.config.SLACK_API_URL ? { slackApiUrl: this.config.SLACK_API_URL } : {}),
+      ...(this.options.apiUrl ? { slackApiUrl: this.options.apiUrl } : {}),
     };
     const common = {
-      token: this.botToken,
+      token: this.options.botToken,
       logger: slackLogger,
       clientOptions,
       // Bolt would otherwise verify the token at construction, before our own auth.test reports a clear error.
@@ -93,15 +92,15 @@ export class SlackSurface implements ChatSurface {
       this.mode === 'socket'
         ? new App({
             ...common,
-            appToken: this.config.SLACK_APP_TOKEN,
+            appToken: this.options.appToken,
             socketMode: true,
             // apps.connections.open goes through this client: the same API URL as the bot's calls.
             installerOptions: { clientOptions },
           })
         : new App({
             ...common,
-            signingSecret: this.config.SLACK_SIGNING_SECRET,
-            port: this.config.SLACK_PORT,
+            signingSecret: this.options.signingSecret,
+            port: this.options.port,
             processBeforeResponse: false,
           });
     this.app = app;
@@ -129,9 +128,9 @@ export class SlackSurface implements ChatSurface {
     this.botUserId = String(auth.user_id ?? '');
     await app.init();
     this.register(app, handler);
-    const started = (await (this.mode === 'http' ? app.start(this.config.SLACK_PORT) : app.start()).catch(
+    const started = (await (this.mode === 'http' ? app.start(this.options.port) : app.start()).catch(
       (error: unknown) => {
-        throw startError(this.mode, this.config.SLACK_PORT, error);
+        throw startError(this.mode, this.options.port, error);
       },
     )) as unknown;
     this.receiving = true;
@@ -162,7 +161,7 @@ export class SlackSurface implements ChatSurface {
       const name = await this.userName(parsed.data.user);
       await this.dispatch(
         handler,
-        messageToIncoming(parsed.data, this.teamId, this.botUserId, true, this.files(parsed.data), name),
+        messageToIncoming(parsed.data, this.teamId, true, this.files(parsed.data), name),
       );
     });
 
@@ -174,13 +173,13 @@ export class SlackSurface implements ChatSurface {
       if (!isPersonMessage(message, this.botUserId)) return;
       // A mention also arrives as app_mention: take it from there only, so it is handled once.
       if (message.text.includes(`<@${this.botUserId}>`)) return;
-      const configured = this.config.SLACK_CHANNELS.includes(message.channel);
+      const configured = this.options.channels.includes(message.channel);
       const threadReply = !!message.thread_ts && message.thread_ts !== message.ts;
       if (!configured && !threadReply) return;
       const name = await this.userName(message.user);
       await this.dispatch(
         handler,
-        messageToIncoming(message, this.teamId, this.botUserId, configured, this.files(message), name),
+        messageToIncoming(message, this.teamId, configured, this.files(message), name),
       );
     });
 
@@ -260,7 +259,7 @@ export class SlackSurface implements ChatSurface {
           download: (destPath: string, maxBytes: number) =>
             downloadSlackFile(
               { name: f.name, url, bytes: f.size },
-              this.botToken,
+              this.options.botToken,
               destPath,
               maxBytes,
               this.apiHost,
@@ -297,7 +296,7 @@ export class SlackSurface implements ChatSurface {
         ...(key ? { metadata: deliveryMetadata(key) } : {}),
       })
       .catch((error: unknown) => {
-        throw slackError('post a message', error);
+        throw slackApiError('chat.postMessage', 'post a message', error);
       });
     const messageId = String(result.ts);
     if (key) rememberNewest(this.keyed, key, messageId, UPLOAD_MEMORY);
@@ -336,7 +335,7 @@ export class SlackSurface implements ChatSurface {
           this.logger.warn({ err: error, key }, 'could not read the thread to check for an earlier post');
         return undefined;
       }
-      throw slackError('read the thread before posting', error);
+      throw slackApiError('conversations.replies', 'read the thread before posting', error);
     }
   }
 
@@ -346,7 +345,7 @@ export class SlackSurface implements ChatSurface {
     await app.client.chat
       .update({ channel: thread.channel, ts: messageId, text: rendered.text, blocks: rendered.blocks })
       .catch((error: unknown) => {
-        throw slackError('edit a message', error);
+        throw slackApiError('chat.update', 'edit a message', error);
       });
     await this.upload(thread, messageId, rendered.uploads);
   }
@@ -370,7 +369,7 @@ export class SlackSurface implements ChatSurface {
         file_uploads: fileUploads,
       })
       .catch((error: unknown) => {
-        throw slackError('upload files', error);
+        throw slackApiError('files.uploadV2', 'upload files', error);
       });
     for (const u of fresh) done.add(uploadKey(u));
     rememberNewest(this.uploaded, messageId, done, UPLOAD_MEMORY);
@@ -415,16 +414,5 @@ function uploadKey(u: SlackUpload): string {
 async function readUpload(path: string): Promise<Buffer> {
   return readFile(path).catch((error: unknown) => {
     throw new LinguacodusError('internal', `A result file is missing (${path}).`, { cause: error });
-  });
-}
-
-/** Turns a Web API failure into our error: the Slack error code in the message, retryable when transient. */
-function slackError(what: string, error: unknown): LinguacodusError {
-  const e = error as { code?: string; data?: { error?: string }; statusCode?: number };
-  const detail = e.data?.error ?? e.code ?? (error instanceof Error ? error.message : String(error));
-  const retryable = e.code === 'slack_webapi_request_error' || e.code === 'slack_webapi_http_error';
-  return new LinguacodusError('internal', `Slack would not let me ${what} (${detail}).`, {
-    cause: error,
-    retryable,
   });
 }

@@ -1,6 +1,7 @@
 // Validates Slack event and action payloads (zod) and translates them into the bot's IncomingEvent.
 import { z } from 'zod';
 import type { IncomingEvent, IncomingFile } from '../../bot/surface.ts';
+import { withoutMentions } from '../mention-text.ts';
 
 export const slackFileSchema = z.object({
   id: z.string(),
@@ -52,9 +53,12 @@ export function isPersonMessage(event: SlackMessageEvent, botUserId: string): bo
   return PERSON_SUBTYPES.has(event.subtype) && !event.bot_id && !!event.user && event.user !== botUserId;
 }
 
-/** Removes the bot's own mention so the bot reads the task, not its name. */
-export function stripMention(text: string, botUserId: string): string {
-  return text.split(`<@${botUserId}>`).join('').replace(/\s+/g, ' ').trim();
+/** Slack's user mention markup: `<@U123>`, `<@W123>` (Enterprise Grid), and the older `<@U123|ann>`. */
+const SLACK_MENTION = /<@[A-Za-z0-9]+(?:\|[^>]*)?>/g;
+
+/** Removes every mention (the bot's and anyone else's) and a typed `@linguacodus`; whitespace collapses to one space. */
+export function stripMentions(text: string): string {
+  return withoutMentions(text, SLACK_MENTION).replace(/\s+/g, ' ');
 }
 
 /**
@@ -64,7 +68,6 @@ export function stripMention(text: string, botUserId: string): string {
 export function messageToIncoming(
   event: SlackMessageEvent,
   teamId: string,
-  botUserId: string,
   addressed: boolean,
   files: IncomingFile[],
   userName?: string,
@@ -81,7 +84,7 @@ export function messageToIncoming(
     isRoot: !event.thread_ts || event.thread_ts === event.ts,
     messageId: event.ts,
     user: { id: user, name: userName ?? user },
-    text: stripMention(event.text, botUserId),
+    text: stripMentions(event.text),
     files,
     addressed,
   };

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordSurface } from '../../adapters/discord/index.ts';
 import { DISCORD_LIMITS } from '../../adapters/discord/limits.ts';
+import { discordSurfaceOptions } from '../../bot/surface-options.ts';
 import { FakeDiscordServer, type RecordedRequest } from '../helpers/fake-discord-server.ts';
 import {
   BLUEBERRY as CSV_PATH,
@@ -25,7 +26,7 @@ beforeAll(async () => {
   await fake.start();
   bot = await startPlatformBot(
     { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DISCORD_GATEWAY_URL: fake.gatewayUrl },
-    createDiscordSurface,
+    (config, logger) => createDiscordSurface(discordSurfaceOptions(config, logger)),
   );
 }, 60_000);
 

@@ -7,6 +7,7 @@ import { parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import type { ThreadRef } from '../../bot/messages.ts';
 import type { ChatSurface } from '../../bot/surface.ts';
+import { discordSurfaceOptions } from '../../bot/surface-options.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeDiscordServer } from '../helpers/fake-discord-server.ts';
 import { longCode, SurfaceDriver } from '../helpers/surface-driver.ts';
@@ -35,7 +36,7 @@ beforeAll(async () => {
     DISCORD_CHANNELS: configuredChannel,
     LOG_LEVEL: 'silent',
   });
-  surface = createDiscordSurface(config, createLogger({ level: 'silent' }));
+  surface = createDiscordSurface(discordSurfaceOptions(config, createLogger({ level: 'silent' })));
   await driver.start(surface, 'discord-gw-');
 });
 
@@ -292,7 +293,7 @@ describe('Discord surface start errors', () => {
       DISCORD_API_URL: fake.apiUrl,
       DISCORD_GATEWAY_URL: fake.gatewayUrl,
     });
-    const wrong = createDiscordSurface(config, createLogger({ level: 'silent' }));
+    const wrong = createDiscordSurface(discordSurfaceOptions(config, createLogger({ level: 'silent' })));
     const error = await wrong.start(async () => {}).catch((e: unknown) => e);
     await wrong.stop();
     expect(error).toBeInstanceOf(LinguacodusError);
@@ -306,7 +307,7 @@ describe('Discord surface start errors', () => {
       DISCORD_API_URL: fake.apiUrl,
       DISCORD_GATEWAY_URL: fake.gatewayUrl,
     });
-    const refused = createDiscordSurface(config, createLogger({ level: 'silent' }));
+    const refused = createDiscordSurface(discordSurfaceOptions(config, createLogger({ level: 'silent' })));
     try {
       const error = await refused.start(async () => {}).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LinguacodusError);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackSurface } from '../../adapters/slack/index.ts';
 import { SLACK_LIMITS } from '../../adapters/slack/limits.ts';
 import { totalBlockChars } from '../../adapters/slack/render-blocks.ts';
+import { slackSurfaceOptions } from '../../bot/surface-options.ts';
 import { FakeSlackServer, type RecordedCall } from '../helpers/fake-slack-server.ts';
 import {
   BLUEBERRY as CSV_PATH,
@@ -33,7 +34,7 @@ beforeAll(async () => {
   await fake.start();
   bot = await startPlatformBot(
     { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl },
-    createSlackSurface,
+    (config, logger) => createSlackSurface(slackSurfaceOptions(config, logger)),
   );
   await fake.waitFor(() => fake.socketCount > 0, 'the Socket Mode connection');
 }, 60_000);

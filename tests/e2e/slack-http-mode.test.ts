@@ -5,6 +5,7 @@ import { createSlackSurface } from '../../adapters/slack/index.ts';
 import { parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import type { ChatSurface, IncomingEvent } from '../../bot/surface.ts';
+import { slackSurfaceOptions } from '../../bot/surface-options.ts';
 import { FakeSlackServer, sendSignedRequest, slackSignature } from '../helpers/fake-slack-server.ts';
 
 const BOT_TOKEN = 'xoxb-444-555-httptoken';
@@ -35,7 +36,7 @@ beforeAll(async () => {
     SLACK_API_URL: fake.apiUrl,
     LOG_LEVEL: 'silent',
   });
-  surface = createSlackSurface(config, createLogger({ level: 'silent' }));
+  surface = createSlackSurface(slackSurfaceOptions(config, createLogger({ level: 'silent' })));
   await surface.start(async (event) => {
     events.push(event);
   });

@@ -7,6 +7,7 @@ import { parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import type { ThreadRef } from '../../bot/messages.ts';
 import type { ChatSurface } from '../../bot/surface.ts';
+import { slackSurfaceOptions } from '../../bot/surface-options.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeSlackServer } from '../helpers/fake-slack-server.ts';
 import { longCode, SurfaceDriver } from '../helpers/surface-driver.ts';
@@ -34,7 +35,7 @@ beforeAll(async () => {
     SLACK_CHANNELS: CONFIGURED,
     LOG_LEVEL: 'silent',
   });
-  surface = createSlackSurface(config, createLogger({ level: 'silent' }));
+  surface = createSlackSurface(slackSurfaceOptions(config, createLogger({ level: 'silent' })));
   await driver.start(surface, 'slack-socket-');
   await fake.waitFor(() => fake.socketCount > 0, 'the Socket Mode connection');
 });
@@ -404,7 +405,7 @@ describe('Slack surface over Socket Mode', () => {
     const again = await surface.post(thread, message, { idempotencyKey: key });
 
     // The bot "crashed" after chat.postMessage returned: a new process has nothing in memory.
-    const restarted = createSlackSurface(config, createLogger({ level: 'silent' }));
+    const restarted = createSlackSurface(slackSurfaceOptions(config, createLogger({ level: 'silent' })));
     await restarted.start(async () => {});
     const repliesBefore = fake.callsOf('conversations.replies').length;
     let retried: Awaited<ReturnType<ChatSurface['post']>>;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackSurface } from '../../adapters/slack/index.ts';
 import { parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
+import { slackSurfaceOptions } from '../../bot/surface-options.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeSlackServer } from '../helpers/fake-slack-server.ts';
 
@@ -22,7 +23,9 @@ afterAll(async () => {
 });
 
 async function startError(env: Record<string, string>): Promise<LinguacodusError> {
-  const surface = createSlackSurface(parseConfig({ SLACK_API_URL: fake.apiUrl, ...env }), logger);
+  const surface = createSlackSurface(
+    slackSurfaceOptions(parseConfig({ SLACK_API_URL: fake.apiUrl, ...env }), logger),
+  );
   const error = await surface.start(async () => {}).catch((e: unknown) => e);
   await surface.stop();
   expect(error).toBeInstanceOf(LinguacodusError);

@@ -9,6 +9,7 @@ import {
   messageToIncoming,
   slackBlockActionsSchema,
   slackMessageEventSchema,
+  stripMentions,
 } from '../../adapters/slack/translate-events.ts';
 
 const BOT = 'U0BOT';
@@ -22,7 +23,7 @@ describe('Slack message events', () => {
       ts: '1.000001',
       channel: 'C1',
     });
-    expect(messageToIncoming(event, 'T1', BOT, true, [])).toEqual({
+    expect(messageToIncoming(event, 'T1', true, [])).toEqual({
       type: 'message',
       thread: { surface: 'slack', space: 'T1', channel: 'C1', thread: '1.000001' },
       isRoot: true,
@@ -32,6 +33,24 @@ describe('Slack message events', () => {
       files: [],
       addressed: true,
     });
+  });
+
+  it('delivers the text without anyone’s mention markup or a typed @linguacodus', () => {
+    const event = slackMessageEventSchema.parse({
+      type: 'message',
+      user: 'U1',
+      text: '<@U024BE7LH> predict price, ask <@W0ANN|ann> first',
+      ts: '3.0',
+      thread_ts: '1.0',
+      channel: 'C1',
+    });
+    expect(messageToIncoming(event, 'T1', true, [])).toMatchObject({ text: 'predict price, ask first' });
+    expect(stripMentions('@linguacodus help')).toBe('help');
+    expect(stripMentions('status @Linguacodus')).toBe('status');
+    // An e-mail address or a word that merely starts like the name is the person's text, not a mention.
+    expect(stripMentions('mail ann@linguacodus.org about @linguacodusbot')).toBe(
+      'mail ann@linguacodus.org about @linguacodusbot',
+    );
   });
 
   it('a reply keeps its thread_ts as the thread and is not a root', () => {
@@ -44,7 +63,7 @@ describe('Slack message events', () => {
       channel: 'C1',
       team: 'T9',
     });
-    const incoming = messageToIncoming(event, 'T1', BOT, false, [], 'Ann');
+    const incoming = messageToIncoming(event, 'T1', false, [], 'Ann');
     // The space stays the bot's workspace even when a Slack Connect user from T9 writes.
     expect(incoming).toMatchObject({
       isRoot: false,

@@ -1,0 +1,18 @@
+// What the Slack surface needs to run, handed in by the bot: tokens, the HTTP port, channels, the API URL, a logger.
+import type { Logger } from '../../common/logger.ts';
+
+export interface SlackAdapterOptions {
+  /** The xoxb- bot token: every Web API call and every file download. */
+  botToken: string;
+  /** The xapp- app token: when set, events arrive over Socket Mode. */
+  appToken?: string;
+  /** Verifies signed HTTP requests: events arrive on `port` when there is no app token. */
+  signingSecret?: string;
+  /** The HTTP-mode port (0: any free one). */
+  port: number;
+  /** Channels where every message is a task, not only mentions. */
+  channels: readonly string[];
+  /** Another Web API base (a proxy, or a local fake in tests); file downloads may come from its host too. */
+  apiUrl?: string;
+  logger: Logger;
+}
