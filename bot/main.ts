@@ -4,7 +4,7 @@ import { createBotApp } from './bot-app.ts';
 import { type Config, ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { ChatSurface } from './surface.ts';
-import { discordSurfaceOptions, slackSurfaceOptions } from './surface-options.ts';
+import { discordSurfaceOptions, slackSurfaceOptions, webSurfaceOptions } from './surface-options.ts';
 
 function readConfig(): Config {
   try {
@@ -25,7 +25,7 @@ async function chatSurfaces(
   logger: Logger,
 ): Promise<{ surfaces: ChatSurface[]; web?: WebSurface }> {
   const surfaces: ChatSurface[] = [];
-  const web = config.WEB_CHAT ? createWebSurface(config, logger) : undefined;
+  const web = config.WEB_CHAT ? createWebSurface(webSurfaceOptions(config, logger)) : undefined;
   if (web) surfaces.push(web);
   if (config.SLACK_BOT_TOKEN) {
     const { createSlackSurface } = await import('../adapters/slack/index.ts');

@@ -1,8 +1,26 @@
 // From the bot's Config to each chat surface's own options: the one place the adapters meet the configuration.
 import type { DiscordAdapterOptions } from '../adapters/discord/index.ts';
 import type { SlackAdapterOptions } from '../adapters/slack/index.ts';
+import type { WebAdapterOptions } from '../adapters/web/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { createRedis } from './redis-connection.ts';
+
+export function webSurfaceOptions(config: Config, logger: Logger): WebAdapterOptions {
+  return {
+    host: config.HOST,
+    port: config.PORT,
+    accessToken: config.WEB_ACCESS_TOKEN,
+    channels: config.WEB_CHANNELS,
+    dataDir: config.DATA_DIR,
+    maxUploadMb: config.MAX_UPLOAD_MB,
+    // The chat's history lives as long as the sessions it shows.
+    ttlSeconds: config.SESSION_TTL_HOURS * 3600,
+    keyPrefix: config.QUEUE_PREFIX,
+    connectRedis: (name) => createRedis(config.REDIS_URL, name),
+    logger,
+  };
+}
 
 /** An unset token reaches the surface as '', which refuses to start with a message naming SLACK_BOT_TOKEN. */
 export function slackSurfaceOptions(config: Config, logger: Logger): SlackAdapterOptions {

@@ -1,2 +1,3 @@
-// The local web chat surface (the default when no Slack or Discord is configured).
+// The local web chat surface (the default when no Slack or Discord is configured): its factory and its options.
+export type { WebAdapterOptions } from './web-options.ts';
 export { createWebSurface, type WebSurface } from './web-surface.ts';

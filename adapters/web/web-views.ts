@@ -1,6 +1,29 @@
-// What the browser sees of a stored message: file paths on the host become download URLs.
+// What the browser and the server exchange: request bodies (zod) and the views of stored messages, where file paths
+// on the host become download URLs. public/app.js takes its types from here.
+import { z } from 'zod';
 import type { Block, FileRef } from '../../bot/messages.ts';
-import type { WebMessage } from './web-store.ts';
+import { type WebEvent, type WebMessage, webUserSchema } from './web-store.ts';
+
+export type { WebUser } from './web-store.ts';
+
+/** POST /api/messages: a person's message, opening a thread (`thread` null) or replying in one. */
+export const postMessageSchema = z.object({
+  channel: z.string(),
+  thread: z.string().nullable().default(null),
+  text: z.string().max(20_000).default(''),
+  /** Ids from POST /api/uploads. */
+  uploads: z.array(z.string()).max(10).default([]),
+  user: webUserSchema,
+});
+export type PostMessageRequest = z.input<typeof postMessageSchema>;
+
+/** POST /api/actions: a button press. */
+export const pressSchema = z.object({
+  messageId: z.string(),
+  action: z.string().max(100),
+  user: webUserSchema,
+});
+export type PressRequest = z.input<typeof pressSchema>;
 
 export interface FileView {
   name: string;
@@ -19,6 +42,44 @@ export interface MessageView extends Omit<WebMessage, 'files' | 'blocks'> {
   blocks: BlockView[] | null;
   replyCount?: number;
 }
+
+/** GET /api/channels */
+export interface ChannelsView {
+  channels: string[];
+  maxUploadMb: number;
+}
+
+/** GET /api/channels/:channel/messages: the channel's threads, oldest first, with their reply counts. */
+export interface ChannelMessagesView {
+  messages: MessageView[];
+}
+
+/** GET /api/threads/:id */
+export interface ThreadView {
+  root: MessageView;
+  replies: MessageView[];
+}
+
+/** POST /api/uploads: `refused` when the file was over the limit (the bot then says so in the thread). */
+export interface UploadView {
+  id: string;
+  name: string;
+  bytes: number;
+  refused: boolean;
+}
+
+/** POST /api/messages */
+export interface PostedView {
+  message: MessageView;
+}
+
+/** Any refusal: the status says what kind, the message what to do. */
+export interface ErrorView {
+  error: string;
+}
+
+/** The live feed (GET /api/events): each server-sent event is named by its type and carries one message. */
+export type LiveEventType = WebEvent['type'];
 
 /** Every file a message refers to, in a fixed order: its uploads, then those in its blocks. */
 export function filesOf(m: WebMessage): FileRef[] {

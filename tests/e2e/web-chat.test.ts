@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
 import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
 import { createLogger } from '../../bot/logger.ts';
+import { webSurfaceOptions } from '../../bot/surface-options.ts';
 import { BLUEBERRY, type TestEnv, testEnv } from '../integration/bot-test-kit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,7 +22,7 @@ describe('the web chat in a browser', () => {
     // A short evidence time box: the resolver's quick cross-validation shows in the plan without slowing the test.
     t = await testEnv({ EVIDENCE_TIMEOUT_S: '20' });
     const logger = createLogger({ level: 'silent' });
-    web = createWebSurface(t.config, logger);
+    web = createWebSurface(webSurfaceOptions(t.config, logger));
     app = createBotApp({ config: t.config, logger, surfaces: [web] });
     await app.start();
     browser = await chromium.launch({

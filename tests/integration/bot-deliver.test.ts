@@ -10,6 +10,7 @@ import { createLogger } from '../../bot/logger.ts';
 import type { ThreadRef } from '../../bot/messages.ts';
 import { createQueues, type Queues } from '../../bot/queues.ts';
 import { stateKeys } from '../../bot/state-keys.ts';
+import { webSurfaceOptions } from '../../bot/surface-options.ts';
 import { type TestEnv, testEnv } from './bot-test-kit.ts';
 
 const thread: ThreadRef = { surface: 'web', space: '', channel: 'general', thread: 'root-1' };
@@ -21,7 +22,7 @@ describe('the deliver queue', () => {
   let queues: Queues;
   let worker: Worker | null = null;
   let store: WebStore;
-  const web = () => createWebSurface(t.config, createLogger({ level: 'silent' }));
+  const web = () => createWebSurface(webSurfaceOptions(t.config, createLogger({ level: 'silent' })));
   let surface: ReturnType<typeof web>;
 
   beforeAll(async () => {

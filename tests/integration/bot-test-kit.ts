@@ -14,6 +14,7 @@ import type { MessageView } from '../../adapters/web/web-views.ts';
 import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
 import { type Config, parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
+import { webSurfaceOptions } from '../../bot/surface-options.ts';
 import type { QueueName } from '../../bot/workers.ts';
 import { BLUEBERRY } from '../helpers/datasets.ts';
 
@@ -100,7 +101,7 @@ export async function startWebBot(
 ): Promise<WebBot> {
   const t = await testEnv(extra);
   const logger = createLogger({ level: 'silent' });
-  const web = createWebSurface(t.config, logger);
+  const web = createWebSurface(webSurfaceOptions(t.config, logger));
   const app = createBotApp({ config: t.config, logger, surfaces: [web], workers: options.workers });
   let chat: WebChatClient | undefined;
   const stop = async () => {

@@ -1,0 +1,43 @@
+// The chat page's files: its own (public/) and the vendor files prepared at start, by a fixed table of paths.
+import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VENDOR_NAMES } from './vendor-assets.ts';
+
+const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+
+const PAGE_FILES: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/app.js': 'app.js',
+  '/app.css': 'app.css',
+};
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** The file behind a page path, or undefined: nothing outside the table is ever read. */
+export function assetFile(pathname: string, vendorDir: string): string | undefined {
+  const page = PAGE_FILES[pathname];
+  if (page) return path.join(PUBLIC_DIR, page);
+  const vendor = pathname.startsWith('/vendor/') ? pathname.slice('/vendor/'.length) : undefined;
+  if (vendor && VENDOR_NAMES.has(vendor)) return path.join(vendorDir, vendor);
+  return undefined;
+}
+
+/** Answers a GET for a page file; false when the path is not one (the router goes on). */
+export async function serveAsset(res: ServerResponse, pathname: string, vendorDir: string): Promise<boolean> {
+  const file = assetFile(pathname, vendorDir);
+  if (!file) return false;
+  const body = await readFile(file);
+  res.writeHead(200, {
+    'Content-Type': TYPES[path.extname(file)] ?? 'text/plain',
+    'Cache-Control': 'no-cache',
+  });
+  res.end(body);
+  return true;
+}

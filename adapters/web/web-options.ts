@@ -1,0 +1,27 @@
+// What the web chat needs to run, handed in by the bot: address, access token, channels, limits, storage, Redis, a logger.
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../common/logger.ts';
+
+export interface WebAdapterOptions {
+  /** Where the chat listens; the bot's config allows a non-loopback host only with an access token. */
+  host: string;
+  /** 0: any free port (tests read it back from `url()`). */
+  port: number;
+  /** When set, every request must carry it (header, or the cookie a ?token= link sets). */
+  accessToken?: string;
+  /** The chat's channels, in the order the sidebar lists them. */
+  channels: readonly string[];
+  /** Uploads go under <dataDir>/web/uploads and vendor files under <dataDir>/web/vendor; no file outside is served. */
+  dataDir: string;
+  maxUploadMb: number;
+  /** How long messages, threads and uploads are kept (the sessions' lifetime). */
+  ttlSeconds: number;
+  /** Prefix of the chat's Redis keys and pub/sub channel. */
+  keyPrefix: string;
+  /**
+   * A new Redis connection, named for the server's client list. The chat opens one for its messages (at its first
+   * post: a worker-only process delivers into the chat too) and one to subscribe to the live feed.
+   */
+  connectRedis(name: string): Redis;
+  logger: Logger;
+}
