@@ -26,8 +26,6 @@ export {
 } from './holdout-split.ts';
 export {
   binaryAuc,
-  defaultMetric,
-  findMetricInText,
   isBetter,
   KNOWN_METRICS,
   type LabelMetric,
@@ -35,9 +33,7 @@ export {
   type MetricDef,
   metricFits,
   type ProbabilityMetric,
-  parseMetricName,
   type RegressionMetric,
-  requireMetric,
 } from './metrics.ts';
 export { type Harness, prepareHarness } from './prepare-harness.ts';
 export { collected, readCvScore } from './script-outputs.ts';

@@ -1,4 +1,4 @@
-// The metric registry the harness scores with: each metric's direction, input kind, formula and the names people use for it.
+// The metric registry the harness scores with: each metric's label, direction, input kind and formula.
 import { LinguacodusError } from '../errors.ts';
 import { type MetricName, metricNameSchema, type TargetType } from '../types.ts';
 
@@ -302,100 +302,10 @@ export function isBetter(metric: MetricName, a: number, b: number): boolean {
   return METRICS[metric].higherIsBetter ? a > b : a < b;
 }
 
-/** The default metric for a target type, used when the task names none. */
-export function defaultMetric(type: TargetType): MetricName {
-  switch (type) {
-    case 'regression':
-      return 'rmse';
-    case 'binary':
-      return 'roc-auc';
-    case 'multiclass':
-      return 'accuracy';
-    case 'multi-regression':
-      return 'mcrmse';
-  }
-}
-
 /** Whether a metric can score a target of this type. */
 export function metricFits(metric: MetricName, type: TargetType): boolean {
   const kind = METRICS[metric].kind;
   if (type === 'regression' || type === 'multi-regression') return kind === 'regression';
   if (metric === 'f1') return type === 'binary';
   return kind !== 'regression';
-}
-
-// Spellings, most specific first: a match inside an earlier one's span (the "rmse" in "mean column-wise rmse") is ignored.
-const METRIC_PATTERNS: [MetricName, RegExp][] = [
-  ['mcrmse', /\bmcrmse\b|mean[\s-]+column[\s-]*wise[\s-]+(?:rmse|root[\s-]+mean[\s-]+squared?[\s-]+error)/i],
-  [
-    'rmsle',
-    /\brmsle\b|root[\s-]+mean[\s-]+squared?[\s-]+log(?:arithmic)?[\s-]+error|\brmse\b[^.;]{0,30}\blog(?:arithm)?s?\b/i,
-  ],
-  ['rmse', /\brmse\b|root[\s-]+mean[\s-]+squared?[\s-]+error|root[\s-]+mse\b/i],
-  ['mape', /\bmape\b|mean[\s-]+absolute[\s-]+percent(?:age)?[\s-]+error/i],
-  ['mae', /\bmae\b|mean[\s-]+absolute[\s-]+error|\babsolute[\s-]+error\b/i],
-  ['mse', /\bmse\b|mean[\s-]+squared?[\s-]+error/i],
-  ['r2', /\br\s?(?:2\b|²|\^2)|\br[\s-]+squared\b|coefficient[\s-]+of[\s-]+determination/i],
-  [
-    'roc-auc',
-    /\broc[\s_-]*auc\b|\bauc[\s_-]*roc\b|area[\s-]+under[\s-]+(?:the[\s-]+)?(?:roc[\s-]+)?curve|\bauroc\b|\broc\b|\bauc\b/i,
-  ],
-  ['log-loss', /\blog[\s_-]*loss\b|\blogloss\b|cross[\s-]*entropy|\blog(?:arithmic)?[\s-]+loss\b/i],
-  ['f1-macro', /\bmacro[\s_-]*(?:averaged?[\s_-]*)?f1\b|\bf1[\s_-]*(?:score[\s_-]*)?\(?macro\b/i],
-  ['f1-micro', /\bmicro[\s_-]*(?:averaged?[\s_-]*)?f1\b|\bf1[\s_-]*(?:score[\s_-]*)?\(?micro\b/i],
-  ['f1', /\bf1(?:[\s_-]*score)?\b|\bf[\s-]?measure\b|\bf-?score\b/i],
-  ['accuracy', /\baccuracy\b/i],
-];
-
-/** The metric a text names, by any common spelling; the first named wins. Null when none is named. */
-export function findMetricInText(text: string): MetricName | null {
-  const taken: [number, number][] = [];
-  let best: { metric: MetricName; at: number } | null = null;
-  for (const [metric, pattern] of METRIC_PATTERNS) {
-    const global = new RegExp(pattern.source, 'gi');
-    for (const m of text.matchAll(global)) {
-      const start = m.index ?? 0;
-      const end = start + m[0].length;
-      if (taken.some(([s, e]) => start < e && end > s)) continue;
-      taken.push([start, end]);
-      if (!best || start < best.at) best = { metric, at: start };
-    }
-  }
-  return best?.metric ?? null;
-}
-
-/** A metric named explicitly (a flag or a suite entry): exact names first, then any spelling findMetricInText knows. */
-export function parseMetricName(value: string): MetricName | null {
-  const cleaned = value.trim().toLowerCase().replaceAll('_', '-');
-  const exact = metricNameSchema.safeParse(cleaned);
-  if (exact.success) return exact.data;
-  const aliases: Record<string, MetricName> = {
-    auc: 'roc-auc',
-    roc: 'roc-auc',
-    rocauc: 'roc-auc',
-    'auc-roc': 'roc-auc',
-    logloss: 'log-loss',
-    'cross-entropy': 'log-loss',
-    acc: 'accuracy',
-    'macro-f1': 'f1-macro',
-    'micro-f1': 'f1-micro',
-    'f1-score': 'f1',
-    'r-squared': 'r2',
-    rsquared: 'r2',
-  };
-  const alias = aliases[cleaned.replaceAll(' ', '-')];
-  if (alias) return alias;
-  return findMetricInText(value);
-}
-
-/** Parses an explicitly named metric or throws `unknown_metric` listing the known ones. */
-export function requireMetric(value: string): MetricName {
-  const metric = parseMetricName(value);
-  if (metric === null) {
-    throw new LinguacodusError(
-      'unknown_metric',
-      `I don't know the metric "${value}". Known metrics: ${KNOWN_METRICS.join(', ')}.`,
-    );
-  }
-  return metric;
 }

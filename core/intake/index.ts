@@ -1,4 +1,6 @@
 // The intake room's public face: reading the user's CSV files, profiling them, and inferring the task spec.
+
+export { matchColumn } from './column-names.ts';
 export {
   columnValues,
   DEFAULT_INTAKE_LIMITS,
@@ -18,4 +20,6 @@ export {
   profileTable,
   skewness,
 } from './data-profile.ts';
-export { findTargetInText, type IntakeResult, intakeTask, matchColumn } from './intake-task.ts';
+export { defaultMetric, findMetricInText, parseMetricName, requireMetric } from './infer-metric.ts';
+export { findTargetInText } from './infer-target.ts';
+export { type IntakeResult, intakeTask } from './intake-task.ts';

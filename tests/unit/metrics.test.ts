@@ -3,18 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { LinguacodusError } from '../../core/errors.ts';
 import {
   binaryAuc,
-  defaultMetric,
-  findMetricInText,
   isBetter,
   KNOWN_METRICS,
   type LabelMetric,
   METRICS,
   metricFits,
   type ProbabilityMetric,
-  parseMetricName,
   type RegressionMetric,
-  requireMetric,
 } from '../../core/harness/index.ts';
+import { defaultMetric, findMetricInText, parseMetricName, requireMetric } from '../../core/intake/index.ts';
 import type { MetricName } from '../../core/types.ts';
 
 // Expected numbers below are reference values computed once with scikit-learn 1.2.1 (/usr/bin/python3,
