@@ -1,4 +1,5 @@
 // The web chat in the browser: channels, threads, buttons, uploads and live updates over SSE.
+// @ts-check
 import hljs from '/vendor/hljs.js';
 import bash from '/vendor/lang/bash.js';
 import json from '/vendor/lang/json.js';
@@ -13,9 +14,34 @@ hljs.registerLanguage('markdown', markdown);
 hljs.registerLanguage('plaintext', plaintext);
 hljs.registerLanguage('text', plaintext);
 
-const $ = (sel) => document.querySelector(sel);
+/** @typedef {import('../web-views.ts').BlockView} BlockView */
+/** @typedef {import('../web-views.ts').ChannelMessagesView} ChannelMessagesView */
+/** @typedef {import('../web-views.ts').ChannelsView} ChannelsView */
+/** @typedef {import('../web-views.ts').FileView} FileView */
+/** @typedef {import('../web-views.ts').LiveEventType} LiveEventType */
+/** @typedef {import('../web-views.ts').MessageView} MessageView */
+/** @typedef {import('../web-views.ts').PostedView} PostedView */
+/** @typedef {import('../web-views.ts').PostMessageRequest} PostMessageRequest */
+/** @typedef {import('../web-views.ts').PressRequest} PressRequest */
+/** @typedef {import('../web-views.ts').ThreadView} ThreadView */
+/** @typedef {import('../web-views.ts').UploadView} UploadView */
+/** @typedef {import('../web-views.ts').WebUser} WebUser */
+
+/**
+ * The page's element for a selector; index.html has every one the script asks for.
+ * @param {string} sel
+ * @returns {HTMLElement}
+ */
+function $(sel) {
+  const node = document.querySelector(sel);
+  if (!(node instanceof HTMLElement)) throw new Error(`the page has no ${sel}`);
+  return node;
+}
+
+/** @type {{ channels: string[], channel: string | null, thread: string | null, user: WebUser, maxUploadMb: number }} */
 const state = { channels: [], channel: null, thread: null, user: loadUser(), maxUploadMb: 50 };
 
+/** @returns {WebUser} */
 function loadUser() {
   let id = localStorage.getItem('lc-user-id');
   if (!id) {
@@ -26,6 +52,12 @@ function loadUser() {
   return { id, name };
 }
 
+/**
+ * The server's answer to a request; a refusal (an ErrorView) becomes an Error with its message.
+ * @param {string} path
+ * @param {RequestInit} [options]
+ * @returns {Promise<unknown>}
+ */
 async function api(path, options = {}) {
   const res = await fetch(path, { credentials: 'same-origin', ...options });
   const body = await res.json().catch(() => ({}));
@@ -33,18 +65,32 @@ async function api(path, options = {}) {
   return body;
 }
 
+/**
+ * @param {string} path
+ * @param {PostMessageRequest | PressRequest} body
+ */
 const postJson = (path, body) =>
   api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
+/** @type {Record<string, string>} */
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** @param {string} s */
 function escapeHtml(s) {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
-  );
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-/** Markdown-lite: **bold**, _italic_, `code`, [links](url) and "- " bullets; everything else escaped. */
+/** @param {unknown} error */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Markdown-lite: **bold**, _italic_, `code`, [links](url) and "- " bullets; everything else escaped.
+ * @param {string} text
+ */
 function mdInline(text) {
+  /** @type {string[]} */
   const codes = [];
   let s = escapeHtml(text).replace(/`([^`]+)`/g, (_, c) => {
     codes.push(c);
@@ -60,14 +106,17 @@ function mdInline(text) {
   return s.replace(/\u0000(\d+)\u0000/g, (_, i) => `<code>${codes[Number(i)]}</code>`);
 }
 
+/** @param {string} text */
 function md(text) {
+  /** @type {string[]} */
   const out = [];
+  /** @type {string[] | null} */
   let list = null;
   for (const line of text.split('\n')) {
     const bullet = /^\s*[-*•] (.*)$/.exec(line);
     if (bullet) {
       list ??= [];
-      list.push(`<li>${mdInline(bullet[1])}</li>`);
+      list.push(`<li>${mdInline(bullet[1] ?? '')}</li>`);
       continue;
     }
     if (list) {
@@ -83,11 +132,18 @@ function md(text) {
   return div;
 }
 
+/**
+ * An element with attributes (class, text, data-*, href, src, alt, title, type) or properties (onclick, …).
+ * @param {string} tag
+ * @param {Record<string, unknown>} [attrs]
+ * @param {...(Node | string | null | undefined)} children
+ * @returns {HTMLElement}
+ */
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
+    if (k === 'class') node.className = String(v);
+    else if (k === 'text') node.textContent = String(v);
     else if (
       k.startsWith('data-') ||
       k === 'href' ||
@@ -96,17 +152,19 @@ function el(tag, attrs = {}, ...children) {
       k === 'title' ||
       k === 'type'
     )
-      node.setAttribute(k, v);
-    else node[k] = v;
+      node.setAttribute(k, String(v));
+    else Object.assign(node, { [k]: v });
   }
   for (const c of children) if (c) node.append(c);
   return node;
 }
 
+/** @param {number} n */
 function formatBytes(n) {
   return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
 }
 
+/** @param {FileView} file */
 function fileLink(file) {
   return el('a', {
     class: 'file',
@@ -117,6 +175,7 @@ function fileLink(file) {
   });
 }
 
+/** @param {Extract<BlockView, { kind: 'code' }>} block */
 function renderCode(block) {
   const code = el('code', { class: 'hljs' });
   const language = hljs.getLanguage(block.language) ? block.language : 'plaintext';
@@ -129,6 +188,10 @@ function renderCode(block) {
   );
 }
 
+/**
+ * @param {BlockView} block
+ * @param {MessageView} message
+ */
 function renderBlock(block, message) {
   switch (block.kind) {
     case 'heading':
@@ -152,14 +215,16 @@ function renderBlock(block, message) {
             class: b.style,
             text: b.label,
             'data-testid': 'action-button',
-            onclick: (ev) => press(ev.currentTarget, message.id, b.action),
+            onclick: (/** @type {MouseEvent} */ ev) =>
+              press(/** @type {HTMLButtonElement} */ (ev.currentTarget), message.id, b.action),
           }),
         ),
       );
     case 'progress': {
       const pct = Math.round((100 * block.step) / block.total);
-      const bar = el('div', { class: 'bar' }, el('span'));
-      bar.firstChild.style.width = `${pct}%`;
+      const fill = el('span');
+      fill.style.width = `${pct}%`;
+      const bar = el('div', { class: 'bar' }, fill);
       return el(
         'div',
         { class: 'progress', 'data-testid': 'progress' },
@@ -181,6 +246,10 @@ function renderBlock(block, message) {
   }
 }
 
+/**
+ * @param {MessageView} m
+ * @param {boolean} inThread
+ */
 function renderMessage(m, inThread) {
   const node = el('article', {
     class: `message${m.bot ? ' bot' : ''}`,
@@ -215,12 +284,17 @@ function renderMessage(m, inThread) {
   return node;
 }
 
+/**
+ * @param {HTMLButtonElement} button
+ * @param {string} messageId
+ * @param {string} action
+ */
 async function press(button, messageId, action) {
   button.disabled = true;
   try {
     await postJson('/api/actions', { messageId, action, user: state.user });
   } catch (error) {
-    alert(error.message);
+    alert(messageOf(error));
   } finally {
     setTimeout(() => {
       button.disabled = false;
@@ -228,16 +302,20 @@ async function press(button, messageId, action) {
   }
 }
 
+/** @param {HTMLElement} container */
 function scrollDown(container) {
   container.scrollTop = container.scrollHeight;
 }
 
+/** @param {string} channel */
 async function loadChannel(channel) {
   state.channel = channel;
-  for (const a of document.querySelectorAll('#channels a'))
+  for (const a of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('#channels a')))
     a.classList.toggle('active', a.dataset.channel === channel);
   $('#channel-title').textContent = `# ${channel}`;
-  const { messages } = await api(`/api/channels/${encodeURIComponent(channel)}/messages`);
+  const { messages } = /** @type {ChannelMessagesView} */ (
+    await api(`/api/channels/${encodeURIComponent(channel)}/messages`)
+  );
   const box = $('#messages');
   box.replaceChildren(...messages.map((m) => renderMessage(m, false)));
   if (!messages.length)
@@ -245,15 +323,21 @@ async function loadChannel(channel) {
   scrollDown(box);
 }
 
+/** @param {string} id */
 async function openThread(id) {
   state.thread = id;
   $('#thread-view').hidden = false;
-  const { root, replies } = await api(`/api/threads/${encodeURIComponent(id)}`);
+  const { root, replies } = /** @type {ThreadView} */ (await api(`/api/threads/${encodeURIComponent(id)}`));
   const box = $('#thread-messages');
   box.replaceChildren(renderMessage(root, true), ...replies.map((m) => renderMessage(m, true)));
   scrollDown(box);
 }
 
+/**
+ * @param {HTMLElement} container
+ * @param {MessageView} m
+ * @param {boolean} inThread
+ */
 function upsert(container, m, inThread) {
   const existing = container.querySelector(`[data-id="${CSS.escape(m.id)}"]`);
   const fresh = renderMessage(m, inThread);
@@ -272,14 +356,21 @@ function upsert(container, m, inThread) {
   }
 }
 
+/** @param {string} rootId */
 function bumpReplies(rootId) {
-  const button = $('#messages').querySelector(`[data-id="${CSS.escape(rootId)}"] .replies`);
+  const button = /** @type {HTMLButtonElement | null} */ (
+    $('#messages').querySelector(`[data-id="${CSS.escape(rootId)}"] .replies`)
+  );
   if (!button) return;
   const count = Number(button.dataset.count) + 1;
   button.dataset.count = String(count);
   button.textContent = `${count} repl${count === 1 ? 'y' : 'ies'} →`;
 }
 
+/**
+ * @param {LiveEventType} type
+ * @param {MessageView} m
+ */
 function onEvent(type, m) {
   if (m.channel !== state.channel) return;
   if (!m.thread) upsert($('#messages'), m, false);
@@ -303,10 +394,16 @@ function connect() {
     reconnecting = true;
     $('#connection').textContent = 'reconnecting…';
   });
-  events.addEventListener('message', (e) => onEvent('message', JSON.parse(e.data)));
-  events.addEventListener('edit', (e) => onEvent('edit', JSON.parse(e.data)));
+  /** @param {Event} e @returns {MessageView} */
+  const viewOf = (e) => JSON.parse(/** @type {MessageEvent<string>} */ (e).data);
+  events.addEventListener('message', (e) => onEvent('message', viewOf(e)));
+  events.addEventListener('edit', (e) => onEvent('edit', viewOf(e)));
 }
 
+/**
+ * @param {File} file
+ * @returns {Promise<string>} the upload's id, for the message that carries it
+ */
 async function upload(file) {
   const res = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
     method: 'POST',
@@ -314,51 +411,59 @@ async function upload(file) {
     headers: { 'Content-Type': file.type || 'application/octet-stream' },
     body: file,
   });
-  const body = await res.json();
+  const body = /** @type {UploadView & { error?: string }} */ (await res.json());
   if (!res.ok) throw new Error(body.error || 'upload failed');
   return body.id;
 }
 
+/**
+ * @param {HTMLFormElement} form
+ * @param {() => string | null} threadOf
+ */
 function wireComposer(form, threadOf) {
+  const textBox = /** @type {HTMLTextAreaElement} */ (form.elements.namedItem('text'));
+  const fileBox = /** @type {HTMLInputElement} */ (form.elements.namedItem('file'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const hint = form.querySelector('[data-role="hint"]');
-    const button = form.querySelector('button[type="submit"]');
-    const text = form.elements.text.value;
-    const file = form.elements.file.files[0];
+    const hint = /** @type {HTMLElement} */ (form.querySelector('[data-role="hint"]'));
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
+    const text = textBox.value;
+    const file = fileBox.files?.[0];
     hint.textContent = '';
     button.disabled = true;
     try {
       const uploads = file ? [await upload(file)] : [];
       const thread = threadOf();
-      const { message } = await postJson('/api/messages', {
-        channel: state.channel,
-        thread,
-        text,
-        uploads,
-        user: state.user,
-      });
+      const { message } = /** @type {PostedView} */ (
+        await postJson('/api/messages', {
+          channel: state.channel ?? '',
+          thread,
+          text,
+          uploads,
+          user: state.user,
+        })
+      );
       form.reset();
       if (!thread) await openThread(message.id);
     } catch (error) {
-      hint.textContent = error.message;
+      hint.textContent = messageOf(error);
     } finally {
       button.disabled = false;
     }
   });
-  form.elements.text.addEventListener('keydown', (ev) => {
+  textBox.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) form.requestSubmit();
   });
 }
 
 async function main() {
-  const name = $('#username');
+  const name = /** @type {HTMLInputElement} */ ($('#username'));
   name.value = state.user.name;
   name.addEventListener('change', () => {
     state.user.name = name.value.trim() || state.user.name;
     localStorage.setItem('lc-user-name', state.user.name);
   });
-  const { channels, maxUploadMb } = await api('/api/channels');
+  const { channels, maxUploadMb } = /** @type {ChannelsView} */ (await api('/api/channels'));
   state.channels = channels;
   state.maxUploadMb = maxUploadMb;
   $('#channels').replaceChildren(
@@ -367,7 +472,7 @@ async function main() {
         href: `#${c}`,
         text: `# ${c}`,
         'data-channel': c,
-        onclick: (ev) => {
+        onclick: (/** @type {MouseEvent} */ ev) => {
           ev.preventDefault();
           history.replaceState(null, '', `#${c}`);
           $('#thread-view').hidden = true;
@@ -377,14 +482,15 @@ async function main() {
       }),
     ),
   );
-  wireComposer($('#composer'), () => null);
-  wireComposer($('#thread-composer'), () => state.thread);
+  wireComposer(/** @type {HTMLFormElement} */ ($('#composer')), () => null);
+  wireComposer(/** @type {HTMLFormElement} */ ($('#thread-composer')), () => state.thread);
   $('#close-thread').addEventListener('click', () => {
     $('#thread-view').hidden = true;
     state.thread = null;
   });
   const wanted = decodeURIComponent(location.hash.slice(1));
-  await loadChannel(channels.includes(wanted) ? wanted : channels[0]);
+  // The server's config always has at least one channel.
+  await loadChannel(channels.includes(wanted) ? wanted : (channels[0] ?? wanted));
   connect();
 }
 
