@@ -7,9 +7,9 @@ import { dataTypeSchema, LinguacodusError, metricNameSchema, type TaskInput } fr
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the suite lives, relative to the repository root. */
-export const DEFAULT_SUITE_DIR = 'datasets/suite';
+const DEFAULT_SUITE_DIR = 'datasets/suite';
 
-export const suiteTaskSchema = z.object({
+const suiteTaskSchema = z.object({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   paper: z.string().optional(),
   file: z.string().min(1),
@@ -26,7 +26,7 @@ export const suiteTaskSchema = z.object({
     column: z.string().optional(),
   }),
 });
-export const suiteSchema = z.object({
+const suiteSchema = z.object({
   about: z.string().optional(),
   tasks: z.array(suiteTaskSchema).min(1),
 });

@@ -1,19 +1,12 @@
-// The holdout protocol: the harness splits the labelled rows, hides the held-out labels, and scores what comes back.
+// The holdout split: the harness holds out labelled rows as the task says (seeded), and gives the generated code
+// the training part and the held-out rows without their labels.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LinguacodusError } from '../errors.ts';
-import {
-  DEFAULT_INTAKE_LIMITS,
-  isNumberString,
-  looksLikeDate,
-  readCsv,
-  type Table,
-  writeCsv,
-} from '../intake/index.ts';
-import type { DataProfile, MetricName, TaskSpec } from '../types.ts';
-import { positiveClass, SUBMISSION_FILE, TEST_FILE, TRAIN_FILE } from './harness-contract.ts';
-import { METRICS } from './metrics.ts';
-import { canonicalLabel, checkSubmission, type SubmissionPredictions } from './submission-check.ts';
+import { isNumberString, looksLikeDate, type Table } from '../intake/index.ts';
+import type { DataProfile, TaskSpec } from '../types.ts';
+import { writeCsv } from './csv-writer.ts';
+import { TEST_FILE, TRAIN_FILE } from './harness-contract.ts';
 
 export interface HoldoutSplit {
   /** Labelled rows the generated code learns from (id, features, targets). */
@@ -22,12 +15,6 @@ export interface HoldoutSplit {
   test: Table;
   /** The id and target(s) of the held-out rows, in the order of `test`; never given to generated code. */
   labels: Table;
-}
-
-export interface HoldoutScore {
-  score: number;
-  metric: MetricName;
-  higherIsBetter: boolean;
 }
 
 /** A seeded generator (mulberry32): the same seed gives the same split on every machine. */
@@ -51,7 +38,8 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   return out;
 }
 
-function column(table: Table, name: string): number {
+/** The index of a column the task names; a missing one is the user's to fix. */
+export function columnIndex(table: Table, name: string): number {
   const index = table.columns.indexOf(name);
   if (index === -1) {
     throw new LinguacodusError('bad_input', `The column "${name}" is not in the data.`);
@@ -79,7 +67,7 @@ export function prepareUnlabelled(table: Table, spec: TaskSpec): Table {
 }
 
 function selectColumns(table: Table, columns: string[], rows?: number[]): Table {
-  const indexes = columns.map((c) => column(table, c));
+  const indexes = columns.map((c) => columnIndex(table, c));
   const source = rows ? rows.map((r) => table.rows[r]!) : table.rows;
   return { columns, rows: source.map((row) => indexes.map((i) => row[i] ?? null)) };
 }
@@ -119,7 +107,7 @@ function heldOut(table: Table, labelled: number[], spec: TaskSpec, profile: Data
     case 'random':
       return shuffle(labelled, random).slice(0, testCount(n, split.testFraction));
     case 'stratified': {
-      const target = column(table, spec.targets[0]!);
+      const target = columnIndex(table, spec.targets[0]!);
       const byClass = new Map<string, number[]>();
       for (const r of labelled) {
         const v = table.rows[r]![target]!;
@@ -146,7 +134,7 @@ function heldOut(table: Table, labelled: number[], spec: TaskSpec, profile: Data
     }
     case 'group': {
       if (!split.column) throw new LinguacodusError('bad_input', 'A group split needs the group column.');
-      const g = column(table, split.column);
+      const g = columnIndex(table, split.column);
       const byGroup = new Map<string, number[]>();
       for (const r of labelled) {
         const v = table.rows[r]![g] ?? '';
@@ -174,7 +162,7 @@ function heldOut(table: Table, labelled: number[], spec: TaskSpec, profile: Data
     }
     case 'time': {
       const ordered = split.column
-        ? timeOrder(labelled.map((r) => table.rows[r]![column(table, split.column!)] ?? null)).map(
+        ? timeOrder(labelled.map((r) => table.rows[r]![columnIndex(table, split.column!)] ?? null)).map(
             (k) => labelled[k]!,
           )
         : labelled;
@@ -191,7 +179,7 @@ function heldOut(table: Table, labelled: number[], spec: TaskSpec, profile: Data
  */
 export function splitHoldout(table: Table, spec: TaskSpec, profile: DataProfile): HoldoutSplit {
   const data = withIdColumn(table, spec);
-  const targetIndexes = spec.targets.map((t) => column(data, t));
+  const targetIndexes = spec.targets.map((t) => columnIndex(data, t));
   const labelled: number[] = [];
   data.rows.forEach((row, r) => {
     if (targetIndexes.every((i) => row[i] !== null && row[i] !== undefined)) labelled.push(r);
@@ -234,129 +222,3 @@ export async function writeHoldoutFiles(
   await writeCsv(test, split.test);
   return { train, test };
 }
-
-/** The true values of the held-out rows in the shape the metric scores. */
-function truthOf(labels: Table, spec: TaskSpec, profile: DataProfile) {
-  const classes = profile.target.classes?.map((c) => c.value) ?? [];
-  const targetCols = spec.targets.map((t) => column(labels, t));
-  return {
-    numbers: labels.rows.map((row) => targetCols.map((i) => Number(row[i]))),
-    labels: labels.rows.map((row) => {
-      const v = row[targetCols[0]!]!;
-      return canonicalLabel(v, classes) ?? v;
-    }),
-  };
-}
-
-/** Scores checked predictions against the held-out labels with the task's metric. */
-export function scorePredictions(
-  predictions: SubmissionPredictions,
-  labels: Table,
-  spec: TaskSpec,
-  profile: DataProfile,
-): HoldoutScore {
-  const metric = METRICS[spec.metric];
-  const truth = truthOf(labels, spec, profile);
-  let score: number;
-  if (metric.kind === 'regression' && predictions.kind === 'regression') {
-    score = metric.score(truth.numbers, predictions.values);
-  } else if (metric.kind === 'label' && predictions.kind === 'label') {
-    score = metric.score(truth.labels, predictions.labels, positiveClass(profile) ?? undefined);
-  } else if (metric.kind === 'probability' && predictions.kind === 'probability') {
-    score = metric.score(truth.labels, predictions.values, predictions.classes);
-  } else {
-    throw new LinguacodusError('internal', `${metric.name} cannot score ${predictions.kind} predictions.`);
-  }
-  return { score, metric: metric.name, higherIsBetter: metric.higherIsBetter };
-}
-
-/** Checks and scores a parsed submission table. */
-export function scoreSubmissionTable(
-  submission: Table,
-  labels: Table,
-  spec: TaskSpec,
-  profile: DataProfile,
-): HoldoutScore {
-  const ids = labels.rows.map((row) => row[0]!);
-  return scorePredictions(checkSubmission(submission, ids, spec, profile), labels, spec, profile);
-}
-
-/** Reads submission.csv from disk, checks it and scores it; an unreadable file is a `bad_submission`. */
-export async function scoreSubmission(
-  submissionPath: string,
-  labels: Table,
-  spec: TaskSpec,
-  profile: DataProfile,
-): Promise<HoldoutScore> {
-  let table: Table;
-  try {
-    table = await readCsv(submissionPath, {
-      ...DEFAULT_INTAKE_LIMITS,
-      maxRows: Math.max(labels.rows.length * 2, 1000),
-    });
-  } catch (error) {
-    const reason = error instanceof LinguacodusError ? error.message : String(error);
-    throw new LinguacodusError('bad_submission', `${SUBMISSION_FILE} could not be read: ${reason}`, {
-      cause: error,
-    });
-  }
-  return scoreSubmissionTable(table, labels, spec, profile);
-}
-
-/** A plain baseline on the same holdout: the training mean (regression), majority class or class prior. */
-export function baselineScore(
-  train: Table,
-  labels: Table,
-  spec: TaskSpec,
-  profile: DataProfile,
-): { name: string; score: number } {
-  const metric = METRICS[spec.metric];
-  const ids = labels.rows.map((row) => row[0]!);
-  if (metric.kind === 'regression') {
-    const means = spec.targets.map((t) => {
-      const i = column(train, t);
-      const values = train.rows.map((row) => Number(row[i])).filter(Number.isFinite);
-      return values.reduce((a, b) => a + b, 0) / values.length;
-    });
-    const values = ids.map(() => [...means]);
-    const { score } = scorePredictions(
-      { kind: 'regression', ids, columns: spec.targets, values },
-      labels,
-      spec,
-      profile,
-    );
-    return { name: 'mean of the training target', score };
-  }
-  const classes = profile.target.classes?.map((c) => c.value) ?? [];
-  const target = column(train, spec.targets[0]!);
-  const counts = new Map<string, number>(classes.map((c) => [c, 0]));
-  for (const row of train.rows) {
-    const v = row[target];
-    if (v === null || v === undefined) continue;
-    const c = canonicalLabel(v, classes) ?? v;
-    counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  if (metric.kind === 'label') {
-    const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-    const { score } = scorePredictions(
-      { kind: 'label', ids, column: spec.targets[0]!, labels: ids.map(() => majority) },
-      labels,
-      spec,
-      profile,
-    );
-    return { name: `majority class (${majority})`, score };
-  }
-  const scored = profile.target.type === 'binary' ? [positiveClass(profile) ?? classes[0]!] : classes;
-  const prior = scored.map((c) => (counts.get(c) ?? 0) / total);
-  const { score } = scorePredictions(
-    { kind: 'probability', ids, classes: scored, values: ids.map(() => [...prior]) },
-    labels,
-    spec,
-    profile,
-  );
-  return { name: 'class prior', score };
-}
-
-/** Where the generated code must leave its submission, for callers that only know the work folder. */
-export const submissionPath = (dir: string) => join(dir, SUBMISSION_FILE);

@@ -1,5 +1,7 @@
 // The harness room's public face: the holdout split, the contract generated code works to, the submission
 // check, the metrics that score it, and the harness's own chart. The harness, not the generated code, scores.
+
+export { formatCsv, writeCsv } from './csv-writer.ts';
 export {
   CHART_FILE,
   CV_SCORE_FILE,
@@ -13,13 +15,10 @@ export {
   TRAIN_FILE,
 } from './harness-contract.ts';
 export { type ChartSpec, chartSpec, drawHoldoutChart } from './holdout-chart.ts';
+export { baselineScore, type HoldoutScore, scoreSubmission, scoreSubmissionTable } from './holdout-score.ts';
 export {
-  baselineScore,
-  type HoldoutScore,
   type HoldoutSplit,
   prepareUnlabelled,
-  scoreSubmission,
-  scoreSubmissionTable,
   seededRandom,
   splitHoldout,
   writeHoldoutFiles,

@@ -34,7 +34,7 @@ export interface ProbabilityMetric extends MetricBase {
 export type MetricDef = RegressionMetric | LabelMetric | ProbabilityMetric;
 
 /** Clipping for log loss so a confident wrong answer costs a large but finite amount. */
-export const LOG_LOSS_EPS = 1e-15;
+const LOG_LOSS_EPS = 1e-15;
 
 function checkShape(truth: unknown[], pred: unknown[], metric: string): void {
   if (truth.length !== pred.length) {

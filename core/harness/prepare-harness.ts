@@ -4,16 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { SandboxFile } from '../../sandbox/types.ts';
 import { LinguacodusError } from '../errors.ts';
-import { formatCsv, parseCsvBytes, readCsv, type Table } from '../intake/index.ts';
+import { parseCsvBytes, readCsv, type Table } from '../intake/index.ts';
 import type { DataProfile, IntakeLimits, TaskSpec } from '../types.ts';
+import { formatCsv } from './csv-writer.ts';
 import { SUBMISSION_FILE, TEST_FILE, TRAIN_FILE } from './harness-contract.ts';
-import {
-  baselineScore,
-  prepareUnlabelled,
-  scoreSubmissionTable,
-  splitHoldout,
-  withIdColumn,
-} from './holdout-split.ts';
+import { baselineScore, scoreSubmissionTable } from './holdout-score.ts';
+import { prepareUnlabelled, splitHoldout, withIdColumn } from './holdout-split.ts';
 import { checkSubmission } from './submission-check.ts';
 
 /** Rows of the training part the quick evidence run predicts for (it only needs to produce a submission). */

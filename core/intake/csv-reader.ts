@@ -1,5 +1,5 @@
-// Reads and writes the CSV files users hand in: tolerant of real-world quirks, strict about broken files and limits.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+// Reads the CSV files users hand in: tolerant of real-world quirks, strict about broken files and limits.
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { LinguacodusError } from '../errors.ts';
 import type { IntakeLimits } from '../types.ts';
@@ -10,7 +10,7 @@ export interface Table {
   rows: (string | null)[][];
 }
 
-/** The limits the product ships with (bot/config.ts defaults), for callers without a config at hand. */
+/** The limits the product ships with: the one source of the defaults (bot/config.ts's MAX_UPLOAD_MB, MAX_ROWS, MAX_COLUMNS). */
 export const DEFAULT_INTAKE_LIMITS: IntakeLimits = {
   maxBytes: 50 * 1024 * 1024,
   maxRows: 2_000_000,
@@ -18,7 +18,7 @@ export const DEFAULT_INTAKE_LIMITS: IntakeLimits = {
 };
 
 /** Tokens read as missing, as pandas does for the common ones (not "None": Ames uses it as a category). */
-export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+const MISSING_TOKENS: ReadonlySet<string> = new Set([
   '',
   'NA',
   'N/A',
@@ -320,26 +320,6 @@ function headerFrom(fields: string[], name: string, limits: IntakeLimits): strin
     seen.set(base, count + 1);
     return count === 0 ? base : `${base}.${count}`;
   });
-}
-
-/** Quotes a field only when it needs it (delimiter, quote, newline, or edge spaces). */
-function quoteField(value: string | null): string {
-  if (value === null) return '';
-  if (/[",\r\n]/.test(value) || value !== value.trim()) {
-    return `"${value.replaceAll('"', '""')}"`;
-  }
-  return value;
-}
-
-/** The CSV text of a table: comma-separated, LF line ends, missing values empty. */
-export function formatCsv(table: Table): string {
-  const out: string[] = [table.columns.map(quoteField).join(',')];
-  for (const row of table.rows) out.push(row.map(quoteField).join(','));
-  return `${out.join('\n')}\n`;
-}
-
-export async function writeCsv(path: string, table: Table): Promise<void> {
-  await writeFile(path, formatCsv(table), 'utf8');
 }
 
 /** The values of one column. */

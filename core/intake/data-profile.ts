@@ -12,7 +12,7 @@ export interface ProfileOptions {
 }
 
 /** At most this many distinct integer values make a numeric target a class label rather than a quantity. */
-export const MAX_CLASSES_FOR_INTEGER_TARGET = 15;
+const MAX_CLASSES_FOR_INTEGER_TARGET = 15;
 const TEXT_MEAN_LENGTH = 30;
 const EXAMPLES = 3;
 const TOP_VALUES = 10;
@@ -249,9 +249,4 @@ export function profileTable(table: Table, options: ProfileOptions): DataProfile
     target.skew = skewness(numbers);
   }
   return { rows: table.rows.length, columns, target };
-}
-
-/** The profile of one column by name. */
-export function columnProfile(profile: DataProfile, name: string): ColumnProfile | undefined {
-  return profile.columns.find((c) => c.name === name);
 }

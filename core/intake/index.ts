@@ -4,13 +4,11 @@ export { matchColumn } from './column-names.ts';
 export {
   columnValues,
   DEFAULT_INTAKE_LIMITS,
-  formatCsv,
   parseCsvBytes,
   parseCsvText,
   readCsv,
   sniffDelimiter,
   type Table,
-  writeCsv,
 } from './csv-reader.ts';
 export {
   inferTargetType,

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSuite } from '../../bench/suite.ts';
 import { runSolveCli, type SolveEnv } from '../../core/cli/solve-cli.ts';
-import { DEFAULT_INTAKE_LIMITS, formatCsv, readCsv } from '../../core/intake/index.ts';
+import { formatCsv } from '../../core/harness/index.ts';
+import { DEFAULT_INTAKE_LIMITS, readCsv } from '../../core/intake/index.ts';
 import { createSandbox } from '../../sandbox/index.ts';
 
 // A whole plan and run on a 2-core machine takes tens of seconds.

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSuite, type SuiteTask, suiteTaskInput } from '../../bench/suite.ts';
-import { METRICS } from '../../core/harness/index.ts';
+import { formatCsv, METRICS } from '../../core/harness/index.ts';
 import { type CoreLimits, createCore } from '../../core/index.ts';
-import { formatCsv, readCsv } from '../../core/intake/index.ts';
+import { readCsv } from '../../core/intake/index.ts';
 import { type ProgressEvent, planSchema } from '../../core/types.ts';
 import { createSandbox } from '../../sandbox/index.ts';
 

@@ -10,18 +10,13 @@ import { loadSuite, suiteTaskInput } from '../../bench/suite.ts';
 import type { StageContext } from '../../core/engine.ts';
 import {
   baselineScore,
+  formatCsv,
   type HoldoutSplit,
   scoreSubmissionTable,
   splitHoldout,
   submissionColumns,
 } from '../../core/harness/index.ts';
-import {
-  DEFAULT_INTAKE_LIMITS,
-  formatCsv,
-  intakeTask,
-  readCsv,
-  type Table,
-} from '../../core/intake/index.ts';
+import { DEFAULT_INTAKE_LIMITS, intakeTask, readCsv, type Table } from '../../core/intake/index.ts';
 import { OfflineCoder } from '../../core/offline/offline-coder.ts';
 import { type DataProfile, type Instruction, STAGES, type TaskSpec } from '../../core/types.ts';
 

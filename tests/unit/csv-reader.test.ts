@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinguacodusError } from '../../core/errors.ts';
+import { formatCsv, writeCsv } from '../../core/harness/index.ts';
 import {
   DEFAULT_INTAKE_LIMITS,
-  formatCsv,
   parseCsvText,
   readCsv,
   sniffDelimiter,
   type Table,
-  writeCsv,
 } from '../../core/intake/index.ts';
 
 let dir: string;

@@ -4,13 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinguacodusError } from '../../core/errors.ts';
-import {
-  DEFAULT_INTAKE_LIMITS,
-  findTargetInText,
-  formatCsv,
-  intakeTask,
-  matchColumn,
-} from '../../core/intake/index.ts';
+import { formatCsv } from '../../core/harness/index.ts';
+import { DEFAULT_INTAKE_LIMITS, findTargetInText, intakeTask, matchColumn } from '../../core/intake/index.ts';
 import type { TaskInput } from '../../core/types.ts';
 
 let dir: string;
