@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LinguacodusError } from '../core/errors.ts';
+import { LinguacodusError } from '../common/errors.ts';
 import { columnValues, DEFAULT_INTAKE_LIMITS, readCsv } from '../core/intake/index.ts';
 import {
   fineTuneRecord,
