@@ -1,73 +1,12 @@
 // The benchmark's "default linear model": scikit-learn's LinearRegression or LogisticRegression behind
 // imputation, scaling, one-hot encoding (and TF-IDF for free-text columns), written to the harness contract
 // so it runs and is scored exactly as generated code is.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PROBABILITY_METRICS, positiveClass, submissionColumns } from '../core/harness/index.ts';
 import type { DataProfile, TaskSpec } from '../core/index.ts';
 
-const SCRIPT = `
-import json
-import numpy as np
-import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-spec = json.load(open("linear_spec.json"))
-key, targets = spec["id"], spec["targets"]
-train = pd.read_csv("train.csv")
-test = pd.read_csv("test.csv")
-features = [c for c in train.columns if c not in targets and c != key and c in test.columns]
-numeric = [c for c in features if pd.api.types.is_numeric_dtype(train[c])]
-text = [c for c in features if c in spec["text_columns"] and c not in numeric]
-categorical = [c for c in features if c not in numeric and c not in text and train[c].nunique() <= 50]
-
-parts = []
-if numeric:
-    parts.append(("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric))
-if categorical:
-    parts.append(("cat", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical))
-for c in text:
-    parts.append(("txt_" + c, TfidfVectorizer(max_features=20000, ngram_range=(1, 2), sublinear_tf=True), c))
-for frame in (train, test):
-    for c in text:
-        frame[c] = frame[c].fillna("").astype(str)
-    if not parts:
-        frame["__const"] = 1.0
-if not parts:
-    parts.append(("const", "passthrough", ["__const"]))
-pre = ColumnTransformer(parts)
-
-out = pd.DataFrame({key: test[key]})
-if spec["kind"] == "regression":
-    y = train[targets].astype(float)
-    keep = y.notna().all(axis=1)
-    model = make_pipeline(pre, LinearRegression())
-    model.fit(train[keep], y[keep].to_numpy() if len(targets) > 1 else y[keep][targets[0]])
-    pred = np.asarray(model.predict(test)).reshape(len(test), -1)
-    if spec["metric"] == "rmsle":
-        pred = np.clip(pred, 0, None)
-    for i, t in enumerate(targets):
-        out[t] = pred[:, i]
-else:
-    target = targets[0]
-    keep = train[target].notna()
-    y = train.loc[keep, target].astype(str)
-    model = make_pipeline(pre, LogisticRegression(max_iter=2000))
-    model.fit(train[keep], y)
-    classes = [str(c) for c in model.classes_]
-    if spec["probability"] and spec["positive"] is not None:
-        out[target] = model.predict_proba(test)[:, classes.index(spec["positive"])]
-    elif spec["probability"]:
-        proba = model.predict_proba(test)
-        for c in spec["columns"][1:]:
-            out[c] = proba[:, classes.index(c)] if c in classes else 0.0
-    else:
-        out[target] = model.predict(test)
-out.to_csv("submission.csv", index=False)
-`;
+const SCRIPT = readFileSync(join(import.meta.dirname, 'linear-baseline.py'), 'utf8');
 
 /** The script and its settings file, to run in the sandbox beside train.csv and test.csv. */
 export function linearBaselineFiles(
