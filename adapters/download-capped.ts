@@ -1,4 +1,4 @@
-// Saves a chat platform's file download to disk under a size cap, checked on the declared sizes and while streaming.
+// Chat platforms' file downloads: saved under a size cap (declared and streamed), and the errors a person sees.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
@@ -8,6 +8,45 @@ import { LinguacodusError } from '../common/errors.ts';
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A file in a chat message: its name, the platform it comes from, and where that platform keeps files ("in Slack"). */
+export interface DownloadSource {
+  name: string;
+  platform: string;
+  where: string;
+}
+
+/** A link to a host the platform does not own is refused before any request: a token must not leave the platform. */
+export function foreignHost(file: DownloadSource, host: string): LinguacodusError {
+  return new LinguacodusError(
+    'bad_input',
+    `I can only fetch files stored ${file.where}; "${file.name}" points elsewhere.`,
+    { cause: new Error(`refused file host ${host}`) },
+  );
+}
+
+/** The request never got an answer: worth another try. */
+export function downloadUnreachable(file: DownloadSource, cause: unknown): LinguacodusError {
+  return new LinguacodusError(
+    'bad_input',
+    `I could not download "${file.name}" from ${file.platform}. Try again.`,
+    {
+      cause,
+      retryable: true,
+    },
+  );
+}
+
+/** The platform answered without the file. */
+export function downloadRefused(file: DownloadSource, status: number | undefined): LinguacodusError {
+  return new LinguacodusError(
+    'bad_input',
+    `${file.platform} did not give me "${file.name}" (HTTP ${status}).`,
+    {
+      cause: new Error(`download status ${status}`),
+    },
+  );
 }
 
 /** The error a person sees for a file over the limit: both sizes, and what to do. */

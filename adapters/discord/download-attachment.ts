@@ -1,6 +1,11 @@
 // Downloads a Discord attachment from its CDN URL, size checked before and while streaming.
-import { LinguacodusError } from '../../common/errors.ts';
-import { fileTooLarge, saveCappedDownload } from '../download-capped.ts';
+import {
+  downloadRefused,
+  downloadUnreachable,
+  fileTooLarge,
+  foreignHost,
+  saveCappedDownload,
+} from '../download-capped.ts';
 
 export interface DiscordAttachmentSource {
   name: string;
@@ -25,36 +30,12 @@ export async function downloadDiscordAttachment(
   extraHost?: string,
 ): Promise<void> {
   if (file.bytes > maxBytes) throw fileTooLarge(file.name, file.bytes, maxBytes);
+  const source = { name: file.name, platform: 'Discord', where: 'on Discord' };
   const url = new URL(file.url);
-  if (!isDiscordFileHost(url, extraHost)) {
-    throw new LinguacodusError(
-      'bad_input',
-      `I can only fetch files stored on Discord; "${file.name}" points elsewhere.`,
-      {
-        cause: new Error(`refused attachment host ${url.host}`),
-      },
-    );
-  }
+  if (!isDiscordFileHost(url, extraHost)) throw foreignHost(source, url.host);
   const response = await fetch(url, { redirect: 'error' }).catch((error: unknown) => {
-    throw new LinguacodusError('bad_input', `I could not download "${file.name}" from Discord. Try again.`, {
-      cause: error,
-      retryable: true,
-    });
+    throw downloadUnreachable(source, error);
   });
-  if (!response.ok || !response.body) {
-    throw new LinguacodusError(
-      'bad_input',
-      `Discord did not give me "${file.name}" (HTTP ${response.status}).`,
-      {
-        cause: new Error(`download status ${response.status}`),
-      },
-    );
-  }
-  await saveCappedDownload(
-    response.body,
-    response.headers,
-    { name: file.name, platform: 'Discord' },
-    destPath,
-    maxBytes,
-  );
+  if (!response.ok || !response.body) throw downloadRefused(source, response.status);
+  await saveCappedDownload(response.body, response.headers, source, destPath, maxBytes);
 }

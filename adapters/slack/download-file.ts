@@ -1,6 +1,12 @@
 // Downloads a Slack file (url_private) with the bot token: only to Slack's own hosts, size checked before and during.
 import { LinguacodusError } from '../../common/errors.ts';
-import { fileTooLarge, saveCappedDownload } from '../download-capped.ts';
+import {
+  downloadRefused,
+  downloadUnreachable,
+  fileTooLarge,
+  foreignHost,
+  saveCappedDownload,
+} from '../download-capped.ts';
 
 export interface SlackFileSource {
   name: string;
@@ -31,29 +37,15 @@ export async function downloadSlackFile(
   extraHost?: string,
 ): Promise<void> {
   if (file.bytes > maxBytes) throw fileTooLarge(file.name, file.bytes, maxBytes);
+  const source = { name: file.name, platform: 'Slack', where: 'in Slack' };
   let url = new URL(file.url);
   let response: Response | undefined;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-    if (!isSlackHost(url, extraHost)) {
-      // The bearer token must never leave Slack: a file link elsewhere is refused outright.
-      throw new LinguacodusError(
-        'bad_input',
-        `I can only fetch files stored in Slack; "${file.name}" points elsewhere.`,
-        {
-          cause: new Error(`refused file host ${url.host}`),
-        },
-      );
-    }
+    // The bearer token must never leave Slack: a file link (or a redirect) elsewhere is refused outright.
+    if (!isSlackHost(url, extraHost)) throw foreignHost(source, url.host);
     response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' }).catch(
       (error: unknown) => {
-        throw new LinguacodusError(
-          'bad_input',
-          `I could not download "${file.name}" from Slack. Try again.`,
-          {
-            cause: error,
-            retryable: true,
-          },
-        );
+        throw downloadUnreachable(source, error);
       },
     );
     const location = response.headers.get('location');
@@ -63,15 +55,7 @@ export async function downloadSlackFile(
     }
     break;
   }
-  if (!response?.ok || !response.body) {
-    throw new LinguacodusError(
-      'bad_input',
-      `Slack did not give me "${file.name}" (HTTP ${response?.status}).`,
-      {
-        cause: new Error(`download status ${response?.status}`),
-      },
-    );
-  }
+  if (!response?.ok || !response.body) throw downloadRefused(source, response?.status);
   const contentType = response.headers.get('content-type') ?? '';
   if (contentType.includes('text/html')) {
     // Slack answers 200 with its sign-in page when the token lacks files:read: never save that as the data.
@@ -82,11 +66,5 @@ export async function downloadSlackFile(
       { cause: new Error(`content-type ${contentType}`) },
     );
   }
-  await saveCappedDownload(
-    response.body,
-    response.headers,
-    { name: file.name, platform: 'Slack' },
-    destPath,
-    maxBytes,
-  );
+  await saveCappedDownload(response.body, response.headers, source, destPath, maxBytes);
 }
