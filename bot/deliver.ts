@@ -1,9 +1,9 @@
 // Every post and edit on a chat surface goes through the deliver queue with an idempotency key:
 // a retry after a crash finds "key → message id" in Redis and skips or edits instead of posting twice.
-import { randomUUID } from 'node:crypto';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LinguacodusError } from '../core/errors.ts';
+import { editKey } from './delivery-keys.ts';
 import type { Logger } from './logger.ts';
 import type { OutgoingMessage, SurfaceName, ThreadRef } from './messages.ts';
 import { type DeliverJob, deliverJobId, deliverJobSchema, JOB_OPTIONS, type Queues } from './queues.ts';
@@ -18,8 +18,8 @@ export class Deliverer {
     private readonly keys: StateKeys,
   ) {}
 
-  /** Posts once per key; a key reused by a retried job is a no-op. Returns the key (the edit target). */
-  async post(thread: ThreadRef, message: OutgoingMessage, key: string = randomUUID()): Promise<string> {
+  /** Posts once per key (from delivery-keys.ts); a key reused by a resent event or a retried job is a no-op. */
+  async post(thread: ThreadRef, message: OutgoingMessage, key: string): Promise<string> {
     const data: DeliverJob = { op: 'post', key, thread, message };
     await this.queues.deliver.add('post', data, { ...JOB_OPTIONS.deliver, jobId: deliverJobId(key) });
     return key;
@@ -29,7 +29,7 @@ export class Deliverer {
   async edit(thread: ThreadRef, target: string, message: OutgoingMessage): Promise<void> {
     const version = await this.redis.incr(this.keys.editVersion(target));
     await this.redis.expire(this.keys.editVersion(target), 7 * 24 * 3600);
-    const key = `${target}~v${version}`;
+    const key = editKey(target, version);
     const data: DeliverJob = { op: 'edit', key, thread, target, version, message };
     await this.queues.deliver.add('edit', data, { ...JOB_OPTIONS.deliver, jobId: deliverJobId(key) });
   }

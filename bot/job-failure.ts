@@ -3,12 +3,15 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { asLinguacodusError } from '../core/errors.ts';
 import type { BotContext } from './bot-context.ts';
 import type { JobTracker } from './cancel-registry.ts';
+import { jobEndKey } from './delivery-keys.ts';
 import type { ThreadRef } from './messages.ts';
 import { capitalise, errorReply } from './render-replies.ts';
 
 export interface FailureContext {
   ctx: BotContext;
   job: Job;
+  /** The job's deterministic id (planJobId, runJobId): its failure reports are keyed by it. */
+  jobId: string;
   thread: ThreadRef;
   tracker: Pick<JobTracker, 'signal' | 'timedOut'>;
   /** What was being done, for the reply ("planning", "the run of option 2"). */
@@ -35,7 +38,7 @@ export async function settleJobError(error: unknown, f: FailureContext): Promise
     await ctx.deliver.post(
       thread,
       errorReply(`${capitalise(f.what)} took longer than ${f.timeoutSeconds} s and was stopped.`),
-      `${job.id}-timeout`,
+      jobEndKey(f.jobId, 'timeout'),
     );
     throw new UnrecoverableError('timed out');
   }
@@ -55,6 +58,6 @@ export async function settleJobError(error: unknown, f: FailureContext): Promise
     lerr.code === 'internal' || lerr.retryable
       ? 'You can try again with `rerun` or post the task again.'
       : 'Post a corrected task or file in this thread to try again.';
-  await ctx.deliver.post(thread, errorReply(lerr.userMessage, hint), `${job.id}-error`);
+  await ctx.deliver.post(thread, errorReply(lerr.userMessage, hint), jobEndKey(f.jobId, 'error'));
   throw new UnrecoverableError(lerr.message);
 }

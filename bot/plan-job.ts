@@ -3,26 +3,25 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import type { BotContext } from './bot-context.ts';
+import { planKey } from './delivery-keys.ts';
 import { fileRefFor } from './file-refs.ts';
 import { settleJobError } from './job-failure.ts';
-import { type PlanJob, planJobSchema } from './queues.ts';
+import { type PlanJob, planJobId, planJobSchema } from './queues.ts';
 import { planMarkdown, renderPlan } from './render-plan.ts';
 import { planAck, text } from './render-replies.ts';
 import { statedOverrides } from './task-text.ts';
 import { throttledEdits } from './throttled-edits.ts';
 
-export const planAckKey = (sid: string, planSeq: number) => `plan-${sid}-${planSeq}-ack`;
-export const planMessageKey = (sid: string, planSeq: number) => `plan-${sid}-${planSeq}-message`;
-
 export function createPlanProcessor(ctx: BotContext) {
   return async (job: Job<PlanJob>): Promise<string> => {
-    const { sid, planSeq } = planJobSchema.parse(job.data);
+    const data = planJobSchema.parse(job.data);
+    const { sid, planSeq } = data;
     const session = await ctx.store.get(sid);
     // A newer task in the same thread, or an expired session: this job has nothing left to do.
     if (!session || session.planSeq !== planSeq) return 'stale';
     const thread = session.thread;
-    const jobId = job.id ?? `plan-${sid}-${planSeq}`;
-    const ackKey = planAckKey(sid, planSeq);
+    const jobId = planJobId(data);
+    const ackKey = planKey(data, 'ack');
     const tracker = await ctx.cancels.track(jobId, ctx.config.PLAN_TIMEOUT_S * 1000);
     const edits = throttledEdits((m) => ctx.deliver.edit(thread, ackKey, m));
     try {
@@ -51,17 +50,14 @@ export function createPlanProcessor(ctx: BotContext) {
       await edits.flush();
       const votes = await ctx.store.votes(sid);
       const file = await fileRefFor(mdPath, 'instructions.md');
-      await ctx.deliver.post(
-        thread,
-        renderPlan({ sid, planSeq, plan, votes, file }),
-        planMessageKey(sid, planSeq),
-      );
+      await ctx.deliver.post(thread, renderPlan({ sid, planSeq, plan, votes, file }), planKey(data, 'plan'));
       return plan.id;
     } catch (error) {
       edits.stop();
       const outcome = await settleJobError(error, {
         ctx,
         job,
+        jobId,
         thread,
         tracker,
         what: 'planning',

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { Job } from 'bullmq';
 import type { StageName } from '../core/types.ts';
 import type { BotContext } from './bot-context.ts';
+import { runKey } from './delivery-keys.ts';
 import { runFilesOf } from './file-refs.ts';
 import { settleJobError } from './job-failure.ts';
 import { type RunJob, runJobId, runJobSchema } from './queues.ts';
@@ -10,9 +11,6 @@ import { choiceLabel } from './render-plan.ts';
 import { errorReply } from './render-replies.ts';
 import { renderRunProgress, renderRunResult, runAtStart, stageIndexOf } from './render-result.ts';
 import { throttledEdits } from './throttled-edits.ts';
-
-export const runStatusKey = (jobId: string) => `${jobId}-status`;
-export const runResultKey = (jobId: string) => `${jobId}-result`;
 
 /** How often the elapsed time on the status message moves when no progress event arrives. */
 const TICK_MS = 5000;
@@ -30,13 +28,13 @@ export function createRunProcessor(ctx: BotContext) {
         await ctx.deliver.post(
           session.thread,
           errorReply('That plan was replaced by a newer task in this thread; run an option of the new plan.'),
-          `${jobId}-stale`,
+          runKey(jobId, 'stale'),
         );
       }
       return 'stale';
     }
     const { thread, plan } = session;
-    const statusKey = runStatusKey(jobId);
+    const statusKey = runKey(jobId, 'status');
     const view = runAtStart(choice, runState?.startedBy.name ?? 'someone', 'running');
     const started = Date.now();
     const tracker = await ctx.cancels.track(jobId, ctx.config.RUN_TIMEOUT_S * 1000);
@@ -85,7 +83,7 @@ export function createRunProcessor(ctx: BotContext) {
       await ctx.deliver.post(
         thread,
         renderRunResult(result, choice, await runFilesOf(result)),
-        runResultKey(jobId),
+        runKey(jobId, 'result'),
       );
       await ctx.store.patchRun(sid, choice, jobId, {
         status: result.ok ? 'done' : 'failed',
@@ -101,6 +99,7 @@ export function createRunProcessor(ctx: BotContext) {
       const outcome = await settleJobError(error, {
         ctx,
         job,
+        jobId,
         thread,
         tracker,
         what: `the run of ${choiceLabel(choice)}`,
@@ -158,6 +157,6 @@ export async function onRunJobFailed(
       'The run stopped: the worker running it stopped more than once.',
       'Press Run again or use `rerun`; if it keeps happening, the worker may be running out of memory.',
     ),
-    `${jobId}-stalled`,
+    runKey(jobId, 'stalled'),
   );
 }

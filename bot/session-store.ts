@@ -18,6 +18,8 @@ export const sessionSchema = z.object({
   files: z.array(fileRefSchema),
   /** Grows each time a new task is posted in the thread; jobs of an older task stand down. */
   planSeq: z.number().int().nonnegative(),
+  /** The message that started the current task: the same message resent by the platform starts nothing. */
+  taskMessageId: z.string().nullable().default(null),
   plan: planSchema.nullable(),
   planMarkdown: z.string().nullable().default(null),
   lastRun: z.object({ choice: choiceSchema, seq: z.number().int() }).nullable().default(null),

@@ -1,11 +1,10 @@
 // The `cancel` command: stops the thread's planning and runs, whether a worker has them yet or not.
 
-import { planAckKey } from '../plan-job.ts';
+import { planKey, runKey } from '../delivery-keys.ts';
 import { planJobId } from '../queues.ts';
 import { choiceLabel } from '../render-plan.ts';
 import { text } from '../render-replies.ts';
 import { renderRunProgress, runAtStart } from '../render-result.ts';
-import { runStatusKey } from '../run-job.ts';
 import type { Session } from '../session-store.ts';
 import type { EventContext } from './event-context.ts';
 
@@ -14,16 +13,12 @@ export async function cancelThreadJobs(cx: EventContext, session: Session): Prom
   const thread = cx.event.thread;
   const stopped: string[] = [];
   if (session.status === 'planning') {
-    const jobId = planJobId({ sid: session.id, planSeq: session.planSeq });
-    if (await stopJob(cx, 'plan', jobId)) {
+    const job = { sid: session.id, planSeq: session.planSeq };
+    if (await stopJob(cx, 'plan', planJobId(job))) {
       await store.update(session.id, (s) =>
         s?.planSeq === session.planSeq ? { ...s, status: 'failed', error: 'cancelled' } : null,
       );
-      await deliver.edit(
-        thread,
-        planAckKey(session.id, session.planSeq),
-        text('Planning cancelled.', 'context'),
-      );
+      await deliver.edit(thread, planKey(job, 'ack'), text('Planning cancelled.', 'context'));
     }
     stopped.push('the planning');
   }
@@ -35,7 +30,7 @@ export async function cancelThreadJobs(cx: EventContext, session: Session): Prom
       await store.unlockRun(session.id, run.choice, run.jobId);
       await deliver.edit(
         thread,
-        runStatusKey(run.jobId),
+        runKey(run.jobId, 'status'),
         renderRunProgress(
           runAtStart(run.choice, run.startedBy.name, 'cancelled', Date.now() - Date.parse(run.startedAt)),
         ),

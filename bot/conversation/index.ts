@@ -15,7 +15,7 @@ export function createConversation(bot: BotContext): IncomingHandler {
     } catch (error) {
       bot.logger.error({ err: error, thread: event.thread }, 'could not handle a chat event');
       await eventContext(bot, event)
-        .reply(errorReply(asLinguacodusError(error).userMessage))
+        .reply(errorReply(asLinguacodusError(error).userMessage), { purpose: 'failure' })
         .catch((e) => bot.logger.error({ err: e }, 'could not report the failure either'));
     }
   };

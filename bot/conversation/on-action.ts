@@ -1,7 +1,7 @@
 // A button press on a plan: a vote (the tally is edited in place), Run, or the full text of the instructions.
 import { type BotAction, decodeAction } from '../action-ids.ts';
+import { planKey } from '../delivery-keys.ts';
 import { fileRefFor } from '../file-refs.ts';
-import { planMessageKey } from '../plan-job.ts';
 import { renderFullText, renderPlan } from '../render-plan.ts';
 import { errorReply } from '../render-replies.ts';
 import type { Session } from '../session-store.ts';
@@ -28,7 +28,7 @@ export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
   if (action.planSeq !== session.planSeq || !session.plan) {
     await cx.reply(
       errorReply('These buttons belong to an earlier plan in this thread; use the newest one.'),
-      session.thread,
+      { thread: session.thread },
     );
     return;
   }
@@ -49,7 +49,7 @@ async function pressOnPlan(
       const votes = await store.setVote(session.id, cx.event.user.id, action.choice);
       await deliver.edit(
         session.thread,
-        planMessageKey(session.id, session.planSeq),
+        planKey({ sid: session.id, planSeq: session.planSeq }, 'plan'),
         renderPlan({ sid: session.id, planSeq: session.planSeq, plan, votes, file }),
       );
       return;
@@ -58,7 +58,7 @@ async function pressOnPlan(
       await startRun(cx, session, action.choice, session.thread);
       return;
     case 'full':
-      await cx.reply(renderFullText(plan, file), session.thread);
+      await cx.reply(renderFullText(plan, file), { thread: session.thread });
       return;
   }
 }

@@ -19,6 +19,13 @@ export async function onMessage(cx: EventContext<MessageEvent>): Promise<void> {
   const session = await bot.store.get(sid);
   const body = stripMentions(event.text);
   const command = event.files.length === 0 ? parseCommand(body) : null;
+  if (session?.taskMessageId === event.messageId) {
+    bot.logger.debug(
+      { sid, messageId: event.messageId },
+      'the task message again (a platform resend): ignored',
+    );
+    return;
+  }
   if (!session) {
     if (!event.addressed) return;
     if (command === 'help') {

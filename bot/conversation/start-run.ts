@@ -1,11 +1,11 @@
 // Starts a run of one choice (Run pressed, or `rerun`): who may, one run of a choice at a time, then the run job.
 import type { Choice } from '../../core/types.ts';
+import { runKey } from '../delivery-keys.ts';
 import type { ThreadRef } from '../messages.ts';
 import { JOB_OPTIONS, runJobId } from '../queues.ts';
 import { choiceLabel } from '../render-plan.ts';
 import { capitalise, errorReply, text } from '../render-replies.ts';
 import { renderRunProgress, runAtStart } from '../render-result.ts';
-import { runStatusKey } from '../run-job.ts';
 import type { Session } from '../session-store.ts';
 import type { EventContext } from './event-context.ts';
 
@@ -18,7 +18,7 @@ export async function startRun(
   const { store, deliver, config, queues } = cx.bot;
   const user = cx.event.user;
   if (!session.plan) {
-    await cx.reply(errorReply('The plan is not ready yet; I will post it in this thread.'), thread);
+    await cx.reply(errorReply('The plan is not ready yet; I will post it in this thread.'), { thread });
     return;
   }
   if (config.RUN_PERMISSION === 'author' && user.id !== session.author.id) {
@@ -26,7 +26,7 @@ export async function startRun(
       errorReply(
         `Sorry ${user.name}, only ${session.author.name}, who posted the task, can start runs here.`,
       ),
-      thread,
+      { thread },
     );
     return;
   }
@@ -41,7 +41,8 @@ export async function startRun(
       text(
         `${capitalise(choiceLabel(choice))} is already running${who}. \`status\` shows its progress, \`cancel\` stops it.`,
       ),
-      thread,
+      // Answered again when a later press finds a later run of this choice running.
+      { thread, about: previous?.jobId },
     );
     return;
   }
@@ -59,6 +60,10 @@ export async function startRun(
     metric: null,
   });
   await store.update(session.id, (s) => (s ? { ...s, lastRun: { choice, seq } } : null));
-  await deliver.post(thread, renderRunProgress(runAtStart(choice, user.name, 'queued')), runStatusKey(jobId));
+  await deliver.post(
+    thread,
+    renderRunProgress(runAtStart(choice, user.name, 'queued')),
+    runKey(jobId, 'status'),
+  );
   await queues.run.add('run', job, { ...JOB_OPTIONS.run, jobId });
 }

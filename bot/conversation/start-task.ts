@@ -1,9 +1,9 @@
 // Starts a task from a message: checks the text and files, keeps the uploads, then acknowledges and queues the plan.
 import path from 'node:path';
 import { asLinguacodusError } from '../../core/errors.ts';
+import { planKey } from '../delivery-keys.ts';
 import { fileRefFor } from '../file-refs.ts';
 import type { FileRef } from '../messages.ts';
-import { planAckKey } from '../plan-job.ts';
 import { JOB_OPTIONS, planJobId } from '../queues.ts';
 import { errorReply, planAck } from '../render-replies.ts';
 import { SessionFiles } from '../session-files.ts';
@@ -34,6 +34,7 @@ export async function startTask(
     text: '',
     files: [],
     planSeq: 0,
+    taskMessageId: null,
     plan: null,
     planMarkdown: null,
     lastRun: null,
@@ -95,23 +96,30 @@ export async function startTask(
       return;
     }
   }
-  // The seq is taken again under the lock: a task posted at the same moment in this thread gets the next one.
-  const saved = await store.update(sid, (current) => ({
-    ...(current ?? base),
-    status: 'planning',
-    text: taskText,
-    files,
-    planSeq: (current?.planSeq ?? 0) + 1,
-    plan: null,
-    planMarkdown: null,
-    lastRun: null,
-    error: null,
-  }));
-  if (!saved) return;
+  // Decided again under the lock: the same message delivered twice at once starts one task, and a task posted at
+  // the same moment in this thread gets the next seq.
+  let started = false;
+  const saved = await store.update(sid, (current) => {
+    if (current?.taskMessageId === event.messageId) return null;
+    started = true;
+    return {
+      ...(current ?? base),
+      status: 'planning',
+      text: taskText,
+      files,
+      planSeq: (current?.planSeq ?? 0) + 1,
+      taskMessageId: event.messageId,
+      plan: null,
+      planMarkdown: null,
+      lastRun: null,
+      error: null,
+    };
+  });
+  if (!started || !saved) return;
   await store.clearVotes(sid);
   await store.clearRuns(sid);
-  await bot.deliver.post(event.thread, planAck(null), planAckKey(sid, saved.planSeq));
   const job = { sid, planSeq: saved.planSeq };
+  await bot.deliver.post(event.thread, planAck(null), planKey(job, 'ack'));
   await bot.queues.plan.add('plan', job, { ...JOB_OPTIONS.plan, jobId: planJobId(job) });
 }
 

@@ -1,0 +1,55 @@
+// Every delivery key, in one module and deterministic: the thread, what the post answers and what it is for. A
+// platform resending an event, or BullMQ retrying a job, lands on the key of the first try, and the deliver queue
+// (key → message id in Redis, plus each surface's own check) posts that reply once.
+import { createHash } from 'node:crypto';
+import { type PlanJob, planJobId } from './queues.ts';
+import { sessionIdFor } from './session-store.ts';
+import type { IncomingEvent } from './surface.ts';
+
+/** What the conversation's reply to one event is for: its answer, or the report that handling it failed. */
+export type ReplyPurpose = 'answer' | 'failure';
+
+/** What a job's post is for; each job posts at most one of each (its edits are keyed by the post they change). */
+export type PlanPurpose = 'ack' | 'plan' | JobEndPurpose;
+export type RunPurpose = 'status' | 'result' | 'stale' | 'stalled' | JobEndPurpose;
+export type JobEndPurpose = 'error' | 'timeout';
+
+const digest = (parts: string[]) =>
+  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+
+/**
+ * The key of the conversation's reply to an incoming event: the thread and the message's id, and for a button
+ * press also the button and who pressed it (no platform gives a press an id of its own that we receive). `about`
+ * sets apart answers that depend on the thread's state rather than on the event alone (the run that a press of
+ * Run found already running), so a later press in a new state is answered again.
+ */
+export function replyKey(event: IncomingEvent, purpose: ReplyPurpose, about = ''): string {
+  const origin =
+    event.type === 'message'
+      ? ['message', event.messageId]
+      : ['press', event.messageId, event.action, event.user.id];
+  return `reply-${sessionIdFor(event.thread)}-${digest([...origin, about])}-${purpose}`;
+}
+
+/**
+ * Posts of a plan job and of the task it plans (the conversation posts the ack before the job exists, and the job
+ * edits it): the job's id names the thread's session and the task's seq.
+ */
+export function planKey(job: PlanJob, purpose: PlanPurpose): string {
+  return `${planJobId(job)}-${purpose}`;
+}
+
+/** Posts of one run, by its job's id (runJobId): the conversation posts the status when Run is pressed, the job edits it. */
+export function runKey(jobId: string, purpose: RunPurpose): string {
+  return `${jobId}-${purpose}`;
+}
+
+/** A failure or time-out report of either job, which settleJobError sends knowing only the job's id. */
+export function jobEndKey(jobId: string, purpose: JobEndPurpose): string {
+  return `${jobId}-${purpose}`;
+}
+
+/** One edit of the message posted under `target`: versions grow, so each edit is a delivery of its own. */
+export function editKey(target: string, version: number): string {
+  return `${target}~v${version}`;
+}
