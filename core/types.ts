@@ -145,8 +145,25 @@ export const llmUsageSchema = z.object({
   completionTokens: z.number().int().nonnegative(),
   latencyMs: z.number().nonnegative(),
   attempts: z.number().int().positive(),
+  /** When the call began (ms since the epoch): overlapping calls ran in parallel, the rest one after another. */
+  startedAt: z.number().nonnegative().optional(),
+  /** The server's finish_reason ("stop", "length" when cut at max tokens); absent when the call failed. */
+  finishReason: z.string().nullable().optional(),
 });
 export type LlmUsage = z.infer<typeof llmUsageSchema>;
+
+/**
+ * What was done about a model answer that could not be used as it came (refused, cut, looping, unreadable
+ * choice, shrunk prompt...), in words the thread and the logs can show.
+ */
+export const answerNoteSchema = z.object({
+  role: z.enum(['instructor', 'critic', 'coder']),
+  /** The call it concerns ("instruction 2", "resolve", "stage training"). */
+  purpose: z.string(),
+  action: z.enum(['re-asked', 'trimmed', 'dropped', 'replaced', 'fallback', 'continued', 'shrunk']),
+  reason: z.string(),
+});
+export type AnswerNote = z.infer<typeof answerNoteSchema>;
 
 export const evidenceSchema = z.object({
   rank: z.number().int(),
@@ -171,9 +188,25 @@ export const planSchema = z.object({
     instruction: instructionSchema,
     rationale: z.string(),
     evidence: z.array(evidenceSchema).default([]),
+    /** What the quick cross-validation said about the resolver's first choice, once it has run (null before). */
+    verdict: z
+      .object({
+        /** The resolver's choice before the evidence was in. */
+        firstChoice: z.number().int().min(1).max(3),
+        /** The option with the best quick CV score; null when none scored. */
+        evidenceBest: z.number().int().min(1).max(3).nullable(),
+        /** Whether the evidence's best is the resolver's first choice; null when the evidence could not tell. */
+        agrees: z.boolean().nullable(),
+        /** One line for the thread: what the evidence found and what the resolver did about it. */
+        summary: z.string(),
+      })
+      .nullable()
+      .optional(),
   }),
   engines: z.object({ instructor: engineSchema, critic: engineSchema, coder: engineSchema }),
   usage: z.array(llmUsageSchema).default([]),
+  /** Model answers that were re-asked, trimmed, dropped or replaced, and why. */
+  notes: z.array(answerNoteSchema).optional(),
   createdAt: z.string(),
   durationMs: z.number(),
 });
@@ -222,6 +255,8 @@ export const runResultSchema = z.object({
     log: z.string().optional(),
   }),
   usage: z.array(llmUsageSchema).default([]),
+  /** Coder answers that were re-asked, continued or shrunk, and why. */
+  notes: z.array(answerNoteSchema).optional(),
   durationMs: z.number(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;

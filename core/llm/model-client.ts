@@ -3,7 +3,8 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { z } from 'zod';
 import { LinguacodusError } from '../errors.ts';
 import { LLAMA2_DEFAULT_SYSTEM, llama2ChatTemplate } from '../prompts.ts';
-import type { LlmUsage } from '../types.ts';
+import type { AnswerNote, LlmUsage } from '../types.ts';
+import type { TokenBudget } from './usage.ts';
 
 export type ModelRole = LlmUsage['role'];
 
@@ -30,6 +31,22 @@ export interface ChatMessage {
   content: string;
 }
 
+/** What the server said when the prompt and max_tokens together overran the model's context. */
+export interface ContextOverflow {
+  /** The model's context length in tokens, when the message says it. */
+  limit: number | null;
+  /** The prompt's size in tokens, when the message says it. */
+  promptTokens: number | null;
+  /** The server's own message. */
+  message: string;
+}
+
+/** A smaller prompt for a context overflow, and what was left out (for the note the thread shows). */
+export interface ShrunkPrompt {
+  prompt: string | ChatMessage[];
+  dropped: string;
+}
+
 export interface CompleteOptions {
   /** What the call is for, recorded with its usage ("instruction 2", "stage preprocessing", ...). */
   purpose: string;
@@ -38,11 +55,54 @@ export interface CompleteOptions {
   usage?: LlmUsage[];
   /** System prompt for a plain string prompt (chat) or the Llama 2 template (completions). */
   system?: string;
+  /** max_tokens for this call instead of the role's setting (a cut answer is asked again with more room). */
+  maxTokens?: number;
+  /**
+   * Called once when the prompt overruns the model's context and lowering max_tokens cannot make room: a
+   * smaller prompt (data card or earlier code left out), or null when nothing can go.
+   */
+  shrink?: (overflow: ContextOverflow) => ShrunkPrompt | null;
+  /** Checked before every request: a spent plan or run budget stops the call. */
+  budget?: TokenBudget;
+  /** What the client changed to get an answer (max_tokens lowered, prompt shrunk) is appended here. */
+  notes?: AnswerNote[];
+}
+
+/** The options of a model call made for an engine call: its purpose, signal, usage list, budget and notes. */
+export function callOptions(
+  call: Pick<CompleteOptions, 'signal' | 'usage' | 'budget' | 'notes'>,
+  purpose: string,
+  extra: Partial<CompleteOptions> = {},
+): CompleteOptions {
+  return {
+    purpose,
+    signal: call.signal,
+    usage: call.usage,
+    budget: call.budget,
+    notes: call.notes,
+    ...extra,
+  };
+}
+
+/** One answer with what the server said about it. */
+export interface ModelAnswer {
+  text: string;
+  /** "stop", "length" (cut at max_tokens), ...; null when the server gave none. */
+  finishReason: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  /** The max_tokens the answer was asked with (after any lowering for the context). */
+  maxTokens: number;
 }
 
 export interface ModelClient {
   readonly role: ModelRole;
   readonly model: string;
+  /** The role's max_tokens setting. */
+  readonly maxTokens: number;
+  /** The answer with its finish reason and token counts. */
+  ask(prompt: string | ChatMessage[], options: CompleteOptions): Promise<ModelAnswer>;
+  /** The answer's text only. */
   complete(prompt: string | ChatMessage[], options: CompleteOptions): Promise<string>;
 }
 
@@ -82,7 +142,7 @@ export function createModelClient(
   const random = deps.random ?? Math.random;
   const now = deps.now ?? (() => performance.now());
   // Retries are ours (429 Retry-After, jitter, usage per attempt), so the client's own are off.
-  const client = new OpenAI({
+  const client = new ServerMessageOpenAI({
     baseURL: cfg.baseURL,
     // Local servers (vLLM) need no key, but the client insists on one.
     apiKey: cfg.apiKey ?? 'no-key',
@@ -94,142 +154,269 @@ export function createModelClient(
   // OpenAI's newer models refuse max_tokens and want max_completion_tokens; learnt from the first 400 that says so.
   let tokenField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
 
-  async function once(messages: ChatMessage[], signal?: AbortSignal): Promise<Answer> {
+  async function once(
+    messages: ChatMessage[],
+    maxTokens: number,
+    signal?: AbortSignal,
+  ): Promise<ModelAnswer> {
     if (cfg.api === 'chat') {
-      const res = await client.chat.completions.create(
+      const raw: unknown = await client.chat.completions.create(
         {
           model: cfg.model,
           messages,
-          [tokenField]: cfg.maxTokens,
+          [tokenField]: maxTokens,
           ...(cfg.temperature === undefined ? {} : { temperature: cfg.temperature }),
         },
         { signal },
       );
+      const res = readResponse(chatResponseSchema, raw);
+      const choice = res.choices[0];
       return {
-        text: res.choices?.[0]?.message?.content ?? '',
+        text: choice?.message.content ?? '',
+        finishReason: choice?.finish_reason ?? null,
         promptTokens: res.usage?.prompt_tokens ?? 0,
         completionTokens: res.usage?.completion_tokens ?? 0,
+        maxTokens,
       };
     }
-    const res = await client.completions.create(
+    const raw: unknown = await client.completions.create(
       {
         model: cfg.model,
         prompt: llama2Prompt(messages),
-        max_tokens: cfg.maxTokens,
+        max_tokens: maxTokens,
         stop: ['</s>', '[INST]'],
         ...(cfg.temperature === undefined ? {} : { temperature: cfg.temperature }),
       },
       { signal },
     );
+    const res = readResponse(completionResponseSchema, raw);
+    const choice = res.choices[0];
     return {
-      text: res.choices?.[0]?.text ?? '',
+      text: choice?.text ?? '',
+      finishReason: choice?.finish_reason ?? null,
       promptTokens: res.usage?.prompt_tokens ?? 0,
       completionTokens: res.usage?.completion_tokens ?? 0,
+      maxTokens,
     };
+  }
+
+  function cancelledError(options: CompleteOptions, cause: unknown): LinguacodusError {
+    return new LinguacodusError('cancelled', `The ${where} call was cancelled (${options.purpose}).`, {
+      cause,
+    });
+  }
+
+  async function ask(prompt: string | ChatMessage[], options: CompleteOptions): Promise<ModelAnswer> {
+    let messages: ChatMessage[] = asMessages(prompt, options.system);
+    let maxTokens = options.maxTokens ?? cfg.maxTokens;
+    const startedAt = Date.now();
+    const started = now();
+    const record = (
+      answer: Pick<ModelAnswer, 'promptTokens' | 'completionTokens'>,
+      attempts: number,
+      finishReason: string | null | undefined,
+    ) =>
+      options.usage?.push({
+        role,
+        purpose: options.purpose,
+        model: cfg.model,
+        promptTokens: answer.promptTokens,
+        completionTokens: answer.completionTokens,
+        latencyMs: Math.max(0, now() - started),
+        attempts,
+        startedAt,
+        ...(finishReason === undefined ? {} : { finishReason }),
+      });
+    // A context overflow is answered once: by lowering max_tokens or by a smaller prompt.
+    let refitted = false;
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      try {
+        if (options.signal?.aborted) throw new APIUserAbortError();
+        options.budget?.check(`${ROLE_NAMES[role]} call (${options.purpose})`);
+        const answer = await once(messages, maxTokens, options.signal);
+        record(answer, attempt, answer.finishReason);
+        if (!answer.text.trim()) {
+          throw new LinguacodusError(
+            'llm_bad_output',
+            `The ${where} returned an empty answer (${options.purpose}).`,
+            {
+              cause: new Error(
+                `empty completion after ${attempt} attempt(s), finish_reason ${answer.finishReason}`,
+              ),
+              retryable: true,
+            },
+          );
+        }
+        return answer;
+      } catch (error) {
+        if (error instanceof LinguacodusError) throw error;
+        const failure = classify(error, cfg.apiKey);
+        if (failure.kind === 'aborted') throw cancelledError(options, error);
+        if (
+          tokenField === 'max_tokens' &&
+          cfg.api === 'chat' &&
+          failure.kind === 'permanent' &&
+          failure.status === 400 &&
+          /max_completion_tokens/.test(failure.summary) &&
+          attempt < cfg.maxAttempts
+        ) {
+          tokenField = 'max_completion_tokens';
+          continue;
+        }
+        if (failure.kind === 'permanent' && failure.overflow && !refitted && attempt < cfg.maxAttempts) {
+          refitted = true;
+          const refit = refitForContext(failure.overflow, messages, maxTokens, options);
+          if (refit) {
+            messages = refit.messages;
+            maxTokens = refit.maxTokens;
+            options.notes?.push({ role, purpose: options.purpose, action: 'shrunk', reason: refit.note });
+            continue;
+          }
+        }
+        if (failure.kind === 'transient' && attempt < cfg.maxAttempts) {
+          const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)) * (0.5 + random());
+          await sleep(failure.retryAfterMs ?? backoff, options.signal).catch((abort: unknown) => {
+            throw cancelledError(options, abort);
+          });
+          continue;
+        }
+        record({ promptTokens: 0, completionTokens: 0 }, attempt, undefined);
+        const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
+        throw new LinguacodusError('llm_error', `The ${where} failed${tries}: ${failure.summary}.`, {
+          cause: error,
+          retryable: failure.kind === 'transient',
+        });
+      }
+    }
   }
 
   return {
     role,
     model: cfg.model,
-    async complete(prompt, options) {
-      const messages: ChatMessage[] =
-        typeof prompt === 'string'
-          ? [
-              ...(options.system ? [{ role: 'system' as const, content: options.system }] : []),
-              { role: 'user', content: prompt },
-            ]
-          : prompt;
-      const started = now();
-      let attempt = 0;
-      for (;;) {
-        attempt++;
-        try {
-          if (options.signal?.aborted) throw new APIUserAbortError();
-          const answer = await once(messages, options.signal);
-          options.usage?.push({
-            role,
-            purpose: options.purpose,
-            model: cfg.model,
-            promptTokens: answer.promptTokens,
-            completionTokens: answer.completionTokens,
-            latencyMs: Math.max(0, now() - started),
-            attempts: attempt,
-          });
-          if (!answer.text.trim()) {
-            throw new LinguacodusError(
-              'llm_bad_output',
-              `The ${where} returned an empty answer (${options.purpose}).`,
-              {
-                cause: new Error(`empty completion after ${attempt} attempt(s)`),
-                retryable: true,
-              },
-            );
-          }
-          return answer.text;
-        } catch (error) {
-          if (error instanceof LinguacodusError) throw error;
-          const failure = classify(error, cfg.apiKey);
-          if (failure.kind === 'aborted') {
-            throw new LinguacodusError('cancelled', `The ${where} call was cancelled (${options.purpose}).`, {
-              cause: error,
-            });
-          }
-          if (
-            tokenField === 'max_tokens' &&
-            cfg.api === 'chat' &&
-            error instanceof APIError &&
-            error.status === 400 &&
-            /max_completion_tokens/.test(failure.kind === 'permanent' ? failure.summary : '') &&
-            attempt < cfg.maxAttempts
-          ) {
-            tokenField = 'max_completion_tokens';
-            continue;
-          }
-          if (failure.kind === 'transient' && attempt < cfg.maxAttempts) {
-            const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)) * (0.5 + random());
-            await sleep(failure.retryAfterMs ?? backoff, options.signal).catch((abort: unknown) => {
-              throw new LinguacodusError(
-                'cancelled',
-                `The ${where} call was cancelled (${options.purpose}).`,
-                {
-                  cause: abort,
-                },
-              );
-            });
-            continue;
-          }
-          options.usage?.push({
-            role,
-            purpose: options.purpose,
-            model: cfg.model,
-            promptTokens: 0,
-            completionTokens: 0,
-            latencyMs: Math.max(0, now() - started),
-            attempts: attempt,
-          });
-          const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
-          throw new LinguacodusError('llm_error', `The ${where} failed${tries}: ${failure.summary}.`, {
-            cause: error,
-            retryable: failure.kind === 'transient',
-          });
-        }
-      }
-    },
+    maxTokens: cfg.maxTokens,
+    ask,
+    complete: async (prompt, options) => (await ask(prompt, options)).text,
   };
 }
 
-interface Answer {
-  text: string;
-  promptTokens: number;
-  completionTokens: number;
+/** Fewest answer tokens worth asking for when max_tokens is lowered to fit the context. */
+const MIN_ANSWER_TOKENS = 256;
+/** Room left between prompt and context end: servers count the chat template's tokens a little differently. */
+const CONTEXT_MARGIN_TOKENS = 16;
+
+/**
+ * Makes a request fit a model's context: max_tokens lowered when the prompt itself fits with room for an answer,
+ * else the caller's smaller prompt. Null when neither helps.
+ */
+function refitForContext(
+  overflow: ContextOverflow,
+  messages: ChatMessage[],
+  maxTokens: number,
+  options: CompleteOptions,
+): { messages: ChatMessage[]; maxTokens: number; note: string } | null {
+  const { limit, promptTokens } = overflow;
+  if (limit !== null && promptTokens !== null) {
+    const room = limit - promptTokens - CONTEXT_MARGIN_TOKENS;
+    if (room >= MIN_ANSWER_TOKENS && room < maxTokens) {
+      return {
+        messages,
+        maxTokens: room,
+        note: `max_tokens lowered from ${maxTokens} to ${room} to fit the model's ${limit}-token context (the prompt holds ${promptTokens})`,
+      };
+    }
+  }
+  const smaller = options.shrink?.(overflow);
+  if (!smaller) return null;
+  // With the prompt's new size unknown, half the context is a safe share for the answer.
+  const capped =
+    limit !== null ? Math.min(maxTokens, Math.max(MIN_ANSWER_TOKENS, Math.floor(limit / 2))) : maxTokens;
+  return {
+    messages: asMessages(smaller.prompt, options.system),
+    maxTokens: capped,
+    note: `the prompt overran the model's context${limit ? ` of ${limit} tokens` : ''}, so ${smaller.dropped} was left out${capped < maxTokens ? ` and max_tokens lowered to ${capped}` : ''}`,
+  };
+}
+
+function asMessages(prompt: string | ChatMessage[], system: string | undefined): ChatMessage[] {
+  return typeof prompt === 'string'
+    ? [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }]
+    : prompt;
+}
+
+/**
+ * The openai client keeps only `body.error` of an error response; vLLM and FastAPI-style servers put the
+ * message at the top level (`{"object":"error","message":...}`, `{"detail":...}`), and proxies send plain text.
+ * This subclass keeps the whole body's message beside the error.
+ */
+class ServerMessageOpenAI extends OpenAI {
+  protected override makeStatusError(
+    status: number,
+    error: object,
+    message: string | undefined,
+    headers: Headers,
+  ): APIError {
+    const made = super.makeStatusError(status, error, message, headers);
+    const text = serverMessage(error, message);
+    if (text) SERVER_MESSAGES.set(made, text);
+    return made;
+  }
+}
+
+const SERVER_MESSAGES = new WeakMap<object, string>();
+
+function serverMessage(body: unknown, text: string | undefined): string {
+  if (body && typeof body === 'object') {
+    const b = body as { error?: unknown; message?: unknown; detail?: unknown };
+    const nested =
+      b.error && typeof b.error === 'object' ? (b.error as { message?: unknown }).message : undefined;
+    for (const candidate of [nested, b.message, b.detail, b.error]) {
+      if (typeof candidate === 'string' && candidate.trim()) return candidate;
+    }
+    return '';
+  }
+  // A plain-text or HTML error page from a proxy: its words without the markup.
+  return (text ?? '').replace(/<[^>]*>/g, ' ');
+}
+
+/** The answer bodies we read, checked: a 200 whose body is not one of these is a broken answer, not an empty one. */
+const usageSchema = z
+  .object({ prompt_tokens: z.number().optional(), completion_tokens: z.number().optional() })
+  .nullish();
+const chatResponseSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish() }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: usageSchema,
+});
+const completionResponseSchema = z.object({
+  choices: z.array(z.object({ text: z.string().nullish(), finish_reason: z.string().nullish() })).min(1),
+  usage: usageSchema,
+});
+
+class MalformedResponseError extends Error {}
+
+function readResponse<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  throw new MalformedResponseError(
+    `the server answered 200 with a body that is not a completion (${oneLine(String(shown ?? ''), 120)})`,
+  );
 }
 
 type Failure =
   | { kind: 'aborted' }
   | { kind: 'transient'; summary: string; retryAfterMs?: number }
-  | { kind: 'permanent'; summary: string };
+  | { kind: 'permanent'; summary: string; status?: number; overflow?: ContextOverflow };
 
-/** Which failures are worth another try: 429, 5xx, timeouts and lost connections; never other 4xx. */
+/** Which failures are worth another try: 429, 5xx, timeouts, lost connections and unreadable bodies; never other 4xx. */
 function classify(error: unknown, apiKey: string | undefined): Failure {
   if (error instanceof APIUserAbortError) return { kind: 'aborted' };
   if (error instanceof APIConnectionTimeoutError)
@@ -245,18 +432,57 @@ function classify(error: unknown, apiKey: string | undefined): Failure {
     if (error.status >= 500 || error.status === 408) {
       return { kind: 'transient', summary, retryAfterMs: retryAfterMs(error.headers) };
     }
-    return { kind: 'permanent', summary };
+    const full = SERVER_MESSAGES.get(error) ?? '';
+    return { kind: 'permanent', summary, status: error.status, overflow: contextOverflow(full) ?? undefined };
   }
+  // A 200 whose body is not JSON (a proxy's error page, a cut connection) or not a completion: like a 5xx.
+  if (error instanceof SyntaxError) {
+    return {
+      kind: 'transient',
+      summary: `the server's answer was not valid JSON (${redact(oneLine(error.message, 120), apiKey)})`,
+    };
+  }
+  if (error instanceof MalformedResponseError)
+    return { kind: 'transient', summary: redact(error.message, apiKey) };
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'permanent', summary: `unexpected error (${redact(message, apiKey)})` };
+}
+
+/**
+ * Reads a context-length error in the wordings of vLLM and OpenAI:
+ * "This model's maximum context length is 4096 tokens. However, you requested 4596 tokens (2548 in the messages,
+ * 2048 in the completion)", "... and your request has 2100 input tokens", "... your messages resulted in 9000 tokens".
+ */
+export function contextOverflow(message: string): ContextOverflow | null {
+  if (
+    !/maximum context length|context_length_exceeded|context window|prompt is too long|too many tokens/i.test(
+      message,
+    )
+  )
+    return null;
+  const number = (re: RegExp) => {
+    const m = re.exec(message);
+    return m?.[1] ? Number(m[1]) : null;
+  };
+  const limit = number(/maximum context length (?:is|of) (\d+)/i);
+  const promptTokens =
+    number(/(\d+) in the messages/i) ??
+    number(/request has (\d+) input tokens/i) ??
+    number(/messages resulted in (\d+) tokens/i) ??
+    number(/prompt \(length (\d+)\)/i);
+  return { limit, promptTokens, message };
 }
 
 /** The server's own error message, short and with the key masked (some servers echo it on 401). */
 function upstreamDetail(error: APIError, apiKey: string | undefined): string {
   const body = error.error as { message?: unknown } | undefined;
-  const message = typeof body?.message === 'string' ? body.message : '';
-  const short = message.replace(/\s+/g, ' ').trim().slice(0, 200);
-  return redact(short, apiKey);
+  const message = SERVER_MESSAGES.get(error) ?? (typeof body?.message === 'string' ? body.message : '');
+  return redact(oneLine(message, 300), apiKey);
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= max ? t : `${t.slice(0, max - 3)}...`;
 }
 
 function redact(text: string, apiKey: string | undefined): string {

@@ -27,6 +27,10 @@ export type FakeReply =
       finishReason?: string;
       /** Sent as is instead of the generated body. */
       body?: unknown;
+      /** Sent byte for byte instead of any JSON body (a proxy's broken or HTML answer), with `contentType`. */
+      raw?: string;
+      /** Content type of `raw` (default application/json). */
+      contentType?: string;
       /** Error message for status >= 400. */
       message?: string;
     };
@@ -82,6 +86,16 @@ export async function startFakeOpenAI(responder: FakeResponder): Promise<FakeOpe
         if (closed) return;
       }
       const status = reply.status ?? 200;
+      if (reply.raw !== undefined) {
+        if (!res.writableEnded && !res.destroyed) {
+          res.writeHead(status, {
+            'content-type': reply.contentType ?? 'application/json',
+            ...reply.headers,
+          });
+          res.end(reply.raw);
+        }
+        return;
+      }
       if (reply.body !== undefined) {
         send(res, status, reply.body, reply.headers);
         return;

@@ -1,9 +1,15 @@
 // The model client against a real local OpenAI-format server: wire format, retries, back-off, usage and errors.
 import { afterEach, describe, expect, it } from 'vitest';
 import { LinguacodusError } from '../../core/errors.ts';
-import { createModelClient, llama2Prompt, retryAfterMs } from '../../core/llm/model-client.ts';
+import {
+  contextOverflow,
+  createModelClient,
+  llama2Prompt,
+  retryAfterMs,
+} from '../../core/llm/model-client.ts';
+import { BudgetExceededError, TokenBudget } from '../../core/llm/usage.ts';
 import { LLAMA2_DEFAULT_SYSTEM } from '../../core/prompts.ts';
-import type { LlmUsage } from '../../core/types.ts';
+import type { AnswerNote, LlmUsage } from '../../core/types.ts';
 import {
   type FakeOpenAI,
   type FakeResponder,
@@ -203,6 +209,143 @@ describe('createModelClient', () => {
     expect(() => createModelClient('critic', { baseURL: 'not a url', model: 'm' })).toThrow(
       /critic .* settings are invalid/,
     );
+  });
+});
+
+/** vLLM's error body: the message at the top level, not under `error`. */
+const vllmError = (message: string) => ({
+  status: 400,
+  body: { object: 'error', message, type: 'BadRequestError', param: null, code: 400 },
+});
+const VLLM_OVERFLOW =
+  "This model's maximum context length is 4096 tokens. However, you requested 4596 tokens (2548 in the messages, 2048 in the completion). Please reduce the length of the messages or completion.";
+
+describe('transport failures a real server produces', () => {
+  it('retries a 200 whose JSON body is cut or broken, like a 5xx', async () => {
+    const { client, server, waits } = await setup(
+      failFirst(1, { raw: '{"id":"chatcmpl-1","choices":[{"message":{"content":"hel' }, () => 'ok'),
+    );
+    expect(await client.complete('x', { purpose: 'p' })).toBe('ok');
+    expect(server.requests).toHaveLength(2);
+    expect(waits).toHaveLength(1);
+  });
+
+  it('retries a 200 that is a proxy page or a body without choices, then names it when it persists', async () => {
+    const { client, server } = await setup(
+      failFirst(1, { raw: '<html><body>Bad gateway</body></html>', contentType: 'text/html' }, () => ({
+        body: { id: 'x', object: 'chat.completion' },
+      })),
+      { maxAttempts: 3 },
+    );
+    const error = await failure(client.complete('x', { purpose: 'p' }));
+    expect(server.requests).toHaveLength(3);
+    expect(error.code).toBe('llm_error');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain(
+      'after 3 attempts: the server answered 200 with a body that is not a completion',
+    );
+  });
+
+  it("shows vLLM's top-level error message instead of a bare status", async () => {
+    const { client } = await setup(() => vllmError('The model `llama` does not exist.'));
+    const error = await failure(client.complete('x', { purpose: 'p' }));
+    expect(error.message).toContain('HTTP 400 (The model `llama` does not exist.)');
+  });
+
+  it('answers a context overflow once by lowering max_tokens to what the context leaves, and notes it', async () => {
+    const { client, server } = await setup((req) =>
+      Number(req.body.max_tokens) > 1600
+        ? vllmError(VLLM_OVERFLOW)
+        : { content: 'fits', finishReason: 'stop' },
+    );
+    const notes: AnswerNote[] = [];
+    const answer = await client.ask('x', { purpose: 'instruction 1', maxTokens: 2048, notes });
+    expect(answer).toMatchObject({ text: 'fits', finishReason: 'stop', maxTokens: 4096 - 2548 - 16 });
+    expect(server.requests.map((r) => r.body.max_tokens)).toEqual([2048, 1532]);
+    expect(notes).toEqual([
+      {
+        role: 'coder',
+        purpose: 'instruction 1',
+        action: 'shrunk',
+        reason:
+          "max_tokens lowered from 2048 to 1532 to fit the model's 4096-token context (the prompt holds 2548)",
+      },
+    ]);
+  });
+
+  it('asks the caller for a smaller prompt when the prompt itself fills the context, once', async () => {
+    const overflow =
+      "This model's maximum context length is 4096 tokens. However, you requested 6048 tokens (4000 in the messages, 2048 in the completion).";
+    const { client, server } = await setup((req) =>
+      JSON.stringify(req.body).includes('DATA CARD') ? vllmError(overflow) : 'short answer',
+    );
+    const notes: AnswerNote[] = [];
+    const text = await client.complete('task\nDATA CARD: many columns', {
+      purpose: 'instruction 2',
+      notes,
+      shrink: (o) => {
+        expect(o).toMatchObject({ limit: 4096, promptTokens: 4000 });
+        return { prompt: 'task', dropped: 'the data card' };
+      },
+    });
+    expect(text).toBe('short answer');
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.body.messages).toEqual([{ role: 'user', content: 'task' }]);
+    expect(notes[0]?.reason).toBe(
+      "the prompt overran the model's context of 4096 tokens, so the data card was left out",
+    );
+  });
+
+  it("fails with the server's words when nothing can be shrunk", async () => {
+    const { client, server } = await setup(() =>
+      vllmError(
+        "This model's maximum context length is 4096 tokens. However, you requested 6048 tokens (4000 in the messages, 2048 in the completion).",
+      ),
+    );
+    const error = await failure(client.complete('x', { purpose: 'p' }));
+    expect(server.requests).toHaveLength(1);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain("HTTP 400 (This model's maximum context length is 4096 tokens.");
+  });
+
+  it('reads the context-length wordings of vLLM and OpenAI', () => {
+    expect(contextOverflow(VLLM_OVERFLOW)).toMatchObject({ limit: 4096, promptTokens: 2548 });
+    expect(
+      contextOverflow(
+        "'max_tokens' or 'max_completion_tokens' is too large: 2048. This model's maximum context length is 4096 tokens and your request has 2100 input tokens (2048 > 4096 - 2100).",
+      ),
+    ).toMatchObject({ limit: 4096, promptTokens: 2100 });
+    expect(
+      contextOverflow(
+        "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+      ),
+    ).toMatchObject({ limit: 8192, promptTokens: 9000 });
+    expect(contextOverflow('max_tokens is too large')).toBeNull();
+  });
+
+  it('returns the finish reason and records it with the start time in the usage', async () => {
+    const { client } = await setup(() => ({ content: 'half an ans', finishReason: 'length' }));
+    const usage: LlmUsage[] = [];
+    const answer = await client.ask('x', { purpose: 'p', usage, maxTokens: 64 });
+    expect(answer).toMatchObject({ text: 'half an ans', finishReason: 'length', maxTokens: 64 });
+    expect(usage[0]?.finishReason).toBe('length');
+    expect(usage[0]?.startedAt).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('refuses a call once the budget is spent, before sending anything', async () => {
+    const { client, server } = await setup(() => ({
+      content: 'ok',
+      usage: { prompt_tokens: 600, completion_tokens: 500 },
+    }));
+    const usage: LlmUsage[] = [];
+    const budget = new TokenBudget('run', 1000, usage);
+    expect(await client.complete('x', { purpose: 'stage preprocessing', usage, budget })).toBe('ok');
+    const error = await failure(client.complete('y', { purpose: 'stage architecture', usage, budget }));
+    expect(error).toBeInstanceOf(BudgetExceededError);
+    expect(error.message).toBe(
+      'This run used 1,100 model tokens, its budget is 1,000 (MAX_TOKENS_PER_RUN); stopped before coder call (stage architecture).',
+    );
+    expect(server.requests).toHaveLength(1);
   });
 });
 
