@@ -1,5 +1,7 @@
 // The three model roles as engines: the pipeline asks these, whether a model endpoint or the offline engine answers.
+import type { TokenBudget } from './llm/usage.ts';
 import type {
+  AnswerNote,
   DataProfile,
   EngineName,
   Evidence,
@@ -13,6 +15,10 @@ export interface EngineCall {
   signal?: AbortSignal;
   /** Each model call appends its token usage and latency here. */
   usage?: LlmUsage[];
+  /** The plan's or run's token budget, checked before each model call. */
+  budget?: TokenBudget;
+  /** Answers that were re-asked, trimmed, dropped or replaced are noted here, with the reason. */
+  notes?: AnswerNote[];
 }
 
 export interface InstructorEngine {
@@ -51,6 +57,14 @@ export interface StageContext {
   instruction: Instruction;
   /** Code of the stages already written, in order. */
   previous: { stage: StageName; code: string }[];
+  /** For a repair: the earlier attempts, oldest first, each script with the error it ended in. */
+  repairs?: RepairTurn[];
+}
+
+/** One failed attempt of the repair loop, as the coder is shown it again. */
+export interface RepairTurn {
+  code: string;
+  error: string;
 }
 
 export interface CoderEngine {
@@ -59,6 +73,9 @@ export interface CoderEngine {
   writeStage(stage: StageName, context: StageContext, call?: EngineCall): Promise<string>;
   /** One runnable script from the stages. */
   integrate(context: StageContext, call?: EngineCall): Promise<string>;
-  /** A fixed script, given the failing script and the error (stderr tail, failing line, submission check). */
+  /**
+   * A fixed script, given the failing script and the error (stderr tail, failing line, submission check); the
+   * attempts before it are in `context.repairs`.
+   */
   repair(code: string, error: string, context: StageContext, call?: EngineCall): Promise<string>;
 }

@@ -334,11 +334,16 @@ export function profileSummary(profile: DataProfile, maxColumns = 60): string {
   ].join('\n');
 }
 
-function contextHead(context: StageContext): string {
+/** Prompts for a model whose context is small: a short data profile and, for stages, earlier code by name only. */
+export interface CodePromptOptions {
+  compact?: boolean;
+}
+
+function contextHead(context: StageContext, options: CodePromptOptions = {}): string {
   return `${taskSentence(taskFacts(context.task))}
 
 Data profile:
-${profileSummary(context.profile)}
+${profileSummary(context.profile, options.compact ? 12 : 60)}
 
 Harness contract (the script's environment and what it must write):
 ${describeContract(context.task, context.profile)}
@@ -347,22 +352,47 @@ Instruction:
 ${renderInstruction(context.instruction).trim()}`;
 }
 
-function codeSoFar(previous: StageContext['previous']): string {
+function codeSoFar(previous: StageContext['previous'], options: CodePromptOptions = {}): string {
   if (previous.length === 0) return 'No code has been written yet; this is the first part of the script.';
+  if (options.compact) {
+    return `Code written so far (left out for length) defines: ${definedNames(previous.map((p) => p.code).join('\n')).join(', ') || 'nothing at the top level'}.`;
+  }
   return `Code written so far:\n\`\`\`python\n${previous
     .map((p) => `# --- ${STAGE_TITLES[p.stage]} ---\n${p.code.trim()}`)
     .join('\n\n')}\n\`\`\``;
 }
 
+/** Top-level names a script defines (imports, assignments, functions, classes), in order, once each. */
+export function definedNames(code: string): string[] {
+  const names: string[] = [];
+  const add = (n: string) => {
+    const name = n.trim();
+    if (/^[A-Za-z_][\w]*$/.test(name) && !names.includes(name)) names.push(name);
+  };
+  for (const line of code.split('\n')) {
+    const def = /^(?:def|class)\s+([A-Za-z_]\w*)/.exec(line);
+    if (def?.[1]) add(def[1]);
+    const imp = /^(?:from\s+\S+\s+)?import\s+(.+)$/.exec(line);
+    if (imp?.[1]) for (const part of imp[1].split(',')) add(part.split(/\s+as\s+/).at(-1) ?? '');
+    const assign = /^([A-Za-z_][\w, ]*?)\s*=(?!=)/.exec(line);
+    if (assign?.[1]) for (const part of assign[1].split(',')) add(part);
+  }
+  return names;
+}
+
 /** Fig. 9, one stage: the code for this stage only, continuing the stages before it. */
-export function stagePrompt(stage: StageName, context: StageContext): string {
+export function stagePrompt(
+  stage: StageName,
+  context: StageContext,
+  options: CodePromptOptions = {},
+): string {
   const steps = context.instruction[STAGE_SECTIONS[stage]];
   const stepsText = steps.length
     ? steps.map((s) => `- ${s}`).join('\n')
     : '- (the instruction gives no steps here; choose sensible ones that fit the rest of it)';
-  return `${contextHead(context)}
+  return `${contextHead(context, options)}
 
-${codeSoFar(context.previous)}
+${codeSoFar(context.previous, options)}
 
 Write the Python code for the ${STAGE_TITLES[stage]} stage only. ${STAGE_GOALS[stage]}
 Steps of the instruction for this stage:
@@ -371,8 +401,8 @@ The code continues the code above: reuse its variables and imports, do not repea
 }
 
 /** Fig. 9, integration: the stages joined into one runnable script. */
-export function integrationPrompt(context: StageContext): string {
-  return `${contextHead(context)}
+export function integrationPrompt(context: StageContext, options: CodePromptOptions = {}): string {
+  return `${contextHead(context, options)}
 
 ${codeSoFar(context.previous)}
 
@@ -382,10 +412,16 @@ Integrate all the code parts above into one complete Python script that runs fro
 /** The most of an error fed back: its tail, where Python puts the exception, is what the coder needs. */
 export const MAX_ERROR_CHARS = 6000;
 
+/** The error as fed back: its tail, where Python puts the exception, up to `max` characters. */
+function errorTail(rawError: string, max: number): string {
+  const trimmed = rawError.trim();
+  return trimmed.length > max ? `...\n${trimmed.slice(-max)}` : trimmed;
+}
+
+const FIX_ORDER = 'Fix the error. Return the whole corrected script in one ```python block.';
+
 /** Fig. 9, error fixing: the failing script and its error, fed back as they are (the paper adds no other advice). */
 export function repairPrompt(code: string, rawError: string, context: StageContext): string {
-  const trimmed = rawError.trim();
-  const error = trimmed.length > MAX_ERROR_CHARS ? `...\n${trimmed.slice(-MAX_ERROR_CHARS)}` : trimmed;
   return `${taskSentence(taskFacts(context.task))}
 
 Harness contract (the script's environment and what it must write):
@@ -398,10 +434,76 @@ ${code.trim()}
 
 Error:
 \`\`\`
-${error}
+${errorTail(rawError, MAX_ERROR_CHARS)}
 \`\`\`
 
-Fix the error. Return the whole corrected script in one \`\`\`python block.`;
+${FIX_ORDER}`;
+}
+
+/** The most characters a repair conversation carries; older scripts are left out first. */
+export const MAX_REPAIR_HISTORY_CHARS = 30_000;
+/** Errors of earlier attempts are shown shorter than the latest one. */
+const EARLIER_ERROR_CHARS = 1500;
+
+/** A turn of the repair conversation (the model client's chat message shape). */
+export interface PromptTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/**
+ * The repair as a conversation: the first failing script and its error, then each fix the coder gave (the next
+ * attempt's script) and the error it ended in, so the coder sees what it already tried. The latest script is
+ * always in full; older scripts give way to a placeholder, oldest first, to stay under `maxChars`.
+ */
+export function repairConversation(
+  code: string,
+  error: string,
+  context: StageContext,
+  maxChars = MAX_REPAIR_HISTORY_CHARS,
+): PromptTurn[] {
+  const earlier = context.repairs ?? [];
+  if (earlier.length === 0) return [{ role: 'user', content: repairPrompt(code, error, context) }];
+  // Scripts s1..sN and errors e1..eN: s1 with e1 opens, each later script is the coder's answer to the one before.
+  const scripts = [...earlier.map((r) => r.code), code];
+  const errors = [
+    ...earlier.map((r) => errorTail(r.error, EARLIER_ERROR_CHARS)),
+    errorTail(error, MAX_ERROR_CHARS),
+  ];
+  const shown = scripts.map((s) => s.trim());
+  const placeholder = (n: number) =>
+    `# (the script of attempt ${n}, ${scripts[n - 1]?.split('\n').length ?? 0} lines, left out for length)`;
+  const build = (): PromptTurn[] => {
+    const turns: PromptTurn[] = [
+      { role: 'user', content: repairPrompt(shown[0] ?? '', errors[0] ?? '', context) },
+    ];
+    for (let n = 1; n < shown.length; n++) {
+      turns.push({ role: 'assistant', content: `\`\`\`python\n${shown[n]}\n\`\`\`` });
+      const last = n === shown.length - 1;
+      turns.push({
+        role: 'user',
+        content: `Attempt ${n + 1} (your fix above) failed too.\n\nError:\n\`\`\`\n${errors[n]}\n\`\`\`\n\n${last ? `Do not repeat a fix that already failed. ${FIX_ORDER}` : 'Fix the error.'}`,
+      });
+    }
+    return turns;
+  };
+  let turns = build();
+  const size = () => turns.reduce((n, t) => n + t.content.length, 0);
+  for (let n = 1; n < shown.length && size() > maxChars; n++) {
+    shown[n - 1] = placeholder(n);
+    turns = build();
+  }
+  return turns;
+}
+
+/** What a coder whose answer was cut off is told, to continue it. */
+export function continuePrompt(reason: string): string {
+  return `Your answer was cut off (${reason}). Continue exactly where it stopped: do not repeat anything already written and do not start a new code block; close the code block at the end.`;
+}
+
+/** What a coder whose answer was cut off twice is told when it is asked for the whole script again. */
+export function shorterPrompt(reason: string): string {
+  return `(Your earlier answer to this was cut off: ${reason}. Answer with the complete code, shorter: no explanations and no comments.)`;
 }
 
 function formatNumber(n: number): string {

@@ -4,6 +4,8 @@ import { LinguacodusError } from '../errors.ts';
 interface Block {
   lang: string;
   code: string;
+  /** False for a fence never closed: the answer stopped inside it. */
+  closed: boolean;
 }
 
 const PYTHON_LANGS = new Set(['python', 'py', 'python3', 'ipython', 'py3']);
@@ -36,12 +38,22 @@ export function fencedBlocks(answer: string): Block[] {
     const rest = text.slice(start);
     const end = close.exec(rest);
     const code = end ? rest.slice(0, end.index) : rest;
-    blocks.push({ lang: (match[2] ?? '').toLowerCase(), code: code.replace(/\n+$/, '') });
+    blocks.push({
+      lang: (match[2] ?? '').toLowerCase(),
+      code: code.replace(/\n+$/, ''),
+      closed: Boolean(end),
+    });
     if (!end) break;
     fence.lastIndex = start + end.index + end[0].length;
     match = fence.exec(text);
   }
   return blocks;
+}
+
+/** Whether the answer's last code fence is never closed: the answer stopped inside its code block. */
+export function unclosedFence(answer: string): boolean {
+  // The newline lets a fence opened on the answer's very last line count as a block.
+  return fencedBlocks(`${answer}\n`).at(-1)?.closed === false;
 }
 
 /**

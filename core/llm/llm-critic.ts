@@ -1,12 +1,13 @@
-// The critic role as a model: the researcher (Fig. 7) and the resolver (Fig. 8), whose choice and text are read back.
+// The critic role as a model: the researcher (Fig. 7) and the resolver (Fig. 8), whose choice and text are read back
+// (resolver-answer.ts); a refused or cut critique and an unreadable choice are noted, never silently used.
 import type { CriticEngine, CriticInput, EngineCall, ResolverDecision } from '../engine.ts';
-import { LinguacodusError } from '../errors.ts';
 import { METRICS } from '../harness/index.ts';
-import { classifyHeading, parseInstruction } from '../instruction-markdown.ts';
 import { researcherPrompt, resolverPrompt, taskFacts } from '../prompts.ts';
-import type { Instruction } from '../types.ts';
-import { askParsed } from './ask-parsed.ts';
-import type { ModelClient } from './model-client.ts';
+import { quote, refusalOf } from './answer-checks.ts';
+import { callOptions, type ModelClient } from './model-client.ts';
+import { parseResolverAnswer } from './resolver-answer.ts';
+
+export { findChosenOption, parseResolverAnswer } from './resolver-answer.ts';
 
 export interface LlmCriticOptions {
   system?: string;
@@ -30,178 +31,64 @@ export class LlmCritic implements CriticEngine {
       // The direction comes from the metric registry, never from a model.
       higherIsBetter: METRICS[input.task.metric].higherIsBetter,
     });
-    const answer = await this.client.complete(prompt, {
-      purpose: 'critique',
-      signal: call.signal,
-      usage: call.usage,
-      system: this.options.system ?? DEFAULT_SYSTEM,
-    });
-    return answer.trim();
+    const answer = await this.client.ask(
+      prompt,
+      callOptions(call, 'critique', { system: this.options.system ?? DEFAULT_SYSTEM }),
+    );
+    const text = answer.text.trim();
+    const note = (action: 'dropped' | 'trimmed', reason: string) =>
+      call.notes?.push({ role: 'critic', purpose: 'critique', action, reason });
+    const refusal = refusalOf(text);
+    // A short answer that opens with a refusal holds no critique; the resolver then chooses without one.
+    if (refusal && text.length < 400) {
+      note('dropped', `the researcher refused: ${refusal}`);
+      return `(The researcher gave no critique: ${quote(text, 200)})`;
+    }
+    if (answer.finishReason === 'length') {
+      // Everything up to the last finished paragraph (or sentence) is still a critique.
+      const paragraph = text.lastIndexOf('\n\n');
+      const sentence = Math.max(text.lastIndexOf('. '), text.lastIndexOf('.\n'));
+      const byParagraph = paragraph > text.length / 3;
+      const kept = byParagraph ? text.slice(0, paragraph) : sentence > 0 ? text.slice(0, sentence + 1) : text;
+      note(
+        'trimmed',
+        `the critique was cut off at the token limit (finish_reason "length"); its unfinished last ${byParagraph ? 'paragraph' : 'sentence'} was left out`,
+      );
+      return `${kept.trim()}\n\n(The critique was cut off here.)`;
+    }
+    return text;
   }
 
   async resolve(input: CriticInput & { critique: string }, call: EngineCall = {}): Promise<ResolverDecision> {
+    const higherIsBetter = METRICS[input.task.metric].higherIsBetter;
     const prompt = resolverPrompt({
       facts: taskFacts(input.task),
       instructions: input.instructions,
       critique: input.critique,
       evidence: input.evidence,
       // The direction comes from the metric registry, never from a model.
-      higherIsBetter: METRICS[input.task.metric].higherIsBetter,
+      higherIsBetter,
     });
-    return askParsed(
-      this.client,
+    const answer = await this.client.ask(
       prompt,
-      {
-        purpose: 'resolve',
-        signal: call.signal,
-        usage: call.usage,
-        system: this.options.system ?? DEFAULT_SYSTEM,
-      },
-      (answer) => parseResolverAnswer(answer, input.instructions),
+      callOptions(call, 'resolve', { system: this.options.system ?? DEFAULT_SYSTEM }),
     );
-  }
-}
-
-const OPTION_REF =
-  /\b(?:instruction\s+)?option\s*(?:number\s*)?#?\s*\(?([123])\b|\b(first|second|third|1st|2nd|3rd)\s+(?:instruction\s+)?option\b|\binstruction\s*#?\s*([123])\b/gi;
-const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, '1st': 1, '2nd': 2, '3rd': 3 };
-const PREFERENCE =
-  /\b(best|choose|chose|chosen|select(ed)?|prefer(red)?|pick(ed)?|strongest|winner|go with|most (promising|suitable|comprehensive|robust|complete|appropriate))\b/i;
-
-/** Which option (1-3) an answer says was best: an explicit "Chosen option: N", else a preferring sentence. */
-export function findChosenOption(answer: string): number | null {
-  const explicit =
-    /chosen\s+option\s*[:\-–]?\s*[*_]*\s*(?:option\s*|instruction\s*(?:option\s*)?)?#?\s*([123])\b/i.exec(
-      answer,
-    ) ??
-    /\b(?:best|chosen|selected)\s+(?:instruction\s+)?option\s*(?:is|was|:)\s*[*_]*\s*(?:option\s*|instruction\s*(?:option\s*)?)?#?\s*([123])\b/i.exec(
-      answer,
-    );
-  if (explicit?.[1]) return Number(explicit[1]);
-  // Clauses, so that "option 1 is weak; the best is option 3" is read per part.
-  const sentences = answer.split(/(?<=[.!?;])\s+|\n+|,\s+(?=but\b|while\b|whereas\b)/i);
-  for (const s of sentences) {
-    if (!PREFERENCE.test(s) || /\b(not|n't|least|worst)\b/i.test(s)) continue;
-    const ref = optionRefs(s)[0];
-    if (ref) return ref;
-  }
-  return null;
-}
-
-function optionRefs(text: string): number[] {
-  const refs: number[] = [];
-  for (const m of text.matchAll(OPTION_REF)) {
-    const n = m[1] ? Number(m[1]) : m[2] ? ORDINALS[m[2].toLowerCase()] : m[3] ? Number(m[3]) : undefined;
-    if (n) refs.push(n);
-  }
-  return refs;
-}
-
-/** The section a line names when it is a heading ("#### Model Training:", "**Data Preprocessing**", "2. Training:"). */
-function headingSection(line: string): string | null {
-  const t = line.trim();
-  const heading = /^(#{1,6}\s*|\*\*|\d{1,2}[.)]\s+)?([^:*#]{2,60}?)(\*\*)?\s*:?\s*(\*\*)?\s*$/.exec(t);
-  if (!heading?.[2]) return null;
-  if (!heading[1] && !t.endsWith(':')) return null;
-  const key = classifyHeading(heading[2]);
-  return key && key !== 'other' ? key : null;
-}
-
-/**
- * Reads the resolver's answer: the chosen option and the improved instruction printed in full (rank 0).
- * The instruction is the last full one in the answer, since the step-by-step part may recap the options first.
- */
-export function parseResolverAnswer(answer: string, options: Instruction[]): ResolverDecision {
-  const lines = answer.replace(/\r\n?/g, '\n').split('\n');
-  const chose = findChosenOption(answer);
-
-  let start = -1;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    if (
-      /\b(improved|final|refined|revised|enhanced)\s+(version\s+of\s+(the\s+)?)?instruction\b/i.test(
-        lines[i] ?? '',
-      )
-    ) {
-      start = i;
-      break;
+    // One call: an answer that names no option or prints no real instruction falls back (and says so) rather
+    // than costing another call on the plan's critical path.
+    const parsed = parseResolverAnswer(answer.text, input.instructions, {
+      critique: input.critique,
+      evidence: input.evidence,
+      higherIsBetter,
+    });
+    const findings = [...parsed.findings];
+    if (answer.finishReason === 'length' && parsed.findings.length === 0) {
+      findings.push({
+        action: 'trimmed',
+        reason:
+          'the resolver\'s answer was cut off at the token limit (finish_reason "length"); the instruction as far as it got is used',
+      });
     }
+    for (const f of findings) call.notes?.push({ role: 'critic', purpose: 'resolve', ...f });
+    return { chose: parsed.chose, instruction: parsed.instruction, rationale: parsed.rationale };
   }
-  if (start < 0) {
-    let lastPre = -1;
-    for (let i = 0; i < lines.length; i++)
-      if (headingSection(lines[i] ?? '') === 'dataPreprocessing') lastPre = i;
-    if (lastPre < 0) lastPre = lines.findIndex((l) => headingSection(l) !== null);
-    start = lastPre;
-    // A title heading just above the first section belongs to the instruction.
-    for (let i = lastPre - 1, seen = 0; i >= 0 && seen < 2; i--) {
-      const l = (lines[i] ?? '').trim();
-      if (!l) continue;
-      seen++;
-      if (/^#{1,6}\s/.test(l) && headingSection(l) === null && !/chosen option/i.test(l)) {
-        start = i;
-        break;
-      }
-    }
-  }
-
-  const chosenOption = options.find((o) => o.rank === chose) ?? null;
-  const head = start >= 0 ? lines.slice(0, start).join('\n') : answer;
-  const rationale = head
-    .replace(/^\s*[*_#]*\s*chosen\s+option\s*[:\-–]?.*$/im, '')
-    .trim()
-    .slice(0, 4000);
-
-  let instruction: Instruction | null = null;
-  if (start >= 0) {
-    try {
-      instruction = parseInstruction(lines.slice(start).join('\n'), 0);
-    } catch (error) {
-      if (!(error instanceof LinguacodusError)) throw error;
-    }
-  }
-  if (!instruction) {
-    if (!chosenOption) {
-      throw new LinguacodusError(
-        'llm_bad_output',
-        "The resolver's answer named no option and printed no improved instruction.",
-        { cause: new Error(`resolver answer: ${answer.slice(0, 500)}`) },
-      );
-    }
-    return {
-      chose: chosenOption.rank,
-      instruction: { ...chosenOption, rank: 0 },
-      rationale: `${rationale ? `${rationale}\n\n` : ''}The resolver printed no improved instruction; option ${chosenOption.rank} is used as it stands.`,
-    };
-  }
-  const chosen = chose ?? guessFromText(instruction, options);
-  return {
-    chose: chosen,
-    instruction: { ...instruction, rank: 0 },
-    rationale: rationale || `The resolver chose option ${chosen} and improved it.`,
-  };
-}
-
-/** With no option named, the option whose steps share most words with the improved instruction. */
-function guessFromText(improved: Instruction, options: Instruction[]): number {
-  const words = (i: Instruction) =>
-    new Set(
-      [i.title, ...i.dataPreprocessing, ...i.modelArchitecture, ...i.modelTraining, ...i.submission]
-        .join(' ')
-        .toLowerCase()
-        .match(/[a-z][a-z0-9_-]{3,}/g) ?? [],
-    );
-  const target = words(improved);
-  let best = options[0]?.rank ?? 1;
-  let bestScore = -1;
-  for (const option of options) {
-    const w = words(option);
-    let shared = 0;
-    for (const x of w) if (target.has(x)) shared++;
-    const score = shared / Math.max(1, w.size);
-    if (score > bestScore) {
-      best = option.rank;
-      bestScore = score;
-    }
-  }
-  return Math.min(3, Math.max(1, best));
 }

@@ -8,6 +8,7 @@ import { createModelClient } from '../llm/model-client.ts';
 import { OfflineCoder } from '../offline/offline-coder.ts';
 import { OfflineCritic } from '../offline/offline-critic.ts';
 import { OfflineInstructor } from '../offline/offline-instructor.ts';
+import type { InstructorPromptMode } from '../prompts.ts';
 import type { EngineName } from '../types.ts';
 
 export type CoreRoleName = 'instructor' | 'critic' | 'coder';
@@ -20,6 +21,8 @@ export interface CoreRoleConfig {
   api: 'chat' | 'completions';
   timeoutMs: number;
   maxTokens: number;
+  /** Instructor only: rich (default, general chat models) or paper (exactly Fig. 6, for the fine-tuned adapter). */
+  prompt?: InstructorPromptMode;
 }
 
 export type CoreRoles = Partial<Record<CoreRoleName, CoreRoleConfig>>;
@@ -42,7 +45,13 @@ export function createEngines(roles: CoreRoles, logger?: Logger): Engines {
   const criticClient = client('critic');
   const coderClient = client('coder');
   const engines: Engines = {
-    instructor: instructorClient ? new LlmInstructor(instructorClient) : new OfflineInstructor(),
+    // A place whose model answers are refused, cut or looping twice is filled by the offline engine's option.
+    instructor: instructorClient
+      ? new LlmInstructor(instructorClient, {
+          prompt: roles.instructor?.prompt,
+          fallback: new OfflineInstructor(),
+        })
+      : new OfflineInstructor(),
     critic: criticClient ? new LlmCritic(criticClient) : new OfflineCritic(),
     coder: coderClient ? new LlmCoder(coderClient) : new OfflineCoder(),
     names: {

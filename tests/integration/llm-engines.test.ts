@@ -1,13 +1,14 @@
 // The LLM engines driven through the official openai client against a real local OpenAI-format server.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StageContext } from '../../core/engine.ts';
+import type { InstructorEngine, StageContext } from '../../core/engine.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { describeContract } from '../../core/harness/index.ts';
 import { LlmCoder } from '../../core/llm/llm-coder.ts';
 import { LlmCritic, parseResolverAnswer } from '../../core/llm/llm-critic.ts';
 import { LlmInstructor } from '../../core/llm/llm-instructor.ts';
 import { createModelClient, type ModelClientConfig, type ModelRole } from '../../core/llm/model-client.ts';
-import type { DataProfile, Instruction, LlmUsage } from '../../core/types.ts';
+import { LLAMA2_DEFAULT_SYSTEM } from '../../core/prompts.ts';
+import type { AnswerNote, DataProfile, Instruction, LlmUsage } from '../../core/types.ts';
 import {
   type FakeOpenAI,
   type FakeResponder,
@@ -16,6 +17,7 @@ import {
   promptText,
   startFakeOpenAI,
 } from '../helpers/fake-openai-server.ts';
+import { instructionOptions } from '../helpers/instruction-fixture.ts';
 import { taskFixture } from '../helpers/task-fixture.ts';
 
 const KEY = 'sk-live-VERYSECRET-abcdef0123456789';
@@ -100,15 +102,7 @@ function client(role: ModelRole, url: string, extra: Partial<ModelClientConfig> 
   );
 }
 
-const options: Instruction[] = [1, 2, 3].map((rank) => ({
-  rank,
-  title: MODELS[rank - 1] ?? '',
-  dataPreprocessing: ['Read the data.'],
-  modelArchitecture: [`Use a ${MODELS[rank - 1]}.`],
-  modelTraining: ['5-fold CV.'],
-  submission: ['Write submission.csv.'],
-  recipe: null,
-}));
+const options = instructionOptions(MODELS);
 
 describe('LlmInstructor', () => {
   it('asks for the first, second and third place at once and parses each instruction', async () => {
@@ -171,7 +165,7 @@ describe('LlmInstructor', () => {
     expect(usage.map((u) => u.attempts).reduce((a, b) => a + b, 0)).toBe(5);
   });
 
-  it('asks once more when an answer holds no instruction, then gives up with llm_bad_output', async () => {
+  it('asks once more when an answer holds no instruction, then gives up with llm_bad_output (no fallback)', async () => {
     const fake = await start(() => '   ...   ');
     const error = await new LlmInstructor(client('instructor', fake.url))
       .instructions(task, profile)
@@ -180,7 +174,99 @@ describe('LlmInstructor', () => {
     expect((error as LinguacodusError).code).toBe('llm_bad_output');
     // The three places were asked, and at least the failing one a second time before the others were stopped.
     expect(fake.requests.length).toBeGreaterThanOrEqual(4);
-    expect(fake.requests.some((r) => JSON.stringify(r.body).includes('Please answer again'))).toBe(true);
+    expect(
+      fake.requests.some((r) =>
+        JSON.stringify(r.body).includes(
+          'An earlier answer to this was not usable: it holds no instruction steps',
+        ),
+      ),
+    ).toBe(true);
+    expect((error as LinguacodusError).message).toContain(
+      'no usable answer in two tries (it holds no instruction steps)',
+    );
+  });
+});
+
+describe('LlmInstructor answer checks', () => {
+  it('asks a cut or looping place again, and notes why', async () => {
+    const asked: number[] = [];
+    const fake = await start((req) => {
+      const prompt = paperPromptOf(req);
+      const rank = prompt.kind === 'instruction' ? prompt.rank : 0;
+      asked.push(rank);
+      if (rank === 2 && asked.filter((r) => r === 2).length === 1) {
+        return { content: instructionAnswer(2).slice(0, 120), finishReason: 'length' };
+      }
+      return instructionAnswer(rank);
+    });
+    const notes: AnswerNote[] = [];
+    const instructions = await new LlmInstructor(client('instructor', fake.url)).instructions(task, profile, {
+      notes,
+    });
+    expect(instructions.map((i) => i.modelArchitecture[0])).toEqual(MODELS.map((m) => `Use a ${m}.`));
+    expect(notes).toEqual([
+      {
+        role: 'instructor',
+        purpose: 'instruction 2',
+        action: 're-asked',
+        reason: 'the first answer was not usable: it was cut off at the token limit (finish_reason "length")',
+      },
+    ]);
+    // A general model is told what was wrong; the data card still goes with it.
+    const again = promptText(fake.requests.at(-1) as never);
+    expect(again).toContain('(An earlier answer to this was not usable: it was cut off at the token limit');
+    expect(again).toContain('`MedInc`: numeric');
+  });
+
+  it("puts the fallback engine's option in for a place refused twice, and says so", async () => {
+    const fake = await start((req) => {
+      const prompt = paperPromptOf(req);
+      return prompt.kind === 'instruction' && prompt.rank === 3
+        ? "I'm sorry, but I cannot provide a third place instruction without the competition's leaderboard."
+        : instructionAnswer(prompt.kind === 'instruction' ? prompt.rank : 0);
+    });
+    const notes: AnswerNote[] = [];
+    const fallback: InstructorEngine = {
+      kind: 'offline',
+      instructions: async () => options.map((o) => ({ ...o, title: `offline ${o.rank}` })),
+    };
+    const instructions = await new LlmInstructor(client('instructor', fake.url), { fallback }).instructions(
+      task,
+      profile,
+      { notes },
+    );
+    expect(instructions.map((i) => i.title)).toEqual(['LightGBM', 'Random forest', 'offline 3']);
+    expect(instructions[2]?.rank).toBe(3);
+    expect(notes.map((n) => `${n.purpose} ${n.action}: ${n.reason}`)).toEqual([
+      'instruction 3 re-asked: the first answer was not usable: the model refused: "I\'m sorry, but I cannot provide a third place instruction without the…"',
+      'instruction 3 dropped: no usable answer in two tries (the model refused: "I\'m sorry, but I cannot provide a third place instruction without the…")',
+      "instruction 3 replaced: the offline engine's option 3 (offline 3) stands in for the model's answer",
+    ]);
+  });
+
+  it('sends exactly the Fig. 6 prompt in the training vocabulary in paper mode, and the same prompt again', async () => {
+    let calls = 0;
+    const fake = await start((req) => {
+      calls++;
+      const prompt = paperPromptOf(req);
+      const rank = prompt.kind === 'instruction' ? prompt.rank : 0;
+      return rank === 1 && calls <= 3 ? 'Sure! Here is the instruction:' : instructionAnswer(rank);
+    });
+    const notes: AnswerNote[] = [];
+    const instructor = new LlmInstructor(client('instructor', fake.url, { api: 'completions' }), {
+      prompt: 'paper',
+    });
+    await instructor.instructions(task, profile, { notes });
+    const prompts = fake.requests.map((r) => String(r.body.prompt));
+    const first = prompts.find((p) => p.includes('writing the first place'));
+    expect(first).toBe(
+      `[INST] <<SYS>>\n${LLAMA2_DEFAULT_SYSTEM}\n<</SYS>>\n\nImagine that you are a data analyst. Your objective is writing the first place instruction for solving this machine learning task. Task: Predict the median house value MedHouseVal for each district. The tabular data data is used for the problem. The metric type is mse for the problem. Your response contains the main information about data preprocessing, model architecture and model training. [/INST]`,
+    );
+    // Asked again with the very same prompt: the fine-tuned model knows no other.
+    expect(prompts.filter((p) => p === first)).toHaveLength(2);
+    expect(notes[0]?.reason).toBe(
+      'the first answer was not usable: it is chatter with no instruction: "Sure! Here is the instruction:"',
+    );
   });
 });
 
@@ -292,7 +378,9 @@ Now the improved one in full:
     const decision = parseResolverAnswer('The best option is option 2.', options);
     expect(decision.chose).toBe(2);
     expect(decision.instruction).toEqual({ ...options[1], rank: 0 });
-    expect(decision.rationale).toContain('printed no improved instruction; option 2 is used as it stands');
+    expect(decision.rationale).toContain(
+      'The resolver printed no real improved instruction (no instruction sections could be found); option 2 is used as it stands.',
+    );
   });
 });
 
@@ -363,6 +451,84 @@ describe('LlmCoder', () => {
     expect(retry.at(-2)).toEqual({ role: 'assistant', content: 'I think you should use pandas.' });
     expect(retry.at(-1)?.content).toContain("The coder's answer held no Python code.");
     expect(usage.map((u) => u.purpose)).toEqual(['stage preprocessing', 'stage preprocessing (retry)']);
+  });
+
+  it('continues an answer cut at max_tokens and joins the parts; never returns the cut code', async () => {
+    const head =
+      "```python\nimport pandas as pd\ntrain = pd.read_csv('train.csv')\nmodel = Model(\n    n_estimators=100,";
+    const fake = await start((req) => {
+      const messages = req.body.messages as { role: string; content: string }[];
+      const last = messages.at(-1)?.content ?? '';
+      if (last.includes('Continue exactly where it stopped'))
+        return '\n    max_depth=3,\n)\nmodel.fit(train)\n```';
+      return { content: head, finishReason: 'length' };
+    });
+    const usage: LlmUsage[] = [];
+    const notes: AnswerNote[] = [];
+    const code = await new LlmCoder(client('coder', fake.url)).writeStage('training', context, {
+      usage,
+      notes,
+    });
+    expect(code).toBe(
+      "import pandas as pd\ntrain = pd.read_csv('train.csv')\nmodel = Model(\n    n_estimators=100,\n    max_depth=3,\n)\nmodel.fit(train)\n",
+    );
+    const cont = fake.requests[1]?.body.messages as { role: string; content: string }[];
+    expect(cont.at(-2)).toEqual({ role: 'assistant', content: head });
+    expect(cont.at(-1)?.content).toContain(
+      'Your answer was cut off (finish_reason "length" at max_tokens 512)',
+    );
+    expect(usage.map((u) => u.purpose)).toEqual(['stage training', 'stage training (continue)']);
+    expect(notes[0]).toMatchObject({ role: 'coder', purpose: 'stage training', action: 'continued' });
+  });
+
+  it('asks again whole with twice the max_tokens when the continuation is cut too, then gives up unrun', async () => {
+    const fake = await start(() => ({
+      content: '```python\nfor col in cols:\n    x = (',
+      finishReason: 'length',
+    }));
+    const usage: LlmUsage[] = [];
+    const error = (await new LlmCoder(client('coder', fake.url))
+      .integrate({ ...context, previous: [] }, { usage })
+      .catch((e: unknown) => e)) as LinguacodusError;
+    expect(error).toBeInstanceOf(LinguacodusError);
+    expect(error.code).toBe('llm_bad_output');
+    expect(error.message).toBe(
+      'The coder\'s answer for integrate was cut off even with more room (finish_reason "length" at max_tokens 1024), so it was not run.',
+    );
+    expect(fake.requests.map((r) => r.body.max_tokens)).toEqual([512, 512, 1024]);
+    expect(usage.map((u) => u.purpose)).toEqual([
+      'integrate',
+      'integrate (continue)',
+      'integrate (re-asked, larger limit)',
+    ]);
+    expect(promptText(fake.requests[2] as never)).toContain('(Your earlier answer to this was cut off');
+  });
+
+  it('repairs as a conversation: earlier scripts as its own answers, each followed by its error', async () => {
+    const fake = await start(() => '```python\nprint("fixed")\n```');
+    const repairs = [
+      { code: 'print(a)', error: "NameError: name 'a' is not defined" },
+      { code: 'a = 1\nprint(a + "x")', error: 'TypeError: unsupported operand' },
+    ];
+    await new LlmCoder(client('coder', fake.url)).repair(
+      'a = 1\nprint(str(a) + y)',
+      "NameError: name 'y' is not defined",
+      {
+        ...context,
+        repairs,
+      },
+    );
+    const messages = fake.requests[0]?.body.messages as { role: string; content: string }[];
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'user']);
+    expect(messages[1]?.content).toContain(
+      "Script:\n```python\nprint(a)\n```\n\nError:\n```\nNameError: name 'a' is not defined",
+    );
+    expect(messages[2]?.content).toBe('```python\na = 1\nprint(a + "x")\n```');
+    expect(messages[3]?.content).toContain('Attempt 2 (your fix above) failed too.');
+    expect(messages[3]?.content).toContain('TypeError: unsupported operand');
+    expect(messages[4]?.content).toBe('```python\na = 1\nprint(str(a) + y)\n```');
+    expect(messages[5]?.content).toContain("NameError: name 'y' is not defined");
+    expect(messages[5]?.content).toContain('Do not repeat a fix that already failed.');
   });
 
   it('times out a slow coder with an error that names the role and hides the key', async () => {
