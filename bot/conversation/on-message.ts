@@ -5,19 +5,12 @@ import { parseCommand, runCommand } from './commands.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';
 import { startTask } from './start-task.ts';
 
-/** Removes platform mentions (<@U123>, <@!123>, @linguacodus) so commands and tasks read cleanly. */
-export function stripMentions(raw: string): string {
-  return raw
-    .replace(/<@[!&]?[A-Za-z0-9]+>/g, ' ')
-    .replace(/(^|\s)@linguacodus\b/gi, ' ')
-    .trim();
-}
-
 export async function onMessage(cx: EventContext<MessageEvent>): Promise<void> {
   const { bot, event } = cx;
   const sid = sessionIdFor(event.thread);
   const session = await bot.store.get(sid);
-  const body = stripMentions(event.text);
+  // Mentions are the adapters' to remove (each knows its platform's markup); the text comes without them.
+  const body = event.text.trim();
   const command = event.files.length === 0 ? parseCommand(body) : null;
   if (session?.taskMessageId === event.messageId) {
     bot.logger.debug(

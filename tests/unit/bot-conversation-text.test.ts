@@ -1,16 +1,10 @@
-// How the bot reads chat text: mentions stripped, thread commands recognised, an explicit metric taken as stated.
+// How the bot reads chat text: thread commands recognised, an explicit metric taken as stated. (Mentions are
+// stripped by each adapter, and tested with its translate-events.)
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../bot/conversation/commands.ts';
-import { stripMentions } from '../../bot/conversation/on-message.ts';
 import { statedOverrides } from '../../bot/task-text.ts';
 
 describe('reading chat text', () => {
-  it('strips Slack and Discord mentions', () => {
-    expect(stripMentions('<@U024BE7LH> predict price')).toBe('predict price');
-    expect(stripMentions('<@!80351110224678912> status')).toBe('status');
-    expect(stripMentions('@linguacodus help')).toBe('help');
-  });
-
   it('recognises the four thread commands and nothing else', () => {
     expect(parseCommand(' Help ')).toBe('help');
     expect(parseCommand('/status')).toBe('status');
