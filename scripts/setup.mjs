@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One idempotent set-up step before `npm start` and `npm test`: npm dependencies, Redis, bubblewrap, the sandbox's
-// Python libraries (and chromium for the browser tests), and for the docker driver a running engine and its image. Plain JavaScript: it runs before dependencies exist.
+// Python libraries (and, for the tests, chromium for the browser and pyflakes for the generated code), and for the docker driver a running engine and its image. Plain JavaScript: it runs before dependencies exist.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ import { builtRecipe, DEFAULT_IMAGE, ensureSandboxImage } from './sandbox-image.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
 const PY_MODULES = ['pandas', 'sklearn', 'xgboost', 'matplotlib'];
+/** The tests lint every variant of the generated Python with pyflakes. */
+const TEST_PY_MODULES = ['pyflakes'];
 /** Debian package that provides each missing piece. */
 export const PACKAGES = {
   bwrap: 'bubblewrap',
@@ -20,6 +22,7 @@ export const PACKAGES = {
   sklearn: 'python3-sklearn',
   xgboost: 'python3-xgboost',
   matplotlib: 'python3-matplotlib',
+  pyflakes: 'python3-pyflakes',
   'redis-server': 'redis-server',
   chromium: 'chromium',
   dockerd: 'docker.io',
@@ -110,14 +113,15 @@ function installNpm() {
 /** Which system parts are missing, by the Debian package that provides each. */
 export function missingSystemParts({ forTests = false } = {}) {
   const missing = [];
+  const modules = forTests ? [...PY_MODULES, ...TEST_PY_MODULES] : PY_MODULES;
   if (!onPath('bwrap')) missing.push('bwrap');
   if (!existsSync(PYTHON)) {
-    missing.push('python3', ...PY_MODULES);
+    missing.push('python3', ...modules);
   } else {
     // find_spec locates a module without importing it: milliseconds instead of seconds.
-    const probe = `import importlib.util as u\nprint(",".join(m for m in ${JSON.stringify(PY_MODULES)} if u.find_spec(m) is None))`;
+    const probe = `import importlib.util as u\nprint(",".join(m for m in ${JSON.stringify(modules)} if u.find_spec(m) is None))`;
     const out = spawnSync(PYTHON, ['-c', probe], { encoding: 'utf8' });
-    const absent = out.status === 0 ? out.stdout.trim() : PY_MODULES.join(',');
+    const absent = out.status === 0 ? out.stdout.trim() : modules.join(',');
     if (absent) missing.push(...absent.split(','));
   }
   if (forTests && !existsSync('/usr/bin/chromium')) missing.push('chromium');

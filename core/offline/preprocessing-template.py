@@ -184,17 +184,7 @@ X_test = features.iloc[n_train:].reset_index(drop=True)
 print(f'features: {len(numeric_feature_columns)} numeric, {len(categorical_feature_columns)} categorical, {len(text_feature_columns)} text')
 
 
-# @block target-regression
-Y = train[TARGETS].apply(pd.to_numeric, errors='coerce').to_numpy(dtype=float)
-N_CLASSES = 0
-CLASSES = []
-
-
-# @block target-classification
-raw_target = train[TARGETS[0]]
-CLASSES = sorted(pd.unique(raw_target), key=lambda v: (str(type(v)), v))
-
-
+# @block same-label
 def same_label(value, name):
     """A data value equals a profile class name, whether pandas read it as text or as a number."""
     if str(value) == str(name):
@@ -205,6 +195,16 @@ def same_label(value, name):
         return False
 
 
+# @block target-regression
+Y = train[TARGETS].apply(pd.to_numeric, errors='coerce').to_numpy(dtype=float)
+y = None  # class indexes: classification only
+N_CLASSES = 0
+CLASSES = []
+
+
+# @block target-classification
+raw_target = train[TARGETS[0]]
+CLASSES = sorted(pd.unique(raw_target), key=lambda v: (str(type(v)), v))
 if TARGET_TYPE == 'binary' and len(CLASSES) == 2:
     matches = [v for v in CLASSES if POSITIVE_CLASS is not None and same_label(v, POSITIVE_CLASS)]
     positive = matches[0] if matches else raw_target.value_counts().index[-1]
@@ -212,6 +212,7 @@ if TARGET_TYPE == 'binary' and len(CLASSES) == 2:
 N_CLASSES = len(CLASSES)
 class_index = {v: i for i, v in enumerate(CLASSES)}
 y = raw_target.map(class_index).to_numpy(dtype=int)
+Y = None  # numeric targets: regression only
 print('classes:', CLASSES)
 
 

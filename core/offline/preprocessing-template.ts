@@ -178,6 +178,14 @@ function encoderBlock(input: TemplateInput): CodeBlock {
   };
 }
 
+function sameLabelBlock(): CodeBlock {
+  return {
+    step: null,
+    note: 'Class names in the profile are text, while pandas may read the same labels as numbers: the target encoding and the submission compare them with this.',
+    code: PYTHON.block('same-label'),
+  };
+}
+
 function quickSampleBlock(): CodeBlock {
   return {
     step: null,
@@ -208,6 +216,7 @@ export function preprocessingBlocks(input: TemplateInput): CodeBlock[] {
     categoricalBlock(input),
     textBlock(input),
     finalizeBlock(input),
+    sameLabelBlock(),
     targetBlock(input),
     quickSampleBlock(),
     rangeClipperBlock(),
