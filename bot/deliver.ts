@@ -2,7 +2,7 @@
 // a retry after a crash finds "key → message id" in Redis and skips or edits instead of posting twice.
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LinguacodusError } from '../core/errors.ts';
+import { LinguacodusError } from '../common/errors.ts';
 import { editKey } from './delivery-keys.ts';
 import type { Logger } from './logger.ts';
 import type { OutgoingMessage, SurfaceName, ThreadRef } from './messages.ts';

@@ -1,6 +1,6 @@
 // How a plan or run job ends on an error: back to the queue (transient, shutdown), or a clear reply and no retry.
 import { type Job, UnrecoverableError } from 'bullmq';
-import { asLinguacodusError } from '../core/errors.ts';
+import { asLinguacodusError } from '../common/errors.ts';
 import type { BotContext } from './bot-context.ts';
 import type { JobTracker } from './cancel-registry.ts';
 import { jobEndKey } from './delivery-keys.ts';

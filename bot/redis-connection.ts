@@ -1,8 +1,8 @@
 // Redis connections for queues, workers, state and pub/sub, all from one URL.
 import { Redis } from 'ioredis';
-import { LinguacodusError } from '../core/errors.ts';
+import { LinguacodusError } from '../common/errors.ts';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /**
  * A connection fit for BullMQ workers and for our own state: workers need maxRetriesPerRequest null

@@ -1,5 +1,5 @@
 // The conversation: turns chat events into sessions, replies and jobs. Returns fast: slow work goes to queues.
-import { asLinguacodusError } from '../../core/errors.ts';
+import { asLinguacodusError } from '../../common/errors.ts';
 import type { BotContext } from '../bot-context.ts';
 import { errorReply } from '../render-replies.ts';
 import type { IncomingHandler } from '../surface.ts';

@@ -1,6 +1,6 @@
 // Starts a task from a message: checks the text and files, keeps the uploads, then acknowledges and queues the plan.
 import path from 'node:path';
-import { asLinguacodusError } from '../../core/errors.ts';
+import { asLinguacodusError } from '../../common/errors.ts';
 import { planKey } from '../delivery-keys.ts';
 import { fileRefFor } from '../file-refs.ts';
 import type { FileRef } from '../messages.ts';

@@ -36,12 +36,6 @@ const KNOWN_EXCEPTIONS: readonly string[] = [
   // The CLIs: core/index.ts (or a core/cli/index.ts) and sandbox/index.ts should export runSolveCli / runSandboxCli.
   'bot/cli.ts → core/cli/solve-cli.ts',
   'bot/cli.ts → sandbox/cli.ts',
-  // LinguacodusError lives in common/errors.ts; core/errors.ts only re-exports it for core's own files.
-  'bot/conversation/index.ts → core/errors.ts',
-  'bot/conversation/start-task.ts → core/errors.ts',
-  'bot/deliver.ts → core/errors.ts',
-  'bot/job-failure.ts → core/errors.ts',
-  'bot/redis-connection.ts → core/errors.ts',
 ];
 
 const SOURCE = /\.(?:ts|mts|js|mjs)$/;
