@@ -1,6 +1,7 @@
 // The one schema over the environment: every setting the product reads, with its default and check.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import type { CoreRoleConfig, CoreRoleName, CoreRoles } from '../core/index.ts';
 import { sandboxEnvShape } from '../sandbox/index.ts';
 
 const bool = z
@@ -61,7 +62,7 @@ function roleSchema(prefix: string) {
   } as const;
 }
 
-export const envSchema = z
+const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -157,22 +158,11 @@ export const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema>;
-
-export interface RoleConfig {
-  baseURL: string;
-  model: string;
-  apiKey: string;
-  api: 'chat' | 'completions';
-  timeoutMs: number;
-  maxTokens: number;
-}
-
-export type RoleName = 'instructor' | 'critic' | 'coder';
+type Env = z.infer<typeof envSchema>;
 
 export type Config = Env & {
-  /** Endpoints of the model roles that have one; a missing role runs on the offline engine. */
-  roles: Partial<Record<RoleName, RoleConfig>>;
+  /** Endpoints of the model roles that have one (core's own shape); a missing role runs on the offline engine. */
+  roles: CoreRoles;
 };
 
 export class ConfigError extends Error {
@@ -185,7 +175,7 @@ export class ConfigError extends Error {
   }
 }
 
-function roleConfig(env: Env, role: RoleName): RoleConfig | undefined {
+function roleConfig(env: Env, role: CoreRoleName): CoreRoleConfig | undefined {
   const p = role.toUpperCase();
   const e = env as Record<string, unknown>;
   const baseURL = e[`${p}_BASE_URL`] as string | undefined;

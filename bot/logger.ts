@@ -4,7 +4,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 export type { Logger } from 'pino';
 
 /** Keys whose values never reach a log line, at any depth pino can address. */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'token',
   'apiKey',
   'api_key',
@@ -39,7 +39,7 @@ const SECRET_PATTERNS: RegExp[] = [
 ];
 
 /** Replaces known secrets and token-shaped strings in a text with [REDACTED]. */
-export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
+function scrubSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('[REDACTED]');
   for (const re of SECRET_PATTERNS) out = out.replace(re, '[REDACTED]');

@@ -1,7 +1,7 @@
 // Neutral chat messages: what the bot says, before any platform renders it within its own limits.
 import { z } from 'zod';
 
-export const surfaceNameSchema = z.enum(['web', 'slack', 'discord']);
+const surfaceNameSchema = z.enum(['web', 'slack', 'discord']);
 export type SurfaceName = z.infer<typeof surfaceNameSchema>;
 
 /** Where a conversation lives: a channel and the id of the thread's root message. */
@@ -24,7 +24,7 @@ export const fileRefSchema = z.object({
 });
 export type FileRef = z.infer<typeof fileRefSchema>;
 
-export const buttonSchema = z.object({
+const buttonSchema = z.object({
   /** Opaque action id the bot decodes (at most 100 characters, Discord's custom_id limit). */
   action: z.string().max(100),
   label: z.string(),

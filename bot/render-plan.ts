@@ -9,9 +9,14 @@ export function choiceLabel(choice: Choice): string {
   return choice === 'resolver' ? "the resolver's choice" : `option ${choice}`;
 }
 
+/** At most `max` characters, an ellipsis marking a cut; line breaks kept. */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** One line of at most `max` characters. */
 function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+  return cut(text.replace(/\s+/g, ' ').trim(), max);
 }
 
 /**
@@ -33,11 +38,11 @@ export function critiqueBrief(critique: string, max = 700): string {
     }
   }
   const brief = out.length >= 2 ? out.join('\n') : clip(critique, 420);
-  return brief.length <= max ? brief : `${brief.slice(0, max - 1).trimEnd()}…`;
+  return cut(brief, max);
 }
 
 /** Two or three steps that tell options apart: the model and how it is trained. */
-export function instructionSummary(instruction: Instruction): string {
+function instructionSummary(instruction: Instruction): string {
   const steps = [
     instruction.modelArchitecture[0],
     instruction.modelTraining[0],
@@ -49,7 +54,7 @@ export function instructionSummary(instruction: Instruction): string {
 }
 
 /** The paper's markdown form of one instruction. */
-export function instructionMarkdown(instruction: Instruction, heading: string): string {
+function instructionMarkdown(instruction: Instruction, heading: string): string {
   const lines = [`## ${heading}: ${instruction.title}`, ''];
   for (const key of SECTION_KEYS) {
     lines.push(`### ${SECTION_TITLES[key]}`);

@@ -14,7 +14,7 @@ export const text = (t: string, kind: 'text' | 'context' = 'text'): OutgoingMess
   blocks: [{ kind, text: t }],
 });
 
-export const HELP_TEXT = [
+const HELP_TEXT = [
   '**How to use Linguacodus**',
   '- Post a task in plain English with a CSV attached (e.g. "Predict price; metric rmse"). I reply in the thread with three ranked instructions and the resolver’s choice.',
   '- Vote with the buttons (one vote each, you can change it), press **Run** on an option to get code, a score and a chart.',

@@ -5,9 +5,9 @@ import type { Block, OutgoingMessage } from './messages.ts';
 import { choiceLabel } from './render-plan.ts';
 
 /** Inline code up to this size; longer code goes as a file. */
-export const INLINE_CODE_MAX_LINES = 60;
-export const INLINE_CODE_MAX_CHARS = 3500;
-export const LOG_TAIL_LINES = 15;
+const INLINE_CODE_MAX_LINES = 60;
+const INLINE_CODE_MAX_CHARS = 3500;
+const LOG_TAIL_LINES = 15;
 
 export interface RunProgressView {
   choice: Choice;
@@ -41,7 +41,7 @@ export function runAtStart(
   };
 }
 
-export function formatElapsed(ms: number): string {
+function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }

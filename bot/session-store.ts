@@ -6,9 +6,9 @@ import { choiceSchema, planSchema } from '../core/types.ts';
 import { fileRefSchema, type ThreadRef, threadRefSchema } from './messages.ts';
 import type { StateKeys } from './state-keys.ts';
 
-export const sessionStatusSchema = z.enum(['awaiting-input', 'planning', 'planned', 'failed']);
+const sessionStatusSchema = z.enum(['awaiting-input', 'planning', 'planned', 'failed']);
 
-export const sessionSchema = z.object({
+const sessionSchema = z.object({
   id: z.string(),
   thread: threadRefSchema,
   author: z.object({ id: z.string(), name: z.string() }),
@@ -27,7 +27,7 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-export const runStateSchema = z.object({
+const runStateSchema = z.object({
   choice: choiceSchema,
   seq: z.number().int().positive(),
   planSeq: z.number().int(),
