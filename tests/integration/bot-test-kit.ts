@@ -204,6 +204,28 @@ export class WebChatClient {
     throw new Error(`timed out; the thread had:\n${last.map((m) => `- ${m.text}`).join('\n')}`);
   }
 
+  /**
+   * Resolves with the first SSE event `find` accepts, already received or the moment it arrives: the wait ends on
+   * the event itself, not on a poll. `timeoutMs` only bounds a failure.
+   */
+  waitForEvent(find: (event: SseEvent) => boolean, what: string, timeoutMs = 30_000): Promise<SseEvent> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.events.find(find);
+        if (!found) return false;
+        this.listeners.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.listeners.delete(check);
+        reject(new Error(`no SSE event for ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      if (!check()) this.listeners.add(check);
+    });
+  }
+
   openEvents(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.request = http.get(new URL('/api/events', this.baseUrl), (res) => {

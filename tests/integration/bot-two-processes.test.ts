@@ -1,6 +1,6 @@
 // Two bot processes sharing Redis: each answers buttons pressed on the other's messages, and both show the
 // same threads (real Redis, real core and sandbox, `bot/main.ts` twice).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotProcess, startBotProcess } from './bot-process.ts';
 import {
   ANN as ann,
@@ -56,11 +56,13 @@ describe('two bot processes on one Redis', () => {
       'Votes: 1 vote',
       'Votes: no votes yet',
     ]);
-    // A's browsers see B's edit live (the SSE event may land just after the page's own fetch saw the tally).
-    await vi.waitFor(
-      () => expect(chatA.events.some((e) => e.type === 'edit' && e.message.id === planOnB.id)).toBe(true),
-      { timeout: 10_000, interval: 100 },
+    // A's browsers see B's edit live: the SSE event may land just after the page's own fetch saw the tally, so
+    // the test waits for that event itself.
+    const live = await chatA.waitForEvent(
+      (e) => e.type === 'edit' && e.message.id === planOnB.id && votesOf(e.message)[2] === 'Votes: 1 vote',
+      "B's tally edit on A",
     );
+    expect(votesOf(live.message)).toEqual(tallyOnA);
 
     await chatB.press(bob, planOnB, 'Run 3');
     const result = await chatA.waitForReply(first.id, (r) => r.find(isResult), 90_000);

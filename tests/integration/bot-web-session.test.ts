@@ -60,7 +60,8 @@ describe('a whole session in the web chat', () => {
       'Votes: no votes yet',
       'Votes: no votes yet',
     ]);
-    expect(chat.events.some((e) => e.type === 'edit' && e.message.id === plan.id)).toBe(true);
+    // The browser sees the tally edited live (the SSE event may trail the fetch that saw it).
+    await chat.waitForEvent((e) => e.type === 'edit' && e.message.id === plan.id, 'the tally edit');
 
     await chat.press(bob, plan, 'Run resolver');
     await chat.press(ann, plan, 'Run resolver');
@@ -106,8 +107,10 @@ describe('a whole session in the web chat', () => {
     expect(textOf(progress[0] as MessageView)).toContain('finished');
     expect(replies.filter(isResult)).toHaveLength(1);
     expect(replies.filter(isPlan)).toHaveLength(1);
-    const statusEdits = chat.events.filter((e) => e.type === 'edit' && e.message.id === progress[0]?.id);
-    expect(statusEdits.some((e) => textOf(e.message).includes('running'))).toBe(true);
+    await chat.waitForEvent(
+      (e) => e.type === 'edit' && e.message.id === progress[0]?.id && textOf(e.message).includes('running'),
+      'a live status edit while running',
+    );
   });
 
   it('answers help, status and rerun in the thread', async () => {
