@@ -11,6 +11,7 @@ import { type RunOptions, runPlan } from './pipeline/run-plan.ts';
 import type { Choice, IntakeLimits, Plan, RunResult, TaskInput } from './types.ts';
 
 export { LinguacodusError } from './errors.ts';
+export { renderInstruction } from './instruction-markdown.ts';
 export type { CoreRoleConfig, CoreRoleName, CoreRoles, EngineNames } from './pipeline/engines.ts';
 export type { PlanOptions, PreparedTask } from './pipeline/plan-task.ts';
 export type { RunOptions } from './pipeline/run-plan.ts';

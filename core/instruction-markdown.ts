@@ -390,11 +390,7 @@ function headingSections(label: string): SectionKey[] {
  * The section a free sentence belongs to, by keyword score; ties keep the running section. Sections named by
  * the heading above the sentence (`preferred`) get half a point, so a clear keyword win elsewhere still moves it.
  */
-export function classifySentence(
-  sentence: string,
-  fallback: SectionKey,
-  preferred: SectionKey[] = [],
-): SectionKey {
+function classifySentence(sentence: string, fallback: SectionKey, preferred: SectionKey[] = []): SectionKey {
   const text = sentence.toLowerCase();
   let bestKey: SectionKey = fallback;
   let bestScore = 0;

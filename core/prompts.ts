@@ -2,14 +2,16 @@
 import type { StageContext } from './engine.ts';
 import { describeContract, METRICS } from './harness/index.ts';
 import { renderInstruction } from './instruction-markdown.ts';
-import type {
-  DataProfile,
-  Evidence,
-  Instruction,
-  MetricName,
-  SectionKey,
-  StageName,
-  TaskSpec,
+import {
+  type DataProfile,
+  type Evidence,
+  type Instruction,
+  type MetricName,
+  SECTION_TITLES,
+  STAGE_SECTIONS,
+  STAGES,
+  type StageName,
+  type TaskSpec,
 } from './types.ts';
 
 /** What the paper's prompts say about a task: its description, data type and metric type. */
@@ -258,19 +260,10 @@ export function resolverPrompt(input: {
 export const CODER_SYSTEM =
   'You are an expert machine learning engineer who writes correct, runnable Python. The code runs offline in a sandbox with pandas, numpy, scikit-learn, xgboost and matplotlib only. Answer with the code in a single ```python fenced block.';
 
-export const STAGE_TITLES: Record<StageName, string> = {
-  preprocessing: 'Data Preprocessing',
-  architecture: 'Model Architecture',
-  training: 'Model Training',
-  submission: 'Submission',
-};
-
-const STAGE_SECTIONS: Record<StageName, SectionKey> = {
-  preprocessing: 'dataPreprocessing',
-  architecture: 'modelArchitecture',
-  training: 'modelTraining',
-  submission: 'submission',
-};
+/** Each stage under its instruction section's title ("Data Preprocessing"). */
+export const STAGE_TITLES = Object.fromEntries(
+  STAGES.map((stage) => [stage, SECTION_TITLES[STAGE_SECTIONS[stage]]]),
+) as Record<StageName, string>;
 
 /** What each stage of Fig. 9 must leave behind for the next one. */
 const STAGE_GOALS: Record<StageName, string> = {

@@ -214,6 +214,13 @@ export type Plan = z.infer<typeof planSchema>;
 
 export const STAGES = ['preprocessing', 'architecture', 'training', 'submission'] as const;
 export type StageName = (typeof STAGES)[number];
+/** The instruction section each code stage implements. */
+export const STAGE_SECTIONS: Record<StageName, SectionKey> = {
+  preprocessing: 'dataPreprocessing',
+  architecture: 'modelArchitecture',
+  training: 'modelTraining',
+  submission: 'submission',
+};
 
 export const attemptSchema = z.object({
   n: z.number().int().positive(),

@@ -2,7 +2,7 @@
 import type { ColumnProfile, DataProfile, TaskSpec } from '../types.ts';
 
 /** Categoricals with more distinct values than this are "high-cardinality": one-hot is capped, trees get ordinals. */
-export const HIGH_CARDINALITY = 50;
+const HIGH_CARDINALITY = 50;
 
 export interface ColumnRoles {
   numeric: string[];

@@ -32,7 +32,7 @@ function modelLiteral(m: ModelSettings): string {
 }
 
 /** One instruction step describing a model and its settings. */
-export function describeModel(m: ModelSettings, input: TemplateInput): string {
+function describeModel(m: ModelSettings, input: TemplateInput): string {
   const short = modelName(m, input.profile);
   // Each model description is its own sentence.
   const name = short.charAt(0).toUpperCase() + short.slice(1);

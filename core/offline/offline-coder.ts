@@ -1,7 +1,7 @@
 // The offline coder: stage code from the instruction's recipe templates, integration, and rule-based repair.
 import type { CoderEngine, EngineCall, StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
-import type { StageName } from '../types.ts';
+import { STAGES, type StageName } from '../types.ts';
 import { integrateStages, RECIPE_MARKER, renderStage, templateInput } from './recipe-script.ts';
 import { parseRecipe, type RecipeRef, recipeFromInstruction, saferRecipe } from './recipes.ts';
 
@@ -89,13 +89,12 @@ export class OfflineCoder implements CoderEngine {
 
   async integrate(context: StageContext, _call?: EngineCall): Promise<string> {
     const stages = [...context.previous];
-    for (const stage of ['preprocessing', 'architecture', 'training', 'submission'] as const) {
+    for (const stage of STAGES) {
       if (!stages.some((s) => s.stage === stage)) {
         stages.push({ stage, code: await this.writeStage(stage, { ...context, previous: stages }) });
       }
     }
-    const order = ['preprocessing', 'architecture', 'training', 'submission'];
-    stages.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
+    stages.sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
     return integrateStages(stages);
   }
 
@@ -105,7 +104,7 @@ export class OfflineCoder implements CoderEngine {
     const previousFix = /^# Repair: (.*)\.$/m.exec(code)?.[1] ?? null;
     const plan = planRepair(current, error, context, previousFix);
     const input = templateInput(context.task, context.profile, plan.recipe);
-    const stages = (['preprocessing', 'architecture', 'training', 'submission'] as const).map((stage) => ({
+    const stages = STAGES.map((stage) => ({
       stage,
       code: renderStage(stage, input, context.instruction),
     }));

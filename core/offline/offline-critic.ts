@@ -12,7 +12,7 @@ import { type RecipeRef, recipeFromInstruction } from './recipes.ts';
 /** Metrics bounded above by 1 where the room to improve is 1 - score. */
 const BOUNDED = new Set(['roc-auc', 'accuracy', 'f1', 'f1-macro', 'f1-micro', 'r2']);
 /** Two options closer than this (relative error) are blended rather than one tuned. */
-export const BLEND_GAP = 0.05;
+const BLEND_GAP = 0.05;
 
 function fmt(value: number): string {
   return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(4)).toString();
@@ -30,7 +30,7 @@ function minorityShare(profile: DataProfile): number | null {
 }
 
 /** Fewer rows of the rarest class than this in the quick sample make its CV scores noise (3 folds: a handful each). */
-export const MIN_QUICK_MINORITY_ROWS = 20;
+const MIN_QUICK_MINORITY_ROWS = 20;
 
 /** Rows of the rarest class the quick check sees: rare classes are kept whole, others thinned with the sample. */
 export function quickMinorityRows(profile: DataProfile): { value: string; rows: number } | null {
@@ -140,7 +140,7 @@ export function relativeGap(task: TaskSpec, best: number, second: number): numbe
 }
 
 /** The best recipe with stronger settings: slower learning and more trees, or a larger forest. */
-export function tunedRecipe(recipe: RecipeRef, profile: DataProfile): { recipe: RecipeRef; change: string } {
+function tunedRecipe(recipe: RecipeRef, profile: DataProfile): { recipe: RecipeRef; change: string } {
   const large = profile.rows > 20_000;
   if (recipe.id === 'gbdt') {
     const learningRate = large ? 0.05 : 0.03;

@@ -1,9 +1,9 @@
 // The offline instructor: three ranked instructions from recipes chosen on the data profile, naming real columns.
 import type { EngineCall, InstructorEngine } from '../engine.ts';
-import type { DataProfile, Instruction, TaskSpec } from '../types.ts';
+import { type DataProfile, type Instruction, STAGE_SECTIONS, STAGES, type TaskSpec } from '../types.ts';
 import { columnList } from './column-roles.ts';
 import { modelName } from './model-settings.ts';
-import { STAGE_SECTION, stageBlocks, templateInput } from './recipe-script.ts';
+import { stageBlocks, templateInput } from './recipe-script.ts';
 import { type RecipeRef, rankRecipes, recipeJson } from './recipes.ts';
 
 function title(task: TaskSpec, profile: DataProfile, recipe: RecipeRef): string {
@@ -41,11 +41,11 @@ export function instructionForRecipe(
     submission: [],
     recipe: recipeJson(recipe),
   };
-  for (const stage of ['preprocessing', 'architecture', 'training', 'submission'] as const) {
+  for (const stage of STAGES) {
     const steps = stageBlocks(stage, input)
       .map((b) => b.step)
       .filter((s): s is string => s !== null);
-    instruction[STAGE_SECTION[stage]].push(...steps);
+    instruction[STAGE_SECTIONS[stage]].push(...steps);
   }
   if (reason) instruction.modelArchitecture.push(`Why this model: ${reason}.`);
   const target = task.targets.length > 1 ? columnList(task.targets) : `\`${task.targets[0]}\``;

@@ -1,5 +1,12 @@
 // Turns a recipe into staged, commented Python and joins stages into one script with the imports on top.
-import type { DataProfile, Instruction, SectionKey, StageName, TaskSpec } from '../types.ts';
+import {
+  type DataProfile,
+  type Instruction,
+  STAGE_SECTIONS,
+  STAGES,
+  type StageName,
+  type TaskSpec,
+} from '../types.ts';
 import type { CodeBlock, TemplateInput } from './code-block.ts';
 import { columnRoles } from './column-roles.ts';
 import { foldCount, modelSettings } from './model-settings.ts';
@@ -10,13 +17,6 @@ import { submissionBlocks } from './submission-template.ts';
 
 /** First line of every offline script: lets repair() know which recipe wrote it. */
 export const RECIPE_MARKER = '# linguacodus-recipe: ';
-
-export const STAGE_SECTION: Record<StageName, SectionKey> = {
-  preprocessing: 'dataPreprocessing',
-  architecture: 'modelArchitecture',
-  training: 'modelTraining',
-  submission: 'submission',
-};
 
 export function templateInput(task: TaskSpec, profile: DataProfile, recipe: RecipeRef): TemplateInput {
   return {
@@ -53,7 +53,7 @@ function words(text: string): Set<string> {
 }
 
 /** The instruction step a block implements: the best word overlap in the stage's section, else the block's own step. */
-export function matchingStep(block: CodeBlock, candidates: string[]): string | null {
+function matchingStep(block: CodeBlock, candidates: string[]): string | null {
   if (block.step === null) return null;
   const mine = words(block.step);
   let best: { step: string; score: number } | null = null;
@@ -83,7 +83,7 @@ function commentLines(prefix: string, text: string): string {
 
 /** One stage's Python, each block headed by the instruction step it implements. */
 export function renderStage(stage: StageName, input: TemplateInput, instruction: Instruction): string {
-  const section = instruction[STAGE_SECTION[stage]];
+  const section = instruction[STAGE_SECTIONS[stage]];
   const parts = stageBlocks(stage, input).map((block) => {
     const step = matchingStep(block, section);
     const comment = step !== null ? commentLines('# Step:', step) : commentLines('#', block.note ?? '');
@@ -92,7 +92,7 @@ export function renderStage(stage: StageName, input: TemplateInput, instruction:
   const header =
     stage === 'preprocessing'
       ? `${RECIPE_MARKER}${JSON.stringify(recipeJson(input.recipe))}\n# Stage 1/4 - data preprocessing (${instruction.title})\n`
-      : `# Stage ${['preprocessing', 'architecture', 'training', 'submission'].indexOf(stage) + 1}/4 - ${stage}\n`;
+      : `# Stage ${STAGES.indexOf(stage) + 1}/4 - ${stage}\n`;
   return `${header}${parts.join('\n\n\n')}\n`;
 }
 

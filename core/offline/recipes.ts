@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DataProfile, Instruction, TaskSpec } from '../types.ts';
 import { columnRoles } from './column-roles.ts';
 
-export const RECIPE_IDS = ['gbdt', 'random-forest', 'linear', 'tfidf-linear', 'blend'] as const;
+const RECIPE_IDS = ['gbdt', 'random-forest', 'linear', 'tfidf-linear', 'blend'] as const;
 export type RecipeId = (typeof RECIPE_IDS)[number];
 
 /** A recipe with its settings, as stored in `Instruction.recipe`. */

@@ -6,7 +6,7 @@ import { LinguacodusError } from '../errors.ts';
 import type { RunResult } from '../types.ts';
 import type { Notebook } from './notebook.ts';
 
-export const ARTIFACT_NAMES = {
+const ARTIFACT_NAMES = {
   code: 'code.py',
   notebook: 'notebook.ipynb',
   chart: 'chart.png',

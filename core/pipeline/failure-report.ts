@@ -37,7 +37,7 @@ export function failingLine(stderr: string, code: string, file = SCRIPT_FILE): T
 }
 
 /** The exception line that ends a traceback, e.g. `KeyError: 'Age'`. */
-export function exceptionLine(stderr: string): string | null {
+function exceptionLine(stderr: string): string | null {
   const lines = stderr
     .split('\n')
     .map((l) => l.trimEnd())

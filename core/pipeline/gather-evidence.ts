@@ -5,6 +5,7 @@ import type { CoderEngine } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { QUICK_ENV, readCvScore } from '../harness/index.ts';
 import type { DataProfile, Evidence, Instruction, LlmUsage, TaskSpec } from '../types.ts';
+import { throwIfCancelled } from './cancellation.ts';
 import { describeFailure } from './failure-report.ts';
 import { executeScript } from './repair-loop.ts';
 import { writeStagedCode } from './write-code.ts';
@@ -61,11 +62,7 @@ async function evidenceFor(instruction: Instruction, options: EvidenceOptions): 
       ? { ...base, cvScore: null, seconds: seconds(), error: cv.problem }
       : { ...base, cvScore: cv.score, seconds: seconds() };
   } catch (error) {
-    if (options.signal?.aborted) {
-      throw new LinguacodusError('cancelled', 'The planning was cancelled.', {
-        cause: options.signal.reason,
-      });
-    }
+    throwIfCancelled(options.signal, 'planning');
     const message = box.aborted
       ? `no result within the ${Math.round(options.timeoutMs / 1000)} s time box`
       : error instanceof LinguacodusError

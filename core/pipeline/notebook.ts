@@ -3,19 +3,11 @@
 import {
   type Instruction,
   SECTION_TITLES,
-  type SectionKey,
+  STAGE_SECTIONS,
   STAGES,
   type StageName,
   type TaskSpec,
 } from '../types.ts';
-
-/** Which instruction section each code stage implements. */
-export const STAGE_SECTIONS: Record<StageName, SectionKey> = {
-  preprocessing: 'dataPreprocessing',
-  architecture: 'modelArchitecture',
-  training: 'modelTraining',
-  submission: 'submission',
-};
 
 interface NotebookCell {
   cell_type: 'markdown' | 'code';

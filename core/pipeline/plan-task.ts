@@ -14,6 +14,7 @@ import {
   planSchema,
   type TaskSpec,
 } from '../types.ts';
+import { throwIfCancelled } from './cancellation.ts';
 import type { Engines } from './engines.ts';
 import { gatherEvidence } from './gather-evidence.ts';
 
@@ -38,12 +39,6 @@ export interface PlanOptions {
   signal?: AbortSignal;
 }
 
-function cancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new LinguacodusError('cancelled', 'The planning was cancelled.', { cause: signal.reason });
-  }
-}
-
 export async function planTask(
   prepared: PreparedTask,
   deps: PlanDeps,
@@ -61,7 +56,7 @@ export async function planTask(
     step: 'profile',
     detail: `${profile.rows} rows, ${profile.columns.length} columns`,
   });
-  cancelled(signal);
+  throwIfCancelled(signal, 'planning');
   onProgress?.({ type: 'plan-step', step: 'instructions' });
   const instructions = await engines.instructor.instructions(task, profile, call);
   if (instructions.length !== 3) {
@@ -74,7 +69,7 @@ export async function planTask(
   const ranked = instructions.map((instruction, i) => ({ ...instruction, rank: i + 1 }));
   logger?.info({ titles: ranked.map((i) => i.title) }, 'instructions written');
 
-  cancelled(signal);
+  throwIfCancelled(signal, 'planning');
   let evidence: Plan['resolver']['evidence'] = [];
   if (deps.evidenceTimeoutMs > 0) {
     onProgress?.({ type: 'plan-step', step: 'evidence', detail: 'quick cross-validation of each option' });
@@ -100,10 +95,10 @@ export async function planTask(
     logger?.info({ evidence }, 'evidence gathered');
   }
 
-  cancelled(signal);
+  throwIfCancelled(signal, 'planning');
   onProgress?.({ type: 'plan-step', step: 'critique' });
   const critique = await engines.critic.critique({ task, profile, instructions: ranked, evidence }, call);
-  cancelled(signal);
+  throwIfCancelled(signal, 'planning');
   onProgress?.({ type: 'plan-step', step: 'resolver' });
   const decision = await engines.critic.resolve(
     { task, profile, instructions: ranked, evidence, critique },

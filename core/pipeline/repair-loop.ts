@@ -5,6 +5,7 @@ import type { CoderEngine, StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { CHART_FILE, CV_SCORE_FILE, SUBMISSION_FILE } from '../harness/index.ts';
 import type { Attempt, LlmUsage, ProgressListener } from '../types.ts';
+import { throwIfCancelled } from './cancellation.ts';
 import { describeFailure, SCRIPT_FILE, tail } from './failure-report.ts';
 
 const KEPT_OUTPUT_CHARS = 4000;
@@ -44,12 +45,6 @@ export interface RepairLoopResult {
   coderError: string | null;
 }
 
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new LinguacodusError('cancelled', 'The run was cancelled.', { cause: signal.reason });
-  }
-}
-
 /** Runs one script in the sandbox with the data beside it, collecting what the harness reads back. */
 export async function executeScript(
   sandbox: Sandbox,
@@ -67,7 +62,7 @@ export async function executeScript(
       signal: options.signal,
     });
   } catch (error) {
-    throwIfCancelled(options.signal);
+    throwIfCancelled(options.signal, 'run');
     throw new LinguacodusError(
       'sandbox_error',
       `The sandbox could not run the code: ${error instanceof Error ? error.message : String(error)}`,
@@ -82,11 +77,11 @@ export async function runWithRepairs(options: RepairLoopOptions): Promise<Repair
   const max = maxRepairs + 1;
   let code = options.code;
   for (let n = 1; ; n++) {
-    throwIfCancelled(signal);
+    throwIfCancelled(signal, 'run');
     onProgress?.({ type: 'attempt', n, max, status: 'running' });
     const execution = await executeScript(sandbox, code, options);
-    if (execution.cancelled) throwIfCancelled(signal);
-    throwIfCancelled(signal);
+    if (execution.cancelled) throwIfCancelled(signal, 'run');
+    throwIfCancelled(signal, 'run');
     const problem = execution.exitCode === 0 && !execution.timedOut ? options.check(execution) : null;
     const error = describeFailure(execution, code, problem, options.limits?.timeoutMs);
     const attempt: Attempt = {
@@ -112,7 +107,7 @@ export async function runWithRepairs(options: RepairLoopOptions): Promise<Repair
     try {
       code = await coder.repair(code, error, context, { signal, usage: options.usage });
     } catch (repairError) {
-      throwIfCancelled(signal);
+      throwIfCancelled(signal, 'run');
       // The attempts so far are the user's to see: stop here and report rather than lose them.
       const reason = repairError instanceof Error ? repairError.message : String(repairError);
       return {

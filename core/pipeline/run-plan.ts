@@ -24,6 +24,7 @@ import {
   runResultSchema,
 } from '../types.ts';
 import { RunLog, writeArtifacts } from './artifacts.ts';
+import { throwIfCancelled } from './cancellation.ts';
 import type { Engines } from './engines.ts';
 import { buildNotebook } from './notebook.ts';
 import { executeScript, runWithRepairs } from './repair-loop.ts';
@@ -155,8 +156,7 @@ export async function runPlan(
         limits: deps.sandboxLimits,
         signal,
       });
-      if (signal?.aborted)
-        throw new LinguacodusError('cancelled', 'The run was cancelled.', { cause: signal.reason });
+      throwIfCancelled(signal, 'run');
       const bytes = collected(final, SUBMISSION_FILE);
       const problem =
         final.exitCode !== 0
