@@ -9,9 +9,6 @@ export async function onMessage(cx: EventContext<MessageEvent>): Promise<void> {
   const { bot, event } = cx;
   const sid = sessionIdFor(event.thread);
   const session = await bot.store.get(sid);
-  // Mentions are the adapters' to remove (each knows its platform's markup); the text comes without them.
-  const body = event.text.trim();
-  const command = event.files.length === 0 ? parseCommand(body) : null;
   if (session?.taskMessageId === event.messageId) {
     bot.logger.debug(
       { sid, messageId: event.messageId },
@@ -19,6 +16,9 @@ export async function onMessage(cx: EventContext<MessageEvent>): Promise<void> {
     );
     return;
   }
+  // Mentions are the adapters' to remove (each knows its platform's markup); the text comes without them.
+  const body = event.text.trim();
+  const command = event.files.length === 0 ? parseCommand(body) : null;
   if (!session) {
     if (!event.addressed) return;
     if (command === 'help') {
