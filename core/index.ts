@@ -6,14 +6,23 @@ import type { Logger } from 'pino';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
 import { intakeTask } from './intake/index.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
-import { type PlanOptions, type PreparedTask, planTask } from './pipeline/plan-task.ts';
+import {
+  addEvidence,
+  draftPlan,
+  type EvidenceOutcome,
+  type PlanDeps,
+  type PlanOptions,
+  type PreparedTask,
+  planTask,
+} from './pipeline/plan-task.ts';
 import { type RunOptions, runPlan } from './pipeline/run-plan.ts';
 import type { Choice, IntakeLimits, Plan, RunResult, TaskInput } from './types.ts';
 
 export { LinguacodusError } from './errors.ts';
 export { renderInstruction } from './instruction-markdown.ts';
+export { BudgetExceededError, summarizeUsage, usageJson, usageLine } from './llm/usage.ts';
 export type { CoreRoleConfig, CoreRoleName, CoreRoles, EngineNames } from './pipeline/engines.ts';
-export type { PlanOptions, PreparedTask } from './pipeline/plan-task.ts';
+export type { EvidenceOutcome, PlanOptions, PreparedTask } from './pipeline/plan-task.ts';
 export type { RunOptions } from './pipeline/run-plan.ts';
 // The shared contracts (TaskSpec, DataProfile, Plan, RunResult...), for callers that hold only this entry point.
 export * from './types.ts';
@@ -25,6 +34,10 @@ export interface CoreLimits extends IntakeLimits {
   sandbox: Partial<SandboxLimits>;
   /** Time box per option for the resolver's quick cross-validation evidence; 0 skips it. */
   evidenceTimeoutMs: number;
+  /** Most model tokens (prompt + completion) one plan may use, its evidence included; absent or null: no limit. */
+  maxTokensPerPlan?: number | null;
+  /** Most model tokens one run may use (stages, integration, repairs); absent or null: no limit. */
+  maxTokensPerRun?: number | null;
 }
 
 export interface CoreDeps {
@@ -42,8 +55,19 @@ export interface Core {
   readonly engines: EngineNames;
   /** Reads the files and the text into a task spec and a data profile (errors name the problem). */
   intake(input: TaskInput): Promise<PreparedTask>;
-  /** Three ranked instructions, evidence, critique and the resolver's choice; plain JSON. */
+  /** Three ranked instructions, evidence, critique and the resolver's choice; plain JSON (draftPlan + addEvidence). */
   plan(prepared: PreparedTask, options?: PlanOptions): Promise<Plan>;
+  /**
+   * The plan after three sequential model calls: instructions, critique, resolver's choice, no evidence yet
+   * (`resolver.verdict` null). Post it at once, then call addEvidence.
+   */
+  draftPlan(prepared: PreparedTask, options?: PlanOptions): Promise<Plan>;
+  /**
+   * The quick cross-validation of a drafted plan's options (in parallel): the plan with its evidence, the verdict
+   * on the resolver's first choice (agrees, or which option the scores prefer, in one line) and whether the
+   * resolver's choice was revised. Edit the posted plan with it.
+   */
+  addEvidence(plan: Plan, options?: PlanOptions): Promise<EvidenceOutcome>;
   /** Code, sandbox run with repairs, the harness's score and artifacts (in options.outDir, or under workRoot). */
   run(plan: Plan, choice: Choice, options?: Partial<RunOptions>): Promise<RunResult>;
 }
@@ -51,25 +75,24 @@ export interface Core {
 export function createCore(deps: CoreDeps): Core {
   const engines = createEngines(deps.roles, deps.logger);
   const { limits } = deps;
+  const planDeps: PlanDeps = {
+    engines,
+    sandbox: deps.sandbox,
+    sandboxLimits: limits.sandbox,
+    evidenceTimeoutMs: limits.evidenceTimeoutMs,
+    intakeLimits: limits,
+    maxTokens: limits.maxTokensPerPlan ?? null,
+    logger: deps.logger?.child({ step: 'plan' }),
+  };
   return {
     engines: engines.names,
     intake: async (input) => {
       const { spec, profile } = await intakeTask(input, limits);
       return { task: spec, profile };
     },
-    plan: (prepared, options = {}) =>
-      planTask(
-        prepared,
-        {
-          engines,
-          sandbox: deps.sandbox,
-          sandboxLimits: limits.sandbox,
-          evidenceTimeoutMs: limits.evidenceTimeoutMs,
-          intakeLimits: limits,
-          logger: deps.logger?.child({ step: 'plan' }),
-        },
-        options,
-      ),
+    plan: (prepared, options = {}) => planTask(prepared, planDeps, options),
+    draftPlan: (prepared, options = {}) => draftPlan(prepared, planDeps, options),
+    addEvidence: (plan, options = {}) => addEvidence(plan, planDeps, options),
     run: async (plan, choice, options = {}) => {
       const outDir =
         options.outDir ?? join(resolve(deps.workRoot), 'runs', `${plan.id}-${choice}-${Date.now()}`);
@@ -83,6 +106,7 @@ export function createCore(deps: CoreDeps): Core {
           sandboxLimits: limits.sandbox,
           maxRepairs: limits.maxRepairs,
           intakeLimits: limits,
+          maxTokens: limits.maxTokensPerRun ?? null,
           logger: deps.logger?.child({ step: 'run', planId: plan.id }),
         },
         { ...options, outDir },

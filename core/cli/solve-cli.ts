@@ -7,6 +7,7 @@ import type { Sandbox } from '../../sandbox/types.ts';
 import { asLinguacodusError, LinguacodusError } from '../errors.ts';
 import { type CoreLimits, type CoreRoles, createCore } from '../index.ts';
 import { renderInstruction } from '../instruction-markdown.ts';
+import { usageJson, usageLine } from '../llm/usage.ts';
 import {
   type Choice,
   choiceSchema,
@@ -118,7 +119,10 @@ function engineName(plan: Plan): string {
   return names.size === 1 ? [...names][0]! : 'mixed';
 }
 
-/** The `--json` object, exactly as the issue specifies it. */
+const notesJson = (notes: Plan['notes']) =>
+  (notes ?? []).map((n) => ({ role: n.role, purpose: n.purpose, action: n.action, reason: n.reason }));
+
+/** The `--json` object: the issue's fields, then the evidence and its verdict, answer notes and token usage. */
 export function solveJson(task: TaskSpec, plan: Plan, result: RunResult) {
   return {
     task,
@@ -132,8 +136,23 @@ export function solveJson(task: TaskSpec, plan: Plan, result: RunResult) {
         choice: plan.resolver.chose,
         text: renderInstruction(plan.resolver.instruction),
         critique: plan.critique,
+        evidence: plan.resolver.evidence.map((e) => ({
+          rank: e.rank,
+          cv_score: e.cvScore,
+          seconds: e.seconds,
+          error: e.error ?? null,
+        })),
+        verdict: plan.resolver.verdict
+          ? {
+              first_choice: plan.resolver.verdict.firstChoice,
+              evidence_best: plan.resolver.verdict.evidenceBest,
+              agrees: plan.resolver.verdict.agrees,
+              summary: plan.resolver.verdict.summary,
+            }
+          : null,
       },
       engine: engineName(plan),
+      notes: notesJson(plan.notes),
     },
     run: {
       choice: result.choice,
@@ -145,7 +164,9 @@ export function solveJson(task: TaskSpec, plan: Plan, result: RunResult) {
       code_path: result.artifacts.code,
       submission_path: result.artifacts.submission ?? null,
       duration_ms: result.durationMs,
+      notes: notesJson(result.notes),
     },
+    usage: { plan: usageJson(plan.usage), run: usageJson(result.usage) },
   };
 }
 
@@ -175,6 +196,7 @@ function textReport(plan: Plan, result: RunResult): string {
     }
     out.push('');
   }
+  if (plan.resolver.verdict) out.push(plan.resolver.verdict.summary, '');
   out.push(
     `=== Resolver's choice: option ${plan.resolver.chose}, improved ===`,
     renderInstruction(plan.resolver.instruction).trim(),
@@ -190,6 +212,10 @@ function textReport(plan: Plan, result: RunResult): string {
     );
   }
   if (result.error) out.push(`Problem: ${result.error}`);
+  for (const n of [...(plan.notes ?? []), ...(result.notes ?? [])]) {
+    out.push(`Note: ${n.role} answer (${n.purpose}) ${n.action}: ${n.reason}`);
+  }
+  out.push(`Model usage: plan ${usageLine(plan.usage)}; run ${usageLine(result.usage)}`);
   out.push(`Code: ${result.artifacts.code}`);
   if (result.artifacts.notebook) out.push(`Notebook: ${result.artifacts.notebook}`);
   if (result.artifacts.chart) out.push(`Chart: ${result.artifacts.chart}`);

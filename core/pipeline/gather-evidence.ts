@@ -1,7 +1,8 @@
 // The resolver's evidence: each option's code, written by the coder and run quickly (LC_QUICK=1) on the
-// training part of the holdout split only, time-boxed; its own cross-validation score is the evidence.
+// training part of the holdout split only, time-boxed, the options at once; its own cross-validation score is the
+// evidence.
 import type { Sandbox, SandboxFile, SandboxLimits } from '../../sandbox/types.ts';
-import type { CoderEngine } from '../engine.ts';
+import type { CoderEngine, EngineCall } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { QUICK_ENV, readCvScore } from '../harness/index.ts';
 import type { DataProfile, Evidence, Instruction, LlmUsage, TaskSpec } from '../types.ts';
@@ -23,6 +24,10 @@ export interface EvidenceOptions {
   limits?: Partial<SandboxLimits>;
   signal?: AbortSignal;
   usage?: LlmUsage[];
+  /** The plan's token budget, checked before each coder call. */
+  budget?: EngineCall['budget'];
+  /** Coder answers that were continued or re-asked are noted here. */
+  notes?: EngineCall['notes'];
   /** Called as each option's evidence comes in (for progress messages). */
   onEvidence?: (evidence: Evidence) => void;
 }
@@ -44,7 +49,7 @@ async function evidenceFor(instruction: Instruction, options: EvidenceOptions): 
     const written = await writeStagedCode(
       options.coder,
       { task: options.task, profile: options.profile, instruction },
-      { signal, usage: options.usage },
+      { signal, usage: options.usage, budget: options.budget, notes: options.notes },
     );
     const remaining = Math.max(1000, options.timeoutMs - (Date.now() - started));
     const execution = await executeScript(options.sandbox, written.code, {
@@ -74,13 +79,16 @@ async function evidenceFor(instruction: Instruction, options: EvidenceOptions): 
   }
 }
 
-/** One piece of evidence per option, run one after another (the sandbox runs share few cores). */
+/**
+ * One piece of evidence per option, the options at once: each has its own time box, so running them side by side
+ * bounds the whole step by one box instead of three (the sandbox runs share the cores, the model calls do not).
+ */
 export async function gatherEvidence(options: EvidenceOptions): Promise<Evidence[]> {
-  const evidence: Evidence[] = [];
-  for (const instruction of options.instructions) {
-    const found = await evidenceFor(instruction, options);
-    evidence.push(found);
-    options.onEvidence?.(found);
-  }
-  return evidence;
+  return Promise.all(
+    options.instructions.map(async (instruction) => {
+      const found = await evidenceFor(instruction, options);
+      options.onEvidence?.(found);
+      return found;
+    }),
+  );
 }

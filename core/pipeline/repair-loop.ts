@@ -1,7 +1,8 @@
 // Runs the integrated script in the sandbox and, while it fails, asks the coder for a fix with the error fed
-// back (the paper's error-fixing procedure, at most `maxRepairs` times). Every attempt is kept.
+// back (the paper's error-fixing procedure, at most `maxRepairs` times). Every attempt is kept, and each repair
+// sees the attempts before it, so a fix that already failed is not offered again.
 import type { Execution, Sandbox, SandboxFile, SandboxInput, SandboxLimits } from '../../sandbox/types.ts';
-import type { CoderEngine, StageContext } from '../engine.ts';
+import type { CoderEngine, EngineCall, StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { CHART_FILE, CV_SCORE_FILE, SUBMISSION_FILE } from '../harness/index.ts';
 import type { Attempt, LlmUsage, ProgressListener } from '../types.ts';
@@ -29,6 +30,10 @@ export interface RepairLoopOptions {
   env?: Record<string, string>;
   signal?: AbortSignal;
   usage?: LlmUsage[];
+  /** The run's token budget, checked before each repair call. */
+  budget?: EngineCall['budget'];
+  /** Coder answers that were continued or re-asked are noted here. */
+  notes?: EngineCall['notes'];
   onProgress?: ProgressListener;
   /** Called after each attempt (for the run log). */
   onAttempt?: (attempt: Attempt, execution: Execution) => void;
@@ -105,7 +110,14 @@ export async function runWithRepairs(options: RepairLoopOptions): Promise<Repair
     onProgress?.({ type: 'attempt', n, max, status: 'failed', error: error.split('\n')[0] });
     if (n >= max) return { ok: false, code, attempts, execution, coderError: null };
     try {
-      code = await coder.repair(code, error, context, { signal, usage: options.usage });
+      // The earlier attempts (bounded by the prompt builder) make the repair a conversation, not a fresh start.
+      const repairs = attempts.slice(0, -1).map((a) => ({ code: a.code, error: a.error ?? '' }));
+      code = await coder.repair(
+        code,
+        error,
+        { ...context, repairs },
+        { signal, usage: options.usage, budget: options.budget, notes: options.notes },
+      );
     } catch (repairError) {
       throwIfCancelled(signal, 'run');
       // The attempts so far are the user's to see: stop here and report rather than lose them.

@@ -13,7 +13,9 @@ import {
   readCvScore,
   SUBMISSION_FILE,
 } from '../harness/index.ts';
+import { TokenBudget, usageLine } from '../llm/usage.ts';
 import {
+  type AnswerNote,
   type Choice,
   type Instruction,
   type IntakeLimits,
@@ -37,6 +39,8 @@ export interface RunDeps {
   maxRepairs: number;
   /** Limits for re-reading the task's files (the same as at intake). */
   intakeLimits: IntakeLimits;
+  /** Most model tokens one run may use (MAX_TOKENS_PER_RUN); null: no limit. */
+  maxTokens?: number | null;
   logger?: Logger;
 }
 
@@ -69,6 +73,8 @@ export async function runPlan(
   const { signal, onProgress } = options;
   const metric = METRICS[task.metric];
   const usage: LlmUsage[] = [];
+  const notes: AnswerNote[] = [];
+  const budget = new TokenBudget('run', deps.maxTokens ?? null, usage);
   const log = new RunLog();
   const instruction = chosenInstruction(plan, choice);
   log.line(`plan ${plan.id}, choice ${choice}: ${instruction.title}`);
@@ -80,7 +86,7 @@ export async function runPlan(
   const written = await writeStagedCode(
     engines.coder,
     { task, profile, instruction },
-    { signal, usage, onProgress },
+    { signal, usage, budget, notes, onProgress },
   );
   for (const stage of written.stages) {
     log.line(
@@ -105,6 +111,8 @@ export async function runPlan(
     limits: deps.sandboxLimits,
     signal,
     usage,
+    budget,
+    notes,
     onProgress,
     onAttempt: (attempt) => {
       log.line(
@@ -178,6 +186,8 @@ export async function runPlan(
     log.line(`no valid submission after ${loop.attempts.length} attempts`);
   }
 
+  log.line(`model usage: ${usageLine(usage)}`);
+  for (const n of notes) log.line(`${n.role} answer (${n.purpose}) ${n.action}: ${n.reason}`);
   const summary =
     score === null
       ? `No valid submission after ${loop.attempts.length} attempt(s).`
@@ -190,7 +200,17 @@ export async function runPlan(
     submission,
     log: log.toString(),
   });
-  logger?.info({ choice, ok: loop.ok, score, attempts: loop.attempts.length }, 'run finished');
+  logger?.info(
+    {
+      choice,
+      ok: loop.ok,
+      score,
+      attempts: loop.attempts.length,
+      usage: usageLine(usage),
+      notes: notes.length,
+    },
+    'run finished',
+  );
 
   return runResultSchema.parse({
     planId: plan.id,
@@ -207,6 +227,7 @@ export async function runPlan(
     error,
     artifacts,
     usage,
+    notes,
     durationMs: Date.now() - started,
   });
 }

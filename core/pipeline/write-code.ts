@@ -1,7 +1,7 @@
 // Staged code generation (the paper's Fig. 9): preprocessing, architecture, training and submission in turn,
 // each stage seeing the code before it, then integration into one script.
-import type { CoderEngine, StageContext } from '../engine.ts';
-import type { DataProfile, Instruction, LlmUsage, ProgressListener, StageName, TaskSpec } from '../types.ts';
+import type { CoderEngine, EngineCall, StageContext } from '../engine.ts';
+import type { DataProfile, Instruction, ProgressListener, StageName, TaskSpec } from '../types.ts';
 import { STAGES } from '../types.ts';
 
 export interface WrittenCode {
@@ -15,10 +15,11 @@ export interface WrittenCode {
 export async function writeStagedCode(
   coder: CoderEngine,
   input: { task: TaskSpec; profile: DataProfile; instruction: Instruction },
-  options: { signal?: AbortSignal; usage?: LlmUsage[]; onProgress?: ProgressListener } = {},
+  options: EngineCall & { onProgress?: ProgressListener } = {},
 ): Promise<WrittenCode> {
   const stages: { stage: StageName; code: string }[] = [];
-  const call = { signal: options.signal, usage: options.usage };
+  // Usage, the budget and the answer notes go with every stage's call.
+  const { onProgress: _progress, ...call } = options;
   for (const [index, stage] of STAGES.entries()) {
     options.onProgress?.({ type: 'stage', stage, index, total: STAGES.length, status: 'started' });
     const code = await coder.writeStage(stage, { ...input, previous: [...stages] }, call);

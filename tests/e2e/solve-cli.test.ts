@@ -89,8 +89,9 @@ describe('linguacodus solve', () => {
       const lines = stdout.trim().split('\n');
       expect(lines).toHaveLength(1);
       const result = JSON.parse(lines[0]!);
-      expect(Object.keys(result).sort()).toEqual(['plan', 'run', 'task']);
-      expect(Object.keys(result.plan).sort()).toEqual(['engine', 'instructions', 'resolver']);
+      expect(Object.keys(result).sort()).toEqual(['plan', 'run', 'task', 'usage']);
+      expect(Object.keys(result.plan).sort()).toEqual(['engine', 'instructions', 'notes', 'resolver']);
+      expect(result.plan.notes).toEqual([]);
       expect(result.plan.engine).toBe('offline');
       expect(result.plan.instructions).toHaveLength(3);
       for (const [i, instruction] of result.plan.instructions.entries()) {
@@ -98,8 +99,35 @@ describe('linguacodus solve', () => {
         expect(instruction.rank).toBe(i + 1);
         expect(instruction.text).toContain('Data Preprocessing');
       }
-      expect(Object.keys(result.plan.resolver).sort()).toEqual(['choice', 'critique', 'text']);
+      expect(Object.keys(result.plan.resolver).sort()).toEqual([
+        'choice',
+        'critique',
+        'evidence',
+        'text',
+        'verdict',
+      ]);
       expect([1, 2, 3]).toContain(result.plan.resolver.choice);
+      // The quick cross-validation ran after the first plan; its verdict says whether it agrees with the resolver.
+      expect(result.plan.resolver.evidence.map((e: { rank: number }) => e.rank)).toEqual([1, 2, 3]);
+      expect(Object.keys(result.plan.resolver.verdict).sort()).toEqual([
+        'agrees',
+        'evidence_best',
+        'first_choice',
+        'summary',
+      ]);
+      expect(result.plan.resolver.verdict.summary).toMatch(/^Quick cross-validation /);
+      // The offline engine makes no model calls: usage is all zeros, per role and in total.
+      expect(Object.keys(result.usage)).toEqual(['plan', 'run']);
+      expect(Object.keys(result.usage.plan)).toEqual(['instructor', 'critic', 'coder', 'total']);
+      expect(result.usage.run.total).toEqual({
+        calls: 0,
+        attempts: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        latency_ms: 0,
+        tokens: 0,
+        sequential_calls: 0,
+      });
       expect(Object.keys(result.run).sort()).toEqual(
         [
           'attempts',
@@ -108,6 +136,7 @@ describe('linguacodus solve', () => {
           'duration_ms',
           'higher_is_better',
           'metric',
+          'notes',
           'ok',
           'score',
           'submission_path',

@@ -71,6 +71,22 @@ describe('evidence for the resolver', () => {
     expect(evidence[2]?.error).toBe('the script wrote no cv_score.json');
   });
 
+  it('runs the options at once: three stuck options take one time box, not three', async () => {
+    const started = Date.now();
+    const evidence = await gatherEvidence({
+      sandbox,
+      coder,
+      task,
+      profile,
+      instructions: [option(1, 'sleeps'), option(2, 'sleeps'), option(3, 'sleeps')],
+      files: [],
+      timeoutMs: 3000,
+    });
+    expect(evidence.map((e) => e.rank)).toEqual([1, 2, 3]);
+    expect(evidence.every((e) => e.cvScore === null && /time (box|limit)/.test(e.error ?? ''))).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3 * 3000);
+  });
+
   it('gives up on an option at the end of its time box', async () => {
     const evidence = await gatherEvidence({
       sandbox,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CoderEngine, StageContext } from '../../core/engine.ts';
+import type { CoderEngine, RepairTurn, StageContext } from '../../core/engine.ts';
 import { collected } from '../../core/harness/index.ts';
 import { describeFailure, failingLine } from '../../core/pipeline/failure-report.ts';
 import { runWithRepairs } from '../../core/pipeline/repair-loop.ts';
@@ -45,16 +45,19 @@ const BROKEN = [
 const FIXED = BROKEN.replace('train["target"]', 'train["y"]');
 const TOO_SHORT = FIXED.replace('test["id"]', 'test["id"].head(1)');
 
-/** A coder that answers each repair from a script, recording what it was told. */
-function scriptedCoder(repairs: string[]): CoderEngine & { errors: string[] } {
+/** A coder that answers each repair from a script, recording what it was told and the attempts it was shown. */
+function scriptedCoder(repairs: string[]): CoderEngine & { errors: string[]; histories: RepairTurn[][] } {
   const errors: string[] = [];
+  const histories: RepairTurn[][] = [];
   return {
     kind: 'offline',
     errors,
+    histories,
     writeStage: async () => '',
     integrate: async () => '',
-    repair: async (_code, error) => {
+    repair: async (_code, error, context) => {
       errors.push(error);
+      histories.push(context.repairs ?? []);
       const next = repairs.shift();
       if (next === undefined) throw new Error('no more repairs scripted');
       return next;
@@ -134,6 +137,9 @@ describe('repair loop with a real sandbox', () => {
     expect(result.attempts).toHaveLength(3);
     expect(result.attempts.every((a) => a.error?.includes('KeyError'))).toBe(true);
     expect(coder.errors).toHaveLength(2);
+    // Each repair sees the attempts before the failing one, with their errors: a conversation, not a fresh start.
+    expect(coder.histories.map((h) => h.length)).toEqual([0, 1]);
+    expect(coder.histories[1]?.[0]).toEqual({ code: BROKEN, error: result.attempts[0]?.error });
   });
 
   it('keeps the attempts and says why when the coder itself fails to answer', async () => {

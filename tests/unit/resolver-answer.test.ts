@@ -86,7 +86,7 @@ This improved instruction addresses the flaws identified by the researcher.`;
     const none = parseResolverAnswer(vague, options);
     expect(none.chose).toBe(1);
     expect(none.findings[0]?.reason).toContain(
-      'neither the critique nor the evidence names one, so the first place stands',
+      'neither the critique nor the evidence prefers one, so the first place is taken',
     );
     // The improved instruction is still used: only the choice was unreadable.
     expect(none.instruction.title).toBe('Random forest with log target');
