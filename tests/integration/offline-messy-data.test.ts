@@ -1,6 +1,7 @@
-// The offline engine's code on a deliberately messy table: time-zone dates, missing values, unseen categories in
-// test, a constant column, a leaking column to drop, yes/no booleans and string labels, for every ranked recipe.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// The offline engine's code on a deliberately messy table: time-zone dates, missing values, categories seen only in
+// the held-out rows, a constant column, a leaking column to drop, yes/no booleans and string labels, for every
+// ranked recipe, run as the product runs it (createCore(...).run(): the sandbox and the harness).
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { formatCsv, splitHoldout } from '../../core/harness/index.ts';
 import { DEFAULT_INTAKE_LIMITS, intakeTask } from '../../core/intake/index.ts';
 import { instructionForRecipe, OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import { parseRecipe } from '../../core/offline/recipes.ts';
+import type { TaskInput } from '../../core/types.ts';
 import { expectValidAndBetter, type PreparedSuiteTask, solveWithOffline } from './offline-task-runner.ts';
 
 let dir = '';
@@ -36,18 +38,35 @@ function messyCsv(rows: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A city only the held-out rows have: the generated code meets it first in test.csv. */
+const UNSEEN_CITY = 'Z';
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lc-offline-messy-'));
   const file = join(dir, 'customers.csv');
   await writeFile(file, messyCsv(900));
-  const { spec, profile, table } = await intakeTask(
-    {
-      text: 'Predict whether a customer churned (leave or stay). F1 score.',
-      files: [file],
-      overrides: { target: 'churned', metric: 'f1', idColumn: 'ID', drop: ['leak'] },
-    },
-    DEFAULT_INTAKE_LIMITS,
+  const input: TaskInput = {
+    text: 'Predict whether a customer churned (leave or stay). F1 score.',
+    files: [file],
+    overrides: { target: 'churned', metric: 'f1', idColumn: 'ID', drop: ['leak'] },
+  };
+  // The split depends on the ids and the target, not on the city: ten rows the harness holds out get a city that
+  // appears nowhere else.
+  const first = await intakeTask(input, DEFAULT_INTAKE_LIMITS);
+  const heldOut = new Set(
+    splitHoldout(first.table, first.spec, first.profile)
+      .labels.rows.slice(0, 10)
+      .map((row) => row[0]),
   );
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  const rewritten = lines.map((line, i) => {
+    const cells = line.split(',');
+    if (i === 0 || !heldOut.has(cells[0] ?? '')) return line;
+    cells[2] = UNSEEN_CITY;
+    return cells.join(',');
+  });
+  await writeFile(file, rewritten.join('\n'));
+  const { spec, profile, table } = await intakeTask(input, DEFAULT_INTAKE_LIMITS);
   prepared = { task: spec, profile, table };
 });
 
@@ -67,11 +86,14 @@ describe('offline code on messy data', () => {
       const split = splitHoldout(prepared.table, prepared.task, prepared.profile);
       // Categories never seen in training arrive in the test file.
       const city = split.test.columns.indexOf('city');
-      for (const row of split.test.rows.slice(0, 10)) row[city] = 'Z';
+      expect(split.test.rows.filter((row) => row[city] === UNSEEN_CITY)).toHaveLength(10);
+      expect(split.train.rows.some((row) => row[city] === UNSEEN_CITY)).toBe(false);
       expect(formatCsv(split.test)).not.toContain('leak');
-      const solved = await solveWithOffline(prepared, instruction, { quick: true, split });
+      const solved = await solveWithOffline(prepared, instruction, { quick: true });
+      // The harness gave the script those rows.
+      expect(formatCsv(solved.run.test)).toBe(formatCsv(split.test));
       expectValidAndBetter(prepared, solved);
-      expect(solved.code).toContain('"constant"');
+      expect(solved.result.code).toContain('"constant"');
       const labels = new Set(solved.run.submission?.rows.map((r) => r[1]));
       expect([...labels].every((l) => l === 'leave' || l === 'stay')).toBe(true);
     },
@@ -96,6 +118,6 @@ describe('offline code on messy data', () => {
     );
     const solved = await solveWithOffline(prepared, instruction, { quick: true });
     expectValidAndBetter(prepared, solved);
-    expect(solved.code).toContain('"weight": 0.6');
+    expect(solved.result.code).toContain('"weight": 0.6');
   });
 });

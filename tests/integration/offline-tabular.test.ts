@@ -1,13 +1,9 @@
-// The offline engine end to end on real tabular suite tasks: instructions, staged code, a real Python run, a score.
+// The offline engine end to end on real tabular suite tasks: instructions, staged code, the product's run (sandbox,
+// harness, score).
 import { describe, expect, it } from 'vitest';
 import { RARE_CLASS_ROWS } from '../../core/offline/model-settings.ts';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
-import {
-  expectValidAndBetter,
-  prepareSuiteTask,
-  solveWithOffline,
-  splitForTest,
-} from './offline-task-runner.ts';
+import { expectValidAndBetter, prepareSuiteTask, solveWithOffline } from './offline-task-runner.ts';
 
 const instructor = new OfflineInstructor();
 
@@ -38,17 +34,18 @@ describe('offline engine on tabular suite tasks (quick mode)', () => {
     const prepared = await prepareSuiteTask('wine_quality');
     const forest = (await instructor.instructions(prepared.task, prepared.profile))[1];
     if (!forest) throw new Error('no instruction');
-    const split = splitForTest(prepared);
-    const solved = await solveWithOffline(prepared, forest, { quick: true, split });
+    const solved = await solveWithOffline(prepared, forest, { quick: true });
     expectValidAndBetter(prepared, solved);
     // The quick sample keeps every row of a rare class (quality 3 and 9 have a few dozen rows at most): thinning them
     // further would leave the quick CV next to nothing to score them on.
     const sampled = /quick sample rows per class: \[([\d, ]+)\]/.exec(solved.run.stdout)?.[1];
     const perClass = (sampled ?? '').split(',').map(Number);
     const target = prepared.task.targets[0] ?? '';
-    const column = split.train.columns.indexOf(target);
+    // The training part the harness gave the script.
+    const train = solved.run.train;
+    const column = train.columns.indexOf(target);
     const trainCounts = new Map<string, number>();
-    for (const row of split.train.rows)
+    for (const row of train.rows)
       trainCounts.set(String(row[column]), (trainCounts.get(String(row[column])) ?? 0) + 1);
     const sorted = [...trainCounts.entries()].sort((a, b) => Number(a[0]) - Number(b[0]));
     expect(perClass).toHaveLength(sorted.length);

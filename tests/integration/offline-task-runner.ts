@@ -1,27 +1,43 @@
-// Test support for the offline engine's integration tests: a suite task split by the harness's holdout, the generated
-// script run with the system Python in a temp folder, and the submission checked and scored as the harness does.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// Test support for the offline engine's integration tests: a suite task taken in by intake, and an instruction run
+// as the product runs it, through createCore(...).run() with the real sandbox and harness (split, submission check,
+// score, chart). The sandbox records each execution, so the tests can read what the script printed and wrote.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { loadSuite, suiteTaskInput } from '../../bench/suite.ts';
-import type { StageContext } from '../../core/engine.ts';
 import {
-  baselineScore,
-  formatCsv,
-  type HoldoutSplit,
-  scoreSubmissionTable,
-  splitHoldout,
+  CV_SCORE_FILE,
+  collected,
+  QUICK_ENV,
+  SUBMISSION_FILE,
   submissionColumns,
+  TEST_FILE,
 } from '../../core/harness/index.ts';
-import { DEFAULT_INTAKE_LIMITS, intakeTask, readCsv, type Table } from '../../core/intake/index.ts';
-import { OfflineCoder } from '../../core/offline/offline-coder.ts';
-import { type DataProfile, type Instruction, STAGES, type TaskSpec } from '../../core/types.ts';
-
-const run = promisify(execFile);
-export const SYSTEM_PYTHON = '/usr/bin/python3';
+import { createCore } from '../../core/index.ts';
+import {
+  DEFAULT_INTAKE_LIMITS,
+  intakeTask,
+  parseCsvBytes,
+  parseCsvText,
+  type Table,
+} from '../../core/intake/index.ts';
+import {
+  type DataProfile,
+  type Instruction,
+  type Plan,
+  planSchema,
+  type RunResult,
+  type TaskSpec,
+} from '../../core/types.ts';
+import {
+  createSandbox,
+  type Execution,
+  type Sandbox,
+  type SandboxFile,
+  type SandboxJob,
+} from '../../sandbox/index.ts';
 
 export interface PreparedSuiteTask {
   task: TaskSpec;
@@ -38,129 +54,146 @@ export async function prepareSuiteTask(id: string): Promise<PreparedSuiteTask> {
   return { task: spec, profile, table };
 }
 
-/** The harness's own holdout split of the task (seeded, as the task says). */
-export function splitForTest(prepared: PreparedSuiteTask): HoldoutSplit {
-  return splitHoldout(prepared.table, prepared.task, prepared.profile);
+interface Recorded {
+  job: SandboxJob;
+  execution: Execution;
 }
 
+/**
+ * The product's bwrap sandbox, recording every job and its execution. `quick` gives the scripts LC_QUICK=1 (as the
+ * resolver's evidence runs do: 3 folds, a sample, fewer trees) to keep the tests' time down; `extraFiles` lie beside
+ * every script (a broken library, for the repair path).
+ */
+function recordingSandbox(quick: boolean, extraFiles: SandboxFile[]): Sandbox & { recorded: Recorded[] } {
+  const sandbox = createSandbox({ driver: 'bwrap' });
+  const recorded: Recorded[] = [];
+  return {
+    driver: sandbox.driver,
+    recorded,
+    async execute(job) {
+      const env = quick ? { ...job.env, [QUICK_ENV]: '1' } : job.env;
+      const sent = { ...job, env, files: [...job.files, ...extraFiles] };
+      const execution = await sandbox.execute(sent);
+      recorded.push({ job: sent, execution });
+      return execution;
+    },
+  };
+}
+
+/** What one script run left behind, as the tests read it. */
 export interface ScriptRun {
-  dir: string;
-  exitCode: number;
+  exitCode: number | null;
   stdout: string;
   stderr: string;
+  /** The harness's test.csv the script predicted for. */
+  test: Table;
+  /** The harness's train.csv the script learned from. */
+  train: Table;
   submission: Table | null;
   cvScore: { metric: string; cv_score: number | null } | null;
+  /** Whether the script itself wrote chart.png (the harness draws its own chart beside it). */
   chart: boolean;
 }
 
-/** Runs a script with /usr/bin/python3 in a fresh folder holding train.csv and test.csv. */
-export async function runScript(
-  code: string,
-  split: HoldoutSplit,
-  quick: boolean,
-  timeoutMs = 240_000,
-): Promise<ScriptRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'lc-offline-'));
-  await writeFile(join(dir, 'train.csv'), formatCsv(split.train));
-  await writeFile(join(dir, 'test.csv'), formatCsv(split.test));
-  await writeFile(join(dir, 'solution.py'), code);
-  let exitCode = 0;
-  let stdout = '';
-  let stderr = '';
-  try {
-    const out = await run(SYSTEM_PYTHON, ['solution.py'], {
-      cwd: dir,
-      timeout: timeoutMs,
-      maxBuffer: 16 * 1024 * 1024,
-      env: {
-        PATH: '/usr/bin:/bin',
-        HOME: dir,
-        MPLCONFIGDIR: dir,
-        OMP_NUM_THREADS: '2',
-        LC_QUICK: quick ? '1' : '0',
-      },
-    });
-    stdout = out.stdout;
-    stderr = out.stderr;
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    exitCode = typeof e.code === 'number' ? e.code : 1;
-    stdout = e.stdout ?? '';
-    stderr = e.stderr ?? String(error);
-  }
-  const submission = await readCsv(join(dir, 'submission.csv'), DEFAULT_INTAKE_LIMITS).catch(() => null);
-  const cvScore = await readFile(join(dir, 'cv_score.json'), 'utf8')
-    .then((t) => JSON.parse(t) as ScriptRun['cvScore'])
-    .catch(() => null);
-  const chart = await readFile(join(dir, 'chart.png')).then(
-    (b) => b.length > 0,
-    () => false,
-  );
-  return { dir, exitCode, stdout, stderr, submission, cvScore, chart };
-}
-
-export async function removeRun(result: ScriptRun): Promise<void> {
-  await rm(result.dir, { recursive: true, force: true });
-}
-
-/** Checks and scores a submission as the harness does; also the harness's mean/majority/prior baseline. */
-export function scoreSubmission(
-  prepared: PreparedSuiteTask,
-  split: HoldoutSplit,
-  submission: Table,
-): { score: number; baseline: number; higherIsBetter: boolean } {
-  const { task, profile } = prepared;
-  const scored = scoreSubmissionTable(submission, split.labels, task, profile);
-  const baseline = baselineScore(split.train, split.labels, task, profile);
-  return { score: scored.score, baseline: baseline.score, higherIsBetter: scored.higherIsBetter };
-}
-
 export interface OfflineSolve {
-  code: string;
-  split: HoldoutSplit;
+  result: RunResult;
+  /** The run of the script that was scored (the last attempt). */
   run: ScriptRun;
-  /** Null when the script wrote no submission. */
-  scored: { score: number; baseline: number; higherIsBetter: boolean } | null;
+  /** The first attempt's run (the one a repair fixed, when there was a repair). */
+  firstRun: ScriptRun;
 }
 
-/** Writes the four stages with the offline coder, integrates them, runs the script and scores its submission. */
+const table = (file: SandboxFile | undefined, name: string) =>
+  parseCsvText(String(file?.content ?? ''), name, DEFAULT_INTAKE_LIMITS);
+
+function scriptRun({ job, execution }: Recorded): ScriptRun {
+  const submission = collected(execution, SUBMISSION_FILE);
+  const cv = collected(execution, CV_SCORE_FILE);
+  return {
+    exitCode: execution.exitCode,
+    stdout: execution.stdout,
+    stderr: execution.stderr,
+    test: table(
+      job.files.find((f) => f.path === TEST_FILE),
+      TEST_FILE,
+    ),
+    train: table(
+      job.files.find((f) => f.path === 'train.csv'),
+      'train.csv',
+    ),
+    submission: submission ? parseCsvBytes(submission, SUBMISSION_FILE, DEFAULT_INTAKE_LIMITS) : null,
+    cvScore: cv ? (JSON.parse(cv.toString('utf8')) as ScriptRun['cvScore']) : null,
+    chart: (collected(execution, 'chart.png')?.length ?? 0) > 0,
+  };
+}
+
+/** A plan whose resolver chose `instruction`, so that run(plan, 'resolver') writes and runs exactly that. */
+function planRunning(prepared: PreparedSuiteTask, instruction: Instruction): Plan {
+  const option = (rank: number) => ({ ...instruction, rank });
+  return planSchema.parse({
+    id: randomUUID(),
+    task: prepared.task,
+    profile: prepared.profile,
+    instructions: [option(1), option(2), option(3)],
+    critique: '',
+    resolver: { chose: 1, instruction: option(0), rationale: 'the instruction under test', evidence: [] },
+    engines: { instructor: 'offline', critic: 'offline', coder: 'offline' },
+    createdAt: new Date().toISOString(),
+    durationMs: 0,
+  });
+}
+
+/**
+ * Writes the four stages with the offline coder, integrates them and runs the script in the product's sandbox
+ * with the harness's holdout files, repairs included, then the harness checks and scores the submission.
+ */
 export async function solveWithOffline(
   prepared: PreparedSuiteTask,
   instruction: Instruction,
-  options: { quick: boolean; split?: HoldoutSplit; code?: string },
+  options: { quick: boolean; extraFiles?: SandboxFile[] },
 ): Promise<OfflineSolve> {
-  const coder = new OfflineCoder();
-  const context = {
-    task: prepared.task,
-    profile: prepared.profile,
-    instruction,
-    previous: [] as StageContext['previous'],
-  };
-  for (const stage of STAGES) {
-    context.previous.push({ stage, code: await coder.writeStage(stage, context) });
+  const sandbox = recordingSandbox(options.quick, options.extraFiles ?? []);
+  const workRoot = await mkdtemp(join(tmpdir(), 'lc-offline-'));
+  try {
+    const core = createCore({
+      sandbox,
+      roles: {},
+      limits: {
+        ...DEFAULT_INTAKE_LIMITS,
+        maxRepairs: 3,
+        sandbox: { timeoutMs: 240_000 },
+        evidenceTimeoutMs: 0,
+      },
+      workRoot,
+    });
+    const result = await core.run(planRunning(prepared, instruction), 'resolver');
+    const scripts = sandbox.recorded.filter((r) => r.job.collect?.includes(CV_SCORE_FILE));
+    if (scripts.length === 0) throw new Error('the run executed no script');
+    return { result, run: scriptRun(scripts.at(-1)!), firstRun: scriptRun(scripts[0]!) };
+  } finally {
+    await rm(workRoot, { recursive: true, force: true });
   }
-  const code = options.code ?? (await coder.integrate(context));
-  const split = options.split ?? splitForTest(prepared);
-  const run = await runScript(code, split, options.quick);
-  const scored = run.submission ? scoreSubmission(prepared, split, run.submission) : null;
-  await removeRun(run);
-  return { code, split, run, scored };
 }
 
-/** What the harness would check, plus: the score beats the mean/majority baseline in the metric's direction. */
-export function expectValidAndBetter(prepared: PreparedSuiteTask, solved: OfflineSolve): void {
-  const { run, split, scored } = solved;
+/**
+ * What the harness checks, plus: the first attempt passed (no repair was needed), the script reported its own CV
+ * score and chart, and the holdout score beats the mean/majority baseline in the metric's direction.
+ */
+export function expectValidAndBetter(prepared: PreparedSuiteTask, solved: OfflineSolve, attempts = 1): void {
+  const { result, run } = solved;
   expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+  expect(result.ok, result.error ?? '').toBe(true);
+  expect(result.attempts).toHaveLength(attempts);
   expect(run.submission?.columns).toEqual(submissionColumns(prepared.task, prepared.profile));
-  expect(run.submission?.rows).toHaveLength(split.test.rows.length);
+  expect(run.submission?.rows).toHaveLength(run.test.rows.length);
   expect(run.submission?.rows.every((row) => row.every((v) => v !== null && v !== ''))).toBe(true);
   expect(run.cvScore?.metric).toBe(prepared.task.metric);
   expect(Number.isFinite(run.cvScore?.cv_score)).toBe(true);
   expect(run.chart).toBe(true);
-  if (!scored) throw new Error('no submission to score');
+  if (result.score === null || !result.baseline) throw new Error('no holdout score or baseline');
   console.info(
-    `${prepared.task.metric}: ${scored.score} (baseline ${scored.baseline}, cv ${run.cvScore?.cv_score})`,
+    `${prepared.task.metric}: ${result.score} (baseline ${result.baseline.score}, cv ${run.cvScore?.cv_score})`,
   );
-  if (scored.higherIsBetter) expect(scored.score).toBeGreaterThan(scored.baseline);
-  else expect(scored.score).toBeLessThan(scored.baseline);
+  if (result.higherIsBetter) expect(result.score).toBeGreaterThan(result.baseline.score);
+  else expect(result.score).toBeLessThan(result.baseline.score);
 }

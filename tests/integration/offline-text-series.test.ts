@@ -1,4 +1,4 @@
-// The offline engine end to end on text, multi-target and time-series suite tasks, run with the system Python.
+// The offline engine end to end on text, multi-target and time-series suite tasks, run as the product runs them.
 import { describe, expect, it } from 'vitest';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import { expectValidAndBetter, prepareSuiteTask, solveWithOffline } from './offline-task-runner.ts';
@@ -22,7 +22,7 @@ describe('offline engine on text and time-series suite tasks (quick mode)', () =
     if (!first) throw new Error('no instruction');
     const solved = await solveWithOffline(prepared, first, { quick: true });
     expectValidAndBetter(prepared, solved);
-    expect(solved.code).toContain('GROUP_COLUMN = "prompt_id"');
+    expect(solved.result.code).toContain('GROUP_COLUMN = "prompt_id"');
   });
 
   it('min_temperature: calendar and horizon-safe lag features forecast the final days better than the mean', {
@@ -33,7 +33,7 @@ describe('offline engine on text and time-series suite tasks (quick mode)', () =
     for (const instruction of instructions.slice(0, 2)) {
       const solved = await solveWithOffline(prepared, instruction, { quick: true });
       expectValidAndBetter(prepared, solved);
-      expect(solved.code).toContain('horizon = max(len(test), 1)');
+      expect(solved.result.code).toContain('horizon = max(len(test), 1)');
     }
   });
 });
