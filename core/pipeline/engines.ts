@@ -13,7 +13,7 @@ import type { EngineName } from '../types.ts';
 
 export type CoreRoleName = 'instructor' | 'critic' | 'coder';
 
-/** One role's OpenAI-compatible endpoint (the same shape as bot/config.ts's RoleConfig, which core cannot import). */
+/** One role's OpenAI-compatible endpoint; bot/config.ts builds these from the environment (the one definition). */
 export interface CoreRoleConfig {
   baseURL: string;
   model: string;
