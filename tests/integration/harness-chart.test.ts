@@ -1,3 +1,4 @@
+// The harness's own chart of a scored run, drawn in the real sandbox: regression, ROC, labels and class probabilities.
 import { describe, expect, it } from 'vitest';
 import { type ChartSpec, drawHoldoutChart } from '../../core/harness/index.ts';
 import { createSandbox } from '../../sandbox/index.ts';
