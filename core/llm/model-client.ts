@@ -234,7 +234,7 @@ export function createModelClient(
       attempt++;
       try {
         if (options.signal?.aborted) throw new APIUserAbortError();
-        options.budget?.check(`${ROLE_NAMES[role]} call (${options.purpose})`);
+        options.budget?.check(`the ${role}'s call (${options.purpose})`);
         const answer = await once(messages, maxTokens, options.signal);
         record(answer, attempt, answer.finishReason);
         if (!answer.text.trim()) {

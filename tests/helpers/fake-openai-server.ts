@@ -48,7 +48,13 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-export async function startFakeOpenAI(responder: FakeResponder): Promise<FakeOpenAI> {
+/** Extra POST routes beside the OpenAI ones (a control route for a server run as its own process). */
+export type ExtraRoutes = Record<string, (body: unknown) => unknown | Promise<unknown>>;
+
+export async function startFakeOpenAI(
+  responder: FakeResponder,
+  extraRoutes: ExtraRoutes = {},
+): Promise<FakeOpenAI> {
   const requests: FakeRequest[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -65,6 +71,11 @@ export async function startFakeOpenAI(responder: FakeResponder): Promise<FakeOpe
     try {
       const raw = await readBody(req);
       const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const extra = req.method === 'POST' ? extraRoutes[path] : undefined;
+      if (extra) {
+        send(res, 200, (await extra(raw ? JSON.parse(raw) : null)) ?? { ok: true });
+        return;
+      }
       if (req.method !== 'POST' || !['/v1/chat/completions', '/v1/completions'].includes(path)) {
         send(res, 404, {
           error: { message: `No route ${req.method} ${path}`, type: 'invalid_request_error' },

@@ -343,7 +343,7 @@ describe('transport failures a real server produces', () => {
     const error = await failure(client.complete('y', { purpose: 'stage architecture', usage, budget }));
     expect(error).toBeInstanceOf(BudgetExceededError);
     expect(error.message).toBe(
-      'This run used 1,100 model tokens, its budget is 1,000 (MAX_TOKENS_PER_RUN); stopped before coder call (stage architecture).',
+      "This run used 1,100 model tokens, its budget is 1,000 (MAX_TOKENS_PER_RUN); stopped before the coder's call (stage architecture).",
     );
     expect(server.requests).toHaveLength(1);
   });
