@@ -166,7 +166,8 @@ export function solveJson(task: TaskSpec, plan: Plan, result: RunResult) {
       duration_ms: result.durationMs,
       notes: notesJson(result.notes),
     },
-    usage: { plan: usageJson(plan.usage), run: usageJson(result.usage) },
+    // Plans and results stored before usage was recorded have none.
+    usage: { plan: usageJson(plan.usage ?? []), run: usageJson(result.usage ?? []) },
   };
 }
 

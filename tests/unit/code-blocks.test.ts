@@ -1,7 +1,7 @@
 // Reading Python out of model answers, as coders really write them.
 import { describe, expect, it } from 'vitest';
 import { LinguacodusError } from '../../core/errors.ts';
-import { extractPython, fencedBlocks, looksLikePython } from '../../core/llm/code-blocks.ts';
+import { extractPython, fencedBlocks, looksLikePython, unclosedFence } from '../../core/llm/code-blocks.ts';
 
 describe('extractPython', () => {
   it('takes the ```python block out of prose', () => {
@@ -75,9 +75,19 @@ describe('fencedBlocks and looksLikePython', () => {
   it('reads fence languages, tilde fences and longer fences', () => {
     const blocks = fencedBlocks('~~~python\na = 1\n~~~\n````\nb = 2\n```\nstill b\n````');
     expect(blocks).toEqual([
-      { lang: 'python', code: 'a = 1' },
-      { lang: '', code: 'b = 2\n```\nstill b' },
+      { lang: 'python', code: 'a = 1', closed: true },
+      { lang: '', code: 'b = 2\n```\nstill b', closed: true },
     ]);
+  });
+
+  it('marks a block whose fence is never closed: the answer stopped inside it', () => {
+    expect(fencedBlocks('Here:\n```python\nx = (1,\n')).toEqual([
+      { lang: 'python', code: 'x = (1,', closed: false },
+    ]);
+    expect(unclosedFence('Here:\n```python\nx = (1,\n')).toBe(true);
+    expect(unclosedFence('```python\nx = 1\n```')).toBe(false);
+    expect(unclosedFence('The code:\n```python')).toBe(true);
+    expect(unclosedFence('No code at all.')).toBe(false);
   });
 
   it('tells code from prose', () => {

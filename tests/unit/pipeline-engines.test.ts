@@ -106,6 +106,9 @@ describe('solve command arguments and output', () => {
       code_path: '/o/code.py',
       submission_path: '/o/submission.csv',
       duration_ms: 1234,
+      notes: [],
     });
+    // A plan or result stored before usage was recorded reports zero calls rather than failing.
+    expect(json.usage.run.total.calls).toBe(0);
   });
 });
