@@ -6,6 +6,7 @@ import type { StageContext } from '../../core/engine.ts';
 import { describeContract } from '../../core/harness/index.ts';
 import { parseInstruction } from '../../core/instruction-markdown.ts';
 import {
+  definedNames,
   fineTuneRecord,
   instructionRetrievalPrompt,
   instructorPrompt,
@@ -15,11 +16,14 @@ import {
   placeOrdinal,
   placeWord,
   profileSummary,
+  repairConversation,
   repairPrompt,
   researcherPrompt,
   resolverPrompt,
   stagePrompt,
   taskFacts,
+  trainingMetric,
+  trainingTaskFacts,
 } from '../../core/prompts.ts';
 import type { DataProfile, Instruction } from '../../core/types.ts';
 import { PAPER_RECORDS, PAPER_TASKS } from '../helpers/datasets.ts';
@@ -260,5 +264,95 @@ describe('Fig. 9 code prompts', () => {
     const parsed = parseInstruction(answer.slice(answer.indexOf('###')), 0);
     expect(parsed.title).toBe('XGBoost tuned');
     expect(parsed.submission).toEqual(['Write submission.csv.']);
+  });
+});
+
+describe('the training vocabulary (INSTRUCTOR_PROMPT=paper)', () => {
+  it('names every metric as the released records do, and each such name occurs in them', () => {
+    const records = readFileSync(PAPER_RECORDS, 'utf8');
+    const names = (
+      [
+        'rmse',
+        'mse',
+        'mae',
+        'rmsle',
+        'r2',
+        'mape',
+        'roc-auc',
+        'log-loss',
+        'accuracy',
+        'f1',
+        'f1-macro',
+        'f1-micro',
+        'mcrmse',
+      ] as const
+    ).map((m) => trainingMetric(m, 'binary'));
+    expect(names).toEqual([
+      'mse',
+      'mse',
+      'mae',
+      'percentage_errors',
+      'r2_score',
+      'percentage_errors',
+      'auc',
+      'log_loss',
+      'categorization_accuracy',
+      'f_score',
+      'f_score_multiclass',
+      'f_score_multiclass',
+      'mse',
+    ]);
+    expect(trainingMetric('roc-auc', 'multiclass')).toBe('auc_multiclass');
+    expect(trainingMetric('log-loss', 'multiclass')).toBe('multiclass_log_loss');
+    for (const name of new Set([...names, 'auc_multiclass', 'multiclass_log_loss'])) {
+      expect(records).toContain(`The metric type is ${name} for the problem.`);
+    }
+    const facts = trainingTaskFacts(task, profile);
+    expect(instructorPrompt(facts, 2)).toContain(
+      'The tabular data data is used for the problem. The metric type is auc for the problem.',
+    );
+    expect(records).toContain('The tabular data data is used for the problem.');
+  });
+});
+
+describe('repairs as a conversation', () => {
+  const attempt = (n: number, lines: number) => ({
+    code: Array.from({ length: lines }, (_, i) => `x_${n}_${i} = ${i}`).join('\n'),
+    error: `Traceback ...\nValueError: attempt ${n} failed`,
+  });
+
+  it('shows every earlier script and error within the bound, leaving out the oldest scripts first', () => {
+    const repairs = [attempt(1, 1200), attempt(2, 1200), attempt(3, 1200)];
+    const turns = repairConversation('latest = 1', 'NameError: y', { ...context, repairs }, 30_000);
+    expect(turns.map((t) => t.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+    ]);
+    expect(turns.reduce((n, t) => n + t.content.length, 0)).toBeLessThanOrEqual(30_000);
+    expect(turns[0]?.content).toContain('# (the script of attempt 1, 1200 lines, left out for length)');
+    expect(turns[1]?.content).toContain('# (the script of attempt 2, 1200 lines, left out for length)');
+    expect(turns[3]?.content).toContain('x_3_1199 = 1199');
+    expect(turns[0]?.content).toContain('ValueError: attempt 1 failed');
+    expect(turns.at(-2)?.content).toBe('```python\nlatest = 1\n```');
+    expect(turns.at(-1)?.content).toContain('Attempt 4 (your fix above) failed too.');
+    expect(turns.at(-1)?.content).toContain('NameError: y');
+    // Without earlier attempts it is the single Fig. 9 repair prompt.
+    expect(repairConversation('a = 1', 'boom', context)).toEqual([
+      { role: 'user', content: repairPrompt('a = 1', 'boom', context) },
+    ]);
+  });
+
+  it('a compact stage prompt names the earlier code instead of repeating it', () => {
+    const compact = stagePrompt('architecture', context, { compact: true });
+    expect(compact).toContain('Code written so far (left out for length) defines: pd, train.');
+    expect(compact).not.toContain("pd.read_csv('train.csv')");
+    expect(
+      definedNames('import numpy as np\nfrom x import a as b, c\nX, y = f()\ndef fit(m):\n    z = 1'),
+    ).toEqual(['np', 'b', 'c', 'X', 'y', 'fit']);
   });
 });
