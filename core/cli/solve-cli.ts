@@ -7,7 +7,7 @@ import type { Sandbox } from '../../sandbox/types.ts';
 import { asLinguacodusError, LinguacodusError } from '../errors.ts';
 import { type CoreLimits, type CoreRoles, createCore } from '../index.ts';
 import { renderInstruction } from '../instruction-markdown.ts';
-import { usageJson, usageLine } from '../llm/usage.ts';
+import { noteLine, usageJson, usageLine } from '../llm/usage.ts';
 import {
   type Choice,
   choiceSchema,
@@ -214,7 +214,7 @@ function textReport(plan: Plan, result: RunResult): string {
   }
   if (result.error) out.push(`Problem: ${result.error}`);
   for (const n of [...(plan.notes ?? []), ...(result.notes ?? [])]) {
-    out.push(`Note: ${n.role} answer (${n.purpose}) ${n.action}: ${n.reason}`);
+    out.push(`Note: ${noteLine(n)}`);
   }
   out.push(`Model usage: plan ${usageLine(plan.usage)}; run ${usageLine(result.usage)}`);
   out.push(`Code: ${result.artifacts.code}`);

@@ -1,6 +1,6 @@
 // Token usage of the model roles: per-role totals, one summary line for logs and threads, and token budgets.
 import { LinguacodusError } from '../errors.ts';
-import type { LlmUsage } from '../types.ts';
+import type { AnswerNote, LlmUsage } from '../types.ts';
 
 export type UsageRole = LlmUsage['role'];
 
@@ -107,6 +107,11 @@ export function usageJson(usage: readonly LlmUsage[]) {
     coder: role(s.roles.coder),
     total: { ...role(s.total), tokens: s.total.tokens, sequential_calls: s.sequentialCalls },
   };
+}
+
+/** One note in a line for logs and the thread: "instruction 3 (instructor) replaced: the offline engine's ...". */
+export function noteLine(note: AnswerNote): string {
+  return `${note.purpose} (${note.role}) ${note.action}: ${note.reason}`;
 }
 
 export type BudgetScope = 'plan' | 'run';

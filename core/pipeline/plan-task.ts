@@ -8,7 +8,7 @@ import type { EngineCall, ResolverDecision } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { METRICS, prepareHarness } from '../harness/index.ts';
 import { fallbackChoice } from '../llm/resolver-answer.ts';
-import { BudgetExceededError, TokenBudget, usageLine } from '../llm/usage.ts';
+import { BudgetExceededError, noteLine, TokenBudget, usageLine } from '../llm/usage.ts';
 import {
   type AnswerNote,
   type DataProfile,
@@ -146,7 +146,10 @@ export async function draftPlan(
     durationMs: Date.now() - started,
   });
   // Parsing through the schema keeps the plan plain JSON, as the bot stores it in Redis.
-  logger?.info({ usage: usageLine(usage), notes: notes.length, chose: plan.resolver.chose }, 'plan ready');
+  logger?.info(
+    { usage: usageLine(usage), notes: notes.map(noteLine), chose: plan.resolver.chose },
+    'plan ready',
+  );
   return plan;
 }
 

@@ -13,7 +13,7 @@ import {
   readCvScore,
   SUBMISSION_FILE,
 } from '../harness/index.ts';
-import { TokenBudget, usageLine } from '../llm/usage.ts';
+import { noteLine, TokenBudget, usageLine } from '../llm/usage.ts';
 import {
   type AnswerNote,
   type Choice,
@@ -187,7 +187,7 @@ export async function runPlan(
   }
 
   log.line(`model usage: ${usageLine(usage)}`);
-  for (const n of notes) log.line(`${n.role} answer (${n.purpose}) ${n.action}: ${n.reason}`);
+  for (const n of notes) log.line(`model answer ${noteLine(n)}`);
   const summary =
     score === null
       ? `No valid submission after ${loop.attempts.length} attempt(s).`
@@ -207,7 +207,7 @@ export async function runPlan(
       score,
       attempts: loop.attempts.length,
       usage: usageLine(usage),
-      notes: notes.length,
+      notes: notes.map(noteLine),
     },
     'run finished',
   );
