@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinguacodusError } from '../../core/errors.ts';
-import { formatCsv } from '../../core/harness/index.ts';
+import { formatCsv, seededRandom } from '../../core/harness/index.ts';
 import { DEFAULT_INTAKE_LIMITS, findTargetInText, intakeTask, matchColumn } from '../../core/intake/index.ts';
 import type { TaskInput } from '../../core/types.ts';
 
@@ -16,18 +16,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A seeded generator so fixtures are the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function csv(name: string, columns: string[], rows: (string | null)[][]): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, formatCsv({ columns, rows }));
@@ -36,7 +24,7 @@ async function csv(name: string, columns: string[], rows: (string | null)[][]): 
 
 /** Houses: an id, numeric and categorical features, a numeric price and a yes/no "sold" label. */
 async function houses(name = 'houses.csv', n = 200): Promise<string> {
-  const r = rng(7);
+  const r = seededRandom(7);
   const rows = Array.from({ length: n }, (_, i) => {
     const area = Math.round(40 + r() * 160);
     const city = ['Paris', 'Lyon', 'Nice'][i % 3]!;
@@ -231,7 +219,7 @@ describe('metric', () => {
 
 describe('data type and split', () => {
   it('text when a long free-text column carries the signal', async () => {
-    const r = rng(3);
+    const r = seededRandom(3);
     const words = ['great', 'awful', 'product', 'would', 'buy', 'again', 'never', 'the', 'service', 'was'];
     const rows = Array.from({ length: 80 }, (_, i) => [
       String(i),
