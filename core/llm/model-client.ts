@@ -209,7 +209,8 @@ export function createModelClient(
   async function ask(prompt: string | ChatMessage[], options: CompleteOptions): Promise<ModelAnswer> {
     let messages: ChatMessage[] = asMessages(prompt, options.system);
     let maxTokens = options.maxTokens ?? cfg.maxTokens;
-    const startedAt = Date.now();
+    // Sub-millisecond, so that a call that starts as another ends is not taken for a parallel one.
+    const startedAt = performance.timeOrigin + performance.now();
     const started = now();
     const record = (
       answer: Pick<ModelAnswer, 'promptTokens' | 'completionTokens'>,
