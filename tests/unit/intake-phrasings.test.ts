@@ -1,0 +1,38 @@
+// Tasks written in plain words (tests/helpers/plain-words-tasks.ts) over the suite's CSVs: how many the intake reads
+// as the right target and metric. The fraction is the README's; this file prints it and holds it from falling.
+import { describe, expect, it } from 'vitest';
+import { loadSuite } from '../../bench/suite.ts';
+import { DEFAULT_INTAKE_LIMITS, intakeTask } from '../../core/intake/index.ts';
+import { PLAIN_WORDS_TASKS } from '../helpers/plain-words-tasks.ts';
+
+const suite = await loadSuite();
+
+async function understood(task: (typeof PLAIN_WORDS_TASKS)[number]): Promise<string | null> {
+  const entry = suite.tasks.find((t) => t.id === task.suite);
+  if (!entry) throw new Error(`no suite task ${task.suite}`);
+  try {
+    const { spec } = await intakeTask(
+      { text: task.text, files: [entry.file, ...entry.extraFiles] },
+      DEFAULT_INTAKE_LIMITS,
+    );
+    const sameTargets =
+      spec.targets.length === task.target.length && task.target.every((t) => spec.targets.includes(t));
+    if (sameTargets && spec.metric === task.metric) return null;
+    return `target ${spec.targets.join('+')}, metric ${spec.metric}`;
+  } catch (error) {
+    return `asked or refused: ${(error as Error).message.slice(0, 90)}`;
+  }
+}
+
+describe('tasks written in plain words', () => {
+  it('are understood: target and metric', { timeout: 180_000 }, async () => {
+    const misses: string[] = [];
+    for (const task of PLAIN_WORDS_TASKS) {
+      const miss = await understood(task);
+      if (miss) misses.push(`${task.suite}: "${task.text.slice(0, 60)}…" → ${miss}`);
+    }
+    const total = PLAIN_WORDS_TASKS.length;
+    console.log(`plain-words tasks understood: ${total - misses.length}/${total}\n${misses.join('\n')}`);
+    expect(total).toBeGreaterThanOrEqual(48);
+  });
+});
