@@ -43,9 +43,10 @@ export const planJobId = (j: PlanJob) => `plan-${j.sid}-${j.planSeq}`;
 export const runJobId = (j: RunJob) => `run-${j.sid}-${j.planSeq}-${j.choice}-${j.seq}`;
 export const deliverJobId = (key: string) => `deliver-${key.replace(/:/g, '_')}`;
 
+/** Finished jobs are kept for a look afterwards (and a deliver job's id answers a resend), bounded by age and count. */
 const keepFinished = {
   removeOnComplete: { age: 24 * 3600, count: 5000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
 };
 
 /** Transient failures (model 5xx, network) retry with backoff; user errors throw UnrecoverableError. */

@@ -7,6 +7,19 @@ import { QUEUE_NAMES } from './queues.ts';
 
 export type QueueName = keyof typeof QUEUE_NAMES;
 
+/**
+ * BullMQ's lease and stall check, sized so that a killed worker's job is taken again within JOB_LOCK_S. Every stall
+ * check marks the active jobs and moves those it marked before whose lock has lapsed; a live worker's lease renewal
+ * unmarks its job. So a job is moved by the first check after its lock lapses: between lockDuration / 2 and
+ * lockDuration + stalledInterval after the kill, here a third to five sixths of JOB_LOCK_S. The lease is renewed
+ * every lockDuration / 2: a worker whose event loop is blocked longer than a third of JOB_LOCK_S loses its job.
+ * Measured by tests/integration/bot-crash-pickup.test.ts (the figure is in the README).
+ */
+export function leaseTimings(jobLockSeconds: number): { lockDuration: number; stalledInterval: number } {
+  const ms = jobLockSeconds * 1000;
+  return { lockDuration: Math.round((ms * 2) / 3), stalledInterval: Math.round(ms / 6) };
+}
+
 export function createWorker(
   queue: QueueName,
   processor: Processor,
@@ -19,14 +32,11 @@ export function createWorker(
     run: config.RUN_CONCURRENCY,
     deliver: config.DELIVER_CONCURRENCY,
   }[queue];
-  const lockDuration = config.JOB_LOCK_S * 1000;
   const worker = new Worker(QUEUE_NAMES[queue], processor, {
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency,
-    lockDuration,
-    // Look for jobs of crashed workers as often as a lease can lapse.
-    stalledInterval: lockDuration,
+    ...leaseTimings(config.JOB_LOCK_S),
     maxStalledCount: 2,
   });
   const log = logger.child({ queue });
