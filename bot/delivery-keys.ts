@@ -11,23 +11,20 @@ export type ReplyPurpose = 'answer' | 'failure';
 
 /** What a job's post is for; each job posts at most one of each (its edits are keyed by the post they change). */
 export type PlanPurpose = 'ack' | 'plan' | JobEndPurpose;
-export type RunPurpose = 'status' | 'result' | 'stale' | 'stalled' | JobEndPurpose;
-export type JobEndPurpose = 'error' | 'timeout';
+export type RunPurpose = 'status' | 'result' | 'stale' | JobEndPurpose;
+/** A job's final report: its processor's error or time-out, or `stopped` when it ended unreported (settle-ended-job). */
+export type JobEndPurpose = 'error' | 'timeout' | 'stopped';
 
 const digest = (parts: string[]) =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
 
 /**
- * The key of the conversation's reply to an incoming event: the thread and the message's id, and for a button
- * press also the button and who pressed it (no platform gives a press an id of its own that we receive). `about`
- * sets apart answers that depend on the thread's state rather than on the event alone (the run that a press of
- * Run found already running), so a later press in a new state is answered again.
+ * The key of the conversation's reply to an incoming event: the thread and the message's id, or for a button press
+ * the platform's id of the press (a second real press of Full text gets its own reply, a resent one does not).
+ * `about` sets apart answers that depend on the thread's state rather than on the event alone.
  */
 export function replyKey(event: IncomingEvent, purpose: ReplyPurpose, about = ''): string {
-  const origin =
-    event.type === 'message'
-      ? ['message', event.messageId]
-      : ['press', event.messageId, event.action, event.user.id];
+  const origin = event.type === 'message' ? ['message', event.messageId] : ['press', event.pressId];
   return `reply-${sessionIdFor(event.thread)}-${digest([...origin, about])}-${purpose}`;
 }
 
@@ -44,9 +41,14 @@ export function runKey(jobId: string, purpose: RunPurpose): string {
   return `${jobId}-${purpose}`;
 }
 
-/** A failure or time-out report of either job, which settleJobError sends knowing only the job's id. */
+/** A final report of either job (settleJobError, settle-ended-job), sent knowing only the job's id. */
 export function jobEndKey(jobId: string, purpose: JobEndPurpose): string {
   return `${jobId}-${purpose}`;
+}
+
+/** The notice to a thread that Redis lost its state, once per loss (`epoch`: the data set that replaced it). */
+export function storageLostKey(sid: string, epoch: string): string {
+  return `storage-lost-${sid}-${epoch}`;
 }
 
 /** One edit of the message posted under `target`: versions grow, so each edit is a delivery of its own. */

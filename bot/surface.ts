@@ -37,6 +37,11 @@ export type IncomingEvent =
       user: ChatUser;
       /** The button's action id. */
       action: string;
+      /**
+       * The platform's id of this press (Discord's interaction id, Slack's action_ts, the web chat's own): two real
+       * presses differ, the same press delivered twice does not.
+       */
+      pressId: string;
     };
 
 /** The bot's side of an incoming event; must return fast (enqueue only): surfaces ack within 3 s. */

@@ -61,5 +61,6 @@ export function buttonToIncoming(interaction: ButtonInteraction, thread: ThreadR
     messageId: interaction.message.id,
     user: { id: interaction.user.id, name: interaction.user.globalName ?? interaction.user.username },
     action: interaction.customId,
+    pressId: interaction.id,
   };
 }

@@ -41,8 +41,16 @@ export const slackBlockActionsSchema = z.object({
   container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
   message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
   actions: z
-    .array(z.object({ action_id: z.string(), value: z.string().optional(), type: z.string() }))
+    .array(
+      z.object({
+        action_id: z.string(),
+        value: z.string().optional(),
+        type: z.string(),
+        action_ts: z.string().optional(),
+      }),
+    )
     .min(1),
+  trigger_id: z.string().optional(),
 });
 export type SlackBlockActions = z.infer<typeof slackBlockActionsSchema>;
 
@@ -107,5 +115,7 @@ export function actionToIncoming(body: SlackBlockActions, teamId: string): Incom
     user: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
     // The renderer puts the whole neutral action in value; action_id may carry a uniqueness suffix.
     action: action.value ?? action.action_id,
+    // Each press has its own action_ts (and trigger_id); a payload without either is told apart as before.
+    pressId: action.action_ts ?? body.trigger_id ?? `${messageTs}|${action.action_id}|${body.user.id}`,
   };
 }

@@ -17,13 +17,19 @@ export function messageToIncoming(message: WebMessage, files: IncomingFile[]): I
   };
 }
 
-/** `message` is the one carrying the button. */
-export function pressToIncoming(message: WebMessage, action: string, user: WebUser): IncomingEvent {
+/** `message` is the one carrying the button; `pressId` is the receiver's own id for this press (one per request). */
+export function pressToIncoming(
+  message: WebMessage,
+  action: string,
+  user: WebUser,
+  pressId: string,
+): IncomingEvent {
   return {
     type: 'action',
     thread: { surface: 'web', space: '', channel: message.channel, thread: message.thread ?? message.id },
     messageId: message.id,
     user,
     action,
+    pressId,
   };
 }

@@ -4,15 +4,28 @@ import { planKey } from '../delivery-keys.ts';
 import { fileRefFor } from '../file-refs.ts';
 import { renderFullText, renderPlan } from '../render-plan.ts';
 import { errorReply } from '../render-replies.ts';
-import type { Session } from '../session-store.ts';
+import { type Session, sessionIdFor } from '../session-store.ts';
 import type { ActionEvent, EventContext } from './event-context.ts';
 import { startRun } from './start-run.ts';
 
+/**
+ * A press counts only on the message it belongs to: the action's session must be the thread's of the message it
+ * was pressed on, and that message the session's current plan. A press that names another thread's session, or
+ * comes through another message, is forged: nothing changes and nothing is said. A genuine press on buttons that
+ * have since gone stale (an expired session, an earlier plan) is answered with why it no longer works.
+ */
 export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
   const { bot, event } = cx;
   const action = decodeAction(event.action);
   if (!action) {
     bot.logger.debug({ action: event.action }, 'ignoring a button that is not ours');
+    return;
+  }
+  if (action.sid !== sessionIdFor(event.thread)) {
+    bot.logger.warn(
+      { thread: event.thread, messageId: event.messageId },
+      'ignored a press naming another thread’s session',
+    );
     return;
   }
   const session = await bot.store.get(action.sid);
@@ -26,9 +39,20 @@ export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
     return;
   }
   if (action.planSeq !== session.planSeq || !session.plan) {
-    await cx.reply(
-      errorReply('These buttons belong to an earlier plan in this thread; use the newest one.'),
-      { thread: session.thread },
+    await cx.reply(errorReply('These buttons belong to an earlier plan in this thread; use the newest one.'));
+    return;
+  }
+  const planMessage = await bot.deliver.messageIdOf(
+    planKey({ sid: session.id, planSeq: session.planSeq }, 'plan'),
+  );
+  if (planMessage === null) {
+    await cx.reply(errorReply('This button is no longer valid.', 'Post the task again to get a new plan.'));
+    return;
+  }
+  if (planMessage !== event.messageId) {
+    bot.logger.warn(
+      { thread: event.thread, messageId: event.messageId },
+      'ignored a press of a plan’s button through another message',
     );
     return;
   }

@@ -18,18 +18,25 @@ const message = (messageId: string, on: ThreadRef = thread): IncomingEvent => ({
   files: [],
   addressed: true,
 });
-const press = (action: string, user = ann): IncomingEvent => ({
+const press = (action: string, pressId = 'P1', user = ann): IncomingEvent => ({
   type: 'action',
   thread,
   messageId: '1700000000.000200',
   user,
   action,
+  pressId,
 });
 
 describe('delivery keys', () => {
   it('gives a resent message or press the key of the first delivery', () => {
     expect(replyKey(message('m1'), 'answer')).toBe(replyKey(message('m1'), 'answer'));
     expect(replyKey(press('lc|x|1|full'), 'answer')).toBe(replyKey(press('lc|x|1|full'), 'answer'));
+  });
+
+  it('gives two real presses of the same button by the same person keys of their own', () => {
+    expect(replyKey(press('lc|x|1|full', 'P1'), 'answer')).not.toBe(
+      replyKey(press('lc|x|1|full', 'P2'), 'answer'),
+    );
   });
 
   it('keeps apart what must both be posted', () => {
@@ -39,10 +46,10 @@ describe('delivery keys', () => {
       replyKey(message('m2'), 'answer'),
       replyKey(message('m1', { ...thread, thread: 'other' }), 'answer'),
       replyKey(press('lc|x|1|full'), 'answer'),
-      replyKey(press('lc|x|1|run|2'), 'answer'),
-      replyKey(press('lc|x|1|full', { id: 'U2', name: 'Bob' }), 'answer'),
-      replyKey(press('lc|x|1|run|2'), 'answer', 'run-x-1-2-1'),
-      replyKey(press('lc|x|1|run|2'), 'answer', 'run-x-1-2-2'),
+      replyKey(press('lc|x|1|run|2', 'P2'), 'answer'),
+      replyKey(press('lc|x|1|full', 'P3', { id: 'U2', name: 'Bob' }), 'answer'),
+      replyKey(press('lc|x|1|run|2', 'P2'), 'answer', 'run-x-1-2-1'),
+      replyKey(press('lc|x|1|run|2', 'P2'), 'answer', 'run-x-1-2-2'),
     ];
     expect(new Set(keys).size).toBe(keys.length);
   });

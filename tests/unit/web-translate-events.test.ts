@@ -49,12 +49,13 @@ describe('web chat events', () => {
   });
 
   it('a button press names the message carrying it and its thread', () => {
-    expect(pressToIncoming(message({ id: 'm3', thread: 'm1', bot: true }), 'lc|run|1', ANN)).toEqual({
+    expect(pressToIncoming(message({ id: 'm3', thread: 'm1', bot: true }), 'lc|run|1', ANN, 'p1')).toEqual({
       type: 'action',
       thread: { surface: 'web', space: '', channel: 'general', thread: 'm1' },
       messageId: 'm3',
       user: ANN,
       action: 'lc|run|1',
+      pressId: 'p1',
     });
   });
 });
