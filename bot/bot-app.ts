@@ -1,4 +1,5 @@
 // One bot process: surfaces in, the conversation, the queues and their workers, and a graceful stop.
+import path from 'node:path';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BotContext } from './bot-context.ts';
@@ -11,12 +12,15 @@ import type { SurfaceName } from './messages.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createPlanProcessor } from './plan-job.ts';
 import { createQueues, type Queues } from './queues.ts';
-import { checkRedis, createRedis } from './redis-connection.ts';
-import { createRunProcessor, onRunJobFailed } from './run-job.ts';
+import { checkRedis, createRedis, redisDurabilityWarnings } from './redis-connection.ts';
+import { RedisEpoch } from './redis-epoch.ts';
+import { createRunProcessor } from './run-job.ts';
 import { SessionFiles } from './session-files.ts';
 import { SessionStore } from './session-store.ts';
+import { settleFailedJob } from './settle-ended-job.ts';
 import { stateKeys } from './state-keys.ts';
 import type { ChatSurface, IncomingHandler } from './surface.ts';
+import { Watchdog } from './watchdog.ts';
 import { createWorker, type QueueName } from './workers.ts';
 
 export interface BotAppOptions {
@@ -71,12 +75,34 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const surfaces = new Map<SurfaceName, ChatSurface>(options.surfaces.map((s) => [s.name, s]));
   const workers: Worker[] = [];
   let sweepTimer: NodeJS.Timeout | undefined;
+  const epoch = new RedisEpoch(
+    redis,
+    keys.epoch,
+    path.resolve(config.DATA_DIR, 'state', `redis-epoch-${config.QUEUE_PREFIX}`),
+  );
+  const jobLockMs = config.JOB_LOCK_S * 1000;
+  const watchdog = new Watchdog(ctx, epoch, { intervalMs: jobLockMs, graceMs: Math.max(5000, jobLockMs) });
+  /** Settlements of jobs that failed for good, awaited by stop() before Redis closes. */
+  const settling = new Set<Promise<void>>();
+  const settleWhenFailed = (worker: Worker) =>
+    worker.on('failed', (job) => {
+      const done: Promise<void> = settleFailedJob(ctx, job)
+        .catch((err: unknown) => logger.error({ err, jobId: job?.id }, 'could not settle a failed job'))
+        .finally(() => settling.delete(done));
+      settling.add(done);
+    });
 
   return {
     ctx,
     handler,
     async start() {
       await checkRedis(redis, config.REDIS_URL);
+      for (const warning of await redisDurabilityWarnings(redis)) logger.warn(warning);
+      if ((await epoch.start()) === 'lost') {
+        logger.error(
+          'Redis lost its data since the bot last ran (restarted without persistence, evicted or flushed): sessions and queued jobs from before are gone. Run Redis with --appendonly yes and maxmemory-policy noeviction (README, Redis).',
+        );
+      }
       await cancels.start();
       const wanted = options.workers ?? ['plan', 'run', 'deliver'];
       if (wanted.includes('deliver')) {
@@ -91,25 +117,20 @@ export function createBotApp(options: BotAppOptions): BotApp {
         );
       }
       if (wanted.includes('plan'))
-        workers.push(createWorker('plan', createPlanProcessor(ctx), redis, config, logger));
-      if (wanted.includes('run')) {
-        const runWorker = createWorker('run', createRunProcessor(ctx), redis, config, logger);
-        runWorker.on('failed', (job, error) => {
-          onRunJobFailed(ctx, job, error).catch((err) =>
-            logger.error({ err }, 'could not report a failed run'),
-          );
-        });
-        workers.push(runWorker);
-      }
+        workers.push(settleWhenFailed(createWorker('plan', createPlanProcessor(ctx), redis, config, logger)));
+      if (wanted.includes('run'))
+        workers.push(settleWhenFailed(createWorker('run', createRunProcessor(ctx), redis, config, logger)));
       for (const surface of surfaces.values()) await surface.start(handler);
       const sweep = () =>
         files.sweep(store, logger).catch((err) => logger.warn({ err }, 'file sweep failed'));
       void sweep();
       sweepTimer = setInterval(sweep, SWEEP_MS);
       sweepTimer.unref();
+      watchdog.start();
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
+      await watchdog.stop();
       // Surfaces keep taking events while workers drain: a new task only lands in the queue (Redis), where
       // this or another process picks it up.
       // Plan and run first: their last replies still need the deliver worker.
@@ -125,6 +146,8 @@ export function createBotApp(options: BotAppOptions): BotApp {
         cancels.abortAll('shutdown');
         await closing;
       }
+      // A job that failed for good while closing is settled (its thread told) through the deliver queue.
+      await Promise.all(settling);
       await Promise.all(deliverWorkers.map((w) => w.close()));
       // Surfaces last: the deliver worker posts through them until it stops.
       for (const surface of surfaces.values()) {

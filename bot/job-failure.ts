@@ -30,7 +30,13 @@ export async function settleJobError(error: unknown, f: FailureContext): Promise
   const { signal } = f.tracker;
   const log = ctx.logger.child({ jobId: job.id, queue: job.queueName });
   if (ctx.shuttingDown() && signal.aborted) {
-    log.warn('job interrupted by shutdown; it goes back to the queue');
+    // On the last attempt BullMQ fails it for good: the worker's `failed` listener settles it (settle-ended-job).
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    log.warn(
+      last
+        ? 'job interrupted by shutdown on its last attempt'
+        : 'job interrupted by shutdown; it goes back to the queue',
+    );
     throw new Error('interrupted by shutdown');
   }
   if (f.tracker.timedOut()) {

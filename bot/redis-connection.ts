@@ -34,3 +34,30 @@ export async function checkRedis(redis: Redis, url: string | undefined): Promise
     );
   }
 }
+
+/**
+ * What in the Redis server's settings can lose the bot's state, in words for the log: an eviction policy other than
+ * noeviction (sessions and queued jobs can vanish under memory pressure), and no persistence at all (a restart
+ * loses everything). Empty when all is well or when the server does not allow CONFIG (managed Redis).
+ */
+export async function redisDurabilityWarnings(redis: Redis): Promise<string[]> {
+  const setting = async (name: string): Promise<string | undefined> => {
+    const reply = (await redis.call('CONFIG', 'GET', name).catch(() => [])) as string[];
+    return reply[1];
+  };
+  const warnings: string[] = [];
+  const policy = await setting('maxmemory-policy');
+  if (policy !== undefined && policy !== 'noeviction') {
+    warnings.push(
+      `Redis evicts keys under memory pressure (maxmemory-policy ${policy}): sessions and queued jobs can vanish. Set maxmemory-policy noeviction.`,
+    );
+  }
+  const appendonly = await setting('appendonly');
+  const save = await setting('save');
+  if (appendonly === 'no' && save === '') {
+    warnings.push(
+      'Redis saves nothing to disk (appendonly no, no save points): a restart loses every session and queued job. Run it with --appendonly yes.',
+    );
+  }
+  return warnings;
+}

@@ -131,32 +131,3 @@ async function releaseIfFinal(ctx: BotContext, sid: string, choice: string, jobI
   const run = (await ctx.store.runs(sid))[choice];
   if (!run || run.jobId !== jobId || run.status !== 'running') await ctx.store.unlockRun(sid, choice, jobId);
 }
-
-/**
- * A run job that failed for good outside its processor (its worker died once too often): free the choice for a
- * rerun and say so in the thread. Failures the processor saw were already reported by it.
- */
-export async function onRunJobFailed(
-  ctx: BotContext,
-  job: Job<RunJob> | undefined,
-  error: Error,
-): Promise<void> {
-  if (!job || !/stalled more than allowable limit|started more than allowable limit/.test(error.message))
-    return;
-  const data = runJobSchema.safeParse(job.data);
-  if (!data.success) return;
-  const { sid, choice } = data.data;
-  const jobId = runJobId(data.data);
-  await ctx.store.patchRun(sid, choice, jobId, { status: 'failed' });
-  await ctx.store.unlockRun(sid, choice, jobId);
-  const session = await ctx.store.get(sid);
-  if (!session) return;
-  await ctx.deliver.post(
-    session.thread,
-    errorReply(
-      'The run stopped: the worker running it stopped more than once.',
-      'Press Run again or use `rerun`; if it keeps happening, the worker may be running out of memory.',
-    ),
-    runKey(jobId, 'stalled'),
-  );
-}

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { choiceSchema, planSchema } from '../core/types.ts';
+import { type Choice, choiceSchema, planSchema } from '../core/types.ts';
 import { fileRefSchema, type ThreadRef, threadRefSchema } from './messages.ts';
 import type { StateKeys } from './state-keys.ts';
 
@@ -42,6 +42,22 @@ const runStateSchema = z.object({
 });
 export type RunState = z.infer<typeof runStateSchema>;
 
+/** Work under way in a thread, as the watchdog sees it: its planning, or the run of one choice. */
+export type OpenWork = { kind: 'plan'; sid: string } | { kind: 'run'; sid: string; choice: Choice };
+
+const planMember = (sid: string) => `plan|${sid}`;
+const runMember = (sid: string, choice: string) => `run|${sid}|${choice}`;
+
+function openWorkOf(member: string): OpenWork | null {
+  const [kind, sid, choice] = member.split('|');
+  if (kind === 'plan' && sid) return { kind, sid };
+  const parsed = choiceSchema.safeParse(choice);
+  if (kind === 'run' && sid && parsed.success) return { kind, sid, choice: parsed.data };
+  return null;
+}
+
+const isOpenRun = (status: RunState['status']) => status === 'queued' || status === 'running';
+
 /** A session id is a hash of its thread, so any process finds the session from the thread alone. */
 export function sessionIdFor(thread: ThreadRef): string {
   return createHash('sha256')
@@ -76,16 +92,18 @@ export class SessionStore {
     });
   }
 
-  /** Only under the lock, through update(). */
+  /** Only under the lock, through update(). A session that is planning is open work until it is not. */
   private async write(session: Session): Promise<void> {
     const sid = session.id;
-    await this.redis
+    const tx = this.redis
       .multi()
       .set(this.keys.session(sid), JSON.stringify(sessionSchema.parse(session)), 'EX', this.ttlSeconds)
       .expire(this.keys.votes(sid), this.ttlSeconds)
       .expire(this.keys.runs(sid), this.ttlSeconds)
-      .zadd(this.keys.sessionsIndex, Date.now(), sid)
-      .exec();
+      .zadd(this.keys.sessionsIndex, Date.now(), sid);
+    if (session.status === 'planning') tx.zadd(this.keys.openWork, Date.now(), planMember(sid));
+    else tx.zrem(this.keys.openWork, planMember(sid));
+    await tx.exec();
   }
 
   private async withLock<T>(sid: string, body: () => Promise<T>): Promise<T> {
@@ -132,11 +150,13 @@ export class SessionStore {
   }
 
   private async writeRun(sid: string, run: RunState): Promise<void> {
-    await this.redis
+    const tx = this.redis
       .multi()
       .hset(this.keys.runs(sid), run.choice, JSON.stringify(runStateSchema.parse(run)))
-      .expire(this.keys.runs(sid), this.ttlSeconds)
-      .exec();
+      .expire(this.keys.runs(sid), this.ttlSeconds);
+    if (isOpenRun(run.status)) tx.zadd(this.keys.openWork, Date.now(), runMember(sid, run.choice));
+    else tx.zrem(this.keys.openWork, runMember(sid, run.choice));
+    await tx.exec();
   }
 
   /** Read-modify-write of one run under the session's lock (the run job and a cancel may patch it at once). */
@@ -171,6 +191,28 @@ export class SessionStore {
       1,
       this.keys.runLock(sid, choice),
       jobId,
+    );
+  }
+
+  /**
+   * Plans and runs recorded as under way, with when each was last written: the watchdog checks that each still has
+   * its job. An entry outlives its work only until the watchdog finds the session or run settled (or expired).
+   */
+  async openWork(): Promise<{ work: OpenWork; since: number }[]> {
+    const flat = await this.redis.zrange(this.keys.openWork, 0, -1, 'WITHSCORES');
+    const out: { work: OpenWork; since: number }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const work = openWorkOf(flat[i] as string);
+      if (work) out.push({ work, since: Number(flat[i + 1]) });
+    }
+    return out;
+  }
+
+  /** Forgets an entry of openWork() whose session or run is settled or gone. */
+  async closeWork(work: OpenWork): Promise<void> {
+    await this.redis.zrem(
+      this.keys.openWork,
+      work.kind === 'plan' ? planMember(work.sid) : runMember(work.sid, work.choice),
     );
   }
 

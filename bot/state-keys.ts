@@ -11,6 +11,10 @@ export interface StateKeys {
   editApplied(target: string): string;
   cancelChannel: string;
   sessionsIndex: string;
+  /** Plans and runs under way (a sorted set scored by when each was last written), for the watchdog. */
+  openWork: string;
+  /** A value written once per Redis data set: when it changes or vanishes, Redis lost its data. */
+  epoch: string;
 }
 
 export function stateKeys(prefix: string): StateKeys {
@@ -27,5 +31,7 @@ export function stateKeys(prefix: string): StateKeys {
     editApplied: (target) => `${p}:edit-applied:${target}`,
     cancelChannel: `${p}:cancel`,
     sessionsIndex: `${p}:sessions`,
+    openWork: `${p}:open-work`,
+    epoch: `${p}:epoch`,
   };
 }
