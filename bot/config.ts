@@ -48,6 +48,38 @@ const list = z
   )
   .default([]);
 
+/** WEB_USERS: `name=token` pairs, comma-separated; each person's own access token gives them their name. */
+const webUsers = z
+  .string()
+  .transform((v, ctx) => {
+    const users = v
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const cut = pair.indexOf('=');
+        return { name: pair.slice(0, cut).trim(), token: pair.slice(cut + 1).trim() };
+      });
+    for (const u of users) {
+      if (!u.name || u.name.length > 64 || u.token.length < 16) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected name=token pairs, names of 1 to 64 characters and tokens of at least 16 (not "${u.name || '?'}")`,
+        });
+        return z.NEVER;
+      }
+    }
+    if (
+      new Set(users.map((u) => u.token)).size !== users.length ||
+      new Set(users.map((u) => u.name)).size !== users.length
+    ) {
+      ctx.addIssue({ code: 'custom', message: 'expected each name and each token once' });
+      return z.NEVER;
+    }
+    return users;
+  })
+  .default([]);
+
 /** One model role (instructor, critic, coder): an OpenAI-compatible endpoint, or unset for the offline engine. */
 function roleSchema(prefix: string) {
   return {
@@ -72,6 +104,8 @@ const envSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port(3000),
     WEB_ACCESS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+    WEB_USERS: webUsers,
+    WEB_COOKIE_SECRET: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
     SLACK_BOT_TOKEN: z
       .string()
       .startsWith('xoxb-', { error: 'expected a bot token starting with xoxb-' })
@@ -132,11 +166,11 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HOST);
-    if (!loopback && !env.WEB_ACCESS_TOKEN) {
+    if (!loopback && !env.WEB_ACCESS_TOKEN && env.WEB_USERS.length === 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['WEB_ACCESS_TOKEN'],
-        message: `required when HOST (${env.HOST}) is not a loopback address`,
+        message: `required (or WEB_USERS) when HOST (${env.HOST}) is not a loopback address`,
       });
     }
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -235,6 +269,8 @@ export function configSecrets(config: Config): string[] {
     config.SLACK_SIGNING_SECRET,
     config.DISCORD_TOKEN,
     config.WEB_ACCESS_TOKEN,
+    config.WEB_COOKIE_SECRET,
+    ...config.WEB_USERS.map((u) => u.token),
     ...Object.values(config.roles).map((role) => role?.apiKey),
   ].filter((s): s is string => typeof s === 'string' && s !== 'not-needed');
 }

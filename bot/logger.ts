@@ -25,6 +25,10 @@ const REDACTED_KEYS = [
   'CRITIC_API_KEY',
   'CODER_API_KEY',
   'WEB_ACCESS_TOKEN',
+  'WEB_USERS',
+  'WEB_COOKIE_SECRET',
+  'cookieSecret',
+  'cookie',
 ];
 
 const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k.toLowerCase()}`]);

@@ -11,6 +11,8 @@ export function webSurfaceOptions(config: Config, logger: Logger): WebAdapterOpt
     host: config.HOST,
     port: config.PORT,
     accessToken: config.WEB_ACCESS_TOKEN,
+    members: config.WEB_USERS,
+    cookieSecret: config.WEB_COOKIE_SECRET,
     channels: config.WEB_CHANNELS,
     dataDir: config.DATA_DIR,
     maxUploadMb: config.MAX_UPLOAD_MB,

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { WebEvent } from './web-store.ts';
-import { toView } from './web-views.ts';
+import { RESYNC_EVENT, toView } from './web-views.ts';
 
 /** A comment line this often keeps proxies and browsers from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -25,6 +25,11 @@ export class LiveEvents {
       if (channel === this.channel) this.broadcast(raw);
     });
     await subscriber.subscribe(this.channel);
+    // After a drop, ioredis reconnects (and subscribes again) with `ready`: events published meanwhile are lost, and a
+    // Redis that restarted without persistence lost the chat itself. Pages load what they show again and find out.
+    subscriber.on('ready', () => {
+      for (const res of this.clients) res.write(`event: ${RESYNC_EVENT}\ndata: {}\n\n`);
+    });
     this.heartbeat = setInterval(() => {
       for (const res of this.clients) res.write(': ping\n\n');
     }, HEARTBEAT_MS);

@@ -1,8 +1,24 @@
-// The web chat's access token: checked on every request (header, or a cookie set once from ?token=).
+// The web chat's access check: a shared access token (WEB_ACCESS_TOKEN) or a person's own (WEB_USERS), offered in a
+// header or in the cookie a ?token= link sets once. Who the person is comes after, from web-identity.ts.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const TOKEN_COOKIE = 'lc_token';
+
+/** A person with an access token of their own: the server knows their name, and nobody else can take it. */
+export interface WebMember {
+  name: string;
+  token: string;
+}
+
+export interface WebAccess {
+  /** The shared token: whoever has it comes in as a guest, named by the browser's cookie identity. */
+  token?: string;
+  members: readonly WebMember[];
+}
+
+/** How a request came in: as a guest (no token needed, or the shared one), or as a member by their token. */
+export type Admission = { kind: 'guest' } | { kind: 'member'; name: string };
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -13,40 +29,57 @@ function sameSecret(a: string, b: string): boolean {
 export function cookieValue(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k === name) {
+      try {
+        return decodeURIComponent(v.join('='));
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
 
+/** Who a token admits: a member's own token names them, the shared one admits a guest, anything else no one. */
+function admit(offered: string, access: WebAccess): Admission | null {
+  // Every member's token is compared, so the time taken does not tell how far down the list a match was.
+  let member: WebMember | undefined;
+  for (const m of access.members) if (sameSecret(offered, m.token)) member = m;
+  if (member) return { kind: 'member', name: member.name };
+  return access.token && sameSecret(offered, access.token) ? { kind: 'guest' } : null;
+}
+
 /**
- * True when the request may go on. With no token configured (loopback only, enforced by the config) every
- * request may. A valid ?token= answers with a cookie and a redirect that drops the token from the address bar.
+ * The request's admission, or null after answering it. With no token configured (loopback only, enforced by the
+ * config) everyone is a guest. A valid ?token= answers with a cookie and a redirect that drops the token from the
+ * address bar.
  */
 export function authorize(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  token: string | undefined,
-): boolean {
-  if (!token) return true;
+  access: WebAccess,
+): Admission | null {
+  if (!access.token && access.members.length === 0) return { kind: 'guest' };
   const fromQuery = url.searchParams.get('token');
-  if (fromQuery !== null && sameSecret(fromQuery, token)) {
+  if (fromQuery !== null && admit(fromQuery, access)) {
     url.searchParams.delete('token');
     res.writeHead(303, {
-      'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(fromQuery)}; HttpOnly; SameSite=Strict; Path=/`,
       Location: `${url.pathname}${url.search}`,
     });
     res.end();
-    return false;
+    return null;
   }
   const header = req.headers['x-access-token'];
   const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
   const offered =
     (typeof header === 'string' ? header : undefined) ?? bearer ?? cookieValue(req, TOKEN_COOKIE);
-  if (offered && sameSecret(offered, token)) return true;
+  const admission = offered ? admit(offered, access) : null;
+  if (admission) return admission;
   res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(
-    'Access token required: open the chat with ?token=<WEB_ACCESS_TOKEN> once, or send an X-Access-Token header.\n',
+    'Access token required: open the chat with ?token=<your access token> once, or send an X-Access-Token header.\n',
   );
-  return false;
+  return null;
 }

@@ -1,14 +1,19 @@
 // What the web chat needs to run, handed in by the bot: address, access token, channels, limits, storage, Redis, a logger.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../common/logger.ts';
+import type { WebMember } from './web-auth.ts';
 
 export interface WebAdapterOptions {
   /** Where the chat listens; the bot's config allows a non-loopback host only with an access token. */
   host: string;
   /** 0: any free port (tests read it back from `url()`). */
   port: number;
-  /** When set, every request must carry it (header, or the cookie a ?token= link sets). */
+  /** When set, every request must carry it or a member's token (header, or the cookie a ?token= link sets). */
   accessToken?: string;
+  /** People with tokens of their own: each comes in under their name, which only they can post or press as. */
+  members: readonly WebMember[];
+  /** Signs the guests' identity cookies; unset: a secret kept under <dataDir>/web/, shared by every process on it. */
+  cookieSecret?: string;
   /** The chat's channels, in the order the sidebar lists them. */
   channels: readonly string[];
   /** Uploads go under <dataDir>/web/uploads and vendor files under <dataDir>/web/vendor; no file outside is served. */

@@ -13,20 +13,25 @@ import { safeFileName } from '../../common/safe-file-name.ts';
 import type { LiveEvents } from './live-events.ts';
 import { serveAsset } from './static-assets.ts';
 import { messageToIncoming, pressToIncoming } from './translate-events.ts';
-import { authorize } from './web-auth.ts';
+import { type Admission, authorize } from './web-auth.ts';
 import { HttpError, readBody, sendJson } from './web-http.ts';
+import type { Identity, WebIdentity } from './web-identity.ts';
 import type { WebAdapterOptions } from './web-options.ts';
 import { newId, type Upload, type WebMessage, type WebStore } from './web-store.ts';
-import type { WebUploads } from './web-uploads.ts';
+import { UploadTooLarge, type WebUploads } from './web-uploads.ts';
 import {
+  buttonsOf,
   type ChannelMessagesView,
   type ChannelsView,
   filesOf,
+  type MeView,
   type PostedView,
   postMessageSchema,
   pressSchema,
+  renameSchema,
   type ThreadView,
   toView,
+  type UploadRefusedView,
   type UploadView,
 } from './web-views.ts';
 
@@ -36,7 +41,9 @@ export function chatUrl(host: string, port: number): string {
 }
 
 export interface WebReceiverParts {
-  options: Pick<WebAdapterOptions, 'host' | 'port' | 'accessToken' | 'channels' | 'maxUploadMb'>;
+  options: Pick<WebAdapterOptions, 'host' | 'port' | 'accessToken' | 'members' | 'channels' | 'maxUploadMb'>;
+  /** Who is behind a request: members by their token, guests by the signed cookie it issues. */
+  identity: WebIdentity;
   /** Only files under it are ever served, whatever a message says. */
   dataRoot: string;
   vendorDir: string;
@@ -113,13 +120,18 @@ export class WebReceiver {
     const { options, store, live, uploads } = this.parts;
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
-    if (!authorize(req, res, url, options.accessToken)) return;
+    const admission = authorize(req, res, url, { token: options.accessToken, members: options.members });
+    if (!admission) return;
     const method = req.method ?? 'GET';
     const s = store();
     if (method === 'GET' && (await serveAsset(res, url.pathname, this.parts.vendorDir))) return;
     if (method === 'GET' && url.pathname === '/api/events') return live.open(req, res);
     if (method === 'GET' && url.pathname === '/api/channels') {
       const view: ChannelsView = { channels: [...options.channels], maxUploadMb: options.maxUploadMb };
+      return sendJson(res, 200, view);
+    }
+    if (url.pathname === '/api/me' && (method === 'GET' || method === 'POST')) {
+      const view: MeView = await this.me(req, res, admission, method === 'POST');
       return sendJson(res, 200, view);
     }
     let m = /^\/api\/channels\/([^/]+)\/messages$/.exec(url.pathname);
@@ -143,21 +155,23 @@ export class WebReceiver {
       return sendJson(res, 200, view);
     }
     if (method === 'POST' && url.pathname === '/api/uploads') {
-      const upload = await uploads.receive(req, url.searchParams.get('name') ?? 'upload.csv');
-      const view: UploadView = {
-        id: upload.id,
-        name: upload.name,
-        bytes: upload.bytes,
-        refused: upload.path === null,
-      };
+      const upload = await uploads
+        .receive(req, url.searchParams.get('name') ?? 'upload.csv')
+        .catch((error: unknown) => {
+          if (error instanceof UploadTooLarge) return error;
+          throw error;
+        });
+      if (upload instanceof UploadTooLarge) return this.refuseUpload(req, res, upload.upload);
+      const view: UploadView = { id: upload.id, name: upload.name, bytes: upload.bytes, refused: false };
       return sendJson(res, 200, view);
     }
     if (method === 'POST' && url.pathname === '/api/messages') {
-      const view: PostedView = { message: toView(await this.postFromPerson(req)) };
+      const who = this.parts.identity.identify(req, res, admission);
+      const view: PostedView = { message: toView(await this.postFromPerson(req, who)) };
       return sendJson(res, 200, view);
     }
     if (method === 'POST' && url.pathname === '/api/actions') {
-      await this.pressButton(req);
+      await this.pressButton(req, this.parts.identity.identify(req, res, admission));
       return sendJson(res, 200, { ok: true });
     }
     m = /^\/files\/([^/]+)\/(\d+)(?:\/[^/]*)?$/.exec(url.pathname);
@@ -166,8 +180,42 @@ export class WebReceiver {
     throw new HttpError(404, 'not found');
   }
 
+  /** GET /api/me says who this browser is (issuing a guest identity if it has none); POST renames a guest. */
+  private async me(
+    req: IncomingMessage,
+    res: ServerResponse,
+    admission: Admission,
+    rename: boolean,
+  ): Promise<MeView> {
+    const who = this.parts.identity.identify(req, res, admission);
+    if (!rename) return who;
+    const { name } = await readBody(req, renameSchema);
+    if (who.nameFixed) throw new HttpError(403, 'Your name comes from your access token (WEB_USERS).');
+    return this.parts.identity.rename(res, who, name.trim() || who.user.name);
+  }
+
+  /**
+   * 413 for an upload past the limit, with the recorded refusal (the page posts it, and the bot answers with the
+   * size and the limit). The rest of the body is never read: the connection closes once the answer is out, or
+   * after a short wait for a client that keeps sending.
+   */
+  private refuseUpload(req: IncomingMessage, res: ServerResponse, upload: Upload): void {
+    const view: UploadRefusedView = {
+      id: upload.id,
+      name: upload.name,
+      bytes: upload.bytes,
+      refused: true,
+      error: `${upload.name} is over the ${this.parts.options.maxUploadMb} MB upload limit.`,
+    };
+    res.setHeader('Connection', 'close');
+    sendJson(res, 413, view);
+    const linger = setTimeout(() => req.socket.destroy(), 5000);
+    linger.unref();
+    req.socket.once('close', () => clearTimeout(linger));
+  }
+
   /** Stores the message (shown at once through the live feed), then hands it to the bot. */
-  private async postFromPerson(req: IncomingMessage): Promise<WebMessage> {
+  private async postFromPerson(req: IncomingMessage, who: Identity): Promise<WebMessage> {
     const body = await readBody(req, postMessageSchema);
     this.checkChannel(body.channel);
     const s = this.parts.store();
@@ -185,7 +233,7 @@ export class WebReceiver {
       id: newId(),
       channel: body.channel,
       thread: body.thread,
-      user: body.user,
+      user: who.user,
       bot: false,
       text: body.text,
       blocks: null,
@@ -204,11 +252,19 @@ export class WebReceiver {
     return message;
   }
 
-  private async pressButton(req: IncomingMessage): Promise<void> {
+  /** Only a button the message carries can be pressed on it: an action id from elsewhere is refused unread. */
+  private async pressButton(req: IncomingMessage, who: Identity): Promise<void> {
     const body = await readBody(req, pressSchema);
     const message = await this.parts.store().get(body.messageId);
     if (!message) throw new HttpError(404, 'That message is gone (the chat history expired).');
-    await this.parts.handler(pressToIncoming(message, body.action, body.user));
+    if (!message.bot || !buttonsOf(message).some((b) => b.action === body.action)) {
+      this.parts.logger.warn(
+        { messageId: message.id },
+        'refused a press of a button the message does not carry',
+      );
+      throw new HttpError(400, 'That message has no such button.');
+    }
+    await this.parts.handler(pressToIncoming(message, body.action, who.user, newId()));
   }
 
   /** A file a message refers to, by its place in the message; only ever from under DATA_DIR. */

@@ -5,6 +5,7 @@ import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
 import type { ChatSurface, PostedMessage, PostOptions } from '../../bot/surface.ts';
 import { LiveEvents } from './live-events.ts';
 import { prepareVendorAssets } from './vendor-assets.ts';
+import { cookieSecret, WebIdentity } from './web-identity.ts';
 import type { WebAdapterOptions } from './web-options.ts';
 import { chatUrl, WebReceiver } from './web-receiver.ts';
 import { newId, WebStore } from './web-store.ts';
@@ -56,6 +57,7 @@ export function createWebSurface(options: WebAdapterOptions): WebSurface {
       await sweepUploads();
       receiver = new WebReceiver({
         options,
+        identity: new WebIdentity(await cookieSecret(dataRoot, options.cookieSecret)),
         dataRoot,
         vendorDir,
         store: getStore,

@@ -1,5 +1,5 @@
 // Files people attach in the web chat: streamed to disk under the size cap, offered to the bot, swept once expired.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
@@ -9,6 +9,47 @@ import { safeFileName } from '../../common/safe-file-name.ts';
 import { newId, type Upload, type WebStore } from './web-store.ts';
 
 const MB = 1024 * 1024;
+
+/** An upload refused for its size, already recorded; the transfer was cut off at the limit. */
+export class UploadTooLarge extends Error {
+  constructor(readonly upload: Upload) {
+    super(`${upload.name} is over the upload limit`);
+  }
+}
+
+/**
+ * Copies the request body into `out` with backpressure until it ends or passes `maxBytes`; past the limit it stops
+ * reading and leaves the request paused (the caller answers and closes the connection, so the rest is never read).
+ */
+function copyWithin(
+  req: IncomingMessage,
+  out: WriteStream,
+  maxBytes: number,
+): Promise<{ bytes: number; cut: boolean }> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    const finish = (result: { bytes: number; cut: boolean } | Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', finish).off('close', onClose);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > maxBytes) {
+        req.pause();
+        finish({ bytes, cut: true });
+      } else if (!out.write(chunk)) {
+        req.pause();
+        out.once('drain', () => req.resume());
+      }
+    };
+    const onEnd = () => finish({ bytes, cut: false });
+    const onClose = () => {
+      if (!req.complete) finish(new Error('the upload was cut short by the browser'));
+    };
+    req.on('data', onData).once('end', onEnd).once('error', finish).once('close', onClose);
+  });
+}
 
 export class WebUploads {
   /**
@@ -21,8 +62,9 @@ export class WebUploads {
   ) {}
 
   /**
-   * Streams the request body to <root>/<id>/<name>. A file over the limit is refused but recorded (with a null
-   * path): the bot answers in the thread with its size and the limit.
+   * Streams the request body to <root>/<id>/<name>. A file over the limit is cut off: nothing more is read once the
+   * declared length or the bytes received pass it (the caller answers 413 and closes the connection), and the
+   * refusal is recorded with a null path, so a message carrying it gets the bot's reply with the size and the limit.
    */
   async receive(req: IncomingMessage, requestedName: string): Promise<Upload> {
     const name = requestedName.slice(0, 200);
@@ -30,30 +72,24 @@ export class WebUploads {
     const id = newId();
     const mime = String(req.headers['content-type'] ?? 'application/octet-stream').split(';')[0] ?? '';
     if (Number.isFinite(declared) && declared > this.maxBytes) {
-      req.resume();
-      await new Promise((r) => req.on('end', r));
-      return this.record({ id, name, mime, bytes: declared, path: null });
+      req.pause();
+      throw new UploadTooLarge(await this.record({ id, name, mime, bytes: declared, path: null }));
     }
     const dir = path.join(this.root, id);
     await mkdir(dir, { recursive: true });
     const dest = path.join(dir, safeFileName(name));
-    let bytes = 0;
-    let tooLarge = false;
     const out = createWriteStream(dest);
-    // Past the limit, keep reading (so the browser gets its answer) but stop writing.
-    for await (const chunk of req) {
-      bytes += (chunk as Buffer).length;
-      if (bytes > this.maxBytes) tooLarge = true;
-      else if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-    await new Promise<void>((resolve, reject) =>
-      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    const received = await copyWithin(req, out, this.maxBytes).finally(
+      () =>
+        new Promise<void>((resolve, reject) =>
+          out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+        ),
     );
-    if (tooLarge) {
+    if (received.cut) {
       await rm(dir, { recursive: true, force: true });
-      return this.record({ id, name, mime, bytes, path: null });
+      throw new UploadTooLarge(await this.record({ id, name, mime, bytes: received.bytes, path: null }));
     }
-    return this.record({ id, name, mime, bytes, path: dest });
+    return this.record({ id, name, mime, bytes: received.bytes, path: dest });
   }
 
   private async record(upload: Upload): Promise<Upload> {

@@ -2,28 +2,40 @@
 // on the host become download URLs. public/app.js takes its types from here.
 import { z } from 'zod';
 import type { Block, FileRef } from '../../bot/messages.ts';
-import { type WebEvent, type WebMessage, webUserSchema } from './web-store.ts';
+import { type WebEvent, type WebMessage, type WebUser, webUserSchema } from './web-store.ts';
 
 export type { WebUser } from './web-store.ts';
 
-/** POST /api/messages: a person's message, opening a thread (`thread` null) or replying in one. */
+/**
+ * POST /api/messages: a person's message, opening a thread (`thread` null) or replying in one. Who posts is the
+ * server's to say (web-identity.ts): a `user` in the body is dropped unread.
+ */
 export const postMessageSchema = z.object({
   channel: z.string(),
   thread: z.string().nullable().default(null),
   text: z.string().max(20_000).default(''),
   /** Ids from POST /api/uploads. */
   uploads: z.array(z.string()).max(10).default([]),
-  user: webUserSchema,
 });
 export type PostMessageRequest = z.input<typeof postMessageSchema>;
 
-/** POST /api/actions: a button press. */
+/** POST /api/actions: a press of one of the message's buttons (by its action id), by the request's person. */
 export const pressSchema = z.object({
   messageId: z.string(),
   action: z.string().max(100),
-  user: webUserSchema,
 });
 export type PressRequest = z.input<typeof pressSchema>;
+
+/** POST /api/me: a guest's new display name (a member's comes from WEB_USERS). */
+export const renameSchema = z.object({ name: webUserSchema.shape.name });
+export type RenameRequest = z.input<typeof renameSchema>;
+
+/** GET and POST /api/me: who this browser is, as the server decided. */
+export interface MeView {
+  user: WebUser;
+  /** True for a member: the name comes from WEB_USERS and cannot be changed here. */
+  nameFixed: boolean;
+}
 
 export interface FileView {
   name: string;
@@ -81,10 +93,26 @@ export interface ErrorView {
 /** The live feed (GET /api/events): each server-sent event is named by its type and carries one message. */
 export type LiveEventType = WebEvent['type'];
 
+/**
+ * The live feed's one event without a message: the feed was cut (its Redis connection dropped and came back), so
+ * what the page shows may be stale or gone; the page loads it again.
+ */
+export const RESYNC_EVENT = 'resync';
+
+/** POST /api/uploads answers 413 with this when the file passes MAX_UPLOAD_MB (the transfer is cut off there). */
+export interface UploadRefusedView extends UploadView {
+  error: string;
+}
+
 /** Every file a message refers to, in a fixed order: its uploads, then those in its blocks. */
 export function filesOf(m: WebMessage): FileRef[] {
   const inBlocks = (m.blocks ?? []).flatMap((b) => (b.kind === 'image' || b.kind === 'file' ? [b.file] : []));
   return [...m.files, ...inBlocks];
+}
+
+/** The buttons a message carries (only a bot's messages have any). */
+export function buttonsOf(m: WebMessage): { action: string; label: string }[] {
+  return (m.blocks ?? []).flatMap((b) => (b.kind === 'buttons' ? b.buttons : []));
 }
 
 export function toView(m: WebMessage, replyCount?: number): MessageView {

@@ -127,27 +127,73 @@ export interface SseEvent {
   message: MessageView;
 }
 
-/** The web chat as a browser script would use it: HTTP calls and the SSE feed. */
+/** The `name=value` of the identity cookie a response sets, if it sets one. */
+function identityCookieOf(res: Response): string | undefined {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] as string)
+    .find((c) => c.startsWith('lc_id='));
+}
+
+/**
+ * The web chat as a browser script would use it: HTTP calls and the SSE feed. Each test user is a browser of their
+ * own: the server issues it an identity cookie, which every request of that user carries (`headers` go on all of
+ * them, e.g. an access token).
+ */
 export class WebChatClient {
   readonly events: SseEvent[] = [];
   private request: http.ClientRequest | null = null;
   private listeners = new Set<() => void>();
+  private readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
-  private async json<T>(pathname: string, init?: RequestInit): Promise<T> {
-    const res = await fetch(new URL(pathname, this.baseUrl), init);
+  private async json<T>(pathname: string, init: RequestInit = {}): Promise<T> {
+    const res = await fetch(new URL(pathname, this.baseUrl), {
+      ...init,
+      headers: { ...this.headers, ...(init.headers as Record<string, string> | undefined) },
+    });
     const body = (await res.json()) as T & { error?: string };
     if (!res.ok) throw new Error(`${res.status}: ${body.error}`);
     return body;
   }
 
-  async upload(name: string, content: Buffer | string): Promise<{ id: string; refused: boolean }> {
-    return this.json(`/api/uploads?name=${encodeURIComponent(name)}`, {
+  /** The Cookie header of a test user's browser: the identity the server issued it, under the user's name. */
+  async cookieOf(user: UserRef): Promise<string> {
+    const known = this.cookies.get(user.id);
+    if (known) return known;
+    const first = await fetch(new URL('/api/me', this.baseUrl), { headers: this.headers });
+    const issued = identityCookieOf(first);
+    if (!issued) throw new Error(`GET /api/me set no identity cookie (${first.status})`);
+    const renamed = await fetch(new URL('/api/me', this.baseUrl), {
       method: 'POST',
-      headers: { 'Content-Type': 'text/csv' },
+      headers: { ...this.headers, Cookie: issued, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: user.name }),
+    });
+    if (!renamed.ok) throw new Error(`POST /api/me answered ${renamed.status}`);
+    const cookie = identityCookieOf(renamed) ?? issued;
+    this.cookies.set(user.id, cookie);
+    return cookie;
+  }
+
+  /** Who the server says a test user's browser is. */
+  async me(user: UserRef): Promise<{ user: UserRef; nameFixed: boolean }> {
+    return this.json('/api/me', { headers: { Cookie: await this.cookieOf(user) } });
+  }
+
+  /** An upload; one past MAX_UPLOAD_MB comes back refused (413, the transfer cut off at the limit). */
+  async upload(name: string, content: Buffer | string): Promise<{ id: string; refused: boolean }> {
+    const res = await fetch(new URL(`/api/uploads?name=${encodeURIComponent(name)}`, this.baseUrl), {
+      method: 'POST',
+      headers: { ...this.headers, 'Content-Type': 'text/csv' },
       body: typeof content === 'string' ? content : new Uint8Array(content),
     });
+    const body = (await res.json()) as { id: string; refused: boolean; error?: string };
+    if (!res.ok && !(res.status === 413 && body.refused)) throw new Error(`${res.status}: ${body.error}`);
+    return body;
   }
 
   async uploadFile(filePath: string): Promise<string> {
@@ -161,13 +207,12 @@ export class WebChatClient {
   ): Promise<MessageView> {
     const { message } = await this.json<{ message: MessageView }>('/api/messages', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Cookie: await this.cookieOf(user) },
       body: JSON.stringify({
         channel: options.channel ?? 'general',
         thread: options.thread ?? null,
         text,
         uploads: options.uploads ?? [],
-        user,
       }),
     });
     return message;
@@ -176,11 +221,24 @@ export class WebChatClient {
   async press(user: UserRef, message: MessageView, label: string): Promise<void> {
     const button = buttonsOf(message).find((b) => b.label === label);
     if (!button) throw new Error(`no button "${label}" on message ${message.id}`);
-    await this.json('/api/actions', {
+    const res = await this.pressAction(user, message.id, button.action);
+    if (!res.ok) throw new Error(`${res.status}: pressing "${label}" was refused`);
+  }
+
+  /** A press as the browser sends it, with any action id and any extra body fields (what a forger would send). */
+  async pressAction(
+    user: UserRef,
+    messageId: string,
+    action: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<Response> {
+    const res = await fetch(new URL('/api/actions', this.baseUrl), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ messageId: message.id, action: button.action, user }),
+      headers: { ...this.headers, 'Content-Type': 'application/json', Cookie: await this.cookieOf(user) },
+      body: JSON.stringify({ messageId, action, ...extra }),
     });
+    await res.body?.cancel();
+    return res;
   }
 
   async thread(root: string): Promise<{ root: MessageView; replies: MessageView[] }> {

@@ -47,6 +47,28 @@ describe('configuration', () => {
     expect(problemsOf({ HOST: '0.0.0.0', WEB_ACCESS_TOKEN: 'a-long-enough-token-1234' })).toEqual([]);
   });
 
+  it('reads WEB_USERS as name=token pairs, which also allow a non-loopback bind, and names a bad pair', () => {
+    const config = parseConfig({
+      HOST: '0.0.0.0',
+      WEB_USERS: 'Ann=ann-token-0123456789, Bob Li=bob-token-0123456789',
+    });
+    expect(config.WEB_USERS).toEqual([
+      { name: 'Ann', token: 'ann-token-0123456789' },
+      { name: 'Bob Li', token: 'bob-token-0123456789' },
+    ]);
+    expect(parseConfig({}).WEB_USERS).toEqual([]);
+    expect(problemsOf({ WEB_USERS: 'Ann=short' }).map((p) => p.variable)).toEqual(['WEB_USERS']);
+    expect(problemsOf({ WEB_USERS: '=no-name-token-0123456789' }).map((p) => p.variable)).toEqual([
+      'WEB_USERS',
+    ]);
+    expect(
+      problemsOf({ WEB_USERS: 'Ann=same-token-0123456789,Bob=same-token-0123456789' }).map((p) => p.variable),
+    ).toEqual(['WEB_USERS']);
+    expect(problemsOf({ WEB_COOKIE_SECRET: 'too-short' }).map((p) => p.variable)).toEqual([
+      'WEB_COOKIE_SECRET',
+    ]);
+  });
+
   it('builds a model role only when its endpoint is set, and wants a model name with it', () => {
     expect(problemsOf({ CODER_BASE_URL: 'http://127.0.0.1:8000/v1' }).map((p) => p.variable)).toEqual([
       'CODER_MODEL',

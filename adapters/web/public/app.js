@@ -19,11 +19,14 @@ hljs.registerLanguage('text', plaintext);
 /** @typedef {import('../web-views.ts').ChannelsView} ChannelsView */
 /** @typedef {import('../web-views.ts').FileView} FileView */
 /** @typedef {import('../web-views.ts').LiveEventType} LiveEventType */
+/** @typedef {import('../web-views.ts').MeView} MeView */
 /** @typedef {import('../web-views.ts').MessageView} MessageView */
 /** @typedef {import('../web-views.ts').PostedView} PostedView */
 /** @typedef {import('../web-views.ts').PostMessageRequest} PostMessageRequest */
 /** @typedef {import('../web-views.ts').PressRequest} PressRequest */
+/** @typedef {import('../web-views.ts').RenameRequest} RenameRequest */
 /** @typedef {import('../web-views.ts').ThreadView} ThreadView */
+/** @typedef {import('../web-views.ts').UploadRefusedView} UploadRefusedView */
 /** @typedef {import('../web-views.ts').UploadView} UploadView */
 /** @typedef {import('../web-views.ts').WebUser} WebUser */
 
@@ -38,22 +41,34 @@ function $(sel) {
   return node;
 }
 
-/** @type {{ channels: string[], channel: string | null, thread: string | null, user: WebUser, maxUploadMb: number }} */
-const state = { channels: [], channel: null, thread: null, user: loadUser(), maxUploadMb: 50 };
+/**
+ * Who this browser is comes from the server (GET /api/me, a signed cookie or the person's own token), never from
+ * the page: requests carry no user.
+ * @type {{ channels: string[], channel: string | null, thread: string | null, user: WebUser | null, maxUploadMb: number, renaming: Promise<void> }}
+ */
+const state = {
+  channels: [],
+  channel: null,
+  thread: null,
+  user: null,
+  maxUploadMb: 50,
+  renaming: Promise.resolve(),
+};
 
-/** @returns {WebUser} */
-function loadUser() {
-  let id = localStorage.getItem('lc-user-id');
-  if (!id) {
-    id = `web-${crypto.randomUUID().slice(0, 12)}`;
-    localStorage.setItem('lc-user-id', id);
+/** A refusal by the server: its status and its message. */
+class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   */
+  constructor(status, message) {
+    super(message);
+    this.status = status;
   }
-  const name = localStorage.getItem('lc-user-name') || `guest-${id.slice(4, 8)}`;
-  return { id, name };
 }
 
 /**
- * The server's answer to a request; a refusal (an ErrorView) becomes an Error with its message.
+ * The server's answer to a request; a refusal (an ErrorView) becomes an ApiError with its status and message.
  * @param {string} path
  * @param {RequestInit} [options]
  * @returns {Promise<unknown>}
@@ -61,13 +76,13 @@ function loadUser() {
 async function api(path, options = {}) {
   const res = await fetch(path, { credentials: 'same-origin', ...options });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.error || `${res.status} ${res.statusText}`);
+  if (!res.ok) throw new ApiError(res.status, body.error || `${res.status} ${res.statusText}`);
   return body;
 }
 
 /**
  * @param {string} path
- * @param {PostMessageRequest | PressRequest} body
+ * @param {PostMessageRequest | PressRequest | RenameRequest} body
  */
 const postJson = (path, body) =>
   api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -292,7 +307,7 @@ function renderMessage(m, inThread) {
 async function press(button, messageId, action) {
   button.disabled = true;
   try {
-    await postJson('/api/actions', { messageId, action, user: state.user });
+    await postJson('/api/actions', { messageId, action });
   } catch (error) {
     alert(messageOf(error));
   } finally {
@@ -327,10 +342,36 @@ async function loadChannel(channel) {
 async function openThread(id) {
   state.thread = id;
   $('#thread-view').hidden = false;
-  const { root, replies } = /** @type {ThreadView} */ (await api(`/api/threads/${encodeURIComponent(id)}`));
   const box = $('#thread-messages');
-  box.replaceChildren(renderMessage(root, true), ...replies.map((m) => renderMessage(m, true)));
+  /** @type {ThreadView} */
+  let view;
+  try {
+    view = /** @type {ThreadView} */ (await api(`/api/threads/${encodeURIComponent(id)}`));
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    showLost(box);
+    return;
+  }
+  $('#thread-view').classList.remove('lost');
+  box.replaceChildren(renderMessage(view.root, true), ...view.replies.map((m) => renderMessage(m, true)));
   scrollDown(box);
+}
+
+/**
+ * The open thread is gone from the server: its storage was reset (a Redis restart without persistence) or its
+ * history expired. Said plainly, instead of a page that keeps showing "working on it".
+ * @param {HTMLElement} box
+ */
+function showLost(box) {
+  $('#thread-view').classList.add('lost');
+  box.replaceChildren(
+    el(
+      'p',
+      { class: 'lost-notice', 'data-testid': 'thread-lost' },
+      el('strong', { text: 'The server lost this conversation. ' }),
+      'Its storage was reset or its history expired, so the task, the plan and any work under way are gone. Post the task again in a channel to start over.',
+    ),
+  );
 }
 
 /**
@@ -379,17 +420,26 @@ function onEvent(type, m) {
     upsert($('#thread-messages'), m, true);
 }
 
+/** Loads again what is on screen: after the live feed was cut, events may have been missed or the data lost. */
+function reload() {
+  if (state.channel) loadChannel(state.channel).catch(showError);
+  if (state.thread) openThread(state.thread).catch(showError);
+}
+
+/** @param {unknown} error */
+function showError(error) {
+  $('#connection').textContent = `error: ${messageOf(error)}`;
+}
+
 function connect() {
   const events = new EventSource('/api/events');
   let reconnecting = false;
   events.addEventListener('open', () => {
     $('#connection').textContent = 'live';
-    if (reconnecting) {
-      // Events may have been missed while away: reload what is on screen.
-      if (state.channel) loadChannel(state.channel);
-      if (state.thread) openThread(state.thread);
-    }
+    if (reconnecting) reload();
   });
+  // The server's own feed (Redis) dropped and came back: same as a reconnect of ours.
+  events.addEventListener('resync', reload);
   events.addEventListener('error', () => {
     reconnecting = true;
     $('#connection').textContent = 'reconnecting…';
@@ -401,18 +451,23 @@ function connect() {
 }
 
 /**
+ * Uploads the file; one over the limit is refused here, before any byte is sent (the server cuts off a larger
+ * upload anyway, and answers 413 with the refusal).
  * @param {File} file
  * @returns {Promise<string>} the upload's id, for the message that carries it
  */
 async function upload(file) {
+  if (file.size > state.maxUploadMb * 1048576) {
+    throw new Error(`${file.name} is ${formatBytes(file.size)}; the limit is ${state.maxUploadMb} MB.`);
+  }
   const res = await fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'Content-Type': file.type || 'application/octet-stream' },
     body: file,
   });
-  const body = /** @type {UploadView & { error?: string }} */ (await res.json());
-  if (!res.ok) throw new Error(body.error || 'upload failed');
+  const body = /** @type {UploadView | UploadRefusedView} */ (await res.json());
+  if (!res.ok) throw new Error('error' in body ? body.error : 'upload failed');
   return body.id;
 }
 
@@ -432,16 +487,11 @@ function wireComposer(form, threadOf) {
     hint.textContent = '';
     button.disabled = true;
     try {
+      await state.renaming;
       const uploads = file ? [await upload(file)] : [];
       const thread = threadOf();
       const { message } = /** @type {PostedView} */ (
-        await postJson('/api/messages', {
-          channel: state.channel ?? '',
-          thread,
-          text,
-          uploads,
-          user: state.user,
-        })
+        await postJson('/api/messages', { channel: state.channel ?? '', thread, text, uploads })
       );
       form.reset();
       if (!thread) await openThread(message.id);
@@ -458,10 +508,25 @@ function wireComposer(form, threadOf) {
 
 async function main() {
   const name = /** @type {HTMLInputElement} */ ($('#username'));
-  name.value = state.user.name;
+  const me = /** @type {MeView} */ (await api('/api/me'));
+  state.user = me.user;
+  name.value = me.user.name;
+  // A member's name comes with their access token; a guest picks theirs, kept by the server in their cookie.
+  name.disabled = me.nameFixed;
+  const rename = async () => {
+    const wanted = name.value.trim();
+    if (!wanted || wanted === state.user?.name) return;
+    try {
+      const renamed = /** @type {MeView} */ (await postJson('/api/me', { name: wanted }));
+      state.user = renamed.user;
+    } catch (error) {
+      name.value = state.user?.name ?? '';
+      showError(error);
+    }
+  };
+  // Posts wait for a rename under way, so a message sent right after it carries the new name.
   name.addEventListener('change', () => {
-    state.user.name = name.value.trim() || state.user.name;
-    localStorage.setItem('lc-user-name', state.user.name);
+    state.renaming = state.renaming.then(rename);
   });
   const { channels, maxUploadMb } = /** @type {ChannelsView} */ (await api('/api/channels'));
   state.channels = channels;
