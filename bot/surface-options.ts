@@ -33,6 +33,8 @@ export function slackSurfaceOptions(config: Config, logger: Logger): SlackAdapte
     port: config.SLACK_PORT,
     channels: config.SLACK_CHANNELS,
     apiUrl: config.SLACK_API_URL,
+    connectRedis: (name) => createRedis(config.REDIS_URL, name),
+    keyPrefix: `${config.QUEUE_PREFIX}:slack`,
     logger,
   };
 }
@@ -44,6 +46,8 @@ export function discordSurfaceOptions(config: Config, logger: Logger): DiscordAd
     channels: config.DISCORD_CHANNELS,
     apiUrl: config.DISCORD_API_URL,
     gatewayUrl: config.DISCORD_GATEWAY_URL,
+    connectRedis: (name) => createRedis(config.REDIS_URL, name),
+    keyPrefix: `${config.QUEUE_PREFIX}:discord`,
     logger,
   };
 }

@@ -1,4 +1,5 @@
-// What the Discord surface needs to run, handed in by the bot: the token, channels, API and gateway URLs, a logger.
+// What the Discord surface needs to run, handed in by the bot: the token, channels, API and gateway URLs, Redis, a logger.
+import type { Redis } from 'ioredis';
 import type { Logger } from '../../common/logger.ts';
 
 export interface DiscordAdapterOptions {
@@ -10,5 +11,9 @@ export interface DiscordAdapterOptions {
   apiUrl?: string;
   /** Replaces the gateway URL Discord hands out (a proxy, or a local gateway in tests). */
   gatewayUrl?: string;
+  /** A new Redis connection, for remembering message and interaction ids across processes and restarts. */
+  connectRedis(name: string): Redis;
+  /** Prefix of the surface's Redis keys. */
+  keyPrefix: string;
   logger: Logger;
 }

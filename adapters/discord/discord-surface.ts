@@ -13,6 +13,7 @@ import {
   Routes,
   type SendableChannels,
 } from 'discord.js';
+import type { Redis } from 'ioredis';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
 import type {
   ChatSurface,
@@ -24,11 +25,11 @@ import type {
 import { LinguacodusError } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
 import { rememberNewest } from '../remember-newest.ts';
+import { SeenEvents } from '../seen-events.ts';
 import { discordApiError } from './discord-api-error.ts';
 import type { DiscordAdapterOptions } from './discord-options.ts';
 import { downloadDiscordAttachment } from './download-attachment.ts';
 import { type DiscordUpload, renderDiscordMessage } from './render-components.ts';
-import { SeenIds } from './seen-ids.ts';
 import { attachmentsToFiles, buttonToIncoming, messageToIncoming, threadName } from './translate-events.ts';
 
 /** How many posted messages we remember the attachments of, so edits do not attach a file twice. */
@@ -44,7 +45,8 @@ export class DiscordSurface implements ChatSurface {
   readonly name = 'discord' as const;
   private client: Client | undefined;
   private readonly uploaded = new Map<string, Set<string>>();
-  private readonly seen = new SeenIds();
+  private redis: Redis | undefined;
+  private readonly seen: SeenEvents;
   private readonly apiHost: string | undefined;
   private readonly logger: Logger;
 
@@ -55,6 +57,14 @@ export class DiscordSurface implements ChatSurface {
     }
     this.logger = options.logger;
     this.apiHost = options.apiUrl ? new URL(options.apiUrl).host : undefined;
+    this.seen = new SeenEvents(
+      () => {
+        this.redis ??= options.connectRedis('linguacodus-discord');
+        return this.redis;
+      },
+      options.keyPrefix,
+      this.logger,
+    );
   }
 
   async start(handler: IncomingHandler): Promise<void> {
@@ -135,7 +145,8 @@ export class DiscordSurface implements ChatSurface {
 
   private async onMessage(message: Message, handler: IncomingHandler) {
     if (message.author.bot || message.system || !message.inGuild()) return;
-    if (!this.seen.first(message.id)) return;
+    // A MESSAGE_CREATE replayed after a gateway resume, or seen by another bot process, is handled once.
+    if (!(await this.seen.first('message', message.id))) return;
     const botId = this.botId();
     const mentioned = message.mentions.users.has(botId);
     const channel = message.channel;
@@ -201,7 +212,9 @@ export class DiscordSurface implements ChatSurface {
       });
       return;
     }
-    // Discord drops an interaction not answered within 3 s: acknowledge before anything slow.
+    // Discord drops an interaction not answered within 3 s: acknowledge before anything slow. Only the first
+    // process to see it answers; a replay (another process, a gateway resume) is dropped unanswered.
+    if (!(await this.seen.first('interaction', interaction.id))) return;
     await interaction.deferUpdate();
     const channel =
       interaction.channel ?? (await client.channels.fetch(interaction.channelId).catch(() => null));
@@ -295,6 +308,8 @@ export class DiscordSurface implements ChatSurface {
   async stop(): Promise<void> {
     await this.client?.destroy();
     this.client = undefined;
+    await this.redis?.quit().catch(() => {});
+    this.redis = undefined;
   }
 }
 

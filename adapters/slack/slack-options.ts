@@ -1,4 +1,5 @@
-// What the Slack surface needs to run, handed in by the bot: tokens, the HTTP port, channels, the API URL, a logger.
+// What the Slack surface needs to run, handed in by the bot: tokens, the HTTP port, channels, the API URL, Redis, a logger.
+import type { Redis } from 'ioredis';
 import type { Logger } from '../../common/logger.ts';
 
 export interface SlackAdapterOptions {
@@ -14,5 +15,9 @@ export interface SlackAdapterOptions {
   channels: readonly string[];
   /** Another Web API base (a proxy, or a local fake in tests); file downloads may come from its host too. */
   apiUrl?: string;
+  /** A new Redis connection, for remembering event ids across processes (a resent event is handled once). */
+  connectRedis(name: string): Redis;
+  /** Prefix of the surface's Redis keys. */
+  keyPrefix: string;
   logger: Logger;
 }

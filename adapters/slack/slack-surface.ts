@@ -1,6 +1,7 @@
 // The Slack ChatSurface: Bolt (Socket Mode or signed HTTP) in, Web API out; translation only, no business logic.
 import { readFile } from 'node:fs/promises';
-import { App, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type webApi } from '@slack/bolt';
+import type { Redis } from 'ioredis';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
 import type {
   ChatSurface,
@@ -12,11 +13,12 @@ import type {
 import { LinguacodusError } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
 import { rememberNewest } from '../remember-newest.ts';
+import { SeenEvents } from '../seen-events.ts';
 import { toSlackLogger } from './bolt-logger.ts';
 import { deliveryMetadata, findDeliveredMessage } from './delivery-key.ts';
 import { downloadSlackFile } from './download-file.ts';
-import { EventDedupe } from './event-dedupe.ts';
 import { renderSlackMessage, type SlackUpload } from './render-blocks.ts';
+import { refuseSkewedRequests } from './request-time.ts';
 import { slackApiError } from './slack-api-error.ts';
 import type { SlackAdapterOptions } from './slack-options.ts';
 import {
@@ -47,7 +49,8 @@ export class SlackSurface implements ChatSurface {
   private receiving = false;
   private teamId = '';
   private botUserId = '';
-  private readonly dedupe = new EventDedupe();
+  private redis: Redis | undefined;
+  private readonly seen: SeenEvents;
   private readonly uploaded = new Map<string, Set<string>>();
   /** Idempotency key → ts of posts this process made, so an in-process retry needs no lookup. */
   private readonly keyed = new Map<string, string>();
@@ -67,6 +70,14 @@ export class SlackSurface implements ChatSurface {
       );
     }
     this.logger = options.logger;
+    this.seen = new SeenEvents(
+      () => {
+        this.redis ??= options.connectRedis('linguacodus-slack');
+        return this.redis;
+      },
+      options.keyPrefix,
+      this.logger,
+    );
     this.mode = options.appToken ? 'socket' : 'http';
     this.apiHost = options.apiUrl ? new URL(options.apiUrl).host : undefined;
   }
@@ -97,12 +108,7 @@ export class SlackSurface implements ChatSurface {
             // apps.connections.open goes through this client: the same API URL as the bot's calls.
             installerOptions: { clientOptions },
           })
-        : new App({
-            ...common,
-            signingSecret: this.options.signingSecret,
-            port: this.options.port,
-            processBeforeResponse: false,
-          });
+        : new App({ ...common, receiver: this.httpReceiver(slackLogger) });
     this.app = app;
 
     const auth = await app.client.auth.test().catch((error: unknown) => {
@@ -142,11 +148,23 @@ export class SlackSurface implements ChatSurface {
     );
   }
 
+  /** Bolt's signed-request receiver, with requests stamped more than five minutes off either way refused first. */
+  private httpReceiver(logger: ReturnType<typeof toSlackLogger>): HTTPReceiver {
+    const receiver = new HTTPReceiver({
+      signingSecret: this.options.signingSecret ?? '',
+      port: this.options.port,
+      processBeforeResponse: false,
+      logger,
+    });
+    receiver.requestListener = refuseSkewedRequests(receiver.requestListener);
+    return receiver;
+  }
+
   private register(app: App, handler: IncomingHandler) {
-    // Events are acked by Bolt before middleware runs; this drops resends of an event we already took.
+    // Events are acked by Bolt before middleware runs; this drops resends of an event any process already took.
     app.use(async ({ body, next }) => {
       const eventId = (body as { event_id?: unknown }).event_id;
-      if (typeof eventId === 'string' && !this.dedupe.first(eventId)) {
+      if (typeof eventId === 'string' && !(await this.seen.first('event', eventId))) {
         this.logger.debug({ eventId }, 'Slack event resent; already handled');
         return;
       }
@@ -380,9 +398,12 @@ export class SlackSurface implements ChatSurface {
    * connection, so deliveries still in flight during a shutdown reach Slack.
    */
   async stop(): Promise<void> {
-    if (!this.receiving) return;
-    this.receiving = false;
-    await this.app?.stop();
+    if (this.receiving) {
+      this.receiving = false;
+      await this.app?.stop();
+    }
+    await this.redis?.quit().catch(() => {});
+    this.redis = undefined;
   }
 }
 

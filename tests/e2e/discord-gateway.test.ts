@@ -10,7 +10,11 @@ import type { ChatSurface } from '../../bot/surface.ts';
 import { discordSurfaceOptions } from '../../bot/surface-options.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeDiscordServer } from '../helpers/fake-discord-server.ts';
+import { dropPrefix, testPrefix } from '../helpers/redis-prefix.ts';
 import { longCode, SurfaceDriver } from '../helpers/surface-driver.ts';
+
+/** Event ids are remembered in Redis (across processes): this file's own prefix, removed at the end. */
+const PREFIX = testPrefix('discord-gw');
 
 const TOKEN = 'fake-discord-bot-token-for-tests';
 const CSV = 'id,feature,target\n1,0.5,1\n2,0.1,0\n3,0.9,1\n';
@@ -30,6 +34,7 @@ beforeAll(async () => {
   await fake.start();
   configuredChannel = fake.otherChannelId;
   const config = parseConfig({
+    QUEUE_PREFIX: PREFIX,
     DISCORD_TOKEN: TOKEN,
     DISCORD_API_URL: fake.apiUrl,
     DISCORD_GATEWAY_URL: fake.gatewayUrl,
@@ -44,6 +49,7 @@ afterAll(async () => {
   await surface?.stop();
   await fake?.stop();
   await driver.cleanup();
+  await dropPrefix(PREFIX);
 });
 
 /** A ThreadRef whose thread is the task channel itself: posts go straight into the channel. */
@@ -148,6 +154,8 @@ describe('Discord surface over the gateway', () => {
       messageId: plan.messageId,
       user: { id: fake.user.id, name: 'Alice' },
       action: 'run:s1:2',
+      // The interaction's own id: a second real press differs, a replay of this one does not.
+      pressId: press.id,
     });
 
     // 4. Progress: one message edited in place.
@@ -289,6 +297,7 @@ describe('Discord surface over the gateway', () => {
 describe('Discord surface start errors', () => {
   it('names DISCORD_TOKEN when Discord refuses the token', async () => {
     const config = parseConfig({
+      QUEUE_PREFIX: PREFIX,
       DISCORD_TOKEN: 'not-the-right-token',
       DISCORD_API_URL: fake.apiUrl,
       DISCORD_GATEWAY_URL: fake.gatewayUrl,
@@ -303,6 +312,7 @@ describe('Discord surface start errors', () => {
   it('names the Message Content intent when the gateway refuses it (close 4014)', async () => {
     fake.privilegedIntentsAllowed = false;
     const config = parseConfig({
+      QUEUE_PREFIX: PREFIX,
       DISCORD_TOKEN: TOKEN,
       DISCORD_API_URL: fake.apiUrl,
       DISCORD_GATEWAY_URL: fake.gatewayUrl,

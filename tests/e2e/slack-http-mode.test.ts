@@ -7,6 +7,10 @@ import { createLogger } from '../../bot/logger.ts';
 import type { ChatSurface, IncomingEvent } from '../../bot/surface.ts';
 import { slackSurfaceOptions } from '../../bot/surface-options.ts';
 import { FakeSlackServer, sendSignedRequest, slackSignature } from '../helpers/fake-slack-server.ts';
+import { dropPrefix, testPrefix } from '../helpers/redis-prefix.ts';
+
+/** Event ids are remembered in Redis (across processes): this file's own prefix, removed at the end. */
+const PREFIX = testPrefix('slack-http');
 
 const BOT_TOKEN = 'xoxb-444-555-httptoken';
 const SECRET = 'signing-secret-for-tests-0123456789';
@@ -30,6 +34,7 @@ beforeAll(async () => {
   await fake.start();
   const port = await freePort();
   const config = parseConfig({
+    QUEUE_PREFIX: PREFIX,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_PORT: String(port),
@@ -46,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await surface?.stop();
   await fake?.stop();
+  await dropPrefix(PREFIX);
 });
 
 function mentionBody(text: string, eventId?: string) {
@@ -113,6 +119,26 @@ describe('Slack surface over signed HTTP requests', () => {
     expect(await eventsNamed('unsigned')).toEqual([]);
     expect(await eventsNamed('forged')).toEqual([]);
     expect(await eventsNamed('replayed')).toEqual([]);
+  });
+
+  it('refuses a correctly signed request stamped six minutes in the future with 401', async () => {
+    const sixMinutesAhead = Math.floor(Date.now() / 1000) + 6 * 60;
+    const ahead = await sendSignedRequest(url, mentionBody('from the future'), {
+      secret: SECRET,
+      timestamp: sixMinutesAhead,
+    });
+    expect(ahead.status).toBe(401);
+    const fourMinutesAhead = Math.floor(Date.now() / 1000) + 4 * 60;
+    const skewed = await sendSignedRequest(url, mentionBody('clock a little ahead'), {
+      secret: SECRET,
+      timestamp: fourMinutesAhead,
+    });
+    expect(skewed.status).toBe(200);
+    await fake.waitFor(
+      () => events.find((e) => e.type === 'message' && e.text === 'clock a little ahead'),
+      'the event within five minutes',
+    );
+    expect(await eventsNamed('from the future')).toEqual([]);
   });
 
   it('handles a retried delivery (X-Slack-Retry-Num, same event_id) once', async () => {

@@ -10,7 +10,11 @@ import type { ChatSurface } from '../../bot/surface.ts';
 import { slackSurfaceOptions } from '../../bot/surface-options.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeSlackServer } from '../helpers/fake-slack-server.ts';
+import { dropPrefix, testPrefix } from '../helpers/redis-prefix.ts';
 import { longCode, SurfaceDriver } from '../helpers/surface-driver.ts';
+
+/** Event ids are remembered in Redis (across processes): this file's own prefix, removed at the end. */
+const PREFIX = testPrefix('slack-socket');
 
 const BOT_TOKEN = 'xoxb-111-222-testtoken';
 const APP_TOKEN = 'xapp-1-A0APP-333-apptoken';
@@ -29,6 +33,7 @@ beforeAll(async () => {
   fake = new FakeSlackServer({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   await fake.start();
   config = parseConfig({
+    QUEUE_PREFIX: PREFIX,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_APP_TOKEN: APP_TOKEN,
     SLACK_API_URL: fake.apiUrl,
@@ -44,6 +49,7 @@ afterAll(async () => {
   await surface?.stop();
   await fake?.stop();
   await driver.cleanup();
+  await dropPrefix(PREFIX);
 });
 
 function mention(text: string, extra: Record<string, unknown> = {}) {
@@ -179,6 +185,7 @@ describe('Slack surface over Socket Mode', () => {
       messageId: plan.messageId,
       user: { id: 'U0ALICE', name: 'Alice' },
       action: 'run:s1:2',
+      pressId: expect.any(String),
     });
 
     // 4. Progress: one message edited in place.

@@ -7,6 +7,10 @@ import { createLogger } from '../../bot/logger.ts';
 import { slackSurfaceOptions } from '../../bot/surface-options.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeSlackServer } from '../helpers/fake-slack-server.ts';
+import { dropPrefix, testPrefix } from '../helpers/redis-prefix.ts';
+
+/** Event ids are remembered in Redis (across processes): this file's own prefix, removed at the end. */
+const PREFIX = testPrefix('slack-start');
 
 const BOT_TOKEN = 'xoxb-1-2-startcheck';
 const APP_TOKEN = 'xapp-1-A0APP-3-startcheck';
@@ -20,11 +24,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake?.stop();
+  await dropPrefix(PREFIX);
 });
 
 async function startError(env: Record<string, string>): Promise<LinguacodusError> {
   const surface = createSlackSurface(
-    slackSurfaceOptions(parseConfig({ SLACK_API_URL: fake.apiUrl, ...env }), logger),
+    slackSurfaceOptions(
+      parseConfig({
+        QUEUE_PREFIX: PREFIX,
+        SLACK_API_URL: fake.apiUrl,
+        ...env,
+      }),
+      logger,
+    ),
   );
   const error = await surface.start(async () => {}).catch((e: unknown) => e);
   await surface.stop();

@@ -1,7 +1,7 @@
 // Slack payloads become the bot's IncomingEvent: addressing, threads, mentions stripped, resends dropped, hosts checked.
 import { describe, expect, it } from 'vitest';
 import { isSlackHost } from '../../adapters/slack/download-file.ts';
-import { EventDedupe } from '../../adapters/slack/event-dedupe.ts';
+import { requestTimeOk } from '../../adapters/slack/request-time.ts';
 import {
   actionTeam,
   actionToIncoming,
@@ -100,7 +100,8 @@ describe('Slack block actions', () => {
     user: { id: 'U1', username: 'ann', team_id: 'T1' },
     channel: { id: 'C1' },
     message: { ts: '5.0', thread_ts: '4.0' },
-    actions: [{ type: 'button', action_id: 'lc|x#2', value: 'lc|x' }],
+    actions: [{ type: 'button', action_id: 'lc|x#2', value: 'lc|x', action_ts: '1700000001.000200' }],
+    trigger_id: '13345224609.738474920.8088930838d88f008e0',
   };
 
   it('reads the neutral action from value (action_id may carry a uniqueness suffix)', () => {
@@ -111,6 +112,20 @@ describe('Slack block actions', () => {
       messageId: '5.0',
       user: { id: 'U1', name: 'ann' },
       action: 'lc|x',
+      pressId: '1700000001.000200',
+    });
+  });
+
+  it('tells two presses apart by their action_ts (or trigger_id), not by who pressed what where', () => {
+    const again = { ...body, actions: [{ ...body.actions[0], action_ts: '1700000002.000300' }] };
+    const first = actionToIncoming(slackBlockActionsSchema.parse(body), 'T1');
+    const second = actionToIncoming(slackBlockActionsSchema.parse(again), 'T1');
+    expect(first?.type === 'action' && second?.type === 'action' && first.pressId !== second.pressId).toBe(
+      true,
+    );
+    const noTs = { ...body, actions: [{ type: 'button', action_id: 'lc|x#2', value: 'lc|x' }] };
+    expect(actionToIncoming(slackBlockActionsSchema.parse(noTs), 'T1')).toMatchObject({
+      pressId: body.trigger_id,
     });
   });
 
@@ -126,23 +141,17 @@ describe('Slack block actions', () => {
   });
 });
 
-describe('EventDedupe', () => {
-  it('passes an id once within the TTL and again after it', () => {
-    let now = 0;
-    const dedupe = new EventDedupe(10, 1000, () => now);
-    expect(dedupe.first('Ev1')).toBe(true);
-    expect(dedupe.first('Ev1')).toBe(false);
-    now = 1500;
-    expect(dedupe.first('Ev1')).toBe(true);
+describe('request timestamps', () => {
+  const now = 1_700_000_000_000;
+  const secondsFromNow = (s: number) => String(Math.floor(now / 1000) + s);
+
+  it('takes a request stamped within five minutes of our clock, either way', () => {
+    for (const s of [0, -299, 299, -300, 300]) expect(requestTimeOk(secondsFromNow(s), now)).toBe(true);
   });
 
-  it('forgets the oldest ids past its capacity', () => {
-    const dedupe = new EventDedupe(2, 60_000, () => 0);
-    dedupe.first('a');
-    dedupe.first('b');
-    dedupe.first('c');
-    expect(dedupe.first('a')).toBe(true);
-    expect(dedupe.first('c')).toBe(false);
+  it('refuses one stamped more than five minutes in the past or in the future, or not stamped at all', () => {
+    for (const s of [-301, 301, -6 * 60, 6 * 60]) expect(requestTimeOk(secondsFromNow(s), now)).toBe(false);
+    for (const bad of [undefined, '', 'soon', '1.5e9', '-1']) expect(requestTimeOk(bad, now)).toBe(false);
   });
 });
 
