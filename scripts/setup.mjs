@@ -5,7 +5,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtRecipe, DEFAULT_IMAGE, ensureSandboxImage } from './sandbox-image.mjs';
 
@@ -57,6 +57,36 @@ export function redisTarget(env = process.env, dotEnvPath = join(root, '.env')) 
     // The config check names the bad value; here we only avoid a crash.
     return { host: '127.0.0.1', port: 6379, explicit: true, invalid: url };
   }
+}
+
+/** Where the local Redis keeps its append-only file: <DATA_DIR>/redis, DATA_DIR resolved from the project root. */
+export function redisDataDir(env = process.env, dotEnvPath = join(root, '.env')) {
+  return resolve(root, setting('DATA_DIR', env, dotEnvPath) ?? './data', 'redis');
+}
+
+/**
+ * The local Redis the set-up step starts: loopback only, every write in an append-only file (fsync each second), so
+ * a restart keeps sessions and queued jobs, and never evicting keys (the bot's state must not vanish under load).
+ */
+export function localRedisArgs(dir, port = 6379) {
+  return [
+    '--daemonize',
+    'yes',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+  ];
 }
 
 function redisAnswers({ host, port }, timeoutMs = 400) {
@@ -162,14 +192,10 @@ async function ensureRedis() {
     return false;
   }
   if (!onPath('redis-server') && !aptInstall([PACKAGES['redis-server']])) return false;
-  log('starting a local redis-server on 127.0.0.1:6379 (in memory, nothing saved)…');
-  execFileSync(
-    'redis-server',
-    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
+  const dir = redisDataDir();
+  mkdirSync(dir, { recursive: true });
+  log(`starting a local redis-server on 127.0.0.1:6379 (append-only file in ${dir})…`);
+  execFileSync('redis-server', localRedisArgs(dir), { stdio: 'ignore' });
   for (let i = 0; i < 30; i++) {
     if (await redisAnswers(target)) return true;
     await new Promise((r) => setTimeout(r, 100));

@@ -7,7 +7,15 @@ import { DEFAULT_DOCKER_IMAGE } from '../../sandbox/docker-driver.ts';
 // @ts-expect-error: plain JavaScript module, no type declarations
 import { DEFAULT_IMAGE, imagePackages, recipeHash } from '../../scripts/sandbox-image.mjs';
 // @ts-expect-error: plain JavaScript module (it runs before dependencies exist), no type declarations
-import { missingSystemParts, npmStale, PACKAGES, redisTarget, setting } from '../../scripts/setup.mjs';
+import {
+  localRedisArgs,
+  missingSystemParts,
+  npmStale,
+  PACKAGES,
+  redisDataDir,
+  redisTarget,
+  setting,
+} from '../../scripts/setup.mjs';
 
 describe('set-up step', () => {
   it('finds every system part on this machine (bwrap, python libraries, chromium)', () => {
@@ -32,6 +40,20 @@ describe('set-up step', () => {
     writeFileSync(dotEnv, 'PORT=3000\nREDIS_URL="redis://10.0.0.5:6379"\n');
     expect(redisTarget({}, dotEnv)).toMatchObject({ host: '10.0.0.5', explicit: true });
     expect(redisTarget({ REDIS_URL: 'nonsense' }, dotEnv)).toMatchObject({ invalid: 'nonsense' });
+  });
+
+  it('starts its local Redis with an append-only file under DATA_DIR, never evicting keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-setup-'));
+    const dotEnv = join(dir, '.env');
+    expect(redisDataDir({ DATA_DIR: '/srv/lc' }, dotEnv)).toBe('/srv/lc/redis');
+    expect(redisDataDir({}, dotEnv)).toMatch(/\/data\/redis$/);
+    const args = localRedisArgs('/srv/lc/redis');
+    const value = (flag: string) => args[args.indexOf(flag) + 1];
+    expect(value('--appendonly')).toBe('yes');
+    expect(value('--dir')).toBe('/srv/lc/redis');
+    expect(value('--maxmemory-policy')).toBe('noeviction');
+    expect(value('--bind')).toBe('127.0.0.1');
+    expect(value('--port')).toBe('6379');
   });
 
   it('reads SANDBOX_DRIVER from the environment first, then .env', () => {
