@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DOCKER_IMAGE } from '../../sandbox/docker-driver.ts';
 // @ts-expect-error: plain JavaScript module, no type declarations
 import { DEFAULT_IMAGE, imagePackages, recipeHash } from '../../scripts/sandbox-image.mjs';
-// @ts-expect-error: plain JavaScript module (it runs before dependencies exist), no type declarations
 import {
   localRedisArgs,
   missingSystemParts,
@@ -15,6 +14,7 @@ import {
   redisDataDir,
   redisTarget,
   setting,
+  // @ts-expect-error: plain JavaScript module (it runs before dependencies exist), no type declarations
 } from '../../scripts/setup.mjs';
 
 describe('set-up step', () => {
