@@ -167,6 +167,9 @@ export class WebChatClient {
     if (known) return known;
     const first = await fetch(new URL('/api/me', this.baseUrl), { headers: this.headers });
     const issued = identityCookieOf(first);
+    const view = (await first.json()) as { nameFixed?: boolean };
+    // A member (WEB_USERS) is known by the token in `headers`: no cookie, and the name is the token's.
+    if (!issued && view.nameFixed) return '';
     if (!issued) throw new Error(`GET /api/me set no identity cookie (${first.status})`);
     const renamed = await fetch(new URL('/api/me', this.baseUrl), {
       method: 'POST',
