@@ -135,6 +135,7 @@ const envSchema = z
 
     // model roles
     ...roleSchema('INSTRUCTOR'),
+    INSTRUCTOR_PROMPT: z.enum(['rich', 'paper'], { error: 'expected rich or paper' }).default('rich'),
     ...roleSchema('CRITIC'),
     ...roleSchema('CODER'),
 
@@ -163,6 +164,8 @@ const envSchema = z
     MAX_COLUMNS: positiveInt(2_000, 'a column count'),
     MAX_REPAIRS: z.coerce.number({ error: 'expected a count' }).int().min(0).max(10).default(3),
     EVIDENCE_TIMEOUT_S: z.coerce.number({ error: 'expected seconds' }).int().min(0).default(60),
+    MAX_TOKENS_PER_PLAN: z.coerce.number({ error: 'expected a token count' }).int().positive().optional(),
+    MAX_TOKENS_PER_RUN: z.coerce.number({ error: 'expected a token count' }).int().positive().optional(),
   })
   .superRefine((env, ctx) => {
     const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HOST);
@@ -222,6 +225,7 @@ function roleConfig(env: Env, role: CoreRoleName): CoreRoleConfig | undefined {
     api: e[`${p}_API`] as 'chat' | 'completions',
     timeoutMs: e[`${p}_TIMEOUT_MS`] as number,
     maxTokens: e[`${p}_MAX_TOKENS`] as number,
+    ...(role === 'instructor' ? { prompt: env.INSTRUCTOR_PROMPT } : {}),
   };
 }
 
