@@ -111,7 +111,10 @@ export function fallbackChoice(fallback: ChoiceFallback): { chose: number; becau
     if (best.rank >= 1 && best.rank <= 3)
       return { chose: best.rank, because: `the quick cross-validation evidence prefers option ${best.rank}` };
   }
-  return { chose: 1, because: 'neither the critique nor the evidence prefers one, so the first place is taken' };
+  return {
+    chose: 1,
+    because: 'neither the critique nor the evidence prefers one, so the first place is taken',
+  };
 }
 
 /** Lines that introduce the improved instruction ("**Improved instruction:**", "Final version of the instruction"). */
