@@ -5,7 +5,7 @@ import { createSandbox, sandboxOptionsFromEnv } from '../sandbox/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
-export type Pipeline = Pick<Core, 'intake' | 'plan' | 'run' | 'engines'>;
+export type Pipeline = Pick<Core, 'intake' | 'plan' | 'draftPlan' | 'addEvidence' | 'run' | 'engines'>;
 
 const MB = 1024 * 1024;
 
@@ -25,6 +25,8 @@ export function coreDepsFrom(config: Config, logger: Logger): CoreDeps {
       maxRepairs: config.MAX_REPAIRS,
       sandbox: limits,
       evidenceTimeoutMs: config.EVIDENCE_TIMEOUT_S * 1000,
+      maxTokensPerPlan: config.MAX_TOKENS_PER_PLAN ?? null,
+      maxTokensPerRun: config.MAX_TOKENS_PER_RUN ?? null,
     },
     workRoot: path.resolve(config.DATA_DIR, 'work'),
   };
