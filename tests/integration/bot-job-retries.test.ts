@@ -1,6 +1,5 @@
 // Job retries and timeouts with the real bot, Redis, core and sandbox: a model endpoint answering 503 makes the
 // plan job retry with backoff, a broken CSV gets one attempt, and a plan or run past its timeout is stopped.
-import { readdir, readFile } from 'node:fs/promises';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planJobId } from '../../bot/queues.ts';
@@ -11,6 +10,7 @@ import {
   paperPromptOf,
   startFakeOpenAI,
 } from '../helpers/fake-openai-server.ts';
+import { processesCarrying } from '../helpers/host-processes.ts';
 import {
   ANN,
   BLUEBERRY,
@@ -55,15 +55,7 @@ const isWarning = (m: MessageView) => m.bot && textOf(m).includes('⚠️');
 const threadOf = (root: string) => ({ surface: 'web', space: '', channel: 'general', thread: root }) as const;
 
 /** Host processes whose command line holds MARKER (the sandboxed script, seen from outside). */
-async function markedProcesses(): Promise<number[]> {
-  const pids: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(MARKER)) pids.push(Number(name));
-  }
-  return pids;
-}
+const markedProcesses = () => processesCarrying(MARKER);
 
 /** Polls `probe` until it gives something (state settles a moment after the reply that announces it). */
 async function until<T>(

@@ -142,6 +142,8 @@ function identityCookieOf(res: Response): string | undefined {
  */
 export class WebChatClient {
   readonly events: SseEvent[] = [];
+  /** How many times the server said "load again" (event: resync, after its Redis connection came back). */
+  resyncs = 0;
   private request: http.ClientRequest | null = null;
   private listeners = new Set<() => void>();
   private readonly cookies = new Map<string, string>();
@@ -300,6 +302,7 @@ export class WebChatClient {
             buffer = buffer.slice(cut + 2);
             const type = /^event: (.*)$/m.exec(frame)?.[1];
             const data = /^data: (.*)$/m.exec(frame)?.[1];
+            if (type === 'resync') this.resyncs += 1;
             if ((type === 'message' || type === 'edit') && data) {
               this.events.push({ type, message: JSON.parse(data) as MessageView });
               for (const l of this.listeners) l();

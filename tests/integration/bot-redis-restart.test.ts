@@ -1,0 +1,172 @@
+// Redis restarted under a running bot process (`bot/main.ts`), on a redis-server of the test's own: without
+// persistence the threads with work under way are told it was lost, open pages are told to reload, and new tasks
+// are served; with the set-up step's append-only file a run under way survives and finishes once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOpenAI, paperPromptOf, startFakeOpenAI } from '../helpers/fake-openai-server.ts';
+import { processesCarrying } from '../helpers/host-processes.ts';
+import { OwnRedis } from '../helpers/own-redis.ts';
+import { type BotProcess, startBotProcess } from './bot-process.ts';
+import {
+  ANN,
+  BLUEBERRY,
+  BLUEBERRY_TASK,
+  isPlan,
+  isProgress,
+  isResult,
+  type MessageView,
+  type TestEnv,
+  testEnv,
+  textOf,
+  WebChatClient,
+} from './bot-test-kit.ts';
+
+const LOST = 'The bot’s storage (Redis) was reset';
+/** A string only the sandboxed sleeper carries on its command line. */
+const MARKER = `lc-redis-restart-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+const SLEEPER = [
+  '```python',
+  'import os',
+  'import sys',
+  `os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(300)", "${MARKER}"])`,
+  '```',
+].join('\n');
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = await probe();
+    if (found) return found as T;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('Redis restarted without persistence, mid-plan and mid-run', () => {
+  let redis: OwnRedis;
+  let fake: FakeOpenAI;
+  let t: TestEnv;
+  let bot: BotProcess;
+  let chat: WebChatClient;
+  let criticHangs = false;
+
+  beforeAll(async () => {
+    redis = await OwnRedis.start('none');
+    fake = await startFakeOpenAI((request) => {
+      const prompt = paperPromptOf(request);
+      if (prompt.kind === 'critique' || prompt.kind === 'resolve') {
+        if (criticHangs) return { delayMs: 120_000, content: 'too late' };
+        return prompt.kind === 'critique'
+          ? 'Option 1 is the strongest.'
+          : 'Chosen option: 1\n\nOption 1 is the best fit as it stands.';
+      }
+      return SLEEPER;
+    });
+    t = await testEnv({
+      REDIS_URL: redis.url,
+      CRITIC_BASE_URL: fake.url,
+      CRITIC_MODEL: 'fake-critic',
+      CODER_BASE_URL: fake.url,
+      CODER_MODEL: 'fake-coder',
+      // The watchdog looks every 2 s: it knows the threads with work under way when Redis goes.
+      JOB_LOCK_S: '2',
+    });
+    bot = startBotProcess(t.env);
+    await bot.ready;
+    chat = new WebChatClient(`http://127.0.0.1:${t.env.PORT}`);
+    await chat.openEvents();
+  }, 60_000);
+
+  afterAll(async () => {
+    chat?.close();
+    await bot?.stop('SIGKILL');
+    await t?.cleanup().catch(() => {});
+    await fake?.close();
+    await redis?.stop();
+  });
+
+  it('tells both threads their work was lost, stops the run, tells the pages to reload and serves a new task', {
+    timeout: 180_000,
+  }, async () => {
+    // A run under way (its sandboxed script sleeping) and a plan under way (the critic not answering).
+    const running = await chat.post(ANN, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
+    const plan = await chat.waitForReply(running.id, (r) => r.find(isPlan));
+    await chat.press(ANN, plan, 'Run 1');
+    await until('the sandboxed script', async () => (await processesCarrying(MARKER)).length > 0, 90_000);
+    criticHangs = true;
+    const planning = await chat.post(ANN, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
+    const critiques = fake.requests.length;
+    await until('the plan to wait on the critic', async () => fake.requests.length > critiques);
+    // Two watchdog passes: both threads are in its list of work under way.
+    await new Promise((r) => setTimeout(r, 5000));
+
+    await redis.restart();
+
+    for (const root of [running, planning]) {
+      const notice = await chat.waitForEvent(
+        (e) => e.type === 'message' && e.message.thread === root.id && textOf(e.message).includes(LOST),
+        `the notice in thread ${root.id}`,
+      );
+      expect(textOf(notice.message)).toContain('Post the task again with its CSV to start over.');
+    }
+    // The run's sandbox is stopped; open pages were told to load again, and find the thread gone.
+    await until('the sandboxed script to end', async () => (await processesCarrying(MARKER)).length === 0);
+    expect(chat.resyncs).toBeGreaterThanOrEqual(1);
+    await expect(chat.thread(running.id)).rejects.toThrow(/^404/);
+
+    criticHangs = false;
+    const next = await chat.post(ANN, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
+    const nextPlan = await chat.waitForReply(next.id, (r) => r.find(isPlan), 90_000);
+    expect(textOf(nextPlan)).toContain('bb_yield');
+    // One notice per thread.
+    const notices = chat.events.filter((e) => e.type === 'message' && textOf(e.message).includes(LOST));
+    expect(notices.map((e) => e.message.thread).sort()).toEqual([running.id, planning.id].sort());
+    expect(bot.output()).toMatch(/Redis lost its data/);
+  });
+});
+
+describe('Redis restarted with the set-up step’s append-only file, mid-run', () => {
+  let redis: OwnRedis;
+  let t: TestEnv;
+  let bot: BotProcess;
+  let chat: WebChatClient;
+
+  beforeAll(async () => {
+    redis = await OwnRedis.start('aof');
+    t = await testEnv({ REDIS_URL: redis.url });
+    bot = startBotProcess(t.env);
+    await bot.ready;
+    chat = new WebChatClient(`http://127.0.0.1:${t.env.PORT}`);
+    await chat.openEvents();
+  }, 60_000);
+
+  afterAll(async () => {
+    chat?.close();
+    await bot?.stop('SIGKILL');
+    await t?.cleanup().catch(() => {});
+    await redis?.stop();
+  });
+
+  it('keeps the conversation and the run, which finishes and reports once', {
+    timeout: 180_000,
+  }, async () => {
+    const task = await chat.post(ANN, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
+    const plan = await chat.waitForReply(task.id, (r) => r.find(isPlan));
+    await chat.press(ANN, plan, 'Run resolver');
+    await chat.waitForReply(task.id, (r) => r.find((m) => isProgress(m) && textOf(m).includes(': running')));
+    expect((await chat.thread(task.id)).replies.filter(isResult)).toHaveLength(0);
+
+    await redis.restart();
+
+    const result = await chat.waitForReply(task.id, (r) => r.find(isResult), 150_000);
+    expect(textOf(result)).toMatch(/Score: mae \d/);
+    await chat.waitForReply(task.id, (r) =>
+      r.find((m: MessageView) => isProgress(m) && textOf(m).includes('finished')),
+    );
+    const { replies } = await chat.thread(task.id);
+    expect(replies.filter(isResult)).toHaveLength(1);
+    expect(replies.filter(isPlan)).toHaveLength(1);
+    expect(replies.some((m) => textOf(m).includes(LOST) || textOf(m).includes('⚠️'))).toBe(false);
+    expect(chat.resyncs).toBeGreaterThanOrEqual(1);
+    expect(bot.output()).not.toMatch(/Redis lost its data/);
+  });
+});
