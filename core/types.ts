@@ -52,6 +52,11 @@ export const taskSpecSchema = z.object({
   split: splitSchema,
   /** Human-readable lines on what was inferred rather than stated, shown to the user. */
   inferred: z.array(z.string()).default([]),
+  /**
+   * Why each field is what it is, by field (target, idColumn, metric, dataType, split, testFile, drop, features):
+   * the inference's reason, or where it was stated. For the task card and `linguacodus intake`.
+   */
+  reasons: z.record(z.string(), z.string()).default({}),
 });
 export type TaskSpec = z.infer<typeof taskSpecSchema>;
 
@@ -283,6 +288,11 @@ export type ProgressListener = (event: ProgressEvent) => void;
 /** What a user hands in: free text and files, plus anything stated explicitly (CLI flags, suite entries). */
 export interface TaskInput {
   text: string;
+  /**
+   * Replies in the task's thread that correct it, oldest first ("target: Age", "metric: mae", "Survived", or new
+   * words): what each states wins over the text, and a later one over an earlier one.
+   */
+  notes?: string[];
   /** Host paths; the first CSV is the training file unless stated. */
   files: string[];
   overrides?: {

@@ -1,5 +1,6 @@
 // The intake room's public face: reading the user's CSV files, profiling them, and inferring the task spec.
 
+export { type ColumnFact, columnFactSchema } from './column-facts.ts';
 export { matchColumn } from './column-names.ts';
 export {
   columnValues,
@@ -18,6 +19,13 @@ export {
   profileTable,
   skewness,
 } from './data-profile.ts';
-export { defaultMetric, findMetricInText, parseMetricName, requireMetric } from './infer-metric.ts';
-export { findTargetInText } from './infer-target.ts';
+export {
+  defaultMetric,
+  findMetricInText,
+  metricsFor,
+  parseMetricName,
+  requireMetric,
+} from './infer-metric.ts';
+export { MAX_TARGET_CHOICES, type TargetChoice, TargetQuestion } from './intake-question.ts';
 export { type IntakeResult, intakeTask } from './intake-task.ts';
+export { readReply, type StatedField, type StatedFields } from './stated-fields.ts';

@@ -3,6 +3,7 @@
 import type { DataProfile, DataType } from '../types.ts';
 import { joinNames, normalizeName } from './column-names.ts';
 import { type Inferred, inferred, stated } from './inference.ts';
+import type { Stated } from './stated-fields.ts';
 
 const TEXT_WORDS =
   /\b(text|texts|message|messages|sms|review|reviews|summar(?:y|ies)|essays?|comments?|tweets?|sentences?|documents?|e-?mails?|articles?|descriptions?|nlp)\b/i;
@@ -23,9 +24,9 @@ export function inferDataType(
   profile: DataProfile,
   targets: string[],
   idColumn: string,
-  named: DataType | undefined,
+  named: Stated<DataType> | undefined,
 ): Inferred<DataType> {
-  if (named) return stated(named);
+  if (named) return stated(named.value, named.said);
   const features = profile.columns.filter((c) => !targets.includes(c.name) && c.name !== idColumn);
   const textColumns = features.filter((c) => c.kind === 'text');
   const informative = features.filter((c) => c.kind !== 'constant' && c.kind !== 'id');

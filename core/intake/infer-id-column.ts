@@ -6,6 +6,7 @@ import { requireColumn } from './column-names.ts';
 import type { Table } from './csv-reader.ts';
 import { looksLikeIdName } from './data-profile.ts';
 import { type Inferred, inferred, stated } from './inference.ts';
+import type { Stated } from './stated-fields.ts';
 
 /** The id column the harness adds when the data has none. */
 export const ADDED_ID_COLUMN = 'row_id';
@@ -56,12 +57,12 @@ function checkIdUnique(table: Table, column: string, file: string): void {
 export function inferIdColumn(
   table: Table,
   trainFile: string,
-  named: string | undefined,
+  named: Stated<string> | undefined,
   targets: string[],
   testTable: Table | null,
 ): Inferred<IdColumn> {
   const found = named
-    ? stated(namedIdColumn(table, trainFile, named))
+    ? stated(namedIdColumn(table, trainFile, named.value), named.said)
     : foundIdColumn(table, targets, testTable);
   const { idColumn } = found.value;
   if (targets.includes(idColumn)) {

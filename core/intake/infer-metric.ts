@@ -8,6 +8,7 @@ import { joinNames } from './column-names.ts';
 import type { Table } from './csv-reader.ts';
 import { isNumberString } from './data-profile.ts';
 import { type Inferred, inferred, stated } from './inference.ts';
+import type { Stated } from './stated-fields.ts';
 
 /** The default metric for a target type, used when the task names none. */
 export function defaultMetric(type: TargetType): MetricName {
@@ -23,18 +24,34 @@ export function defaultMetric(type: TargetType): MetricName {
   }
 }
 
-// Spellings, most specific first: a match inside an earlier one's span (the "rmse" in "mean column-wise rmse") is ignored.
+// Spellings and paraphrases, most specific first: a match inside an earlier one's span (the "rmse" in "mean
+// column-wise rmse") is ignored.
 const METRIC_PATTERNS: [MetricName, RegExp][] = [
-  ['mcrmse', /\bmcrmse\b|mean[\s-]+column[\s-]*wise[\s-]+(?:rmse|root[\s-]+mean[\s-]+squared?[\s-]+error)/i],
+  [
+    'mcrmse',
+    /\bmcrmse\b|mean[\s-]+column[\s-]*wise[\s-]+(?:rmse|root[\s-]+mean[\s-]+squared?[\s-]+error)|\b(?:average|mean)\w*\s+(?:the\s+)?rmse\s+(?:over|across)\s+(?:the\s+)?(?:both|two|all|columns|targets|scores)\b|\brmse\s+(?:averaged|mean)\s+(?:over|across)\s+(?:the\s+)?(?:both|two|all|columns|targets|scores)\b/i,
+  ],
   [
     'rmsle',
     /\brmsle\b|root[\s-]+mean[\s-]+squared?[\s-]+log(?:arithmic)?[\s-]+error|\brmse\b[^.;]{0,30}\blog(?:arithm)?s?\b/i,
   ],
-  ['rmse', /\brmse\b|root[\s-]+mean[\s-]+squared?[\s-]+error|root[\s-]+mse\b/i],
-  ['mape', /\bmape\b|mean[\s-]+absolute[\s-]+percent(?:age)?[\s-]+error/i],
-  ['mae', /\bmae\b|mean[\s-]+absolute[\s-]+error|\babsolute[\s-]+error\b/i],
-  ['mse', /\bmse\b|mean[\s-]+squared?[\s-]+error/i],
-  ['r2', /\br\s?(?:2\b|²|\^2)|\br[\s-]+squared\b|coefficient[\s-]+of[\s-]+determination/i],
+  [
+    'rmse',
+    /\brmse\b|root[\s-]+mean[\s-]+squared?[\s-]+error|root[\s-]+mse\b|root[\s-]+of[\s-]+the[\s-]+(?:mean|average)[\s-]+squared[\s-]+(?:error|difference)/i,
+  ],
+  [
+    'mape',
+    /\bmape\b|mean[\s-]+absolute[\s-]+percent(?:age)?[\s-]+error|average[\s-]+(?:absolute[\s-]+)?percent(?:age)?[\s-]+error/i,
+  ],
+  [
+    'mae',
+    /\bmae\b|mean[\s-]+absolute[\s-]+error|\babsolute[\s-]+error\b|average[\s-]+absolute[\s-]+(?:error|difference|deviation)|\boff\s+by\b[^.;]{0,30}\bon\s+average\b/i,
+  ],
+  ['mse', /\bmse\b|mean[\s-]+squared?[\s-]+error|average[\s-]+squared[\s-]+(?:error|difference)/i],
+  [
+    'r2',
+    /\br\s?(?:2\b|²|\^2)|\br[\s-]+squared\b|coefficient[\s-]+of[\s-]+determination|(?:share|fraction|proportion)\s+of\s+(?:the\s+)?variance\s+explained|explained\s+variance/i,
+  ],
   [
     'roc-auc',
     /\broc[\s_-]*auc\b|\bauc[\s_-]*roc\b|area[\s-]+under[\s-]+(?:the[\s-]+)?(?:roc[\s-]+)?curve|\bauroc\b|\broc\b|\bauc\b/i,
@@ -43,8 +60,56 @@ const METRIC_PATTERNS: [MetricName, RegExp][] = [
   ['f1-macro', /\bmacro[\s_-]*(?:averaged?[\s_-]*)?f1\b|\bf1[\s_-]*(?:score[\s_-]*)?\(?macro\b/i],
   ['f1-micro', /\bmicro[\s_-]*(?:averaged?[\s_-]*)?f1\b|\bf1[\s_-]*(?:score[\s_-]*)?\(?micro\b/i],
   ['f1', /\bf1(?:[\s_-]*score)?\b|\bf[\s-]?measure\b|\bf-?score\b/i],
-  ['accuracy', /\baccuracy\b/i],
+  [
+    'accuracy',
+    /\baccuracy\b|\b(?:share|fraction|percentage|proportion|rate|number)\s+of\s+(?:\w+\s+){0,2}(?:correct|right)(?:ly\s+(?:classified|predicted|labell?ed))?\b|\bhow\s+often\s+(?:it\s+is|it's|the\s+model\s+is)\s+right\b|\bcorrectly\s+(?:classified|predicted)\b/i,
+  ],
 ];
+
+/**
+ * Metrics people name that the harness cannot score, most specific first (so "balanced accuracy" is not read as
+ * accuracy): named, they get a clear reply listing the known metrics rather than a default put in their place.
+ */
+const UNSCORED_METRICS: [string, RegExp][] = [
+  ['balanced accuracy', /\bbalanced[\s-]+accuracy\b/i],
+  ['top-k accuracy', /\btop[\s-]*\d+[\s-]+accuracy\b|\baccuracy\s*@\s*\d+/i],
+  [
+    'average precision (PR AUC)',
+    /\baverage[\s-]+precision\b|\bpr[\s-]*auc\b|\bauc[\s-]*pr\b|precision[\s-]+recall[\s-]+(?:auc|curve)/i,
+  ],
+  ['SMAPE', /\bsmape\b|symmetric[\s-]+mean[\s-]+absolute[\s-]+percent(?:age)?[\s-]+error/i],
+  ['quadratic weighted kappa', /\b(?:quadratic[\s-]+weighted[\s-]+)?kappa\b|\bqwk\b/i],
+  ['Gini', /\bgini\b/i],
+  ['Matthews correlation (MCC)', /\bmatthews\b|\bmcc\b/i],
+  ['Brier score', /\bbrier\b/i],
+  ['NDCG / MAP@k', /\bndcg\b|\bmap\s*@\s*\d+/i],
+  ['IoU / Dice', /\biou\b|\bjaccard\b|\bdice[\s-]+(?:score|coefficient)\b/i],
+  ['BLEU / ROUGE', /\bbleu\b|\brouge\b/i],
+  ['correlation', /\b(?:pearson|spearman)\b|\bcorrelation\s+coefficient\b/i],
+  ['pinball / quantile loss', /\bpinball\b|\bquantile[\s-]+loss\b/i],
+  ['Huber loss', /\bhuber\b/i],
+  ['precision', /\bprecision\b/i],
+  ['recall', /\brecall\b|\bsensitivity\b|\bspecificity\b/i],
+];
+/** Words common outside metrics ("measured with high precision"): they count only after a word about scoring. */
+const NEEDS_CONTEXT = new Set(['Gini', 'correlation', 'precision', 'recall']);
+const SCORING_WORDS =
+  /\b(?:metric|scor\w*|evaluat\w*|judg\w*|measured (?:by|on|with)|optimi[sz]\w*|maximi[sz]\w*|minimi[sz]\w*|graded|assessed)\b[^.;]{0,40}$/i;
+
+/** Throws `unknown_metric` when the text names a metric the harness cannot score, listing those it can. */
+export function refuseUnscoredMetric(text: string): void {
+  const known = findMetricInText(text);
+  for (const [name, pattern] of UNSCORED_METRICS) {
+    // "F1, the balance of precision and recall" names F1: precision and recall alone count only without a known one.
+    if (known && (name === 'precision' || name === 'recall')) continue;
+    const m = pattern.exec(text);
+    if (!m || (NEEDS_CONTEXT.has(name) && !SCORING_WORDS.test(text.slice(0, m.index)))) continue;
+    throw new LinguacodusError(
+      'unknown_metric',
+      `I can't score ${name} (“${m[0]}”). Known metrics: ${KNOWN_METRICS.join(', ')}; name one of them (e.g. "metric: ${known ?? 'accuracy'}").`,
+    );
+  }
+}
 
 /** The metric a text names, by any common spelling; the first named wins. Null when none is named. */
 export function findMetricInText(text: string): MetricName | null {
@@ -112,14 +177,34 @@ function describeTargetType(type: TargetType): string {
   }
 }
 
-/** The metric the user named, else the one the text names, else the default for the target type. */
+/** What a metric scores: classes (accuracy, ROC AUC, F1...) or a quantity (RMSE, MAE...). */
+export function metricWants(metric: MetricName): 'classes' | 'quantity' {
+  return METRICS[metric].kind === 'regression' ? 'quantity' : 'classes';
+}
+
+/** The metrics that can score a target of this type, the default first. */
+export function metricsFor(type: TargetType): MetricName[] {
+  const fitting = KNOWN_METRICS.filter(
+    (m) => metricFits(m, type) && (m === 'mcrmse') === (type === 'multi-regression'),
+  );
+  const first = defaultMetric(type);
+  return [first, ...fitting.filter((m) => m !== first)];
+}
+
+/** The metric the task's words name, refusing one the harness cannot score; null when none is named. */
+export function metricInText(text: string): MetricName | null {
+  refuseUnscoredMetric(text);
+  return findMetricInText(text);
+}
+
+/** The metric the user stated, else the one the text names, else the default for the target type. */
 export function inferMetric(
   text: string,
-  named: string | undefined,
+  named: Stated<string> | undefined,
   targetType: TargetType,
 ): Inferred<MetricName> {
-  if (named !== undefined) return stated(requireMetric(named));
-  const fromText = findMetricInText(text);
+  if (named !== undefined) return stated(requireMetric(named.value), named.said);
+  const fromText = metricInText(text);
   if (fromText) return inferred(fromText, `The metric is ${METRICS[fromText].label}, as named in the task.`);
   const metric = defaultMetric(targetType);
   return inferred(

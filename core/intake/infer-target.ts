@@ -1,165 +1,81 @@
-// The target step: the column(s) the user named, else what the task text asks to predict, else the columns the
-// file to predict for lacks.
+// The target step: the column(s) someone stated, else the one the task's words, the data and the file to predict for
+// point to, else a question with the likely columns.
 import { basename } from 'node:path';
-import { LinguacodusError } from '../errors.ts';
-import {
-  joinNames,
-  listColumns,
-  matchColumn,
-  normalizeName,
-  normalizeText,
-  requireColumn,
-} from './column-names.ts';
+import type { MetricName } from '../types.ts';
+import { type ColumnFact, holdsClasses } from './column-facts.ts';
+import { joinNames, matchColumn, requireColumn } from './column-names.ts';
 import type { Table } from './csv-reader.ts';
-import { isNumberString } from './data-profile.ts';
 import { ADDED_ID_COLUMN } from './infer-id-column.ts';
+import { metricsFor, metricWants } from './infer-metric.ts';
 import { type Inferred, inferred, stated } from './inference.ts';
+import { MAX_TARGET_CHOICES, TargetQuestion } from './intake-question.ts';
+import { decideTargets, rankTargets } from './rank-targets.ts';
+import type { Stated } from './stated-fields.ts';
 import type { Unlabelled } from './task-files.ts';
 
-const TARGET_KEYWORDS =
-  /\b(predict(?:s|ing|ion of)?|forecast(?:s|ing)?|estimat(?:e|es|ing)|classify(?:ing)?|classification of|detect(?:s|ing)?|regress(?:ion of)?|target(?: column| variable)?(?: is| =|:)?|label(?: is|:)?|model(?:ling)?)\b/gi;
-// Where the thing to predict ends and the features begin.
-const SEGMENT_END = /\b(?:from|using|based on|given|with|by)\b|[.;:!?](?=\s|$)|\n/i;
+/** The column a stated target names; several when it lists them ("content, wording", "content and wording"). */
+function namedTargets(table: Table, trainFile: string, named: string): string[] {
+  if (matchColumn(table.columns, named)) return [requireColumn(table, named, 'target', trainFile)];
+  const parts = named.split(/\s*,\s*|\s+and\s+/).filter(Boolean);
+  return parts.map((t) => requireColumn(table, t, 'target', trainFile));
+}
 
-/** Positions (in normalised text) where each column is mentioned as whole words, plural allowed. */
-function mentions(normText: string, columns: string[]): { column: string; at: number; length: number }[] {
-  const found: { column: string; at: number; length: number }[] = [];
-  for (const column of columns) {
-    const norm = normalizeName(column);
-    if (norm === '') continue;
-    const re = new RegExp(`(?:^| )(${norm.replace(/ /g, ' ')})(?:e?s)?(?= |$)`, 'g');
-    for (const m of normText.matchAll(re)) {
-      found.push({ column, at: (m.index ?? 0) + (m[0].startsWith(' ') ? 1 : 0), length: m[1]!.length });
-    }
-  }
-  // Longer names win where mentions overlap ("median house value" over "value").
-  found.sort((a, b) => b.length - a.length);
-  const kept: typeof found = [];
-  for (const f of found) {
-    if (kept.some((k) => f.at < k.at + k.length && f.at + f.length > k.at)) continue;
-    kept.push(f);
-  }
-  return kept.sort((a, b) => a.at - b.at);
+export interface TargetInput {
+  text: string;
+  table: Table;
+  facts: ColumnFact[];
+  trainFile: string;
+  /** The target someone stated (a flag, a `target:` clause, a reply in the thread). */
+  named?: Stated<string>;
+  unlabelled: Unlabelled;
+  /** The metric stated or named, if any: a classification metric wants classes, a regression metric numbers. */
+  metric: MetricName | null;
+  /** The id column someone stated: never the target. */
+  idColumn?: string;
 }
 
 /**
- * The target column(s) a text names: a backticked column after a target keyword, else the columns mentioned between
- * a keyword ("predict", "forecast", "target") and where the features start ("from", "using"), else a column whose
- * class values are mentioned there ("spam", ">50K"), else a short column name the text spells out ("Temp" for
- * "temperature"). `classValues` maps categorical columns to their values. Null when nothing fits.
+ * The target column(s): the one stated, else the column(s) the ranking settles on (rank-targets.ts), with its
+ * evidence as the reason. Asks (TargetQuestion) with the likely columns and fitting metrics when it cannot tell.
  */
-export function findTargetInText(
-  text: string,
-  columns: string[],
-  classValues: ReadonlyMap<string, string[]> = new Map(),
-): string[] | null {
-  const candidates = columns.filter((c) => c !== ADDED_ID_COLUMN);
-  for (const m of text.matchAll(/target(?:\s+column)?s?\s*(?:is|are|=|:)?\s*`([^`]+)`/gi)) {
-    const column = matchColumn(candidates, m[1]!);
-    if (column) return [column];
-  }
-  for (const keyword of text.matchAll(TARGET_KEYWORDS)) {
-    const start = (keyword.index ?? 0) + keyword[0].length;
-    // "target: price" and "the label is price": skip the joining word before looking for the name.
-    const rest = text.slice(start, start + 200).replace(/^\s*(?:is\b|are\b|=|:)\s*/i, ' ');
-    const endAt = rest.search(SEGMENT_END);
-    const segmentEnd = endAt === -1 ? rest.length : endAt;
-    // Backticked names may hold characters (dots, brackets) that end a segment; look at them first.
-    const ticked = [...rest.matchAll(/`([^`]+)`/g)]
-      .filter((t) => (t.index ?? 0) <= segmentEnd)
-      .map((t) => matchColumn(candidates, t[1]!))
-      .filter((c): c is string => c !== null);
-    if (ticked.length > 0) return [...new Set(ticked)];
-    const segment = rest.slice(0, segmentEnd);
-    const words = normalizeText(segment);
-    if (words === '') continue;
-    const found = mentions(words, candidates);
-    if (found.length > 0) {
-      const names = [...new Set(found.map((f) => f.column))];
-      // Several columns joined by "and" or commas are several targets ("its content and wording scores").
-      if (names.length > 1 && /\band\b|,/.test(segment)) return names;
-      return [names[0]!];
-    }
-    const padded = ` ${words} `;
-    for (const [column, values] of classValues) {
-      if (!candidates.includes(column)) continue;
-      const named = values.some((v) => {
-        const norm = normalizeText(v);
-        return norm.length >= 2 && !/^[0-9 ]+$/.test(norm) && padded.includes(` ${norm} `);
-      });
-      if (named) return [column];
-    }
-    const tokens = words.split(' ');
-    const abbreviated = candidates.find((c) => {
-      const norm = normalizeName(c);
-      return (
-        norm.length >= 4 &&
-        !norm.includes(' ') &&
-        tokens.some((t) => t.length > norm.length && t.startsWith(norm))
-      );
-    });
-    if (abbreviated) return [abbreviated];
-  }
-  return null;
-}
-
-/** Values of the few-valued text columns, for recognising a target by its classes ("spam or ham"). */
-function classValuesOf(table: Table): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  table.columns.forEach((column, index) => {
-    const values = new Set<string>();
-    for (const row of table.rows) {
-      const v = row[index];
-      if (v === null || v === undefined) continue;
-      values.add(v);
-      if (values.size > 20) return;
-    }
-    if (values.size >= 2 && ![...values].every(isNumberString)) out.set(column, [...values]);
-  });
-  return out;
-}
-
-/** The target column(s), each once; throws `no_target` listing the columns when nothing names one. */
-export function inferTargets(
-  text: string,
-  table: Table,
-  trainFile: string,
-  named: string | string[] | undefined,
-  unlabelled: Unlabelled,
-): Inferred<string[]> {
-  const found =
-    named !== undefined
-      ? stated(namedTargets(table, trainFile, named))
-      : foundTargets(text, table, trainFile, unlabelled);
-  return { ...found, value: [...new Set(found.value)] };
-}
-
-function namedTargets(table: Table, trainFile: string, named: string | string[]): string[] {
-  return (Array.isArray(named) ? named : [named]).map((t) => requireColumn(table, t, 'target', trainFile));
-}
-
-function foundTargets(
-  text: string,
-  table: Table,
-  trainFile: string,
-  unlabelled: Unlabelled,
-): Inferred<string[]> {
-  const fromText = findTargetInText(text, table.columns, classValuesOf(table));
-  if (fromText)
-    return inferred(fromText, `The target is ${joinNames(fromText)}, from what the task asks to predict.`);
+export function inferTargets(input: TargetInput): Inferred<string[]> {
+  const { text, table, facts, trainFile, named, unlabelled, metric } = input;
+  if (named !== undefined)
+    return stated([...new Set(namedTargets(table, trainFile, named.value))], named.said);
   const { testTable, testFile } = unlabelled;
-  const absent =
+  const missing =
     testTable && testFile
       ? table.columns.filter((c) => !testTable.columns.includes(c) && c !== ADDED_ID_COLUMN)
       : [];
-  if (testFile && absent.length > 0) {
-    return inferred(
-      absent,
-      `The target is ${joinNames(absent)}: the column${absent.length > 1 ? 's' : ''} missing from ${basename(testFile)}.`,
-    );
+  const ranked = rankTargets(text, facts, {
+    metric,
+    metricWants: metric ? metricWants(metric) : null,
+    excluded: new Set([ADDED_ID_COLUMN, ...(input.idColumn ? [input.idColumn] : [])]),
+    missingFromTest:
+      testFile && missing.length > 0 ? { columns: missing, file: basename(testFile) } : undefined,
+  });
+  const targets = decideTargets(ranked, facts, text, metric);
+  if (targets) {
+    const why = targets.map((t) => {
+      const says =
+        ranked
+          .find((c) => c.column === t)
+          ?.signals.filter((s) => s.points > 0)
+          .slice(0, 2) ?? [];
+      return says.length > 0 ? `${says.map((s) => s.says).join('; ')}` : null;
+    });
+    const reason =
+      targets.length === 1
+        ? `The target is ${joinNames(targets)}: ${why[0] ?? 'the task asks for it'}.`
+        : `The targets are ${targets.map((t, i) => `\`${t}\` (${why[i] ?? 'asked for'})`).join(' and ')}.`;
+    return inferred(targets, reason);
   }
-  throw new LinguacodusError(
-    'no_target',
-    `Which column should I predict? Name it in the task (e.g. "target: ${table.columns[table.columns.length - 1]}"). Columns in ${basename(trainFile)}: ${listColumns(table.columns)}.`,
-  );
+  const likely = ranked.filter((c) => c.score > 0).slice(0, MAX_TARGET_CHOICES);
+  const choices = (likely.length >= 2 ? likely : ranked.slice(0, MAX_TARGET_CHOICES)).map((c) => ({
+    column: c.column,
+    reason: c.signals.find((s) => s.kind === 'words' && s.points > 0)?.says ?? null,
+  }));
+  const first = facts.find((f) => f.name === choices[0]?.column);
+  const type = first && holdsClasses(first) ? (first.distinct <= 2 ? 'binary' : 'multiclass') : 'regression';
+  throw new TargetQuestion(choices, metric ? [metric] : metricsFor(type), facts, trainFile);
 }

@@ -8,13 +8,17 @@ import {
   type TaskSpec,
   taskSpecSchema,
 } from '../types.ts';
+import { type ColumnFact, columnFacts } from './column-facts.ts';
 import { readCsv, type Table } from './csv-reader.ts';
-import { profileTable } from './data-profile.ts';
+import { profileColumns, profileTable } from './data-profile.ts';
 import { inferDataType } from './infer-data-type.ts';
+import { usedColumns } from './infer-features.ts';
 import { inferIdColumn } from './infer-id-column.ts';
-import { inferMetric, targetTypeForMetric } from './infer-metric.ts';
+import { inferMetric, metricInText, requireMetric, targetTypeForMetric } from './infer-metric.ts';
 import { inferSplit } from './infer-split.ts';
 import { inferTargets } from './infer-target.ts';
+import { because, type Inferred } from './inference.ts';
+import { mergeStated, readReply, type StatedFields, statedInText } from './stated-fields.ts';
 import { droppedColumns, findUnlabelledFile, taskFiles } from './task-files.ts';
 
 export interface IntakeResult {
@@ -22,35 +26,91 @@ export interface IntakeResult {
   profile: DataProfile;
   /** The labelled training table as read (without an added row_id). */
   table: Table;
+  /** What replies in the thread are read against (TargetQuestion carries the same when intake asks). */
+  facts: ColumnFact[];
+}
+
+const FLAG = 'as given';
+
+/** What the flags or suite entry state, as stated fields. */
+function fromOverrides(overrides: NonNullable<TaskInput['overrides']>): StatedFields {
+  const out: StatedFields = {};
+  const { target, metric, idColumn, dataType, split, drop } = overrides;
+  if (target !== undefined)
+    out.target = { value: Array.isArray(target) ? target.join(', ') : target, said: FLAG };
+  if (metric !== undefined) out.metric = { value: metric, said: FLAG };
+  if (idColumn !== undefined) out.idColumn = { value: idColumn, said: FLAG };
+  if (dataType !== undefined) out.dataType = { value: dataType, said: FLAG };
+  if (split !== undefined) out.split = { value: split, said: FLAG };
+  if (drop !== undefined) out.drop = { value: drop, said: FLAG };
+  return out;
 }
 
 /**
- * Reads the training (and test) file and builds the TaskSpec. Explicit overrides win; everything else is inferred
- * from the text and the data, step by step, and each inference is stated in `spec.inferred`, in the steps' order.
+ * Reads the training (and test) file and builds the TaskSpec. What is stated wins (flags over replies in the thread,
+ * a later reply over an earlier one, replies over the task's own `field: value` clauses); everything else is inferred
+ * from the text and the data, step by step, each inference stated in `spec.inferred` in the steps' order and every
+ * field's reason in `spec.reasons`. Throws TargetQuestion when the target cannot be told.
  */
 export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promise<IntakeResult> {
   const text = input.text.trim();
-  const overrides = input.overrides ?? {};
+  const notes = (input.notes ?? []).map((n) => n.trim()).filter(Boolean);
   const files = taskFiles(input);
   const table = await readCsv(files.train, limits);
+  const columnProfiles = profileColumns(table);
+  const facts = columnFacts(table, columnProfiles);
+  const said = mergeStated(
+    statedInText(text, 'stated in the task'),
+    ...notes.map((note) => readReply(note, facts)),
+    fromOverrides(input.overrides ?? {}),
+  );
+  const overrides = {
+    ...input.overrides,
+    testFile: input.overrides?.testFile,
+    extraFiles: input.overrides?.extraFiles,
+    drop: said.drop?.value,
+  };
   const unlabelled = await findUnlabelledFile(files, table, overrides, limits);
-  const targets = inferTargets(text, table, files.train, overrides.target, unlabelled.value);
-  const id = inferIdColumn(table, files.train, overrides.idColumn, targets.value, unlabelled.value.testTable);
+  const namedMetric = said.metric ? requireMetric(said.metric.value) : metricInText(text);
+  const targets = inferTargets({
+    text,
+    table,
+    facts,
+    trainFile: files.train,
+    named: said.target,
+    unlabelled: unlabelled.value,
+    metric: namedMetric,
+    idColumn: said.idColumn?.value,
+  });
+  const id = inferIdColumn(table, files.train, said.idColumn, targets.value, unlabelled.value.testTable);
   const profileAs = (targetType?: TargetType) =>
-    profileTable(table, {
-      targets: targets.value,
-      idColumn: id.value.idAdded ? null : id.value.idColumn,
-      targetType,
-    });
+    profileTable(
+      table,
+      { targets: targets.value, idColumn: id.value.idAdded ? null : id.value.idColumn, targetType },
+      columnProfiles,
+    );
   const firstProfile = profileAs();
-  const metric = inferMetric(text, overrides.metric, firstProfile.target.type);
+  const metric = inferMetric(text, said.metric, firstProfile.target.type);
   const retype = targetTypeForMetric(metric.value, firstProfile, table);
   const profile = retype.value ? profileAs(retype.value) : firstProfile;
   const drop = droppedColumns(table, files.train, overrides, targets.value, id.value, unlabelled.value);
-  const dataType = inferDataType(text, profile, targets.value, id.value.idColumn, overrides.dataType);
-  const split = inferSplit(text, table, profile, dataType.value, overrides.split);
+  const features = usedColumns(profile, targets.value, id.value.idColumn, drop.value, files.train);
+  const dataType = inferDataType(text, profile, targets.value, id.value.idColumn, said.dataType);
+  const split = inferSplit(text, table, profile, dataType.value, said.split?.value);
 
   const steps = [unlabelled, targets, id, metric, retype, drop, dataType, split];
+  const reasons: Record<string, Inferred<unknown>> = {
+    target: targets,
+    idColumn: id,
+    metric: retype.reason
+      ? { ...metric, reason: `${because(metric) ?? ''} ${retype.reason}`.trim() }
+      : metric,
+    dataType,
+    split: said.split ? { ...split, said: split.said ?? said.split.said } : split,
+    testFile: unlabelled,
+    drop,
+    features,
+  };
   const spec = taskSpecSchema.parse({
     description: text === '' ? `Predict ${targets.value.join(', ')} from ${basename(files.train)}.` : text,
     dataType: dataType.value,
@@ -64,6 +124,12 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
     drop: drop.value,
     split: split.value,
     inferred: steps.flatMap((step) => (step.reason === null ? [] : [step.reason])),
+    reasons: Object.fromEntries(
+      Object.entries(reasons).flatMap(([field, step]) => {
+        const why = because(step);
+        return why === null ? [] : [[field, why]];
+      }),
+    ),
   });
-  return { spec, profile, table };
+  return { spec, profile, table, facts };
 }

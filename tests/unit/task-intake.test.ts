@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinguacodusError } from '../../core/errors.ts';
 import { formatCsv, seededRandom } from '../../core/harness/index.ts';
-import { DEFAULT_INTAKE_LIMITS, findTargetInText, intakeTask, matchColumn } from '../../core/intake/index.ts';
+import { type ColumnFact, DEFAULT_INTAKE_LIMITS, intakeTask, matchColumn } from '../../core/intake/index.ts';
+import { decideTargets, rankTargets } from '../../core/intake/rank-targets.ts';
 import type { TaskInput } from '../../core/types.ts';
 
 let dir: string;
@@ -131,15 +132,32 @@ describe('target', () => {
   });
 
   it('finds several targets joined by "and", and class names standing for a column', () => {
-    const columns = ['student_id', 'text', 'content', 'wording'];
-    expect(findTargetInText('predict its content and wording scores from the text', columns)).toEqual([
+    const fact = (name: string, kind: ColumnFact['kind'], values: string[] = []): ColumnFact => ({
+      name,
+      kind,
+      distinct: values.length || 500,
+      values,
+      integer: false,
+    });
+    const pick = (text: string, facts: ColumnFact[]) =>
+      decideTargets(
+        rankTargets(text, facts, { metric: null, metricWants: null, excluded: new Set() }),
+        facts,
+        text,
+        null,
+      );
+    const summaries = [
+      fact('student_id', 'id'),
+      fact('text', 'text'),
+      fact('content', 'numeric'),
+      fact('wording', 'numeric'),
+    ];
+    expect(pick('predict its content and wording scores from the text', summaries)).toEqual([
       'content',
       'wording',
     ]);
-    const values = new Map([['type', ['ham', 'spam']]]);
-    expect(
-      findTargetInText('predict whether a message is spam from its text', ['type', 'text'], values),
-    ).toEqual(['type']);
+    const sms = [fact('type', 'categorical', ['ham', 'spam']), fact('text', 'text')];
+    expect(pick('predict whether a message is spam from its text', sms)).toEqual(['type']);
     expect(matchColumn(['Machine failure'], 'machine_failure')).toBe('Machine failure');
   });
 });
