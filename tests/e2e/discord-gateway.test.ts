@@ -6,7 +6,7 @@ import { DISCORD_LIMITS } from '../../adapters/discord/limits.ts';
 import { parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import type { ThreadRef } from '../../bot/messages.ts';
-import type { ChatSurface } from '../../bot/surface.ts';
+import type { ChatSurface, IncomingEvent } from '../../bot/surface.ts';
 import { discordSurfaceOptions } from '../../bot/surface-options.ts';
 import { LinguacodusError } from '../../core/errors.ts';
 import { FakeDiscordServer } from '../helpers/fake-discord-server.ts';
@@ -325,6 +325,52 @@ describe('Discord surface start errors', () => {
     } finally {
       fake.privilegedIntentsAllowed = true;
       await refused.stop();
+    }
+  });
+});
+
+describe('two bot processes on one gateway', () => {
+  it('handle a message and a button press once between them (ids remembered in Redis)', async () => {
+    const config = parseConfig({
+      QUEUE_PREFIX: PREFIX,
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_GATEWAY_URL: fake.gatewayUrl,
+      DISCORD_CHANNELS: configuredChannel,
+    });
+    const second = createDiscordSurface(discordSurfaceOptions(config, createLogger({ level: 'silent' })));
+    const seenBySecond: IncomingEvent[] = [];
+    await second.start(async (event) => {
+      seenBySecond.push(event);
+    });
+    let stopped = false;
+    try {
+      await fake.waitFor(() => fake.socketCount === 2, 'the second gateway connection');
+      const both = () => [...events, ...seenBySecond];
+      const before = events.length;
+      fake.userMessage({ content: 'one task for two processes', mentionBot: true });
+      const press = fake.pressButton({ messageId: fake.nextId(), customId: 'vote:s9:1' });
+      fake.userMessage({ content: 'marker for two', mentionBot: true });
+      await fake.waitFor(
+        () => both().some((e) => e.type === 'message' && e.text === 'marker for two'),
+        'the marker',
+      );
+      // Both sockets got every frame in one send loop; stopping the second waits out its Redis answers, so
+      // whatever it was going to take, it has taken.
+      await second.stop();
+      stopped = true;
+      const taken = [...events.slice(before), ...seenBySecond];
+      expect(
+        taken.filter((e) => e.type === 'message' && e.text === 'one task for two processes'),
+      ).toHaveLength(1);
+      expect(taken.filter((e) => e.type === 'action' && e.pressId === press.id)).toHaveLength(1);
+      const callbacks = fake.requestsTo(
+        'POST',
+        new RegExp(`^/interactions/${press.id}/${press.token}/callback$`),
+      );
+      expect(callbacks).toHaveLength(1);
+    } finally {
+      if (!stopped) await second.stop();
     }
   });
 });

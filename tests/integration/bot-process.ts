@@ -1,6 +1,7 @@
 // Starts `bot/main.ts` (what `npm start` runs) as a child process for the multi-process tests, alone or as the
 // worker behind a chat front in the test's own process.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,7 +17,26 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startBotProcess(env: Record<string, string>): BotProcess {
+/** True once something accepts connections on the port (a bot without the web chat: its Slack receiver). */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * `bot/main.ts` with `env`. It is ready when it prints the web chat's address, or, with `readyPort` (a process
+ * without the web chat), when that port takes connections.
+ */
+export function startBotProcess(
+  env: Record<string, string>,
+  options: { readyPort?: number } = {},
+): BotProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'warn' },
@@ -31,8 +51,11 @@ export function startBotProcess(env: Record<string, string>): BotProcess {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => {
-      if (output.includes('Linguacodus web chat:')) {
+    const check = setInterval(async () => {
+      const up = options.readyPort
+        ? await portAnswers(options.readyPort)
+        : output.includes('Linguacodus web chat:');
+      if (up) {
         clearInterval(check);
         resolve();
       } else if (child.exitCode !== null) {
