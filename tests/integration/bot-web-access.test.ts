@@ -1,5 +1,8 @@
 // The web chat's access token and its limits over real HTTP: no token no chat, a token link sets a cookie,
-// uploads past MAX_UPLOAD_MB are refused, only files under DATA_DIR are ever served.
+// uploads past MAX_UPLOAD_MB are cut off at the limit, only files under DATA_DIR are ever served.
+import { readdir } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSurface } from '../../adapters/web/index.ts';
 import { ConfigError, parseConfig } from '../../bot/config.ts';
@@ -54,9 +57,50 @@ describe('web chat access', () => {
       headers,
       body: 'x'.repeat(1024 * 1024 + 10),
     });
+    expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ name: 'big.csv', refused: true });
     for (const p of ['/files/nope/0', '/files/..%2F..%2Fetc%2Fpasswd/0', '/../../etc/passwd']) {
       expect((await fetch(new URL(p, web.url()), { headers })).status).toBe(404);
     }
+  });
+
+  it('cuts an upload off at MAX_UPLOAD_MB: a 64 MB stream gets 413 after a few MB and leaves no file', async () => {
+    const uploads = path.join(bot.t.dataDir, 'web', 'uploads');
+    const before = await readdir(uploads).catch(() => [] as string[]);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const total = 64 * 1024 * 1024;
+    let written = 0;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(new URL('/api/uploads?name=endless.csv', web.url()), {
+        method: 'POST',
+        // No Content-Length: the size is known only by reading, as for a chunked upload.
+        headers: { 'X-Access-Token': TOKEN, 'Content-Type': 'text/csv', 'Transfer-Encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d) => {
+          body += String(d);
+        });
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      });
+      req.on('error', reject);
+      const pump = () => {
+        while (written < total && !req.destroyed) {
+          written += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        if (!req.destroyed) req.end();
+      };
+      pump();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ name: 'endless.csv', refused: true });
+    // The server stopped reading at the limit: the client got no further than what the sockets' buffers hold.
+    expect(written).toBeLessThan(total / 4);
+    const after = await readdir(uploads).catch(() => [] as string[]);
+    expect(after.filter((d) => !before.includes(d))).toEqual([]);
   });
 });
