@@ -1,16 +1,19 @@
-// The `plan` job: intake and profile the CSV, three ranked instructions, critique and resolver; post the plan.
+// The `plan` job: the task understood (understand-task.ts: intake, the task card, or a question), three ranked
+// instructions, critique and resolver; post the plan.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
+import type { Plan } from '../core/types.ts';
 import type { BotContext } from './bot-context.ts';
 import { planKey } from './delivery-keys.ts';
 import { fileRefFor } from './file-refs.ts';
 import { settleJobError } from './job-failure.ts';
+import type { OutgoingMessage } from './messages.ts';
 import { type PlanJob, planJobId, planJobSchema } from './queues.ts';
 import { planMarkdown, renderPlan } from './render-plan.ts';
 import { planAck, text } from './render-replies.ts';
-import { statedOverrides } from './task-text.ts';
 import { throttledEdits } from './throttled-edits.ts';
+import { understandTask } from './understand-task.ts';
 
 export function createPlanProcessor(ctx: BotContext) {
   return async (job: Job<PlanJob>): Promise<string> => {
@@ -24,33 +27,69 @@ export function createPlanProcessor(ctx: BotContext) {
     const ackKey = planKey(data, 'ack');
     const tracker = await ctx.cancels.track(jobId, ctx.config.PLAN_TIMEOUT_S * 1000);
     const edits = throttledEdits((m) => ctx.deliver.edit(thread, ackKey, m));
-    try {
-      const pipeline = await ctx.pipeline();
-      edits.push(planAck('profile'));
-      const prepared = await pipeline.intake({
-        text: session.text,
-        files: session.files.map((f) => f.path),
-        overrides: statedOverrides(session.text),
-      });
-      const plan = await pipeline.plan(prepared, {
-        signal: tracker.signal,
-        onProgress: (event) => {
-          if (event.type === 'plan-step') edits.push(planAck(event.step));
-        },
-      });
-      const markdown = planMarkdown(plan);
+    /** Writes the plan's markdown and stores it on the session; false when a newer task took the thread. */
+    const savePlan = async (plan: Plan): Promise<boolean> => {
       const dir = await ctx.files.ensure(sid, 'plan');
       const mdPath = path.join(dir, `plan-${planSeq}.md`);
-      await writeFile(mdPath, markdown);
+      await writeFile(mdPath, planMarkdown(plan));
       const saved = await ctx.store.update(sid, (s) =>
         s?.planSeq === planSeq ? { ...s, status: 'planned', plan, planMarkdown: mdPath, error: null } : null,
       );
-      if (!saved || saved.planSeq !== planSeq) return 'stale';
-      edits.push(planAck(null, true));
-      await edits.flush();
+      return Boolean(saved && saved.planSeq === planSeq);
+    };
+    const postPlan = async (plan: Plan, send: (message: OutgoingMessage) => Promise<unknown>) => {
+      const dir = await ctx.files.ensure(sid, 'plan');
       const votes = await ctx.store.votes(sid);
-      const file = await fileRefFor(mdPath, 'instructions.md');
-      await ctx.deliver.post(thread, renderPlan({ sid, planSeq, plan, votes, file }), planKey(data, 'plan'));
+      const file = await fileRefFor(path.join(dir, `plan-${planSeq}.md`), 'instructions.md');
+      await send(renderPlan({ sid, planSeq, plan, votes, file }));
+    };
+    try {
+      const pipeline = await ctx.pipeline();
+      edits.push(planAck('profile'));
+      const understood = await understandTask(ctx, session, data, pipeline);
+      if (understood.kind === 'stale') return 'stale';
+      if (understood.kind === 'asked') {
+        edits.push(
+          text('I need one answer before planning: which column to predict (see below).', 'context'),
+        );
+        await edits.flush();
+        return 'asked';
+      }
+      const { prepared, card } = understood;
+      // The plan goes out after its three model calls; the quick cross-validation edits it when it lands.
+      const draft = await pipeline.draftPlan(prepared, {
+        signal: tracker.signal,
+        onProgress: (event) => {
+          if (event.type === 'plan-step') edits.push(planAck(event.step, false, card));
+        },
+      });
+      const planKeyed = planKey(data, 'plan');
+      if (!(await savePlan(draft))) return 'stale';
+      edits.push(planAck(null, true, card));
+      await edits.flush();
+      await postPlan(draft, (message) => ctx.deliver.post(thread, message, planKeyed));
+      const plan = await pipeline.addEvidence(draft, { signal: tracker.signal }).then(
+        (outcome) => outcome.plan,
+        (error: unknown) => {
+          if (tracker.signal.aborted) throw error;
+          // The posted plan stands without evidence; the reason is in the log and on the message.
+          ctx.logger.warn(
+            { err: error, sid, planSeq },
+            'quick cross-validation failed; the plan stands without it',
+          );
+          const summary = `could not run (${error instanceof Error ? error.message : String(error)}); the resolver's choice stands.`;
+          const firstChoice = draft.resolver.chose;
+          return {
+            ...draft,
+            resolver: {
+              ...draft.resolver,
+              verdict: { firstChoice, evidenceBest: null, agrees: null, summary },
+            },
+          };
+        },
+      );
+      if (!(await savePlan(plan))) return 'stale';
+      await postPlan(plan, (message) => ctx.deliver.edit(thread, planKeyed, message));
       return plan.id;
     } catch (error) {
       edits.stop();

@@ -1,4 +1,5 @@
 // Renders a Plan into neutral messages: the ranked options in brief with vote/run buttons, and the full text.
+import { noteLine, usageLine } from '../core/index.ts';
 import { type Choice, type Instruction, type Plan, SECTION_KEYS, SECTION_TITLES } from '../core/types.ts';
 import { encodeAction } from './action-ids.ts';
 import type { Block, Button, FileRef, OutgoingMessage } from './messages.ts';
@@ -83,9 +84,23 @@ export function planMarkdown(plan: Plan): string {
     '',
     plan.resolver.rationale,
     '',
+    evidenceLine(plan),
+    '',
     instructionMarkdown(plan.resolver.instruction, "Resolver's choice"),
+    ...((plan.notes ?? []).length > 0
+      ? ['## Model answers handled', '', ...(plan.notes ?? []).map((n) => `- ${noteLine(n)}`), '']
+      : []),
+    `Models: ${usageLine(plan.usage)}.`,
   ];
   return parts.join('\n');
+}
+
+/** Where the quick cross-validation stands: still running after the draft is posted, then its verdict. */
+function evidenceLine(plan: Plan): string {
+  const verdict = plan.resolver.verdict;
+  if (verdict === null)
+    return 'Quick cross-validation of the options: running… (this message is updated when it lands)';
+  return verdict ? `Quick cross-validation: ${verdict.summary}` : 'Quick cross-validation: not run.';
 }
 
 function tallyLine(votes: Record<string, string>, choice: Choice): string {
@@ -132,7 +147,16 @@ export function renderPlan(view: PlanView): OutgoingMessage {
       clip(plan.resolver.rationale, 300) +
       (evidence ? `\nQuick cross-validation (${t.metric}): ${evidence}` : ''),
   });
+  blocks.push({ kind: 'context', text: evidenceLine(plan) });
   blocks.push({ kind: 'context', text: `Votes: ${tallyLine(votes, 'resolver')}` });
+  const handled = plan.notes ?? [];
+  if (handled.length > 0 || plan.usage.length > 0) {
+    const notes =
+      handled.length > 0
+        ? ` · ${handled.length} model answer(s) handled: ${clip(handled.map(noteLine).join('; '), 240)}`
+        : '';
+    blocks.push({ kind: 'context', text: `Models: ${usageLine(plan.usage)}${notes}` });
+  }
   const voteButtons: Button[] = CHOICES.map((c) => ({
     action: encodeAction({ kind: 'vote', sid, planSeq, choice: c }),
     label: c === 'resolver' ? 'Vote resolver' : `Vote ${c}`,

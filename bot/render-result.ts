@@ -1,4 +1,5 @@
 // Renders a run's progress and its result (score beside the baseline, code, log tail, notebook, chart).
+import { noteLine, usageLine } from '../core/index.ts';
 import { type Choice, type RunResult, STAGES, type StageName } from '../core/types.ts';
 import type { RunFiles } from './file-refs.ts';
 import type { Block, OutgoingMessage } from './messages.ts';
@@ -129,6 +130,13 @@ export function renderRunResult(result: RunResult, choice: Choice, files: RunFil
   blocks.push({
     kind: 'context',
     text: `${choiceLabel(choice)} · ${attempts} attempt${attempts === 1 ? '' : 's'} · ${formatElapsed(result.durationMs)}`,
+  });
+  const handled = result.notes ?? [];
+  blocks.push({
+    kind: 'context',
+    text:
+      `Models: ${usageLine(result.usage)}` +
+      (handled.length > 0 ? ` · answers handled: ${handled.map(noteLine).join('; ').slice(0, 300)}` : ''),
   });
   const lines = result.code.split('\n').length;
   if (result.code && lines <= INLINE_CODE_MAX_LINES && result.code.length <= INLINE_CODE_MAX_CHARS) {

@@ -45,6 +45,21 @@ describe('a whole session in the web chat', () => {
     const mdFile = plan.blocks?.find((b) => b.kind === 'file');
     expect(mdFile?.kind === 'file' && mdFile.file.name).toBe('instructions.md');
 
+    // The plan goes out after its three model calls, the quick cross-validation still running; the plan message
+    // is then edited with the evidence's verdict on the resolver's choice.
+    const draft = await chat.waitForEvent(
+      (e) => e.type === 'message' && e.message.id === plan.id,
+      'the plan posted before its evidence',
+    );
+    expect(textOf(draft.message)).toContain('Quick cross-validation of the options: running');
+    const judged = await chat.waitForEvent(
+      (e) =>
+        e.type === 'edit' && e.message.id === plan.id && /Quick cross-validation: \S/.test(textOf(e.message)),
+      'the evidence edit',
+      90_000,
+    );
+    expect(textOf(judged.message)).not.toContain('running…');
+
     // One vote per person, changeable: Ann moves her vote from 1 to 2, Bob votes 2.
     await chat.press(ann, plan, 'Vote 1');
     await chat.press(bob, plan, 'Vote 2');

@@ -27,6 +27,43 @@ describe('rendering plans and runs', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('says the quick cross-validation is running on a draft plan, and shows its verdict once it lands', () => {
+    const contexts = (p: Plan) =>
+      renderPlan({ sid: '0123456789abcdef', planSeq: 1, plan: p, votes: {}, file: null }).blocks.flatMap(
+        (b) => (b.kind === 'context' ? [b.text] : []),
+      );
+    const draft: Plan = { ...plan, resolver: { ...plan.resolver, verdict: null } };
+    expect(contexts(draft)).toContain(
+      'Quick cross-validation of the options: running… (this message is updated when it lands)',
+    );
+    const summary = 'option 2 scored best (mae 91.2), the resolver chose it too.';
+    const judged: Plan = {
+      ...plan,
+      resolver: { ...plan.resolver, verdict: { firstChoice: 2, evidenceBest: 2, agrees: true, summary } },
+    };
+    expect(contexts(judged)).toContain(`Quick cross-validation: ${summary}`);
+    expect(planMarkdown(judged)).toContain(`Quick cross-validation: ${summary}`);
+    // Model use is shown when a model answered; the offline engine makes no calls.
+    const used: Plan = {
+      ...judged,
+      usage: [
+        {
+          role: 'critic',
+          purpose: 'critique',
+          model: 'gpt-x',
+          promptTokens: 1200,
+          completionTokens: 300,
+          latencyMs: 2000,
+          attempts: 1,
+        },
+      ],
+    };
+    expect(contexts(used).find((t) => t.startsWith('Models: '))).toMatch(
+      /1 model call \(critic 1.*1,500 tokens/,
+    );
+    expect(contexts(plan).find((t) => t.startsWith('Models: '))).toBeUndefined();
+  });
+
   it('shows three ranked options in brief, the critique, the resolver and the buttons, with the tally', () => {
     const message = renderPlan({
       sid: '0123456789abcdef',
