@@ -1,25 +1,69 @@
 // Button action ids: the session id and what to do, short enough for Discord's 100-character custom_id.
-import { type Choice, choiceSchema } from '../core/types.ts';
+import { type Choice, choiceSchema, type MetricName, metricNameSchema } from '../core/types.ts';
+
+/** What the task card and a question let a user change by button, or see. */
+export type ChooseField = 'target' | 'metric' | 'columns';
+const CHOOSE_FIELDS: readonly ChooseField[] = ['target', 'metric', 'columns'];
 
 export type BotAction =
   | { kind: 'vote'; sid: string; planSeq: number; choice: Choice }
   | { kind: 'run'; sid: string; planSeq: number; choice: Choice }
-  | { kind: 'full'; sid: string; planSeq: number };
+  | { kind: 'full'; sid: string; planSeq: number }
+  /** Offer the choices for a field of the task (the task card's "Change target"). */
+  | { kind: 'choose'; sid: string; planSeq: number; field: ChooseField }
+  /** Take the likely target at this place of the session's choices (a column name may not fit in an id). */
+  | { kind: 'target'; sid: string; planSeq: number; index: number }
+  | { kind: 'metric'; sid: string; planSeq: number; metric: MetricName };
+
+/** Actions on the task rather than on a plan: they work before any plan exists. */
+export type TaskAction = Extract<BotAction, { kind: 'choose' | 'target' | 'metric' }>;
+export const isTaskAction = (a: BotAction): a is TaskAction =>
+  a.kind === 'choose' || a.kind === 'target' || a.kind === 'metric';
 
 export function encodeAction(action: BotAction): string {
   const base = `lc|${action.sid}|${action.planSeq}|${action.kind}`;
-  return action.kind === 'full' ? base : `${base}|${action.choice}`;
+  switch (action.kind) {
+    case 'full':
+      return base;
+    case 'choose':
+      return `${base}|${action.field}`;
+    case 'target':
+      return `${base}|${action.index}`;
+    case 'metric':
+      return `${base}|${action.metric}`;
+    default:
+      return `${base}|${action.choice}`;
+  }
 }
 
 /** Null for an id that is not ours or is malformed (a stale button from an older version, say). */
 export function decodeAction(id: string): BotAction | null {
   const parts = id.split('|');
   if (parts[0] !== 'lc' || parts.length < 4) return null;
-  const [, sid, seqText, kind, choiceText] = parts as [string, string, string, string, string | undefined];
+  const [, sid, seqText, kind, arg] = parts as [string, string, string, string, string | undefined];
   const planSeq = Number(seqText);
   if (!/^[0-9a-f]{16}$/.test(sid) || !Number.isInteger(planSeq)) return null;
-  if (kind === 'full') return { kind, sid, planSeq };
-  const choice = choiceSchema.safeParse(choiceText);
-  if (!choice.success || (kind !== 'vote' && kind !== 'run')) return null;
-  return { kind, sid, planSeq, choice: choice.data };
+  switch (kind) {
+    case 'full':
+      return { kind, sid, planSeq };
+    case 'choose': {
+      const field = CHOOSE_FIELDS.find((f) => f === arg);
+      return field ? { kind, sid, planSeq, field } : null;
+    }
+    case 'target': {
+      const index = Number(arg);
+      return Number.isInteger(index) && index >= 0 && index < 100 ? { kind, sid, planSeq, index } : null;
+    }
+    case 'metric': {
+      const metric = metricNameSchema.safeParse(arg);
+      return metric.success ? { kind, sid, planSeq, metric: metric.data } : null;
+    }
+    case 'vote':
+    case 'run': {
+      const choice = choiceSchema.safeParse(arg);
+      return choice.success ? { kind, sid, planSeq, choice: choice.data } : null;
+    }
+    default:
+      return null;
+  }
 }

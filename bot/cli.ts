@@ -1,6 +1,7 @@
-// The `linguacodus` command line: `solve` (plan, run and score a task) and `sandbox exec` (run a script in the sandbox).
+// The `linguacodus` command line: `solve` (plan, run and score a task), `intake` (what was understood of a task) and
+// `sandbox exec` (run a script in the sandbox).
 import { resolve } from 'node:path';
-import { runSolveCli, SOLVE_USAGE } from '../core/cli/solve-cli.ts';
+import { INTAKE_USAGE, runIntakeCli, runSolveCli, SOLVE_USAGE } from '../core/cli/index.ts';
 import { runSandboxCli, SANDBOX_CLI_USAGE } from '../sandbox/cli.ts';
 import { ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -10,9 +11,11 @@ const USAGE = `usage: linguacodus <command> [options]
 
 commands:
   solve          plan a task from a CSV, run the chosen instruction in the sandbox, print the harness's score
+  intake         print what was understood of a task (target, id, data type, metric, split) and why
   sandbox exec   run a Python script in the sandbox
 
 ${SOLVE_USAGE}
+${INTAKE_USAGE}
 ${SANDBOX_CLI_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -25,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     loadDotEnv();
     return runSandboxCli(argv);
   }
-  if (command === 'solve') {
+  if (command === 'solve' || command === 'intake') {
     loadDotEnv();
     let config: ReturnType<typeof parseConfig>;
     try {
@@ -34,6 +37,14 @@ export async function main(argv: string[]): Promise<number> {
       if (!(error instanceof ConfigError)) throw error;
       process.stderr.write(`${error.message}\n`);
       return 2;
+    }
+    if (command === 'intake') {
+      const limits = {
+        maxBytes: config.MAX_UPLOAD_MB * 1024 * 1024,
+        maxRows: config.MAX_ROWS,
+        maxColumns: config.MAX_COLUMNS,
+      };
+      return runIntakeCli(rest, { limits });
     }
     // The command prints one readable line per error itself; logs only when LOG_LEVEL asks for them, on stderr
     // so that `--json` output on stdout stays one clean object.

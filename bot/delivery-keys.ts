@@ -2,6 +2,7 @@
 // platform resending an event, or BullMQ retrying a job, lands on the key of the first try, and the deliver queue
 // (key → message id in Redis, plus each surface's own check) posts that reply once.
 import { createHash } from 'node:crypto';
+import type { ChooseField } from './action-ids.ts';
 import { type PlanJob, planJobId } from './queues.ts';
 import { sessionIdFor } from './session-store.ts';
 import type { IncomingEvent } from './surface.ts';
@@ -9,8 +10,11 @@ import type { IncomingEvent } from './surface.ts';
 /** What the conversation's reply to one event is for: its answer, or the report that handling it failed. */
 export type ReplyPurpose = 'answer' | 'failure';
 
-/** What a job's post is for; each job posts at most one of each (its edits are keyed by the post they change). */
-export type PlanPurpose = 'ack' | 'plan' | JobEndPurpose;
+/**
+ * What a job's post is for; each job posts at most one of each (its edits are keyed by the post they change). A
+ * task's `ack` is its task card; `question` asks which column to predict; `choose-*` offer a field's choices.
+ */
+export type PlanPurpose = 'ack' | 'plan' | 'question' | `choose-${ChooseField}` | JobEndPurpose;
 export type RunPurpose = 'status' | 'result' | 'stale' | JobEndPurpose;
 /** A job's final report: its processor's error or time-out, or `stopped` when it ended unreported (settle-ended-job). */
 export type JobEndPurpose = 'error' | 'timeout' | 'stopped';

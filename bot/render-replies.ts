@@ -3,6 +3,7 @@ import type { Plan } from '../core/types.ts';
 import type { Block, OutgoingMessage } from './messages.ts';
 import { CHOICES, choiceLabel } from './render-plan.ts';
 import { formatScore } from './render-result.ts';
+import { type TaskCardView, taskCardBlocks } from './render-task.ts';
 import type { RunState, Session } from './session-store.ts';
 
 export function capitalise(s: string): string {
@@ -19,7 +20,8 @@ const HELP_TEXT = [
   '- Post a task in plain English with a CSV attached (e.g. "Predict price; metric rmse"). I reply in the thread with three ranked instructions and the resolver’s choice.',
   '- Vote with the buttons (one vote each, you can change it), press **Run** on an option to get code, a score and a chart.',
   '- In the thread: `help` (this), `status` (votes and runs), `cancel` (stop the running job), `rerun` (run the last choice again).',
-  '- You can post a corrected task or a new CSV in the same thread at any time.',
+  '- Correct the task in the thread at any time, before or after the plan: `target: <column>`, `metric: mae`, `id: <column>`, a column’s name alone, or new words. Only what you name changes; the file and the rest are kept, and the task is planned again.',
+  '- Post a new CSV in the thread to plan the same task on it.',
 ].join('\n');
 
 export const help = (): OutgoingMessage => text(HELP_TEXT);
@@ -32,9 +34,19 @@ const PLAN_STEPS: Record<string, string> = {
   evidence: 'quick cross-validation of each option',
 };
 
-export function planAck(step: string | null, done = false): OutgoingMessage {
+/**
+ * The acknowledgement of a task, edited as the plan is made; once the task is understood it is the task card (what
+ * was understood, and how to change it) with the plan's progress under it.
+ */
+export function planAck(step: string | null, done = false, card?: TaskCardView): OutgoingMessage {
+  const detail = done ? 'the plan is ready: see below.' : step ? (PLAN_STEPS[step] ?? step) : 'queued';
+  if (card) {
+    return {
+      text: `Task: predict ${card.spec.targets.join(', ')}, metric ${card.spec.metric}. ${done ? 'Plan ready.' : `Working on it: ${detail}`}`,
+      blocks: [...taskCardBlocks(card), { kind: 'context', text: `Now: ${detail}` }],
+    };
+  }
   if (done) return text('Plan ready: see below.', 'context');
-  const detail = step ? (PLAN_STEPS[step] ?? step) : 'queued';
   const blocks: Block[] = [
     { kind: 'text', text: 'Got it. Working on three ranked instructions and the resolver’s choice…' },
     { kind: 'context', text: `Now: ${detail}` },
@@ -68,7 +80,9 @@ export function statusReply(
 function describeStatus(session: Session): string {
   switch (session.status) {
     case 'awaiting-input':
-      return 'waiting for a task with a CSV file';
+      return session.understood && !session.understood.spec
+        ? 'waiting for your answer: which column to predict (see the question above)'
+        : 'waiting for a task with a CSV file';
     case 'planning':
       return 'working on the plan';
     case 'planned':

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { type Choice, choiceSchema, planSchema } from '../core/types.ts';
 import { fileRefSchema, type ThreadRef, threadRefSchema } from './messages.ts';
 import type { StateKeys } from './state-keys.ts';
+import { understoodSchema } from './task-understood.ts';
 
 const sessionStatusSchema = z.enum(['awaiting-input', 'planning', 'planned', 'failed']);
 
@@ -18,8 +19,15 @@ const sessionSchema = z.object({
   files: z.array(fileRefSchema),
   /** Grows each time a new task is posted in the thread; jobs of an older task stand down. */
   planSeq: z.number().int().nonnegative(),
-  /** The message that started the current task: the same message resent by the platform starts nothing. */
+  /**
+   * The message that started the current task, or the reply or press that last changed it: the same event resent by
+   * the platform starts nothing.
+   */
   taskMessageId: z.string().nullable().default(null),
+  /** Replies in the thread that correct the task (intake's TaskInput.notes), oldest first. */
+  notes: z.array(z.string()).default([]),
+  /** What the last intake understood or asked (task-understood.ts); null before the data was first read. */
+  understood: understoodSchema.nullable().default(null),
   plan: planSchema.nullable(),
   planMarkdown: z.string().nullable().default(null),
   lastRun: z.object({ choice: choiceSchema, seq: z.number().int() }).nullable().default(null),

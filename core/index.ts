@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
-import { intakeTask } from './intake/index.ts';
+import { type ColumnFact, intakeTask, type TargetChoice } from './intake/index.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
 import {
   addEvidence,
@@ -50,11 +50,22 @@ export interface CoreDeps {
   workRoot: string;
 }
 
+/** What intake hands on: the task and profile to plan from, and what a chat thread reads replies against. */
+export interface IntakeOutcome extends PreparedTask {
+  /** Every column's name, kind and few values, for reading "target: X", a bare column name or new words. */
+  facts: ColumnFact[];
+  /** The likely targets, most likely first: what the target may be changed to. */
+  choices: TargetChoice[];
+}
+
 export interface Core {
   /** Which engine answers each role. */
   readonly engines: EngineNames;
-  /** Reads the files and the text into a task spec and a data profile (errors name the problem). */
-  intake(input: TaskInput): Promise<PreparedTask>;
+  /**
+   * Reads the files and the text (and replies in the thread, `input.notes`) into a task spec and a data profile.
+   * Errors name the problem; a TargetQuestion (core/intake) asks which column to predict, with choices.
+   */
+  intake(input: TaskInput): Promise<IntakeOutcome>;
   /** Three ranked instructions, evidence, critique and the resolver's choice; plain JSON (draftPlan + addEvidence). */
   plan(prepared: PreparedTask, options?: PlanOptions): Promise<Plan>;
   /**
@@ -87,8 +98,8 @@ export function createCore(deps: CoreDeps): Core {
   return {
     engines: engines.names,
     intake: async (input) => {
-      const { spec, profile } = await intakeTask(input, limits);
-      return { task: spec, profile };
+      const { spec, profile, facts, choices } = await intakeTask(input, limits);
+      return { task: spec, profile, facts, choices };
     },
     plan: (prepared, options = {}) => planTask(prepared, planDeps, options),
     draftPlan: (prepared, options = {}) => draftPlan(prepared, planDeps, options),

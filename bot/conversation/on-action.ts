@@ -1,11 +1,13 @@
-// A button press on a plan: a vote (the tally is edited in place), Run, or the full text of the instructions.
-import { type BotAction, decodeAction } from '../action-ids.ts';
+// A button press on a plan: a vote (the tally is edited in place), Run, or the full text of the instructions; a press
+// on the task (a choice of target or metric) goes to on-choice.ts.
+import { type BotAction, decodeAction, isTaskAction, type TaskAction } from '../action-ids.ts';
 import { planKey } from '../delivery-keys.ts';
 import { fileRefFor } from '../file-refs.ts';
 import { renderFullText, renderPlan } from '../render-plan.ts';
 import { errorReply } from '../render-replies.ts';
 import { type Session, sessionIdFor } from '../session-store.ts';
 import type { ActionEvent, EventContext } from './event-context.ts';
+import { onChoice } from './on-choice.ts';
 import { startRun } from './start-run.ts';
 
 /**
@@ -38,6 +40,11 @@ export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
     );
     return;
   }
+  // A choice on the task (its card, a question) works before any plan: on-choice.ts checks its own message.
+  if (isTaskAction(action)) {
+    await onChoice(cx, action, session);
+    return;
+  }
   if (action.planSeq !== session.planSeq || !session.plan) {
     await cx.reply(errorReply('These buttons belong to an earlier plan in this thread; use the newest one.'));
     return;
@@ -61,7 +68,7 @@ export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
 
 async function pressOnPlan(
   cx: EventContext<ActionEvent>,
-  action: BotAction,
+  action: Exclude<BotAction, TaskAction>,
   session: Session,
 ): Promise<void> {
   const { store, deliver } = cx.bot;

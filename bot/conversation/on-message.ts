@@ -1,6 +1,7 @@
-// A message in a thread: a command, a task (with or without its CSV), or a note while the plan is being made.
+// A message in a thread: a command, a task (with or without its CSV), or a correction of the task (amend-task.ts).
 import { errorReply, help, text } from '../render-replies.ts';
 import { sessionIdFor } from '../session-store.ts';
+import { amendTask } from './amend-task.ts';
 import { parseCommand, runCommand } from './commands.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';
 import { startTask } from './start-task.ts';
@@ -42,16 +43,13 @@ export async function onMessage(cx: EventContext<MessageEvent>): Promise<void> {
     await runCommand(cx, command, session);
     return;
   }
-  if (event.files.length === 0 && session.status === 'planning') {
-    await cx.reply(text('I am still working on the plan. `status` shows where it is, `cancel` stops it.'));
+  // Once the data has been read, words in the thread correct the task, before or after a plan.
+  if (event.files.length === 0 && session.understood) {
+    await amendTask(cx, session, body);
     return;
   }
-  if (event.files.length === 0 && session.status === 'planned') {
-    await cx.reply(
-      text(
-        'To change the task, post it again with the CSV attached. Thread commands: `help`, `status`, `cancel`, `rerun`.',
-      ),
-    );
+  if (event.files.length === 0 && session.status === 'planning') {
+    await cx.reply(text('I am still reading the data. `status` shows where it is, `cancel` stops it.'));
     return;
   }
   await startTask(cx, sid, body, session);

@@ -1,9 +1,10 @@
 // Starts a task from a message: checks the text and files, keeps the uploads, then acknowledges and queues the plan.
+// Every (re)plan of a thread's task goes through queuePlan: a new task here, a correction in amend-task.ts.
 import path from 'node:path';
 import { asLinguacodusError } from '../../common/errors.ts';
 import { planKey } from '../delivery-keys.ts';
 import { fileRefFor } from '../file-refs.ts';
-import type { FileRef } from '../messages.ts';
+import type { FileRef, OutgoingMessage } from '../messages.ts';
 import { JOB_OPTIONS, planJobId } from '../queues.ts';
 import { errorReply, planAck } from '../render-replies.ts';
 import { SessionFiles } from '../session-files.ts';
@@ -35,12 +36,16 @@ export async function startTask(
     files: [],
     planSeq: 0,
     taskMessageId: null,
+    notes: [],
+    understood: null,
     plan: null,
     planMarkdown: null,
     lastRun: null,
     error: null,
   };
   const taskText = body || previous?.text || '';
+  // New words with a new file are a new task; a file alone keeps the task and the corrections made to it.
+  const notes = body && event.files.length > 0 ? [] : (previous?.notes ?? []);
   const awaiting = async (message: string, hint?: string) => {
     // Keep what was said: a file posted next in the thread completes this task.
     await store.update(sid, (current) => ({
@@ -81,10 +86,6 @@ export async function startTask(
     );
     return;
   }
-  if (!taskText) {
-    await awaiting('Tell me what to predict: a sentence like "Predict <column>, metric rmse" with the file.');
-    return;
-  }
   let files = base.files;
   if (dataFiles.length > 0) {
     try {
@@ -96,31 +97,47 @@ export async function startTask(
       return;
     }
   }
-  // Decided again under the lock: the same message delivered twice at once starts one task, and a task posted at
-  // the same moment in this thread gets the next seq.
+  await queuePlan(cx, sid, base, { text: taskText, files, notes }, planAck(null));
+}
+
+/**
+ * Starts planning the thread's task anew (a new task, or a change to it): under the session's lock, unless this
+ * event already did (a platform's resend, or the same message delivered twice at once), the task takes the next seq
+ * (jobs of the earlier one stand down), its votes and runs are cleared, `ack` is posted (the plan job turns it into
+ * the task card) and the plan job queued. Returns false when the event had already done it.
+ */
+export async function queuePlan(
+  cx: EventContext,
+  sid: string,
+  base: Session,
+  task: Pick<Session, 'text' | 'files' | 'notes'>,
+  ack: OutgoingMessage,
+): Promise<boolean> {
+  const { bot, event } = cx;
+  const origin = event.type === 'message' ? event.messageId : `press-${event.pressId}`;
   let started = false;
-  const saved = await store.update(sid, (current) => {
-    if (current?.taskMessageId === event.messageId) return null;
+  const saved = await bot.store.update(sid, (current) => {
+    if (current?.taskMessageId === origin) return null;
     started = true;
     return {
       ...(current ?? base),
+      ...task,
       status: 'planning',
-      text: taskText,
-      files,
       planSeq: (current?.planSeq ?? 0) + 1,
-      taskMessageId: event.messageId,
+      taskMessageId: origin,
       plan: null,
       planMarkdown: null,
       lastRun: null,
       error: null,
     };
   });
-  if (!started || !saved) return;
-  await store.clearVotes(sid);
-  await store.clearRuns(sid);
+  if (!started || !saved) return false;
+  await bot.store.clearVotes(sid);
+  await bot.store.clearRuns(sid);
   const job = { sid, planSeq: saved.planSeq };
-  await bot.deliver.post(event.thread, planAck(null), planKey(job, 'ack'));
+  await bot.deliver.post(event.thread, ack, planKey(job, 'ack'));
   await bot.queues.plan.add('plan', job, { ...JOB_OPTIONS.plan, jobId: planJobId(job) });
+  return true;
 }
 
 async function downloadAll(

@@ -8,8 +8,8 @@ import type { Table } from './csv-reader.ts';
 import { ADDED_ID_COLUMN } from './infer-id-column.ts';
 import { metricsFor, metricWants } from './infer-metric.ts';
 import { type Inferred, inferred, stated } from './inference.ts';
-import { MAX_TARGET_CHOICES, TargetQuestion } from './intake-question.ts';
-import { decideTargets, rankTargets } from './rank-targets.ts';
+import { MAX_TARGET_CHOICES, type TargetChoice, TargetQuestion } from './intake-question.ts';
+import { decideTargets, rankTargets, type TargetCandidate } from './rank-targets.ts';
 import type { Stated } from './stated-fields.ts';
 import type { Unlabelled } from './task-files.ts';
 
@@ -38,10 +38,22 @@ export interface TargetInput {
  * The target column(s): the one stated, else the column(s) the ranking settles on (rank-targets.ts), with its
  * evidence as the reason. Asks (TargetQuestion) with the likely columns and fitting metrics when it cannot tell.
  */
-export function inferTargets(input: TargetInput): Inferred<string[]> {
+export interface TargetStep extends Inferred<string[]> {
+  /** The likely targets, most likely first (at most five): what the user is offered to change it to. */
+  choices: TargetChoice[];
+}
+
+/** The likely columns of a ranking, for a question or a change: those with evidence, else the first few. */
+function choicesOf(ranked: TargetCandidate[]): TargetChoice[] {
+  const likely = ranked.filter((c) => c.score > 0).slice(0, MAX_TARGET_CHOICES);
+  return (likely.length >= 2 ? likely : ranked.slice(0, MAX_TARGET_CHOICES)).map((c) => ({
+    column: c.column,
+    reason: c.signals.find((s) => s.kind === 'words' && s.points > 0)?.says ?? null,
+  }));
+}
+
+export function inferTargets(input: TargetInput): TargetStep {
   const { text, table, facts, trainFile, named, unlabelled, metric } = input;
-  if (named !== undefined)
-    return stated([...new Set(namedTargets(table, trainFile, named.value))], named.said);
   const { testTable, testFile } = unlabelled;
   const missing =
     testTable && testFile
@@ -54,6 +66,11 @@ export function inferTargets(input: TargetInput): Inferred<string[]> {
     missingFromTest:
       testFile && missing.length > 0 ? { columns: missing, file: basename(testFile) } : undefined,
   });
+  const choices = choicesOf(ranked);
+  if (named !== undefined) {
+    const value = [...new Set(namedTargets(table, trainFile, named.value))];
+    return { ...stated(value, named.said), choices };
+  }
   const targets = decideTargets(ranked, facts, text, metric);
   if (targets) {
     const why = targets.map((t) => {
@@ -68,13 +85,8 @@ export function inferTargets(input: TargetInput): Inferred<string[]> {
       targets.length === 1
         ? `The target is ${joinNames(targets)}: ${why[0] ?? 'the task asks for it'}.`
         : `The targets are ${targets.map((t, i) => `\`${t}\` (${why[i] ?? 'asked for'})`).join(' and ')}.`;
-    return inferred(targets, reason);
+    return { ...inferred(targets, reason), choices };
   }
-  const likely = ranked.filter((c) => c.score > 0).slice(0, MAX_TARGET_CHOICES);
-  const choices = (likely.length >= 2 ? likely : ranked.slice(0, MAX_TARGET_CHOICES)).map((c) => ({
-    column: c.column,
-    reason: c.signals.find((s) => s.kind === 'words' && s.points > 0)?.says ?? null,
-  }));
   const first = facts.find((f) => f.name === choices[0]?.column);
   const type = first && holdsClasses(first) ? (first.distinct <= 2 ? 'binary' : 'multiclass') : 'regression';
   throw new TargetQuestion(choices, metric ? [metric] : metricsFor(type), facts, trainFile);

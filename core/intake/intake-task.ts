@@ -18,6 +18,7 @@ import { inferMetric, metricInText, requireMetric, targetTypeForMetric } from '.
 import { inferSplit } from './infer-split.ts';
 import { inferTargets } from './infer-target.ts';
 import { because, type Inferred } from './inference.ts';
+import type { TargetChoice } from './intake-question.ts';
 import { mergeStated, readReply, type StatedFields, statedInText } from './stated-fields.ts';
 import { droppedColumns, findUnlabelledFile, taskFiles } from './task-files.ts';
 
@@ -28,6 +29,8 @@ export interface IntakeResult {
   table: Table;
   /** What replies in the thread are read against (TargetQuestion carries the same when intake asks). */
   facts: ColumnFact[];
+  /** The likely targets, most likely first: what a user may change the target to. */
+  choices: TargetChoice[];
 }
 
 const FLAG = 'as given';
@@ -100,7 +103,7 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
 
   const steps = [unlabelled, targets, id, metric, retype, drop, dataType, split];
   const reasons: Record<string, Inferred<unknown>> = {
-    target: targets,
+    target: { value: targets.value, reason: targets.reason, said: targets.said },
     idColumn: id,
     metric: retype.reason
       ? { ...metric, reason: `${because(metric) ?? ''} ${retype.reason}`.trim() }
@@ -131,5 +134,5 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
       }),
     ),
   });
-  return { spec, profile, table, facts };
+  return { spec, profile, table, facts, choices: targets.choices };
 }

@@ -1,6 +1,8 @@
 // Ranks the columns a task may want predicted, each with the evidence for it in words: the column named or a form of
 // its name in what the task asks, a synonym or paraphrase ("how old" for `Age`), one of its values ("spam"), its
 // kind against the metric and the question ("which", "how much"), its place, and the file to predict for.
+// The registry itself, not the harness's index: the harness reads tables through this room's index.
+import { METRICS } from '../harness/metrics.ts';
 import type { MetricName } from '../types.ts';
 import { type ColumnFact, holdsClasses, holdsQuantity } from './column-facts.ts';
 import { normalizeName, normalizeText } from './column-names.ts';
@@ -232,7 +234,11 @@ export function rankTargets(text: string, facts: ColumnFact[], options: RankOpti
             'fit',
           );
         else if (options.metricWants)
-          add(POINTS.metricMisfit, `${options.metric ?? 'the metric'} needs classes`, 'fit');
+          add(
+            POINTS.metricMisfit,
+            `${options.metric ? METRICS[options.metric].label : 'the metric'} needs classes`,
+            'fit',
+          );
       } else if (wantsQuantity) {
         if (holdsQuantity(fact) && !holdsClasses(fact))
           add(
@@ -241,7 +247,11 @@ export function rankTargets(text: string, facts: ColumnFact[], options: RankOpti
             'fit',
           );
         else if (options.metricWants && fact.kind !== 'numeric')
-          add(POINTS.metricMisfit, `${options.metric ?? 'the metric'} needs numbers`, 'fit');
+          add(
+            POINTS.metricMisfit,
+            `${options.metric ? METRICS[options.metric].label : 'the metric'} needs numbers`,
+            'fit',
+          );
       }
       if (GENERIC_LABEL_NAME.test(normName) && holdsClasses(fact)) {
         add(wantsClasses ? POINTS.genericLabel : 1, 'its name marks a label', 'fit');
@@ -259,7 +269,8 @@ export function rankTargets(text: string, facts: ColumnFact[], options: RankOpti
     .sort((a, b) => b.score - a.score);
 }
 
-function fitSays(fact: ColumnFact, metric: MetricName | null, wants: 'classes' | 'quantity'): string {
+function fitSays(fact: ColumnFact, metricName: MetricName | null, wants: 'classes' | 'quantity'): string {
+  const metric = metricName ? METRICS[metricName].label : null;
   const holds =
     wants === 'quantity'
       ? 'it holds numbers'

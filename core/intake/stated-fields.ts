@@ -90,7 +90,7 @@ export function statedInText(text: string, where: string): StatedFields {
     const end = rest.search(CLAUSE_END);
     const value = cleanValue(end === -1 ? rest : rest.slice(0, end));
     if (value === '') continue;
-    const said = `${where}: “${(text.slice((m.index ?? 0) + (m[0].length - m[0].trimStart().length), start) + value).trim()}”`;
+    const said = `${where} “${(text.slice((m.index ?? 0) + (m[0].length - m[0].trimStart().length), start) + value).trim()}”`;
     switch (field) {
       case 'target':
       case 'metric':

@@ -1,8 +1,7 @@
-// How the bot reads chat text: thread commands recognised, an explicit metric taken as stated. (Mentions are
-// stripped by each adapter, and tested with its translate-events.)
+// How the bot reads chat text: thread commands recognised. (Mentions are stripped by each adapter, and tested with
+// its translate-events; corrections of the task are read by intake, tests/unit/intake-replies.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../bot/conversation/commands.ts';
-import { statedOverrides } from '../../bot/task-text.ts';
 
 describe('reading chat text', () => {
   it('recognises the four thread commands and nothing else', () => {
@@ -12,13 +11,5 @@ describe('reading chat text', () => {
     expect(parseCommand('rerun')).toBe('rerun');
     expect(parseCommand('please cancel it')).toBeNull();
     expect(parseCommand('')).toBeNull();
-  });
-
-  it('passes an explicitly named metric to intake, and leaves other text alone', () => {
-    expect(statedOverrides('Predict price. Metric: RMSE')).toEqual({ metric: 'RMSE' });
-    expect(statedOverrides('predict churn; metric is area under the ROC curve.')).toEqual({
-      metric: 'area under the ROC curve',
-    });
-    expect(statedOverrides('Predict price, scored with RMSE')).toEqual({});
   });
 });

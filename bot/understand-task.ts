@@ -1,0 +1,74 @@
+// The plan job's first step: intake of the thread's task (its text, files and the replies that correct it), kept in
+// the session as what was understood. Either the task goes on to be planned, with its card, or the thread is asked
+// which column to predict, with choices, and the plan waits for the answer.
+
+import type { PreparedTask } from '../core/index.ts';
+import { TargetQuestion } from '../core/intake/index.ts';
+import type { BotContext } from './bot-context.ts';
+import { planKey } from './delivery-keys.ts';
+import type { Pipeline } from './pipeline.ts';
+import type { PlanJob } from './queues.ts';
+import { renderChoices, type TaskCardView } from './render-task.ts';
+import type { Session } from './session-store.ts';
+import { specChanges, type Understood } from './task-understood.ts';
+
+export type Understanding =
+  | { kind: 'understood'; prepared: PreparedTask; card: TaskCardView }
+  | { kind: 'asked' }
+  /** A newer task in the thread took over meanwhile. */
+  | { kind: 'stale' };
+
+export async function understandTask(
+  ctx: BotContext,
+  session: Session,
+  job: PlanJob,
+  pipeline: Pipeline,
+): Promise<Understanding> {
+  const { sid, planSeq } = job;
+  const keep = (understood: Understood, status?: Session['status']) =>
+    ctx.store.update(sid, (s) =>
+      s?.planSeq === planSeq ? { ...s, understood, ...(status ? { status, error: null } : {}) } : null,
+    );
+  try {
+    const outcome = await pipeline.intake({
+      text: session.text,
+      files: session.files.map((f) => f.path),
+      notes: session.notes,
+    });
+    const changes = specChanges(session.understood?.spec ?? null, outcome.task);
+    const understood: Understood = {
+      facts: outcome.facts,
+      choices: outcome.choices,
+      spec: outcome.task,
+      rows: outcome.profile.rows,
+      metrics: [],
+      changes,
+    };
+    const saved = await keep(understood);
+    if (saved?.planSeq !== planSeq) return { kind: 'stale' };
+    const prepared: PreparedTask = { task: outcome.task, profile: outcome.profile };
+    return {
+      kind: 'understood',
+      prepared,
+      card: { sid, planSeq, spec: outcome.task, rows: outcome.profile.rows, changes },
+    };
+  } catch (error) {
+    if (!(error instanceof TargetQuestion)) throw error;
+    const understood: Understood = {
+      facts: error.facts,
+      choices: error.choices,
+      spec: null,
+      rows: null,
+      metrics: error.metrics,
+      changes: [],
+    };
+    const saved = await keep(understood, 'awaiting-input');
+    if (saved?.planSeq !== planSeq) return { kind: 'stale' };
+    await ctx.deliver.post(
+      session.thread,
+      renderChoices({ sid, planSeq, field: 'target', asking: true, understood }),
+      planKey(job, 'question'),
+    );
+    return { kind: 'asked' };
+  }
+}
