@@ -1,5 +1,6 @@
 // The web chat in a real browser (Debian's chromium): post a task with a CSV, see the three instructions and the
-// resolver's choice, vote, run, watch the progress, then the score and the chart; screenshots for the README.
+// resolver's choice, vote, run, watch the progress, then the score and the chart; screenshots for the README. And the
+// page's answer when Redis loses the conversation it shows.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
@@ -8,6 +9,7 @@ import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
 import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { webSurfaceOptions } from '../../bot/surface-options.ts';
+import { OwnRedis } from '../helpers/own-redis.ts';
 import { BLUEBERRY, type TestEnv, testEnv } from '../integration/bot-test-kit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,6 +97,55 @@ describe('the web chat in a browser', () => {
     await page.screenshot({ path: `${ROOT}tests/artifacts/web-chat.png` });
     // The README's screenshot is refreshed on request only, so a test run leaves the tree clean.
     if (process.env.UPDATE_SCREENSHOT === '1') await page.screenshot({ path: `${ROOT}docs/screenshot.png` });
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the web chat in a browser when Redis loses the conversation', () => {
+  let redis: OwnRedis;
+  let t: TestEnv;
+  let app: BotApp;
+  let web: WebSurface;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // A redis-server of the test's own, saving nothing: restarting it wipes the chat.
+    redis = await OwnRedis.start('none');
+    t = await testEnv({ REDIS_URL: redis.url, JOB_LOCK_S: '2' });
+    const logger = createLogger({ level: 'silent' });
+    web = createWebSurface(webSurfaceOptions(t.config, logger));
+    app = createBotApp({ config: t.config, logger, surfaces: [web] });
+    await app.start();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await t?.cleanup().catch(() => {});
+    await redis?.stop();
+  });
+
+  it('says the server lost the open thread instead of waiting', { timeout: 150_000 }, async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(web.url());
+    await expect.poll(() => page.textContent('#connection')).toBe('live');
+    await page.fill('#composer textarea', 'Predict bb_yield from the pollination features. Metric: mae');
+    await page.setInputFiles('#composer input[type=file]', BLUEBERRY);
+    await page.click('[data-testid=send]');
+    await page.locator('#thread-messages [data-testid=bot-message]').first().waitFor({ timeout: 60_000 });
+
+    await redis.restart();
+
+    const lost = page.locator('[data-testid=thread-lost]');
+    await lost.waitFor({ timeout: 30_000 });
+    expect(await lost.textContent()).toContain('The server lost this conversation.');
+    expect(await page.locator('#thread-composer').isVisible()).toBe(false);
     expect(errors).toEqual([]);
   });
 });

@@ -84,6 +84,46 @@ describe('a run whose worker is shut down three times', () => {
   });
 });
 
+describe('a run whose worker dies three times (SIGKILL)', () => {
+  let bot: FrontAndWorkers;
+
+  beforeAll(async () => {
+    // A short lease, so each killed worker's job is taken again within 3 s.
+    bot = await startFrontAndWorkers({ JOB_LOCK_S: '3' });
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('is failed by BullMQ as stalled too often, and the thread is told why', {
+    timeout: 240_000,
+  }, async () => {
+    const { chat, runs } = bot;
+    let worker = await bot.startWorker();
+    const task = await startBlueberryRun(chat, ANN, 'Run 2');
+    const sid = sessionIdFor(threadOf(task.id));
+    const jobId = runJobId({ sid, planSeq: 1, choice: '2', seq: 1 });
+    for (let kill = 1; kill <= 3; kill++) {
+      if (kill > 1) worker = await bot.startWorker();
+      await until(`the job held for the ${kill}th time`, async () => {
+        const job = await runs.getJob(jobId);
+        return (await job?.getState()) === 'active' && (job?.stalledCounter ?? 0) === kill - 1;
+      });
+      await worker.stop('SIGKILL');
+    }
+    // The next worker finds it stalled a third time: BullMQ fails it, and the worker settles it.
+    await bot.startWorker();
+    const stopped = await chat.waitForReply(task.id, (r) => r.find(isWarning), 60_000);
+    expect(textOf(stopped)).toContain(
+      'The run of option 2 stopped: the worker doing it stopped more than once.',
+    );
+    expect(textOf(stopped)).toContain('the worker may be running out of memory');
+    expect(await runs.getJobState(jobId)).toBe('failed');
+    expect((await bot.app.ctx.store.runs(sid))['2']?.status).toBe('failed');
+  });
+});
+
 describe('runs whose job vanished from the queue', () => {
   let bot: WebBot;
   let task: MessageView;

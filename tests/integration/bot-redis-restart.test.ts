@@ -121,6 +121,8 @@ describe('Redis restarted without persistence, mid-plan and mid-run', () => {
     const notices = chat.events.filter((e) => e.type === 'message' && textOf(e.message).includes(LOST));
     expect(notices.map((e) => e.message.thread).sort()).toEqual([running.id, planning.id].sort());
     expect(bot.output()).toMatch(/Redis lost its data/);
+    // It had warned at start that this Redis keeps nothing on disk.
+    expect(bot.output()).toMatch(/Redis saves nothing to disk/);
   });
 });
 
@@ -167,6 +169,6 @@ describe('Redis restarted with the set-up step’s append-only file, mid-run', (
     expect(replies.filter(isPlan)).toHaveLength(1);
     expect(replies.some((m) => textOf(m).includes(LOST) || textOf(m).includes('⚠️'))).toBe(false);
     expect(chat.resyncs).toBeGreaterThanOrEqual(1);
-    expect(bot.output()).not.toMatch(/Redis lost its data/);
+    expect(bot.output()).not.toMatch(/Redis lost its data|Redis saves nothing|Redis evicts/);
   });
 });
