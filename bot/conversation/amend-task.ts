@@ -76,6 +76,9 @@ export async function amendTask(cx: EventContext, session: Session, reply: strin
     );
     return;
   }
+  // Said in a reply of its own (keyed by this event, so said once), before the acknowledgement that becomes the new
+  // task card, which shows what changed.
+  await cx.reply(renderChange(setting, keptWords(stated, session), session.plan !== null));
   const started = await queuePlan(
     cx,
     session.id,
@@ -83,8 +86,6 @@ export async function amendTask(cx: EventContext, session: Session, reply: strin
     { text: session.text, files: session.files, notes: [...session.notes, reply.trim()] },
     planAck(null),
   );
-  // Said in a reply of its own: the acknowledgement becomes the new task card, which shows what changed.
-  if (started) await cx.reply(renderChange(setting, keptWords(stated, session), session.plan !== null));
   // The plan being made is for the task as it was: stop it (its thread shows "Planning cancelled").
   if (started && session.status === 'planning') {
     await cx.bot.cancels.requestCancel(planJobId({ sid: session.id, planSeq: session.planSeq }));

@@ -8,7 +8,7 @@ import type { Stated } from './stated-fields.ts';
 const TEXT_WORDS =
   /\b(text|texts|message|messages|sms|review|reviews|summar(?:y|ies)|essays?|comments?|tweets?|sentences?|documents?|e-?mails?|articles?|descriptions?|nlp)\b/i;
 const TIME_WORDS =
-  /\b(forecast\w*|time[\s-]series|hourly|daily|weekly|monthly|yearly|over time|future|next \w+ (?:hours?|days?|weeks?|months?)|final (?:period|days?)|trend)\b/i;
+  /\b(forecast\w*|time[\s-]series|hourly|daily|weekly|monthly|yearly|over time|future|next \w+ (?:hours?|days?|weeks?|months?)|final (?:period|days?)|trend|(?:each|every|per) (?:hour|day|week|month|year)(?:'s)?)\b/i;
 
 function dateParts(columns: string[]): string[] {
   return columns.filter((c) =>

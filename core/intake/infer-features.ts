@@ -13,16 +13,14 @@ export function usedColumns(
   drop: string[],
   trainFile: string,
 ): Inferred<string[]> {
-  const others = profile.columns.filter(
-    (c) => !targets.includes(c.name) && c.name !== idColumn && !drop.includes(c.name),
-  );
-  const used = others.filter((c) => c.kind !== 'constant' && c.kind !== 'id');
+  const others = profile.columns.filter((c) => !targets.includes(c.name) && !drop.includes(c.name));
+  const used = others.filter((c) => c.name !== idColumn && c.kind !== 'constant' && c.kind !== 'id');
   const idle = others.filter((c) => !used.includes(c)).map((c) => c.name);
   if (used.length === 0) {
-    const besides = idle.length > 0 ? `: besides ${joinNames(targets)} it holds only ${joinNames(idle)}` : '';
+    const holds = idle.length > 0 ? ` it holds only ${joinNames(idle)}` : ' it holds nothing';
     throw new LinguacodusError(
       'bad_input',
-      `${basename(trainFile)} has nothing to learn from${besides}${idle.length === 0 ? ` besides ${joinNames(targets)}` : ''}. Attach a CSV with columns that describe each row (the inputs) next to the one to predict.`,
+      `${basename(trainFile)} has nothing to learn from: besides ${joinNames(targets)}${holds}. Attach a CSV with columns that describe each row (the inputs) next to the one to predict.`,
     );
   }
   const skipped =

@@ -62,7 +62,7 @@ const METRIC_PATTERNS: [MetricName, RegExp][] = [
   ['f1', /\bf1(?:[\s_-]*score)?\b|\bf[\s-]?measure\b|\bf-?score\b/i],
   [
     'accuracy',
-    /\baccuracy\b|\b(?:share|fraction|percentage|proportion|rate|number)\s+of\s+(?:\w+\s+){0,2}(?:correct|right)(?:ly\s+(?:classified|predicted|labell?ed))?\b|\bhow\s+often\s+(?:it\s+is|it's|the\s+model\s+is)\s+right\b|\bcorrectly\s+(?:classified|predicted)\b/i,
+    /\baccuracy\b|\b(?:share|fraction|percentage|proportion|rate|number)\s+of\s+(?:\w+\s+){0,4}(?:correct|right)(?:ly\s+(?:classified|predicted|labell?ed))?\b|\bhow\s+often\s+(?:it\s+is|it's|the\s+model\s+is)\s+right\b|\bcorrectly\s+(?:classified|predicted)\b/i,
   ],
 ];
 

@@ -175,6 +175,8 @@ describe('tasks in plain words through the bot', () => {
     );
     const task = await chat.post(ann, 'Predict the price. RMSE.', { uploads: [upload.id] });
     const reply = await chat.waitForReply(task.id, (r) => r.find((m) => textOf(m).includes('⚠️')));
-    expect(textOf(reply)).toContain('only-target.csv has nothing to learn from');
+    expect(textOf(reply)).toContain(
+      'only-target.csv has nothing to learn from: besides `price` it holds nothing',
+    );
   });
 });

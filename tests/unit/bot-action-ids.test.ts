@@ -21,6 +21,22 @@ describe('button action ids', () => {
     });
   });
 
+  it('round-trips the task’s buttons: a field’s choices, a target by its place, a metric', () => {
+    for (const action of [
+      { kind: 'choose', sid, planSeq: 3, field: 'target' },
+      { kind: 'choose', sid, planSeq: 3, field: 'columns' },
+      { kind: 'target', sid, planSeq: 3, index: 4 },
+      { kind: 'metric', sid, planSeq: 3, metric: 'roc-auc' },
+    ] as const) {
+      const id = encodeAction(action);
+      expect(id.length).toBeLessThanOrEqual(100);
+      expect(decodeAction(id)).toEqual(action);
+    }
+    expect(decodeAction(`lc|${sid}|3|metric|kappa`)).toBeNull();
+    expect(decodeAction(`lc|${sid}|3|target|-1`)).toBeNull();
+    expect(decodeAction(`lc|${sid}|3|choose|id`)).toBeNull();
+  });
+
   it('ignores ids that are not ours or are malformed', () => {
     expect(decodeAction('approve_button')).toBeNull();
     expect(decodeAction(`lc|${sid}|1|vote|7`)).toBeNull();

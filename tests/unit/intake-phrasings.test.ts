@@ -43,5 +43,8 @@ describe('tasks written in plain words', () => {
       `plain-words tasks understood: ${count(false)}; held out: ${count(true)}\n${lines.join('\n')}`,
     );
     expect(PLAIN_WORDS_TASKS.filter((t) => !t.heldOut).length).toBeGreaterThanOrEqual(48);
+    // The README's figures (64/64 and 13/16): a change to the inference may not lose any of them.
+    expect(misses.filter((m) => !m.task.heldOut)).toEqual([]);
+    expect(misses.filter((m) => m.task.heldOut).length).toBeLessThanOrEqual(3);
   });
 });
