@@ -1,7 +1,7 @@
 // A correction in the thread (`target: Age`, `metric: mae`, `id: PassengerId`, a column's name alone, new words, or a
 // choice pressed): it changes only what it names, keeps the file and the rest, says so, and plans the task again.
 import { asLinguacodusError } from '../../common/errors.ts';
-import { matchColumn, readReply, type StatedFields } from '../../core/intake/index.ts';
+import { namedColumns, readReply, type StatedFields } from '../../core/intake/index.ts';
 import { planJobId } from '../queues.ts';
 import { errorReply, planAck } from '../render-replies.ts';
 import { CHANGE_HINT, renderChange } from '../render-task.ts';
@@ -19,10 +19,7 @@ function unknownColumns(stated: StatedFields, understood: Understood): string[] 
     ...(stated.drop?.value ?? []),
   ];
   // A stated target may list several ("content, wording").
-  return named.filter(
-    (n) =>
-      matchColumn(columns, n) === null && !n.split(/\s*,\s*|\s+and\s+/).every((p) => matchColumn(columns, p)),
-  );
+  return named.filter((n) => namedColumns(columns, n) === null);
 }
 
 /** What a change keeps, in words: the fields it does not name, and the file. */

@@ -28,6 +28,15 @@ export function matchColumn(columns: string[], name: string): string | null {
   return columns.find((c) => normalizeName(c) === norm) ?? null;
 }
 
+/** The columns a stated value names: one column, or several listed ("content, wording", "a and b"); null if not. */
+export function namedColumns(columns: string[], value: string): string[] | null {
+  const whole = matchColumn(columns, value);
+  if (whole) return [whole];
+  const parts = value.split(/\s*,\s*|\s+and\s+/).filter(Boolean);
+  const found = parts.map((p) => matchColumn(columns, p));
+  return parts.length > 1 && found.every((c) => c !== null) ? (found as string[]) : null;
+}
+
 export function joinNames(names: string[]): string {
   return names.map((n) => `\`${n}\``).join(', ');
 }

@@ -1,7 +1,7 @@
 // The intake room's public face: reading the user's CSV files, profiling them, and inferring the task spec.
 
 export { type ColumnFact, columnFactSchema } from './column-facts.ts';
-export { matchColumn } from './column-names.ts';
+export { matchColumn, namedColumns } from './column-names.ts';
 export {
   columnValues,
   DEFAULT_INTAKE_LIMITS,

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { MetricName } from '../types.ts';
 import { type ColumnFact, holdsClasses } from './column-facts.ts';
-import { joinNames, matchColumn, requireColumn } from './column-names.ts';
+import { joinNames, namedColumns, requireColumn } from './column-names.ts';
 import type { Table } from './csv-reader.ts';
 import { ADDED_ID_COLUMN } from './infer-id-column.ts';
 import { metricsFor, metricWants } from './infer-metric.ts';
@@ -15,9 +15,7 @@ import type { Unlabelled } from './task-files.ts';
 
 /** The column a stated target names; several when it lists them ("content, wording", "content and wording"). */
 function namedTargets(table: Table, trainFile: string, named: string): string[] {
-  if (matchColumn(table.columns, named)) return [requireColumn(table, named, 'target', trainFile)];
-  const parts = named.split(/\s*,\s*|\s+and\s+/).filter(Boolean);
-  return parts.map((t) => requireColumn(table, t, 'target', trainFile));
+  return namedColumns(table.columns, named) ?? [requireColumn(table, named, 'target', trainFile)];
 }
 
 export interface TargetInput {

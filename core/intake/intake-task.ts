@@ -9,6 +9,7 @@ import {
   taskSpecSchema,
 } from '../types.ts';
 import { type ColumnFact, columnFacts } from './column-facts.ts';
+import { namedColumns } from './column-names.ts';
 import { readCsv, type Table } from './csv-reader.ts';
 import { profileColumns, profileTable } from './data-profile.ts';
 import { inferDataType } from './infer-data-type.ts';
@@ -75,12 +76,16 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
   };
   const unlabelled = await findUnlabelledFile(files, table, overrides, limits);
   const namedMetric = said.metric ? requireMetric(said.metric.value) : metricInText(text);
+  const namedTarget =
+    said.target && (!said.target.loose || namedColumns(table.columns, said.target.value))
+      ? said.target
+      : undefined;
   const targets = inferTargets({
     text,
     table,
     facts,
     trainFile: files.train,
-    named: said.target,
+    named: namedTarget,
     unlabelled: unlabelled.value,
     metric: namedMetric,
     idColumn: said.idColumn?.value,

@@ -4,7 +4,7 @@
 import { LinguacodusError } from '../errors.ts';
 import { type DataType, dataTypeSchema, type Split } from '../types.ts';
 import type { ColumnFact } from './column-facts.ts';
-import { matchColumn } from './column-names.ts';
+import { matchColumn, namedColumns } from './column-names.ts';
 import { findMetricInText, metricWants, refuseUnscoredMetric } from './infer-metric.ts';
 import { decideTargets, rankTargets } from './rank-targets.ts';
 
@@ -12,6 +12,11 @@ import { decideTargets, rankTargets } from './rank-targets.ts';
 export interface Stated<T> {
   value: T;
   said: string;
+  /**
+   * Said in passing ("our target is to predict how old..."), not as a `field: value` clause: a target said so counts
+   * only when it names columns.
+   */
+  loose?: boolean;
 }
 
 export interface StatedFields {
@@ -93,6 +98,8 @@ export function statedInText(text: string, where: string): StatedFields {
     const said = `${where} “${(text.slice((m.index ?? 0) + (m[0].length - m[0].trimStart().length), start) + value).trim()}”`;
     switch (field) {
       case 'target':
+        out.target = m[2]!.toLowerCase() === 'is' ? { value, said, loose: true } : { value, said };
+        break;
       case 'metric':
       case 'idColumn':
         out[field] = { value, said };
@@ -143,6 +150,14 @@ function bareColumn(reply: string, columns: string[]): string | null {
 export function readReply(reply: string, facts: ColumnFact[]): StatedFields {
   const where = `your reply “${reply.trim().length > 60 ? `${reply.trim().slice(0, 57)}…` : reply.trim()}”`;
   const out = statedInText(reply, 'your reply');
+  if (
+    out.target?.loose &&
+    !namedColumns(
+      facts.map((f) => f.name),
+      out.target.value,
+    )
+  )
+    delete out.target;
   if (!out.metric) {
     refuseUnscoredMetric(reply);
     const metric = findMetricInText(reply);

@@ -74,6 +74,16 @@ describe('corrections merged into the task', () => {
     expect(spec.reasons.metric).toBe('The metric is MAE, as named in the task.');
   });
 
+  it('a target said in passing counts only when it names a column', async () => {
+    const passing = await intake('Our target is to predict how old the crabs are. MAE.', CRAB, []);
+    expect(passing.spec.targets).toEqual(['Age']);
+    expect(passing.spec.reasons.target).toContain('“how old” asks for an age');
+    const named = await intake('The target is `Height`. MAE.', CRAB, []);
+    expect(named.spec.targets).toEqual(['Height']);
+    const { facts } = await suiteData('crab_age');
+    expect(readReply('the target is what I said: how old they are', facts).target?.value).toBe('Age');
+  });
+
   it('a bare column name answers; a later reply wins over an earlier one and over the text', async () => {
     const { spec } = await intake('Which passengers? We judge it on accuracy.', TITANIC, [
       'Embarked',
