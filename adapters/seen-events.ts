@@ -7,9 +7,12 @@ import type { Logger } from '../common/logger.ts';
 const REMEMBER_S = 24 * 3600;
 
 export class SeenEvents {
-  /** `redis` is asked on first use: a surface opens its connection when it starts. */
+  private redis: Redis | undefined;
+
+  /** The connection (named `connectionName`) is opened on first use: a surface needs it once it receives events. */
   constructor(
-    private readonly redis: () => Redis,
+    private readonly connect: (name: string) => Redis,
+    private readonly connectionName: string,
     private readonly keyPrefix: string,
     private readonly logger: Logger,
   ) {}
@@ -20,11 +23,18 @@ export class SeenEvents {
    */
   async first(kind: string, id: string): Promise<boolean> {
     try {
+      this.redis ??= this.connect(this.connectionName);
       const key = `${this.keyPrefix}:seen:${kind}:${id}`;
-      return (await this.redis().set(key, '1', 'EX', REMEMBER_S, 'NX')) === 'OK';
+      return (await this.redis.set(key, '1', 'EX', REMEMBER_S, 'NX')) === 'OK';
     } catch (error) {
       this.logger.warn({ err: error, kind }, 'could not check Redis for a resent event; taking it');
       return true;
     }
+  }
+
+  /** Closes the connection, if one was opened. */
+  async close(): Promise<void> {
+    await this.redis?.quit().catch(() => {});
+    this.redis = undefined;
   }
 }

@@ -13,7 +13,6 @@ import {
   Routes,
   type SendableChannels,
 } from 'discord.js';
-import type { Redis } from 'ioredis';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
 import type {
   ChatSurface,
@@ -45,7 +44,6 @@ export class DiscordSurface implements ChatSurface {
   readonly name = 'discord' as const;
   private client: Client | undefined;
   private readonly uploaded = new Map<string, Set<string>>();
-  private redis: Redis | undefined;
   private readonly seen: SeenEvents;
   private readonly apiHost: string | undefined;
   private readonly logger: Logger;
@@ -57,14 +55,7 @@ export class DiscordSurface implements ChatSurface {
     }
     this.logger = options.logger;
     this.apiHost = options.apiUrl ? new URL(options.apiUrl).host : undefined;
-    this.seen = new SeenEvents(
-      () => {
-        this.redis ??= options.connectRedis('linguacodus-discord');
-        return this.redis;
-      },
-      options.keyPrefix,
-      this.logger,
-    );
+    this.seen = new SeenEvents(options.connectRedis, 'linguacodus-discord', options.keyPrefix, this.logger);
   }
 
   async start(handler: IncomingHandler): Promise<void> {
@@ -308,8 +299,7 @@ export class DiscordSurface implements ChatSurface {
   async stop(): Promise<void> {
     await this.client?.destroy();
     this.client = undefined;
-    await this.redis?.quit().catch(() => {});
-    this.redis = undefined;
+    await this.seen.close();
   }
 }
 

@@ -1,7 +1,6 @@
 // The Slack ChatSurface: Bolt (Socket Mode or signed HTTP) in, Web API out; translation only, no business logic.
 import { readFile } from 'node:fs/promises';
 import { App, HTTPReceiver, type webApi } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
 import type {
   ChatSurface,
@@ -49,7 +48,6 @@ export class SlackSurface implements ChatSurface {
   private receiving = false;
   private teamId = '';
   private botUserId = '';
-  private redis: Redis | undefined;
   private readonly seen: SeenEvents;
   private readonly uploaded = new Map<string, Set<string>>();
   /** Idempotency key → ts of posts this process made, so an in-process retry needs no lookup. */
@@ -70,14 +68,7 @@ export class SlackSurface implements ChatSurface {
       );
     }
     this.logger = options.logger;
-    this.seen = new SeenEvents(
-      () => {
-        this.redis ??= options.connectRedis('linguacodus-slack');
-        return this.redis;
-      },
-      options.keyPrefix,
-      this.logger,
-    );
+    this.seen = new SeenEvents(options.connectRedis, 'linguacodus-slack', options.keyPrefix, this.logger);
     this.mode = options.appToken ? 'socket' : 'http';
     this.apiHost = options.apiUrl ? new URL(options.apiUrl).host : undefined;
   }
@@ -402,8 +393,7 @@ export class SlackSurface implements ChatSurface {
       this.receiving = false;
       await this.app?.stop();
     }
-    await this.redis?.quit().catch(() => {});
-    this.redis = undefined;
+    await this.seen.close();
   }
 }
 

@@ -2,20 +2,12 @@
 // touch the shared one on 6379. Started with the set-up step's own arguments (append-only file) or with none saved.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 // @ts-expect-error: plain JavaScript module (it runs before dependencies exist), no type declarations
 import { localRedisArgs } from '../../scripts/setup.mjs';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../integration/bot-test-kit.ts';
 
 export class OwnRedis {
   private child: ChildProcess | null = null;

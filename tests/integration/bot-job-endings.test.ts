@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobId } from '../../bot/queues.ts';
 import { sessionIdFor } from '../../bot/session-store.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { type FrontAndWorkers, startFrontAndWorkers } from './bot-process.ts';
 import {
   ANN,
@@ -20,16 +21,6 @@ import {
 
 const isWarning = (m: MessageView) => m.bot && textOf(m).includes('⚠️');
 const threadOf = (root: string) => ({ surface: 'web', space: '', channel: 'general', thread: root }) as const;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found) return found as T;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('a run whose worker is shut down three times', () => {
   let bot: FrontAndWorkers;
@@ -50,10 +41,10 @@ describe('a run whose worker is shut down three times', () => {
     const jobId = runJobId({ sid, planSeq: 1, choice: '1', seq: 1 });
     for (let attempt = 1; attempt <= 3; attempt++) {
       if (attempt > 1) worker = await bot.startWorker();
-      await until(`attempt ${attempt} to run`, async () => {
+      await waitFor(async () => {
         const job = await runs.getJob(jobId);
         return (await job?.getState()) === 'active' && job?.attemptsMade === attempt - 1;
-      });
+      }, `attempt ${attempt} to run`);
       expect(await worker.stop('SIGTERM')).toBe(0);
     }
     expect(await runs.getJobState(jobId)).toBe('failed');
@@ -72,7 +63,7 @@ describe('a run whose worker is shut down three times', () => {
     // Run works again at once (no "already running"), and cancel stops the new run.
     const plan = (await chat.thread(task.id)).replies.find(isPlan) as MessageView;
     await chat.press(ANN, plan, 'Run 1');
-    await until('the second run', async () => (await bot.app.ctx.store.runs(sid))['1']?.seq === 2);
+    await waitFor(async () => (await bot.app.ctx.store.runs(sid))['1']?.seq === 2, 'the second run');
     await chat.post(ANN, 'cancel', { thread: task.id });
     const cancelling = await chat.waitForReply(task.id, (r) =>
       r.find((m) => textOf(m).includes('Cancelling')),
@@ -106,10 +97,10 @@ describe('a run whose worker dies three times (SIGKILL)', () => {
     const jobId = runJobId({ sid, planSeq: 1, choice: '2', seq: 1 });
     for (let kill = 1; kill <= 3; kill++) {
       if (kill > 1) worker = await bot.startWorker();
-      await until(`the job held for the ${kill}th time`, async () => {
+      await waitFor(async () => {
         const job = await runs.getJob(jobId);
         return (await job?.getState()) === 'active' && (job?.stalledCounter ?? 0) === kill - 1;
-      });
+      }, `the job held for the ${kill}th time`);
       await worker.stop('SIGKILL');
     }
     // The next worker finds it stalled a third time: BullMQ fails it, and the worker settles it.
@@ -143,7 +134,7 @@ describe('runs whose job vanished from the queue', () => {
   const sid = () => sessionIdFor(threadOf(task.id));
   const queuedRun = async (choice: '1' | '2', seq: number) => {
     const jobId = runJobId({ sid: sid(), planSeq: 1, choice, seq });
-    await until(`run ${choice} queued`, async () => bot.app.ctx.queues.run.getJob(jobId));
+    await waitFor(async () => bot.app.ctx.queues.run.getJob(jobId), `run ${choice} queued`);
     return jobId;
   };
 
@@ -198,7 +189,7 @@ describe('a plan whose job vanished from the queue', () => {
     const task = await chat.post(ANN, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
     const sid = sessionIdFor(threadOf(task.id));
     const jobId = `plan-${sid}-1`;
-    await until('the plan job', async () => app.ctx.queues.plan.getJob(jobId));
+    await waitFor(async () => app.ctx.queues.plan.getJob(jobId), 'the plan job');
     await app.ctx.queues.plan.remove(jobId);
     const stopped = await chat.waitForReply(task.id, (r) => r.find(isWarning), 30_000);
     expect(textOf(stopped)).toContain('Planning stopped: its job was lost from the queue');
@@ -211,7 +202,7 @@ describe('a plan whose job vanished from the queue', () => {
     expect((await app.ctx.store.get(sid))?.status).toBe('failed');
 
     await chat.post(ANN, BLUEBERRY_TASK, { thread: task.id });
-    await until('a new plan job', async () => app.ctx.queues.plan.getJob(`plan-${sid}-2`));
+    await waitFor(async () => app.ctx.queues.plan.getJob(`plan-${sid}-2`), 'a new plan job');
     expect((await app.ctx.store.get(sid))?.status).toBe('planning');
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, paperPromptOf, startFakeOpenAI } from '../helpers/fake-openai-server.ts';
 import { processesCarrying } from '../helpers/host-processes.ts';
 import { OwnRedis } from '../helpers/own-redis.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { type BotProcess, startBotProcess } from './bot-process.ts';
 import {
   ANN,
@@ -31,26 +32,43 @@ const SLEEPER = [
   '```',
 ].join('\n');
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found) return found as T;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
+/** A Redis of the test's own, and `bot/main.ts` on it with a web chat client listening to its live feed. */
+interface BotOnOwnRedis {
+  redis: OwnRedis;
+  bot: BotProcess;
+  chat: WebChatClient;
+  stop(): Promise<void>;
+}
+
+async function startBotOnOwnRedis(
+  persistence: 'aof' | 'none',
+  extra: Record<string, string> = {},
+): Promise<BotOnOwnRedis> {
+  const redis = await OwnRedis.start(persistence);
+  const t: TestEnv = await testEnv({ REDIS_URL: redis.url, ...extra });
+  const bot = startBotProcess(t.env);
+  await bot.ready;
+  const chat = new WebChatClient(`http://127.0.0.1:${t.env.PORT}`);
+  await chat.openEvents();
+  return {
+    redis,
+    bot,
+    chat,
+    async stop() {
+      chat.close();
+      await bot.stop('SIGKILL');
+      await t.cleanup().catch(() => {});
+      await redis.stop();
+    },
+  };
 }
 
 describe('Redis restarted without persistence, mid-plan and mid-run', () => {
-  let redis: OwnRedis;
   let fake: FakeOpenAI;
-  let t: TestEnv;
-  let bot: BotProcess;
-  let chat: WebChatClient;
+  let own: BotOnOwnRedis;
   let criticHangs = false;
 
   beforeAll(async () => {
-    redis = await OwnRedis.start('none');
     fake = await startFakeOpenAI((request) => {
       const prompt = paperPromptOf(request);
       if (prompt.kind === 'critique' || prompt.kind === 'resolve') {
@@ -61,8 +79,7 @@ describe('Redis restarted without persistence, mid-plan and mid-run', () => {
       }
       return SLEEPER;
     });
-    t = await testEnv({
-      REDIS_URL: redis.url,
+    own = await startBotOnOwnRedis('none', {
       CRITIC_BASE_URL: fake.url,
       CRITIC_MODEL: 'fake-critic',
       CODER_BASE_URL: fake.url,
@@ -70,32 +87,26 @@ describe('Redis restarted without persistence, mid-plan and mid-run', () => {
       // The watchdog looks every 2 s: it knows the threads with work under way when Redis goes.
       JOB_LOCK_S: '2',
     });
-    bot = startBotProcess(t.env);
-    await bot.ready;
-    chat = new WebChatClient(`http://127.0.0.1:${t.env.PORT}`);
-    await chat.openEvents();
   }, 60_000);
 
   afterAll(async () => {
-    chat?.close();
-    await bot?.stop('SIGKILL');
-    await t?.cleanup().catch(() => {});
+    await own?.stop();
     await fake?.close();
-    await redis?.stop();
   });
 
   it('tells both threads their work was lost, stops the run, tells the pages to reload and serves a new task', {
     timeout: 180_000,
   }, async () => {
+    const { chat, redis, bot } = own;
     // A run under way (its sandboxed script sleeping) and a plan under way (the critic not answering).
     const running = await chat.post(ANN, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
     const plan = await chat.waitForReply(running.id, (r) => r.find(isPlan));
     await chat.press(ANN, plan, 'Run 1');
-    await until('the sandboxed script', async () => (await processesCarrying(MARKER)).length > 0, 90_000);
+    await waitFor(async () => (await processesCarrying(MARKER)).length > 0, 'the sandboxed script', 90_000);
     criticHangs = true;
     const planning = await chat.post(ANN, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
     const critiques = fake.requests.length;
-    await until('the plan to wait on the critic', async () => fake.requests.length > critiques);
+    await waitFor(async () => fake.requests.length > critiques, 'the plan to wait on the critic');
     // Two watchdog passes: both threads are in its list of work under way.
     await new Promise((r) => setTimeout(r, 5000));
 
@@ -109,7 +120,7 @@ describe('Redis restarted without persistence, mid-plan and mid-run', () => {
       expect(textOf(notice.message)).toContain('Post the task again with its CSV to start over.');
     }
     // The run's sandbox is stopped; open pages were told to load again, and find the thread gone.
-    await until('the sandboxed script to end', async () => (await processesCarrying(MARKER)).length === 0);
+    await waitFor(async () => (await processesCarrying(MARKER)).length === 0, 'the sandboxed script to end');
     expect(chat.resyncs).toBeGreaterThanOrEqual(1);
     await expect(chat.thread(running.id)).rejects.toThrow(/^404/);
 
@@ -127,30 +138,20 @@ describe('Redis restarted without persistence, mid-plan and mid-run', () => {
 });
 
 describe('Redis restarted with the set-up step’s append-only file, mid-run', () => {
-  let redis: OwnRedis;
-  let t: TestEnv;
-  let bot: BotProcess;
-  let chat: WebChatClient;
+  let own: BotOnOwnRedis;
 
   beforeAll(async () => {
-    redis = await OwnRedis.start('aof');
-    t = await testEnv({ REDIS_URL: redis.url });
-    bot = startBotProcess(t.env);
-    await bot.ready;
-    chat = new WebChatClient(`http://127.0.0.1:${t.env.PORT}`);
-    await chat.openEvents();
+    own = await startBotOnOwnRedis('aof');
   }, 60_000);
 
   afterAll(async () => {
-    chat?.close();
-    await bot?.stop('SIGKILL');
-    await t?.cleanup().catch(() => {});
-    await redis?.stop();
+    await own?.stop();
   });
 
   it('keeps the conversation and the run, which finishes and reports once', {
     timeout: 180_000,
   }, async () => {
+    const { chat, redis, bot } = own;
     const task = await chat.post(ANN, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
     const plan = await chat.waitForReply(task.id, (r) => r.find(isPlan));
     await chat.press(ANN, plan, 'Run resolver');

@@ -8,7 +8,6 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
 import type { MessageView } from '../../adapters/web/web-views.ts';
 import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
@@ -17,6 +16,7 @@ import { createLogger } from '../../bot/logger.ts';
 import { webSurfaceOptions } from '../../bot/surface-options.ts';
 import type { QueueName } from '../../bot/workers.ts';
 import { BLUEBERRY } from '../helpers/datasets.ts';
+import { dropPrefix } from '../helpers/redis-prefix.ts';
 
 export { BLUEBERRY };
 export const BLUEBERRY_TASK =
@@ -61,14 +61,7 @@ export async function testEnv(extra: Record<string, string> = {}): Promise<TestE
     dataDir,
     prefix,
     async cleanup() {
-      const redis = new Redis(env.REDIS_URL as string);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-      await redis.quit();
+      await dropPrefix(prefix, env.REDIS_URL);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
