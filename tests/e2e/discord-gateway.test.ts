@@ -33,15 +33,7 @@ beforeAll(async () => {
   fake = new FakeDiscordServer(TOKEN, 300);
   await fake.start();
   configuredChannel = fake.otherChannelId;
-  const config = parseConfig({
-    QUEUE_PREFIX: PREFIX,
-    DISCORD_TOKEN: TOKEN,
-    DISCORD_API_URL: fake.apiUrl,
-    DISCORD_GATEWAY_URL: fake.gatewayUrl,
-    DISCORD_CHANNELS: configuredChannel,
-    LOG_LEVEL: 'silent',
-  });
-  surface = createDiscordSurface(discordSurfaceOptions(config, createLogger({ level: 'silent' })));
+  surface = createDiscordSurface(discordSurfaceOptions(surfaceConfig(), createLogger({ level: 'silent' })));
   await driver.start(surface, 'discord-gw-');
 });
 
@@ -51,6 +43,18 @@ afterAll(async () => {
   await driver.cleanup();
   await dropPrefix(PREFIX);
 });
+
+/** The surface's settings against the fake, on this file's Redis prefix. */
+function surfaceConfig() {
+  return parseConfig({
+    QUEUE_PREFIX: PREFIX,
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_GATEWAY_URL: fake.gatewayUrl,
+    DISCORD_CHANNELS: configuredChannel,
+    LOG_LEVEL: 'silent',
+  });
+}
 
 /** A ThreadRef whose thread is the task channel itself: posts go straight into the channel. */
 function channelThread(): ThreadRef {
@@ -331,14 +335,9 @@ describe('Discord surface start errors', () => {
 
 describe('two bot processes on one gateway', () => {
   it('handle a message and a button press once between them (ids remembered in Redis)', async () => {
-    const config = parseConfig({
-      QUEUE_PREFIX: PREFIX,
-      DISCORD_TOKEN: TOKEN,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_GATEWAY_URL: fake.gatewayUrl,
-      DISCORD_CHANNELS: configuredChannel,
-    });
-    const second = createDiscordSurface(discordSurfaceOptions(config, createLogger({ level: 'silent' })));
+    const second = createDiscordSurface(
+      discordSurfaceOptions(surfaceConfig(), createLogger({ level: 'silent' })),
+    );
     const seenBySecond: IncomingEvent[] = [];
     await second.start(async (event) => {
       seenBySecond.push(event);

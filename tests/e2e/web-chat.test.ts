@@ -3,51 +3,19 @@
 // page's answer when Redis loses the conversation it shows.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
-import { createBotApp } from '../../bot/bot-app.ts';
-import { createLogger } from '../../bot/logger.ts';
-import { webSurfaceOptions } from '../../bot/surface-options.ts';
+import { type BrowserChat, startBrowserChat } from '../helpers/browser-chat.ts';
 import { OwnRedis } from '../helpers/own-redis.ts';
-import { BLUEBERRY, testEnv } from '../integration/bot-test-kit.ts';
+import { BLUEBERRY } from '../integration/bot-test-kit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-interface BrowserBot {
-  web: WebSurface;
-  browser: Browser;
-  stop(): Promise<void>;
-}
-
-/** The bot with its web chat in this process on a fresh test env (`extra` overrides any variable), and chromium. */
-async function startBrowserBot(extra: Record<string, string>): Promise<BrowserBot> {
-  const t = await testEnv(extra);
-  const logger = createLogger({ level: 'silent' });
-  const web = createWebSurface(webSurfaceOptions(t.config, logger));
-  const app = createBotApp({ config: t.config, logger, surfaces: [web] });
-  await app.start();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  return {
-    web,
-    browser,
-    async stop() {
-      await browser.close();
-      await app.stop();
-      await t.cleanup();
-    },
-  };
-}
-
 describe('the web chat in a browser', () => {
-  let bot: BrowserBot;
+  let bot: BrowserChat;
 
   beforeAll(async () => {
     // A short evidence time box: the resolver's quick cross-validation shows in the plan without slowing the test.
-    bot = await startBrowserBot({ EVIDENCE_TIMEOUT_S: '20' });
+    bot = await startBrowserChat({ EVIDENCE_TIMEOUT_S: '20' });
   });
 
   afterAll(async () => {
@@ -55,14 +23,7 @@ describe('the web chat in a browser', () => {
   });
 
   it('takes a task from post to score and chart', { timeout: 150_000 }, async () => {
-    const { web, browser } = bot;
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(web.url());
-    await expect.poll(() => page.textContent('#connection')).toBe('live');
-    await page.fill('#username', 'Ann');
-    await page.dispatchEvent('#username', 'change');
+    const { page, errors } = await bot.open('Ann');
 
     await page.fill(
       '#composer textarea',
@@ -119,12 +80,12 @@ describe('the web chat in a browser', () => {
 
 describe('the web chat in a browser when Redis loses the conversation', () => {
   let redis: OwnRedis;
-  let bot: BrowserBot;
+  let bot: BrowserChat;
 
   beforeAll(async () => {
     // A redis-server of the test's own, saving nothing: restarting it wipes the chat.
     redis = await OwnRedis.start('none');
-    bot = await startBrowserBot({ REDIS_URL: redis.url, JOB_LOCK_S: '2' });
+    bot = await startBrowserChat({ REDIS_URL: redis.url, JOB_LOCK_S: '2' });
   });
 
   afterAll(async () => {
@@ -133,12 +94,7 @@ describe('the web chat in a browser when Redis loses the conversation', () => {
   });
 
   it('says the server lost the open thread instead of waiting', { timeout: 150_000 }, async () => {
-    const { web, browser } = bot;
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(web.url());
-    await expect.poll(() => page.textContent('#connection')).toBe('live');
+    const { page, errors } = await bot.open('Ann');
     await page.fill('#composer textarea', 'Predict bb_yield from the pollination features. Metric: mae');
     await page.setInputFiles('#composer input[type=file]', BLUEBERRY);
     await page.click('[data-testid=send]');
