@@ -308,8 +308,12 @@ export function discordNonce(key: string): string {
   return createHash('sha256').update(key).digest('base64url').slice(0, 25);
 }
 
+/**
+ * A file is known to a message by its name: a later edit that carries a newer version of the same file (the plan's
+ * instructions.md after its evidence lands) does not post it again under the message.
+ */
 function uploadKey(f: DiscordUpload): string {
-  return `${f.name}\u0000${f.path ?? ''}\u0000${f.bytes}\u0000${f.content?.slice(0, 200) ?? ''}`;
+  return f.name;
 }
 
 async function toAttachment(f: DiscordUpload): Promise<AttachmentPayload> {
