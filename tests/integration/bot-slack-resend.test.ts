@@ -1,5 +1,6 @@
 // A Slack retry that reaches a second bot process makes no second plan (two `bot/main.ts` processes in Slack HTTP
-// mode on one Redis, signed requests from the wire-level fake Slack): the event id is remembered in Redis.
+// mode on one Redis, signed requests from the wire-level fake Slack): the event id is remembered in Redis. And a
+// request stamped six minutes in the future is refused.
 
 import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
@@ -120,6 +121,21 @@ describe('a Slack retry delivered to a second bot process', () => {
     await fake.waitFor(() => inThread().find((c) => textOfCall(c).includes('Status')), 'the status reply');
     expect(inThread().filter((c) => textOfCall(c).includes('already running'))).toEqual([]);
     expect(inThread().filter((c) => String(c.args.text).startsWith('Run of'))).toHaveLength(1);
+
+    // A correctly signed request stamped six minutes ahead is refused by the process, and starts nothing.
+    const ahead = fake.eventCallback({
+      type: 'app_mention',
+      user: 'U0ALICE',
+      text: `<@${fake.botUserId}> ${BLUEBERRY_TASK}`,
+      ts: '1700200000.000400',
+      channel: CHANNEL,
+      team: fake.teamId,
+    });
+    const refused = await sendSignedRequest(urls[0] as string, ahead, {
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) + 6 * 60,
+    });
+    expect(refused.status).toBe(401);
 
     const redis = new Redis(t.env.REDIS_URL as string, { maxRetriesPerRequest: null });
     const plans = new Queue('plan', { connection: redis, prefix: t.prefix });
