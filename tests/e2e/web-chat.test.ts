@@ -4,9 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLUEBERRY } from '../helpers/bot-test-kit.ts';
 import { type BrowserChat, startBrowserChat } from '../helpers/browser-chat.ts';
 import { OwnRedis } from '../helpers/own-redis.ts';
-import { BLUEBERRY } from '../integration/bot-test-kit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -6,7 +6,7 @@ import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
 import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { webSurfaceOptions } from '../../bot/surface-options.ts';
-import { type TestEnv, testEnv } from '../integration/bot-test-kit.ts';
+import { type TestEnv, testEnv } from './bot-test-kit.ts';
 
 export interface BrowserChat {
   t: TestEnv;

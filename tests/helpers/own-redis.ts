@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 // @ts-expect-error: plain JavaScript module (it runs before dependencies exist), no type declarations
 import { localRedisArgs } from '../../scripts/setup.mjs';
-import { freePort } from '../integration/bot-test-kit.ts';
+import { freePort } from './bot-test-kit.ts';
 
 export class OwnRedis {
   private child: ChildProcess | null = null;

@@ -5,9 +5,9 @@ import { createBotApp } from '../../bot/bot-app.ts';
 import type { Config } from '../../bot/config.ts';
 import { createLogger, type Logger } from '../../bot/logger.ts';
 import type { ChatSurface } from '../../bot/surface.ts';
-import { type TestEnv, testEnv } from '../integration/bot-test-kit.ts';
+import { type TestEnv, testEnv } from './bot-test-kit.ts';
 
-export { BLUEBERRY, BLUEBERRY_TASK } from '../integration/bot-test-kit.ts';
+export { BLUEBERRY, BLUEBERRY_TASK } from './bot-test-kit.ts';
 
 /** The pipeline runs real Python in the sandbox: generous on a loaded 2-core machine, though a run takes ~20 s. */
 export const SESSION_TIMEOUT_MS = 300_000;

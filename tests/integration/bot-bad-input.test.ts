@@ -16,7 +16,7 @@ import {
   textOf,
   type WebBot,
   type WebChatClient,
-} from './bot-test-kit.ts';
+} from '../helpers/bot-test-kit.ts';
 
 const warning = (m: MessageView) => m.bot && textOf(m).includes('⚠️');
 

@@ -9,8 +9,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaseTimings } from '../../bot/workers.ts';
+import { type TestEnv, testEnv } from '../helpers/bot-test-kit.ts';
 import { dropPrefix } from '../helpers/redis-prefix.ts';
-import { type TestEnv, testEnv } from './bot-test-kit.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(process.env.CRASH_PICKUP_RUNS ?? 1);
@@ -23,7 +23,7 @@ interface HangingWorker {
 }
 
 async function startWorker(env: Record<string, string>): Promise<HangingWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/hanging-worker.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/hanging-worker.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -13,7 +13,7 @@ import type { ThreadRef } from '../../bot/messages.ts';
 import { createQueues, type DeliverJob, deliverJobId, type Queues } from '../../bot/queues.ts';
 import { stateKeys } from '../../bot/state-keys.ts';
 import { webSurfaceOptions } from '../../bot/surface-options.ts';
-import { type TestEnv, testEnv } from './bot-test-kit.ts';
+import { type TestEnv, testEnv } from '../helpers/bot-test-kit.ts';
 
 const thread: ThreadRef = { surface: 'web', space: '', channel: 'general', thread: 'root-1' };
 const say = (text: string) => ({ text, blocks: [{ kind: 'text' as const, text }] });

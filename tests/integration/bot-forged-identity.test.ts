@@ -18,7 +18,7 @@ import {
   votesOf,
   type WebBot,
   WebChatClient,
-} from './bot-test-kit.ts';
+} from '../helpers/bot-test-kit.ts';
 
 const threadOf = (root: MessageView): ThreadRef => ({
   surface: 'web',

@@ -1,8 +1,8 @@
 // SIGTERM during a run: the worker process stops taking jobs, returns the unfinished run to the queue after
 // SHUTDOWN_GRACE_S and exits cleanly; the next worker finishes it and the thread gets one result.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FrontAndWorkers, startFrontAndWorkers } from './bot-process.ts';
-import { ANN, isResult, startBlueberryRun, textOf } from './bot-test-kit.ts';
+import { type FrontAndWorkers, startFrontAndWorkers } from '../helpers/bot-process.ts';
+import { ANN, isResult, startBlueberryRun, textOf } from '../helpers/bot-test-kit.ts';
 
 describe('graceful shutdown', () => {
   let bot: FrontAndWorkers;

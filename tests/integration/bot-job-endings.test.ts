@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobId } from '../../bot/queues.ts';
 import { sessionIdFor } from '../../bot/session-store.ts';
-import { waitFor } from '../helpers/wait-for.ts';
-import { type FrontAndWorkers, startFrontAndWorkers } from './bot-process.ts';
+import { type FrontAndWorkers, startFrontAndWorkers } from '../helpers/bot-process.ts';
 import {
   ANN,
   BLUEBERRY,
@@ -17,7 +16,8 @@ import {
   startWebBot,
   textOf,
   type WebBot,
-} from './bot-test-kit.ts';
+} from '../helpers/bot-test-kit.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const isWarning = (m: MessageView) => m.bot && textOf(m).includes('⚠️');
 const threadOf = (root: string) => ({ surface: 'web', space: '', channel: 'general', thread: root }) as const;

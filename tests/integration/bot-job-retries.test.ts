@@ -5,13 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planJobId } from '../../bot/queues.ts';
 import { sessionIdFor } from '../../bot/session-store.ts';
 import {
-  type FakeOpenAI,
-  type FakeReply,
-  paperPromptOf,
-  startFakeOpenAI,
-} from '../helpers/fake-openai-server.ts';
-import { processesCarrying } from '../helpers/host-processes.ts';
-import {
   ANN,
   BLUEBERRY,
   BLUEBERRY_TASK,
@@ -22,7 +15,14 @@ import {
   startWebBot,
   textOf,
   type WebBot,
-} from './bot-test-kit.ts';
+} from '../helpers/bot-test-kit.ts';
+import {
+  type FakeOpenAI,
+  type FakeReply,
+  paperPromptOf,
+  startFakeOpenAI,
+} from '../helpers/fake-openai-server.ts';
+import { processesCarrying } from '../helpers/host-processes.ts';
 
 const PLAN_TIMEOUT_S = 5;
 const RUN_TIMEOUT_S = 8;

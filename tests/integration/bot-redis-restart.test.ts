@@ -2,11 +2,7 @@
 // persistence the threads with work under way are told it was lost, open pages are told to reload, and new tasks
 // are served; with the set-up step's append-only file a run under way survives and finishes once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeOpenAI, paperPromptOf, startFakeOpenAI } from '../helpers/fake-openai-server.ts';
-import { processesCarrying } from '../helpers/host-processes.ts';
-import { OwnRedis } from '../helpers/own-redis.ts';
-import { waitFor } from '../helpers/wait-for.ts';
-import { type BotProcess, startBotProcess } from './bot-process.ts';
+import { type BotProcess, startBotProcess } from '../helpers/bot-process.ts';
 import {
   ANN,
   BLUEBERRY,
@@ -19,7 +15,11 @@ import {
   testEnv,
   textOf,
   WebChatClient,
-} from './bot-test-kit.ts';
+} from '../helpers/bot-test-kit.ts';
+import { type FakeOpenAI, paperPromptOf, startFakeOpenAI } from '../helpers/fake-openai-server.ts';
+import { processesCarrying } from '../helpers/host-processes.ts';
+import { OwnRedis } from '../helpers/own-redis.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const LOST = 'The bot’s storage (Redis) was reset';
 /** A string only the sandboxed sleeper carries on its command line. */

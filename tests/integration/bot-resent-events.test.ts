@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThreadRef } from '../../bot/messages.ts';
 import { sessionIdFor } from '../../bot/session-store.ts';
 import type { IncomingEvent } from '../../bot/surface.ts';
-import { ANN, BLUEBERRY, BLUEBERRY_TASK, startWebBot, textOf, type WebBot } from './bot-test-kit.ts';
+import { ANN, BLUEBERRY, BLUEBERRY_TASK, startWebBot, textOf, type WebBot } from '../helpers/bot-test-kit.ts';
 
 describe('events delivered twice', () => {
   let bot: WebBot;

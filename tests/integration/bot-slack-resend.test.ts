@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BotProcess, startBotProcess } from '../helpers/bot-process.ts';
+import { BLUEBERRY, BLUEBERRY_TASK, freePort, type TestEnv, testEnv } from '../helpers/bot-test-kit.ts';
 import { FakeSlackServer, type RecordedCall, sendSignedRequest } from '../helpers/fake-slack-server.ts';
-import { type BotProcess, startBotProcess } from './bot-process.ts';
-import { BLUEBERRY, BLUEBERRY_TASK, freePort, type TestEnv, testEnv } from './bot-test-kit.ts';
 
 const BOT_TOKEN = 'xoxb-321-654-resend';
 const SECRET = 'signing-secret-for-the-resend-test';

@@ -3,7 +3,6 @@
 // answered by button or by a column's name alone; a correction after a plan plans again, keeping the file and the
 // other fields, and says what changed; the task card heads each plan.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { suiteFile } from '../helpers/datasets.ts';
 import {
   ANN as ann,
   buttonsOf,
@@ -13,7 +12,8 @@ import {
   textOf,
   type WebBot,
   type WebChatClient,
-} from './bot-test-kit.ts';
+} from '../helpers/bot-test-kit.ts';
+import { suiteFile } from '../helpers/datasets.ts';
 
 const CRAB = suiteFile('crab_age', 'CrabAgePrediction.csv');
 const TITANIC = suiteFile('titanic', 'train.csv');

@@ -1,7 +1,7 @@
 // Two bot processes sharing Redis: each answers buttons pressed on the other's messages, and both show the
 // same threads (real Redis, real core and sandbox, `bot/main.ts` twice).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotProcess, startBotProcess } from './bot-process.ts';
+import { type BotProcess, startBotProcess } from '../helpers/bot-process.ts';
 import {
   ANN as ann,
   BLUEBERRY,
@@ -15,7 +15,7 @@ import {
   textOf,
   votesOf,
   WebChatClient,
-} from './bot-test-kit.ts';
+} from '../helpers/bot-test-kit.ts';
 
 describe('two bot processes on one Redis', () => {
   let t: TestEnv;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSurface } from '../../adapters/web/index.ts';
 import { ConfigError, parseConfig } from '../../bot/config.ts';
-import { startWebBot, type WebBot } from './bot-test-kit.ts';
+import { startWebBot, type WebBot } from '../helpers/bot-test-kit.ts';
 
 const TOKEN = 'a-long-enough-access-token';
 

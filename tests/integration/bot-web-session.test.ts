@@ -15,7 +15,7 @@ import {
   votesOf,
   type WebBot,
   type WebChatClient,
-} from './bot-test-kit.ts';
+} from '../helpers/bot-test-kit.ts';
 
 describe('a whole session in the web chat', () => {
   let bot: WebBot;

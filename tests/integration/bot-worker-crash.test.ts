@@ -1,8 +1,8 @@
 // A worker killed in the middle of a run and restarted: the job completes once and every reply reaches the
 // thread exactly once (real Redis, real core and sandbox, `bot/main.ts` as the worker process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FrontAndWorkers, startFrontAndWorkers } from './bot-process.ts';
-import { ANN, isPlan, isProgress, isResult, startBlueberryRun, textOf } from './bot-test-kit.ts';
+import { type FrontAndWorkers, startFrontAndWorkers } from '../helpers/bot-process.ts';
+import { ANN, isPlan, isProgress, isResult, startBlueberryRun, textOf } from '../helpers/bot-test-kit.ts';
 
 describe('a worker crash during a run', () => {
   let bot: FrontAndWorkers;

@@ -23,7 +23,7 @@ import {
   smsSpam,
   studentSummaries,
   wine,
-} from '../unit/offline-profiles.ts';
+} from '../helpers/offline-profiles.ts';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';

@@ -10,7 +10,11 @@ import { DEFAULT_INTAKE_LIMITS, intakeTask } from '../../core/intake/index.ts';
 import { instructionForRecipe, OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import { parseRecipe } from '../../core/offline/recipes.ts';
 import type { TaskInput } from '../../core/types.ts';
-import { expectValidAndBetter, type PreparedSuiteTask, solveWithOffline } from './offline-task-runner.ts';
+import {
+  expectValidAndBetter,
+  type PreparedSuiteTask,
+  solveWithOffline,
+} from '../helpers/offline-task-runner.ts';
 
 let dir = '';
 let prepared: PreparedSuiteTask;

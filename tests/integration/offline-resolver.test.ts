@@ -7,7 +7,7 @@ import { OfflineCoder, recipeOfScript } from '../../core/offline/offline-coder.t
 import { OfflineCritic } from '../../core/offline/offline-critic.ts';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import type { Evidence } from '../../core/types.ts';
-import { expectValidAndBetter, prepareSuiteTask, solveWithOffline } from './offline-task-runner.ts';
+import { expectValidAndBetter, prepareSuiteTask, solveWithOffline } from '../helpers/offline-task-runner.ts';
 
 /** An xgboost that imports but fails to fit, as a broken install does: the script fails inside the model code. */
 const BROKEN_XGBOOST = {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { RARE_CLASS_ROWS } from '../../core/offline/model-settings.ts';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
-import { expectValidAndBetter, prepareSuiteTask, solveWithOffline } from './offline-task-runner.ts';
+import { expectValidAndBetter, prepareSuiteTask, solveWithOffline } from '../helpers/offline-task-runner.ts';
 
 const instructor = new OfflineInstructor();
 

@@ -1,7 +1,7 @@
 // The offline engine end to end on text, multi-target and time-series suite tasks, run as the product runs them.
 import { describe, expect, it } from 'vitest';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
-import { expectValidAndBetter, prepareSuiteTask, solveWithOffline } from './offline-task-runner.ts';
+import { expectValidAndBetter, prepareSuiteTask, solveWithOffline } from '../helpers/offline-task-runner.ts';
 
 const instructor = new OfflineInstructor();
 

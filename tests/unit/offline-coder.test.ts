@@ -4,7 +4,7 @@ import type { StageContext } from '../../core/engine.ts';
 import { OfflineCoder, planRepair, recipeOfScript } from '../../core/offline/offline-coder.ts';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import { type DataProfile, type Instruction, STAGES, type TaskSpec } from '../../core/types.ts';
-import { bankChurn, housing, smsSpam, wine } from './offline-profiles.ts';
+import { bankChurn, housing, smsSpam, wine } from '../helpers/offline-profiles.ts';
 
 const coder = new OfflineCoder();
 

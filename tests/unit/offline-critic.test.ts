@@ -9,7 +9,7 @@ import {
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import { parseRecipe } from '../../core/offline/recipes.ts';
 import type { DataProfile, Evidence, TaskSpec } from '../../core/types.ts';
-import { bankChurn, cardFraud, housing, smsSpam } from './offline-profiles.ts';
+import { bankChurn, cardFraud, housing, smsSpam } from '../helpers/offline-profiles.ts';
 
 const critic = new OfflineCritic();
 const instructor = new OfflineInstructor();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
 import { instructionSchema } from '../../core/types.ts';
-import { bankChurn, housing, minTemperature, smsSpam, wine } from './offline-profiles.ts';
+import { bankChurn, housing, minTemperature, smsSpam, wine } from '../helpers/offline-profiles.ts';
 
 const instructor = new OfflineInstructor();
 

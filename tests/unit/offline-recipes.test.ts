@@ -8,7 +8,13 @@ import {
   wantsLogTarget,
 } from '../../core/offline/recipes.ts';
 import type { Instruction } from '../../core/types.ts';
-import { bankChurn, housing, minTemperature, smsSpam, studentSummaries } from './offline-profiles.ts';
+import {
+  bankChurn,
+  housing,
+  minTemperature,
+  smsSpam,
+  studentSummaries,
+} from '../helpers/offline-profiles.ts';
 
 function llmInstruction(architecture: string[], training: string[] = []): Instruction {
   return {

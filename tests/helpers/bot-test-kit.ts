@@ -15,8 +15,8 @@ import { type Config, parseConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/logger.ts';
 import { webSurfaceOptions } from '../../bot/surface-options.ts';
 import type { QueueName } from '../../bot/workers.ts';
-import { BLUEBERRY } from '../helpers/datasets.ts';
-import { dropPrefix } from '../helpers/redis-prefix.ts';
+import { BLUEBERRY } from './datasets.ts';
+import { dropPrefix } from './redis-prefix.ts';
 
 export { BLUEBERRY };
 export const BLUEBERRY_TASK =
