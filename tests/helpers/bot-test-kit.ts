@@ -17,6 +17,7 @@ import { webSurfaceOptions } from '../../bot/surface-options.ts';
 import type { QueueName } from '../../bot/workers.ts';
 import { BLUEBERRY } from './datasets.ts';
 import { dropPrefix } from './redis-prefix.ts';
+import { waitFor } from './wait-for.ts';
 
 export { BLUEBERRY };
 export const BLUEBERRY_TASK =
@@ -249,15 +250,18 @@ export class WebChatClient {
     find: (replies: MessageView[]) => T | undefined | null | false,
     timeoutMs = 90_000,
   ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
     let last: MessageView[] = [];
-    while (Date.now() < deadline) {
-      last = (await this.thread(root)).replies;
-      const found = find(last);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`timed out; the thread had:\n${last.map((m) => `- ${m.text}`).join('\n')}`);
+    return waitFor(
+      async () => {
+        last = (await this.thread(root)).replies;
+        return find(last);
+      },
+      'a reply',
+      timeoutMs,
+      250,
+    ).catch(() => {
+      throw new Error(`timed out; the thread had:\n${last.map((m) => `- ${m.text}`).join('\n')}`);
+    });
   }
 
   /**

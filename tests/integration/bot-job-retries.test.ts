@@ -1,5 +1,6 @@
 // Job retries and timeouts with the real bot, Redis, core and sandbox: a model endpoint answering 503 makes the
 // plan job retry with backoff, a broken CSV gets one attempt, and a plan or run past its timeout is stopped.
+
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planJobId } from '../../bot/queues.ts';
@@ -23,6 +24,7 @@ import {
   startFakeOpenAI,
 } from '../helpers/fake-openai-server.ts';
 import { processesCarrying } from '../helpers/host-processes.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const PLAN_TIMEOUT_S = 5;
 const RUN_TIMEOUT_S = 8;
@@ -54,21 +56,6 @@ const threadOf = (root: string) => ({ surface: 'web', space: '', channel: 'gener
 
 /** Host processes whose command line holds MARKER (the sandboxed script, seen from outside). */
 const markedProcesses = () => processesCarrying(MARKER);
-
-/** Polls `probe` until it gives something (state settles a moment after the reply that announces it). */
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found) return found as T;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('plan and run jobs: retries for transient failures, none for user errors, timeouts', () => {
   let fake: FakeOpenAI;
@@ -116,10 +103,10 @@ describe('plan and run jobs: retries for transient failures, none for user error
   /** The thread's plan job once it has finished for good (its reply can reach the thread a moment before). */
   async function settledPlanJob(root: string): Promise<Job> {
     const id = planJobId({ sid: sessionIdFor(threadOf(root)), planSeq: 1 });
-    return until(`plan job ${id} to finish`, async () => {
+    return waitFor(async () => {
       const job = await bot.app.ctx.queues.plan.getJob(id);
       return job?.finishedOn ? job : null;
-    });
+    }, `plan job ${id} to finish`);
   }
 
   it('a critic answering 503 past its retries costs the plan only its critique: posted once, saying so', async () => {
@@ -188,7 +175,7 @@ describe('plan and run jobs: retries for transient failures, none for user error
       expect(textOf(reply)).toContain(`Planning took longer than ${PLAN_TIMEOUT_S} s and was stopped.`);
       expect(criticCalls.at(-1)).toMatchObject({ kind: 'critique', answer: 'hang' });
       // The hanging request was given up by the client, not left open.
-      await until('the fake to see the critique request closed', async () => fake.inFlight === 0);
+      await waitFor(async () => fake.inFlight === 0, 'the fake to see the critique request closed');
 
       const job = await settledPlanJob(task.id);
       expect(await job.getState()).toBe('failed');
@@ -210,12 +197,12 @@ describe('plan and run jobs: retries for transient failures, none for user error
     await chat.press(ANN, plan, 'Run 1');
 
     // The coder's script is running in the sandbox (seen from the host) before the timeout fires.
-    const sleepers = await until(
-      'the sandboxed script to start',
+    const sleepers = await waitFor(
       async () => {
         const pids = await markedProcesses();
         return pids.length > 0 ? pids : null;
       },
+      'the sandboxed script to start',
       RUN_TIMEOUT_S * 1000,
     );
     expect(sleepers.length).toBeGreaterThan(0);
@@ -227,9 +214,9 @@ describe('plan and run jobs: retries for transient failures, none for user error
     // The reply is posted after the sandbox returned, and the sandbox returns once its processes are gone.
     expect(await markedProcesses()).toEqual([]);
 
-    const job = await until(
-      'the run job to fail',
+    const job = await waitFor(
       async () => (await app.ctx.queues.run.getJobs(['failed']))[0],
+      'the run job to fail',
     );
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toBe('timed out');
