@@ -2,7 +2,7 @@
 // `sandbox exec` (run a script in the sandbox).
 import { resolve } from 'node:path';
 import { INTAKE_USAGE, runIntakeCli, runSolveCli, SOLVE_USAGE } from '../core/cli/index.ts';
-import { runSandboxCli, SANDBOX_CLI_USAGE } from '../sandbox/cli.ts';
+import { runSandboxCli, SANDBOX_CLI_USAGE } from '../sandbox/index.ts';
 import { ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { coreDepsFrom } from './pipeline.ts';

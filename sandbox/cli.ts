@@ -3,7 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { createSandbox, sandboxEnvSchema, sandboxOptionsFromEnv } from './index.ts';
+import { createSandbox } from './create-sandbox.ts';
+import { sandboxEnvSchema, sandboxOptionsFromEnv } from './sandbox-env.ts';
 import type { Execution, SandboxLimits } from './types.ts';
 import { InvalidSandboxJobError, SandboxUnavailableError } from './types.ts';
 
