@@ -1,4 +1,4 @@
-// Short replies of the conversation: acknowledgements, help, status, refusals and errors.
+// Short replies of the conversation: acknowledgements, status, refusals and errors (help: render-help.ts).
 import type { Plan } from '../core/types.ts';
 import type { Block, OutgoingMessage } from './messages.ts';
 import { CHOICES, choiceLabel } from './render-plan.ts';
@@ -14,17 +14,6 @@ export const text = (t: string, kind: 'text' | 'context' = 'text'): OutgoingMess
   text: t.replace(/\*\*|`/g, ''),
   blocks: [{ kind, text: t }],
 });
-
-const HELP_TEXT = [
-  '**How to use Linguacodus**',
-  '- Post a task in plain English with a CSV attached (e.g. "Predict price; metric rmse"). I reply in the thread with three ranked instructions and the resolver’s choice.',
-  '- Vote with the buttons (one vote each, you can change it), press **Run** on an option to get code, a score and a chart.',
-  '- In the thread: `help` (this), `status` (votes and runs), `cancel` (stop the running job), `rerun` (run the last choice again).',
-  '- Correct the task in the thread at any time, before or after the plan: `target: <column>`, `metric: mae`, `id: <column>`, a column’s name alone, or new words. Only what you name changes; the file and the rest are kept, and the task is planned again.',
-  '- Post a new CSV in the thread to plan the same task on it.',
-].join('\n');
-
-export const help = (): OutgoingMessage => text(HELP_TEXT);
 
 const PLAN_STEPS: Record<string, string> = {
   profile: 'reading and profiling the data',

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
+import { LinguacodusError } from './errors.ts';
 import { type ColumnFact, intakeTask, type TargetChoice } from './intake/index.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
 import {
@@ -79,8 +80,25 @@ export interface Core {
    * resolver's choice was revised. Edit the posted plan with it.
    */
   addEvidence(plan: Plan, options?: PlanOptions): Promise<EvidenceOutcome>;
-  /** Code, sandbox run with repairs, the harness's score and artifacts (in options.outDir, or under workRoot). */
+  /**
+   * Code, sandbox run with repairs, the harness's score and artifacts (in options.outDir, or under workRoot).
+   * `vanilla`: the coder writes the whole solution from the task alone (offline: the plain default model).
+   */
   run(plan: Plan, choice: Choice, options?: Partial<RunOptions>): Promise<RunResult>;
+  /**
+   * One improvement step from an earlier run (its folder: result.json, code, log, predictions): a coder model makes
+   * one concrete change with its own repairs; offline, the engine's defined next step. kind 'improve'.
+   */
+  improve(plan: Plan, from: { dir: string }, options?: Partial<RunOptions>): Promise<RunResult>;
+  /**
+   * Combines finished runs' predictions (their folders) with weights fitted on their out-of-fold predictions,
+   * scored by the harness on the same held-out rows. kind 'blend'. Needs two members with predictions.
+   */
+  blend(
+    plan: Plan,
+    members: { label: string; dir: string }[],
+    options?: Partial<RunOptions>,
+  ): Promise<RunResult>;
 }
 
 export function createCore(deps: CoreDeps): Core {
@@ -122,6 +140,12 @@ export function createCore(deps: CoreDeps): Core {
         },
         { ...options, outDir },
       );
+    },
+    improve: async () => {
+      throw new LinguacodusError('internal', 'Improve is not built yet.');
+    },
+    blend: async () => {
+      throw new LinguacodusError('internal', 'Blend is not built yet.');
     },
   };
 }

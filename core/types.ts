@@ -139,7 +139,8 @@ export type Instruction = z.infer<typeof instructionSchema>;
 export const engineSchema = z.enum(['offline', 'llm']);
 export type EngineName = z.infer<typeof engineSchema>;
 
-export const choiceSchema = z.enum(['1', '2', '3', 'resolver']);
+/** An option of the plan (its place 1-3), the resolver's improved one, or the paper's vanilla control (task alone). */
+export const choiceSchema = z.enum(['1', '2', '3', 'resolver', 'vanilla']);
 export type Choice = z.infer<typeof choiceSchema>;
 
 export const llmUsageSchema = z.object({
@@ -242,9 +243,27 @@ export const attemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
+/**
+ * What produced a run: an option's instruction (or the resolver's), the vanilla control, one improvement step from
+ * an earlier run, or a blend of earlier runs' predictions.
+ */
+export const runKindSchema = z.enum(['option', 'vanilla', 'improve', 'blend']);
+export type RunKind = z.infer<typeof runKindSchema>;
+
 export const runResultSchema = z.object({
   planId: z.string(),
-  choice: choiceSchema,
+  /** The option the run comes from (an improvement keeps its parent's); null for a blend. */
+  choice: choiceSchema.nullable(),
+  kind: runKindSchema.default('option'),
+  /** Improve: the one change made, in a line; blend: how the members were weighted. Null for other runs. */
+  change: z.string().nullable().default(null),
+  /** Blend: each member (its label as the caller named it), its fitted weight and its own holdout score. */
+  blend: z
+    .object({
+      members: z.array(z.object({ label: z.string(), weight: z.number(), score: z.number().nullable() })),
+    })
+    .nullable()
+    .default(null),
   ok: z.boolean(),
   metric: metricNameSchema,
   higherIsBetter: z.boolean(),
@@ -262,9 +281,20 @@ export const runResultSchema = z.object({
   artifacts: z.object({
     code: z.string(),
     notebook: z.string().optional(),
+    /** The harness's holdout chart (predicted against true). */
     chart: z.string().optional(),
+    /** The script's own chart.png: feature importance or coefficients. */
+    importanceChart: z.string().optional(),
     submission: z.string().optional(),
     log: z.string().optional(),
+    /** The harness contract's out-of-fold predictions on the training rows (what a blend fits weights on). */
+    oofPredictions: z.string().optional(),
+    /** The same predictions' layout for the held-out rows (what a blend combines and the harness scores). */
+    testPredictions: z.string().optional(),
+    /** Predictions for the user's own test file, when one was given (the final run's). */
+    userTestPredictions: z.string().optional(),
+    /** This result as JSON (runResultSchema): what improve and blend read back from a run folder. */
+    result: z.string().optional(),
   }),
   usage: z.array(llmUsageSchema).default([]),
   /** Coder answers that were re-asked, continued or shrunk, and why. */
@@ -281,7 +311,12 @@ export type ProgressEvent =
     }
   | { type: 'stage'; stage: StageName; index: number; total: number; status: 'started' | 'finished' }
   | { type: 'attempt'; n: number; max: number; status: 'running' | 'failed' | 'passed'; error?: string }
-  | { type: 'score'; metric: MetricName; score: number };
+  | { type: 'score'; metric: MetricName; score: number }
+  /**
+   * A line the script printed while it runs in the sandbox (streamed), with the fold it reports ("fold 2 of 5")
+   * when the line says one.
+   */
+  | { type: 'script'; line: string; fold: { k: number; n: number } | null };
 
 export type ProgressListener = (event: ProgressEvent) => void;
 

@@ -54,6 +54,8 @@ export interface SandboxJob {
   signal?: AbortSignal;
   /** Extra environment for the script (never secrets: the caller is responsible for what goes here). */
   env?: Record<string, string>;
+  /** Called with each complete line the script prints, as it prints it (progress); the tails are kept as before. */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 export interface CollectedFile {

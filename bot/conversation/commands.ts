@@ -1,6 +1,7 @@
 // Thread commands in a thread that holds a session: help, status, cancel and rerun.
 
-import { errorReply, help, statusReply } from '../render-replies.ts';
+import { help } from '../render-help.ts';
+import { errorReply, statusReply } from '../render-replies.ts';
 import type { Session } from '../session-store.ts';
 import { cancelThreadJobs } from './cancel-jobs.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';

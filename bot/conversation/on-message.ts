@@ -1,5 +1,6 @@
 // A message in a thread: a command, a task (with or without its CSV), or a correction of the task (amend-task.ts).
-import { errorReply, help, text } from '../render-replies.ts';
+import { help } from '../render-help.ts';
+import { errorReply, text } from '../render-replies.ts';
 import { sessionIdFor } from '../session-store.ts';
 import { amendTask } from './amend-task.ts';
 import { parseCommand, runCommand } from './commands.ts';

@@ -110,6 +110,8 @@ function describeProgress(event: ProgressEvent): string {
       return `run: attempt ${event.n}/${event.max} ${event.status}${event.error ? `: ${event.error}` : ''}`;
     case 'score':
       return `score: ${event.metric} ${event.score}`;
+    case 'script':
+      return `script: ${event.fold ? `fold ${event.fold.k} of ${event.fold.n} · ` : ''}${event.line}`;
   }
 }
 

@@ -11,6 +11,10 @@ export const SUBMISSION_FILE = 'submission.csv';
 export const CV_SCORE_FILE = 'cv_score.json';
 /** Optional: one chart (e.g. feature importance or CV folds) shown in the thread. */
 export const CHART_FILE = 'chart.png';
+/** Out-of-fold predictions on train.csv's rows, in the layout of predictionColumns (what a blend fits on). */
+export const OOF_FILE = 'oof_predictions.csv';
+/** The same model's predictions for test.csv's rows, in the layout of predictionColumns (what a blend combines). */
+export const TEST_PREDICTIONS_FILE = 'test_predictions.csv';
 /** Set to "1" when the harness wants a quick, sampled cross-validation only (the resolver's evidence). */
 export const QUICK_ENV = 'LC_QUICK';
 
@@ -28,6 +32,17 @@ export function submissionColumns(task: TaskSpec, profile: DataProfile): string[
   if (profile.target.type === 'multiclass' && PROBABILITY_METRICS.has(task.metric)) {
     return [task.idColumn, ...classes];
   }
+  return [task.idColumn, ...task.targets];
+}
+
+/**
+ * Layout of the prediction files (OOF_FILE, TEST_PREDICTIONS_FILE): scores, not labels, so runs can be blended.
+ * The id column, then: regression, the target column(s) with the predicted value; binary, the target column with
+ * P(target == positiveClass); multiclass, one column per class value with its probability.
+ */
+export function predictionColumns(task: TaskSpec, profile: DataProfile): string[] {
+  const classes = profile.target.classes?.map((c) => c.value) ?? [];
+  if (profile.target.type === 'multiclass') return [task.idColumn, ...classes];
   return [task.idColumn, ...task.targets];
 }
 

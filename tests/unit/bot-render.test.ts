@@ -150,6 +150,9 @@ describe('rendering plans and runs', () => {
     const result: RunResult = {
       planId: plan.id,
       choice: 'resolver',
+      kind: 'option',
+      change: null,
+      blend: null,
       ok: true,
       metric: 'mae',
       higherIsBetter: false,
