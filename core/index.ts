@@ -21,6 +21,7 @@ import type { Choice, IntakeLimits, Plan, RunResult, TaskInput } from './types.t
 
 export { LinguacodusError } from './errors.ts';
 export { renderInstruction } from './instruction-markdown.ts';
+export { bestRun, type Rankable, rankRuns } from './leaderboard.ts';
 export { BudgetExceededError, noteLine, summarizeUsage, usageJson, usageLine } from './llm/usage.ts';
 export type { CoreRoleConfig, CoreRoleName, CoreRoles, EngineNames } from './pipeline/engines.ts';
 export type { EvidenceOutcome, PlanOptions, PreparedTask } from './pipeline/plan-task.ts';

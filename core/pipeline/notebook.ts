@@ -1,5 +1,6 @@
 // Builds a Jupyter notebook (nbformat 4) from the final script: one code cell per stage, each under a
 // markdown cell with the instruction steps that stage implements.
+import type { Sandbox, SandboxFile, SandboxLimits } from '../../sandbox/types.ts';
 import {
   type Instruction,
   SECTION_TITLES,
@@ -159,4 +160,18 @@ export function buildNotebook(input: NotebookInput): Notebook {
     },
     cells,
   };
+}
+
+/**
+ * Runs the notebook's code cells in order in the sandbox, with the files the script ran on (train.csv, test.csv),
+ * and returns it with each cell's outputs and execution count; `problem` says why it could not (the notebook is then
+ * returned as it was). Not built yet: returns the notebook unexecuted.
+ */
+export async function executeNotebook(
+  _sandbox: Sandbox,
+  notebook: Notebook,
+  _files: SandboxFile[],
+  _options: { limits?: Partial<SandboxLimits>; signal?: AbortSignal },
+): Promise<{ notebook: Notebook; problem: string | null }> {
+  return { notebook, problem: 'notebook execution is not built yet' };
 }
