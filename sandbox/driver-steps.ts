@@ -74,6 +74,7 @@ export async function superviseDriverProcess(
       startedAt: checked.startedAt,
       limits: checked.limits,
       signal: checked.job.signal,
+      onOutput: checked.job.onOutput,
     });
   } catch (cause) {
     throw new SandboxUnavailableError(unavailable.message, unavailable.fix, { cause });

@@ -1,6 +1,7 @@
 // Watches one sandboxed process: keeps output tails, enforces the wall clock and work-folder size, honours cancel.
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { OutputLines } from './output-lines.ts';
 import { OutputTail } from './output-tail.ts';
 import { MB } from './resolve-limits.ts';
 import { type CollectedFile, type Execution, executionSchema, type SandboxLimits } from './types.ts';
@@ -27,6 +28,8 @@ export interface SuperviseOptions {
   kill: () => Promise<void>;
   /** How often the work folder is measured. */
   diskPollMs?: number;
+  /** Each complete line of output as it arrives (SandboxJob.onOutput); a callback that throws is ignored. */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
@@ -51,8 +54,15 @@ export function superviseProcess(options: SuperviseOptions): Promise<SupervisedO
   const { child, limits } = options;
   const stdout = new OutputTail(limits.maxOutputBytes);
   const stderr = new OutputTail(limits.maxOutputBytes);
-  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const lines = options.onOutput ? streamLines(options.onOutput) : null;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    lines?.stdout.push(chunk);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr.push(chunk);
+    lines?.stderr.push(chunk);
+  });
 
   let timedOut = false;
   let cancelled = false;
@@ -105,6 +115,9 @@ export function superviseProcess(options: SuperviseOptions): Promise<SupervisedO
     });
     child.once('close', (code, signal) => {
       cleanup();
+      // Both pipes have ended by 'close': a last line without a newline goes out now.
+      lines?.stdout.end();
+      lines?.stderr.end();
       const finish = async () => {
         // Let a kill that is under way finish so callers see a quiet process tree.
         if (killing) await killing;
@@ -122,6 +135,20 @@ export function superviseProcess(options: SuperviseOptions): Promise<SupervisedO
       void finish();
     });
   });
+}
+
+/** One line splitter per stream; the caller's callback never breaks the run, whatever it throws. */
+function streamLines(onOutput: (line: string, stream: 'stdout' | 'stderr') => void) {
+  const forward = (stream: 'stdout' | 'stderr') => (line: string) => {
+    try {
+      const result: unknown = onOutput(line, stream);
+      // An async listener's rejection would otherwise surface as an unhandled rejection.
+      if (result instanceof Promise) result.catch(() => undefined);
+    } catch {
+      // Progress is a courtesy: a listener's bug must not fail or stall the script's run.
+    }
+  };
+  return { stdout: new OutputLines(forward('stdout')), stderr: new OutputLines(forward('stderr')) };
 }
 
 /** The line the sandbox adds to stderr when it, not the script, ended the run: the repair loop reads it. */

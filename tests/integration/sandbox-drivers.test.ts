@@ -140,6 +140,60 @@ open('notes.txt', 'w').write('not a png')
     });
   });
 
+  describe('output streamed to onOutput as the script prints it', () => {
+    it('hands over each line while the script still runs (python unbuffered), stderr marked, the tails unchanged', async () => {
+      // Plain print() with no flush: only an unbuffered python gets the first line out before the sleep.
+      const code = `
+import sys, time
+print('fold 1 of 2')
+print('warning: slow', file=sys.stderr)
+time.sleep(1)
+print('fold 2 of 2')
+sys.stdout.write('no newline at the end')
+`;
+      const seen: { line: string; stream: string; at: number }[] = [];
+      const execution = await run(sandbox, code, {
+        limits: { timeoutMs: 30_000 },
+        onOutput: (line, stream) => seen.push({ line, stream, at: performance.now() }),
+      });
+      const endedAt = performance.now();
+      expect(execution.exitCode).toBe(0);
+      expect(seen.map(({ line, stream }) => [stream, line])).toEqual(
+        expect.arrayContaining([
+          ['stdout', 'fold 1 of 2'],
+          ['stderr', 'warning: slow'],
+          ['stdout', 'fold 2 of 2'],
+          ['stdout', 'no newline at the end'],
+        ]),
+      );
+      expect(seen).toHaveLength(4);
+      const stdoutLines = seen.filter((entry) => entry.stream === 'stdout').map((entry) => entry.line);
+      expect(stdoutLines).toEqual(['fold 1 of 2', 'fold 2 of 2', 'no newline at the end']);
+      const first = seen.find((entry) => entry.line === 'fold 1 of 2')!;
+      const second = seen.find((entry) => entry.line === 'fold 2 of 2')!;
+      // The first line came a second before the second one and before the run ended, not all at once at exit.
+      expect(second.at - first.at).toBeGreaterThan(800);
+      expect(endedAt - first.at).toBeGreaterThan(800);
+      expect(execution.stdout).toBe('fold 1 of 2\nfold 2 of 2\nno newline at the end');
+      expect(execution.stderr).toBe('warning: slow\n');
+    });
+
+    it('runs to the end when the listener throws, and cuts a very long line to 500 characters', async () => {
+      const code = "print('a' * 100_000)\nfor i in range(3):\n    print('line', i)\n";
+      const seen: string[] = [];
+      const execution = await run(sandbox, code, {
+        limits: { timeoutMs: 30_000 },
+        onOutput: (line) => {
+          seen.push(line);
+          throw new Error('listener bug');
+        },
+      });
+      expect(execution.exitCode).toBe(0);
+      expect(seen).toEqual([`${'a'.repeat(500)}…`, 'line 0', 'line 1', 'line 2']);
+      expect(execution.stdout.endsWith('line 0\nline 1\nline 2\n')).toBe(true);
+    });
+  });
+
   describe('hostile scripts are contained and reported', () => {
     it('kills an infinite loop at the wall clock, and leaves no process behind', async () => {
       const mark = marker();

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_OUTPUT_LINE_CHARS, OutputLines } from '../../sandbox/output-lines.ts';
+
+function splitter(maxChars?: number) {
+  const lines: string[] = [];
+  const out = new OutputLines((line) => lines.push(line), maxChars);
+  return { lines, out, push: (text: string | Buffer) => out.push(Buffer.from(text)) };
+}
+
+describe('output lines for onOutput', () => {
+  it('emits each complete line as soon as its newline arrives, and the last one without a newline at the end', () => {
+    const { lines, out, push } = splitter();
+    push('fold 1 of 5\nfold 2');
+    expect(lines).toEqual(['fold 1 of 5']);
+    push(' of 5\n');
+    expect(lines).toEqual(['fold 1 of 5', 'fold 2 of 5']);
+    push('done');
+    expect(lines).toHaveLength(2);
+    out.end();
+    expect(lines).toEqual(['fold 1 of 5', 'fold 2 of 5', 'done']);
+  });
+
+  it('keeps blank lines, and emits nothing at the end when the output ended with a newline', () => {
+    const { lines, out, push } = splitter();
+    push('a\n\nb\n');
+    out.end();
+    expect(lines).toEqual(['a', '', 'b']);
+  });
+
+  it('treats \\r\\n as one line end, even split across chunks, and a bare \\r (a progress bar) as a line end', () => {
+    const { lines, out, push } = splitter();
+    push('one\r');
+    push('\ntwo\r\n');
+    push(' 10%\r 50%\r100%\n');
+    out.end();
+    expect(lines).toEqual(['one', 'two', ' 10%', ' 50%', '100%']);
+  });
+
+  it('decodes a multi-byte character split across two chunks whole', () => {
+    const { lines, out, push } = splitter();
+    const bytes = Buffer.from('größe €\n');
+    push(bytes.subarray(0, 3)); // "gr" and the first byte of "ö"
+    push(bytes.subarray(3));
+    out.end();
+    expect(lines).toEqual(['größe €']);
+  });
+
+  it('cuts a long line at the cap and drops its rest without buffering it, then goes on with the next line', () => {
+    const { lines, out, push } = splitter(10);
+    push('x'.repeat(7));
+    push('y'.repeat(1_000_000));
+    push('zzz\nshort\n');
+    push('q'.repeat(30));
+    out.end();
+    expect(lines).toEqual([`${'x'.repeat(7)}yyy…`, 'short', `${'q'.repeat(10)}…`]);
+  });
+
+  it('caps at 500 characters by default and never leaves half an emoji before the mark', () => {
+    const { lines, out, push } = splitter();
+    push(`${'a'.repeat(MAX_OUTPUT_LINE_CHARS - 1)}😀😀\n`);
+    out.end();
+    expect(MAX_OUTPUT_LINE_CHARS).toBe(500);
+    expect(lines).toEqual([`${'a'.repeat(MAX_OUTPUT_LINE_CHARS - 1)}…`]);
+  });
+});
