@@ -5,11 +5,63 @@ import type { Execution, Sandbox, SandboxFile, SandboxInput, SandboxLimits } fro
 import type { CoderEngine, EngineCall, StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { CHART_FILE, CV_SCORE_FILE, SUBMISSION_FILE } from '../harness/index.ts';
-import type { Attempt, LlmUsage, ProgressListener } from '../types.ts';
+import type { Attempt, LlmUsage, ProgressEvent, ProgressListener } from '../types.ts';
 import { throwIfCancelled } from './cancellation.ts';
 import { describeFailure, SCRIPT_FILE, tail } from './failure-report.ts';
 
 const KEPT_OUTPUT_CHARS = 4000;
+
+/** At most this many script lines a second become progress events; lines that report a fold are always kept. */
+export const MAX_SCRIPT_EVENTS_PER_SECOND = 20;
+
+// "fold 2 of 5", "Fold 2/5", "fold=2/5", "[fold 2 of 5]", "fold: 2 / 5", "Fold #2 of 5": "fold" as a word of its own
+// (not "kfold", "scaffold" or "folder"), then k, then "of" or "/", then n.
+const FOLD_PATTERN =
+  /(?:^|[^a-z0-9_])fold\s*(?:#\s*)?[:=]?\s*(\d{1,4})\s*(?:\/|\bof\b)\s*(\d{1,4})(?!\d|\.\d)/i;
+// scikit-learn's own verbose cross-validation: "[CV 2/5] END ...", "[CV 2/5; 1/4] START ...".
+const SKLEARN_CV_PATTERN = /\[CV\s+(\d{1,4})\/(\d{1,4})[\];]/;
+
+/**
+ * The fold a line of script output reports ("fold 2 of 5" → {k: 2, n: 5}), or null when it reports none. A count
+ * that cannot be a fold (k above n, n of 0) is no fold either. k is taken as printed: a script counting from 0 says
+ * "fold 0 of 5" first.
+ */
+export function parseFoldLine(line: string): { k: number; n: number } | null {
+  const match = FOLD_PATTERN.exec(line) ?? SKLEARN_CV_PATTERN.exec(line);
+  if (!match) return null;
+  const k = Number(match[1]);
+  const n = Number(match[2]);
+  if (n < 1 || k > n) return null;
+  return { k, n };
+}
+
+/**
+ * A SandboxJob.onOutput that turns the script's lines into 'script' progress events: blank lines skipped, at most
+ * `maxPerSecond` a second (extra lines dropped, except ones that report a fold).
+ */
+export function scriptProgressListener(
+  onProgress: ProgressListener,
+  options: { maxPerSecond?: number; now?: () => number } = {},
+): (line: string, stream: 'stdout' | 'stderr') => void {
+  const maxPerSecond = options.maxPerSecond ?? MAX_SCRIPT_EVENTS_PER_SECOND;
+  const now = options.now ?? (() => performance.now());
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let inWindow = 0;
+  return (raw) => {
+    const line = raw.trimEnd();
+    if (line.trim() === '') return;
+    const fold = parseFoldLine(line);
+    const at = now();
+    if (at - windowStart >= 1000) {
+      windowStart = at;
+      inWindow = 0;
+    }
+    if (inWindow >= maxPerSecond && fold === null) return;
+    inWindow++;
+    const event: ProgressEvent = { type: 'script', line, fold };
+    onProgress(event);
+  };
+}
 
 export interface RepairLoopOptions {
   sandbox: Sandbox;
@@ -54,7 +106,10 @@ export interface RepairLoopResult {
 export async function executeScript(
   sandbox: Sandbox,
   code: string,
-  options: Pick<RepairLoopOptions, 'files' | 'inputs' | 'limits' | 'env' | 'signal'>,
+  options: Pick<RepairLoopOptions, 'files' | 'inputs' | 'limits' | 'env' | 'signal'> & {
+    /** Each line the script prints, as it prints it. */
+    onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+  },
 ): Promise<Execution> {
   try {
     return await sandbox.execute({
@@ -65,6 +120,7 @@ export async function executeScript(
       limits: options.limits,
       env: options.env,
       signal: options.signal,
+      onOutput: options.onOutput,
     });
   } catch (error) {
     throwIfCancelled(options.signal, 'run');
@@ -84,7 +140,11 @@ export async function runWithRepairs(options: RepairLoopOptions): Promise<Repair
   for (let n = 1; ; n++) {
     throwIfCancelled(signal, 'run');
     onProgress?.({ type: 'attempt', n, max, status: 'running' });
-    const execution = await executeScript(sandbox, code, options);
+    const execution = await executeScript(sandbox, code, {
+      ...options,
+      // A fresh listener per attempt, so one attempt's flood does not throttle the next one's first lines.
+      onOutput: onProgress ? scriptProgressListener(onProgress) : undefined,
+    });
     if (execution.cancelled) throwIfCancelled(signal, 'run');
     throwIfCancelled(signal, 'run');
     const problem = execution.exitCode === 0 && !execution.timedOut ? options.check(execution) : null;

@@ -97,12 +97,55 @@ describe('repair loop with a real sandbox', () => {
     expect(told).toContain('Failing line 4: mean = train["target"].mean()');
     expect(told).toContain('Traceback');
     expect(collected(result.execution, 'submission.csv')?.toString()).toContain('id,y');
-    expect(events).toEqual([
+    expect(events.filter((e) => e.type !== 'script')).toEqual([
       { type: 'attempt', n: 1, max: 4, status: 'running' },
       expect.objectContaining({ type: 'attempt', n: 1, max: 4, status: 'failed' }),
       { type: 'attempt', n: 2, max: 4, status: 'running' },
       { type: 'attempt', n: 2, max: 4, status: 'passed' },
     ]);
+    // The first attempt's traceback was streamed line by line while it ran, before its 'failed' event.
+    const failedAt = events.findIndex((e) => e.type === 'attempt' && e.status === 'failed');
+    expect(events.slice(0, failedAt)).toContainEqual({
+      type: 'script',
+      line: "KeyError: 'target'",
+      fold: null,
+    });
+  });
+
+  it('streams what the script prints while it runs as script events, with the fold each line reports', async () => {
+    const events: { event: ProgressEvent; at: number }[] = [];
+    const code = [
+      'import time',
+      'print("loading train.csv")',
+      'for k in range(1, 4):',
+      '    print(f"fold {k} of 3: rmse 0.{k}")',
+      '    time.sleep(0.4)',
+      '',
+      FIXED,
+    ].join('\n');
+    const result = await runWithRepairs({
+      sandbox,
+      coder: scriptedCoder([]),
+      context,
+      code,
+      files,
+      check: rowCheck,
+      maxRepairs: 0,
+      onProgress: (event) => events.push({ event, at: performance.now() }),
+    });
+    expect(result.ok).toBe(true);
+    expect(events.map(({ event }) => event)).toEqual([
+      { type: 'attempt', n: 1, max: 1, status: 'running' },
+      { type: 'script', line: 'loading train.csv', fold: null },
+      { type: 'script', line: 'fold 1 of 3: rmse 0.1', fold: { k: 1, n: 3 } },
+      { type: 'script', line: 'fold 2 of 3: rmse 0.2', fold: { k: 2, n: 3 } },
+      { type: 'script', line: 'fold 3 of 3: rmse 0.3', fold: { k: 3, n: 3 } },
+      { type: 'attempt', n: 1, max: 1, status: 'passed' },
+    ]);
+    // Live, not replayed at the end: the folds arrived as the script reached them.
+    const first = events[2]!.at;
+    const last = events[4]!.at;
+    expect(last - first).toBeGreaterThan(600);
   });
 
   it('treats an invalid submission as a failure the coder sees', async () => {
