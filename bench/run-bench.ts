@@ -1,5 +1,6 @@
 // `npm run bench`: the offline engine on every task of the suite, written to bench/results/suite.{md,json}.
 // Options: --tasks id,id (a subset), --out DIR (results folder), --evidence-s N (evidence time box per option),
+// --panel-s N (the strong panel's search time box per member; 0 skips the panel),
 // --render (rewrite suite.md from suite.json), --merge a.json,b.json (one report from parallel partial runs).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       'evidence-s': { type: 'string', default: '120' },
       'timeout-s': { type: 'string', default: '900' },
+      'panel-s': { type: 'string', default: '20' },
       /** Rewrite suite.md from an existing suite.json (after a change to the report's layout). */
       render: { type: 'boolean', default: false },
       /** Combine partial runs (suite.json files of runs with --tasks) into one report, in suite order. */
@@ -87,7 +89,11 @@ async function main(): Promise<number> {
   const started = Date.now();
   const rows: BenchRow[] = [];
   await mkdir(outDir, { recursive: true });
-  const command = `npm run bench${values.tasks ? ` -- --tasks ${values.tasks}` : ''}`;
+  const extra = [
+    ...(values.tasks ? [`--tasks ${values.tasks}`] : []),
+    ...(values['panel-s'] !== '20' ? [`--panel-s ${values['panel-s']}`] : []),
+  ];
+  const command = `npm run bench${extra.length > 0 ? ` -- ${extra.join(' ')}` : ''}`;
   const write = async () => {
     const wallSeconds = (Date.now() - started) / 1000;
     const meta = { command, wallSeconds, date: new Date().toISOString() };
@@ -98,7 +104,15 @@ async function main(): Promise<number> {
     logger.info({ task: task.id }, 'bench task started');
     try {
       rows.push(
-        await benchTask(task, { core, sandbox, sandboxLimits, outRoot: runsRoot, intakeLimits, logger }),
+        await benchTask(task, {
+          core,
+          sandbox,
+          sandboxLimits,
+          outRoot: runsRoot,
+          intakeLimits,
+          logger,
+          panelBudgetS: Number(values['panel-s']),
+        }),
       );
     } catch (error) {
       logger.error({ task: task.id, err: error }, 'bench task failed');

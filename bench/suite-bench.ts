@@ -1,11 +1,13 @@
 // Benchmarks the offline engine on the task suite: for each task the holdout score of every rank and of the
-// resolver's choice, beside the mean/majority baseline and a default linear model run through the same harness.
+// resolver's choice, the vanilla control, one Improve step from the best option and the Blend of the finished runs,
+// beside the mean/majority baseline, a default linear model and the strong tuned panel, all through the same harness.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { collected, METRICS, prepareHarness, SUBMISSION_FILE } from '../core/harness/index.ts';
-import type { Choice, Core, IntakeLimits } from '../core/index.ts';
+import type { Choice, Core, IntakeLimits, Plan, RunResult } from '../core/index.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/index.ts';
 import { linearBaselineFiles } from './linear-baseline.ts';
+import { type PanelScore, runStrongPanel, strongPanelFiles } from './strong-panel.ts';
 import { type SuiteTask, suiteTaskInput } from './suite.ts';
 
 export interface ChoiceScore {
@@ -33,8 +35,30 @@ export interface BenchRow {
   /** Which option the resolver chose before improving it. */
   resolverChose: number | null;
   evidence: { rank: number; cvScore: number | null; error?: string }[];
+  /** The paper's vanilla control: the task alone, no instruction (offline: the plain default model). */
+  vanilla?: RunScore | null;
+  /** The best single option by holdout among ranks 1-3 and the resolver (what Improve starts from). */
+  best?: { choice: Choice; score: number } | null;
+  /** One Improve step from the best option's run folder. */
+  improve?: (RunScore & { from: Choice }) | null;
+  /** The Blend of every finished run (options 1-3, resolver, vanilla, improve), weights fitted on their OOF predictions. */
+  blend?: (RunScore & { members: { label: string; weight: number; score: number | null }[] }) | null;
+  /** The strong tuned panel (strong-panel.ts): its CV's pick, and every member's CV and holdout scores. */
+  panel?: PanelScore | null;
   planSeconds: number;
   seconds: number;
+  error: string | null;
+}
+
+/** A run beside the options: vanilla, Improve or Blend. */
+export interface RunScore {
+  score: number | null;
+  /** The run's own cross-validation score, when it reported one. */
+  cvScore: number | null;
+  attempts: number;
+  seconds: number;
+  /** Improve: the one change made; Blend: how the members were weighted. */
+  change: string | null;
   error: string | null;
 }
 
@@ -45,7 +69,18 @@ export interface BenchDeps {
   outRoot: string;
   intakeLimits: IntakeLimits;
   logger?: Logger;
+  /** Time box per member of the strong panel's search, in seconds; 0 skips the panel. */
+  panelBudgetS?: number;
 }
+
+/** The blend's member label of a run. */
+const LABELS: Record<Choice, string> = {
+  '1': 'option 1',
+  '2': 'option 2',
+  '3': 'option 3',
+  resolver: 'resolver',
+  vanilla: 'vanilla',
+};
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -76,6 +111,65 @@ async function linearScore(
   }
 }
 
+/** A run beside the options (vanilla, Improve), as a RunScore; `done` sees the result when there is one. */
+async function otherRun(start: () => Promise<RunResult>, done: (r: RunResult) => void): Promise<RunScore> {
+  const started = Date.now();
+  try {
+    const result = await start();
+    done(result);
+    return {
+      score: result.score,
+      cvScore: result.cvScore,
+      attempts: result.attempts.length,
+      seconds: seconds(started),
+      change: result.change,
+      error: result.error,
+    };
+  } catch (error) {
+    return {
+      score: null,
+      cvScore: null,
+      attempts: 0,
+      seconds: seconds(started),
+      change: null,
+      error: message(error),
+    };
+  }
+}
+
+/** The blend of every finished run; null when fewer than two runs finished with predictions. */
+async function blendRuns(
+  core: Core,
+  plan: Plan,
+  members: { label: string; dir: string }[],
+  outDir: string,
+): Promise<BenchRow['blend']> {
+  if (members.length < 2) return null;
+  const started = Date.now();
+  try {
+    const result = await core.blend(plan, members, { outDir });
+    return {
+      score: result.score,
+      cvScore: result.cvScore,
+      attempts: result.attempts.length,
+      seconds: seconds(started),
+      change: result.change,
+      error: result.error,
+      members: result.blend?.members ?? [],
+    };
+  } catch (error) {
+    return {
+      score: null,
+      cvScore: null,
+      attempts: 0,
+      seconds: seconds(started),
+      change: null,
+      error: message(error),
+      members: members.map((m) => ({ label: m.label, weight: 0, score: null })),
+    };
+  }
+}
+
 export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<BenchRow> {
   const started = Date.now();
   const { core, logger } = deps;
@@ -100,18 +194,44 @@ export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<Bench
     error: null,
   };
   logger?.info({ task: task.id, linear: row.linear, baseline: row.baseline }, 'baselines scored');
+  const panelBudgetS = deps.panelBudgetS ?? 20;
+  row.panel =
+    panelBudgetS > 0
+      ? await runStrongPanel(
+          deps.sandbox,
+          harness,
+          strongPanelFiles(spec, profile, { budgetS: panelBudgetS }),
+          { higherIsBetter: row.higherIsBetter, limits: deps.sandboxLimits },
+        )
+      : null;
+  logger?.info(
+    {
+      task: task.id,
+      panel: row.panel && { score: row.panel.score, picked: row.panel.picked, error: row.panel.error },
+    },
+    'strong panel scored',
+  );
   try {
     const planStarted = Date.now();
     const plan = await core.plan(prepared);
     row.planSeconds = seconds(planStarted);
     row.resolverChose = plan.resolver.chose;
     row.evidence = plan.resolver.evidence.map((e) => ({ rank: e.rank, cvScore: e.cvScore, error: e.error }));
+    const finished: { label: string; dir: string }[] = [];
+    const finish = (label: string, dir: string, result: RunResult) => {
+      // A blend member needs a scored run that left its out-of-fold and test predictions.
+      if (result.score !== null && result.artifacts.oofPredictions && result.artifacts.testPredictions) {
+        finished.push({ label, dir });
+      }
+    };
     for (const choice of ['1', '2', '3', 'resolver'] as const) {
       const instruction =
         choice === 'resolver' ? plan.resolver.instruction : plan.instructions[Number(choice) - 1]!;
       const choiceStarted = Date.now();
+      const dir = join(deps.outRoot, task.id, choice);
       try {
-        const result = await core.run(plan, choice, { outDir: join(deps.outRoot, task.id, choice) });
+        const result = await core.run(plan, choice, { outDir: dir });
+        finish(LABELS[choice], dir, result);
         row.choices.push({
           choice,
           title: instruction.title,
@@ -134,6 +254,25 @@ export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<Bench
       }
       logger?.info({ task: task.id, ...row.choices.at(-1) }, 'choice scored');
     }
+    row.best = bestSingleOption(row);
+    const vanillaDir = join(deps.outRoot, task.id, 'vanilla');
+    row.vanilla = await otherRun(
+      () => core.run(plan, 'vanilla', { outDir: vanillaDir }),
+      (r) => finish(LABELS.vanilla, vanillaDir, r),
+    );
+    logger?.info({ task: task.id, vanilla: row.vanilla }, 'vanilla scored');
+    if (row.best) {
+      const from = row.best.choice;
+      const improveDir = join(deps.outRoot, task.id, 'improve');
+      const improved = await otherRun(
+        () => core.improve(plan, { dir: join(deps.outRoot, task.id, from) }, { outDir: improveDir }),
+        (r) => finish('improve', improveDir, r),
+      );
+      row.improve = { ...improved, from };
+      logger?.info({ task: task.id, improve: row.improve }, 'improve scored');
+    }
+    row.blend = await blendRuns(core, plan, finished, join(deps.outRoot, task.id, 'blend'));
+    logger?.info({ task: task.id, blend: row.blend }, 'blend scored');
   } catch (error) {
     row.error = message(error);
   }
@@ -155,7 +294,152 @@ function markdownTable(header: string[], body: string[][]): string[] {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
 }
 
-/** The markdown report: one row per task, the best engine score in bold. */
+const OPTIONS = ['1', '2', '3', 'resolver'] as const;
+/** The goals of issue 14 on the 16 suite tasks. */
+export const GOALS = { blendVsBest: 14, blendVsPanel: 12, suiteTasks: 16 } as const;
+
+/** Whether `a` is at least as good as `b` in the metric's direction (a tie counts). */
+export function atLeast(a: number, b: number, higherIsBetter: boolean): boolean {
+  return higherIsBetter ? a >= b : a <= b;
+}
+
+/** The best holdout score among ranks 1-3 and the resolver (the earlier in that order on ties), or null. */
+export function bestSingleOption(row: Pick<BenchRow, 'choices' | 'higherIsBetter'>): {
+  choice: Choice;
+  score: number;
+} | null {
+  let best: { choice: Choice; score: number } | null = null;
+  for (const c of OPTIONS) {
+    const score = row.choices.find((x) => x.choice === c)?.score ?? null;
+    if (score === null || !Number.isFinite(score)) continue;
+    if (best === null || !atLeast(best.score, score, row.higherIsBetter)) best = { choice: c, score };
+  }
+  return best;
+}
+
+/**
+ * Gain of `score` over `reference` in the metric's direction, relative to the reference's size: +0.05 is 5 % better
+ * (lower error, or higher accuracy/AUC). Null when either is missing or the reference is 0.
+ */
+export function relativeGain(score: number | null, reference: number | null, higherIsBetter: boolean) {
+  if (score === null || reference === null || reference === 0) return null;
+  return (higherIsBetter ? score - reference : reference - score) / Math.abs(reference);
+}
+
+export interface OptionVsVanilla {
+  choice: (typeof OPTIONS)[number];
+  /** Tasks where both the option and vanilla have a holdout score. */
+  tasks: number;
+  /** Tasks where the option is strictly better than vanilla. */
+  wins: number;
+  /** Mean over those tasks of the relative gain over vanilla (relativeGain); null without any. */
+  meanGain: number | null;
+}
+
+export interface GoalChecks {
+  /** Tasks (rows) counted. */
+  total: number;
+  /** Tasks where the Blend's holdout score is at least the best single option's (a missing Blend does not count). */
+  blendVsBest: number;
+  /** Tasks where the Blend is at least the strong panel's pick. */
+  blendVsPanel: number;
+  /** Tasks where the Improve step is at least the option it started from. */
+  improveVsBest: number;
+  /** Each option against the vanilla control. */
+  vsVanilla: OptionVsVanilla[];
+  /** Every option's mean relative gain over vanilla is above 0. */
+  everyOptionAboveVanilla: boolean;
+  /** Tasks where the panel's CV pick is not the member with the best holdout score, of the tasks with a panel. */
+  panelOracleDiffers: number;
+  panelTasks: number;
+}
+
+/** The issue's goal checks, from the rows alone. */
+export function goalChecks(rows: BenchRow[]): GoalChecks {
+  let blendVsBest = 0;
+  let blendVsPanel = 0;
+  let improveVsBest = 0;
+  let panelOracleDiffers = 0;
+  let panelTasks = 0;
+  for (const r of rows) {
+    const best = r.best ?? bestSingleOption(r);
+    const blend = r.blend?.score ?? null;
+    if (blend !== null && best && atLeast(blend, best.score, r.higherIsBetter)) blendVsBest++;
+    const panel = r.panel?.score ?? null;
+    if (blend !== null && panel !== null && atLeast(blend, panel, r.higherIsBetter)) blendVsPanel++;
+    const improve = r.improve?.score ?? null;
+    if (improve !== null && best && atLeast(improve, best.score, r.higherIsBetter)) improveVsBest++;
+    if (r.panel?.picked && r.panel.oracle) {
+      panelTasks++;
+      if (r.panel.picked !== r.panel.oracle) panelOracleDiffers++;
+    }
+  }
+  const vsVanilla = OPTIONS.map((choice): OptionVsVanilla => {
+    const gains: number[] = [];
+    let wins = 0;
+    for (const r of rows) {
+      const score = r.choices.find((c) => c.choice === choice)?.score ?? null;
+      const vanilla = r.vanilla?.score ?? null;
+      const gain = relativeGain(score, vanilla, r.higherIsBetter);
+      if (gain === null) continue;
+      gains.push(gain);
+      if (gain > 0) wins++;
+    }
+    return {
+      choice,
+      tasks: gains.length,
+      wins,
+      meanGain: gains.length > 0 ? gains.reduce((a, b) => a + b, 0) / gains.length : null,
+    };
+  });
+  return {
+    total: rows.length,
+    blendVsBest,
+    blendVsPanel,
+    improveVsBest,
+    vsVanilla,
+    everyOptionAboveVanilla: vsVanilla.every((v) => v.meanGain !== null && v.meanGain > 0),
+    panelOracleDiffers,
+    panelTasks,
+  };
+}
+
+const percent = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
+
+/** The goal lines printed under the table. */
+export function goalLines(checks: GoalChecks): string[] {
+  const { total } = checks;
+  const goal = (n: number) =>
+    total === GOALS.suiteTasks ? `goal ${n}` : `goal ${n} of ${GOALS.suiteTasks} on the whole suite`;
+  const met = (n: number, g: number) =>
+    total === GOALS.suiteTasks ? (n >= g ? ' — met' : ' — not met') : '';
+  const vanilla = checks.vsVanilla
+    .map(
+      (v) =>
+        `${v.choice === 'resolver' ? 'resolver' : `rank ${v.choice}`} ${v.meanGain === null ? '—' : percent(v.meanGain)} (beats vanilla on ${v.wins}/${v.tasks})`,
+    )
+    .join('; ');
+  return [
+    `- Blend ≥ best single option: ${checks.blendVsBest}/${total} (${goal(GOALS.blendVsBest)})${met(checks.blendVsBest, GOALS.blendVsBest)}`,
+    `- Blend ≥ strong panel: ${checks.blendVsPanel}/${total} (${goal(GOALS.blendVsPanel)})${met(checks.blendVsPanel, GOALS.blendVsPanel)}`,
+    `- Every option above vanilla on average: ${checks.everyOptionAboveVanilla ? 'yes' : 'no'}: ${vanilla}`,
+    `- Improve ≥ the option it started from: ${checks.improveVsBest}/${total}`,
+    `- Strong panel: its CV's pick differs from the member with the best holdout score on ${checks.panelOracleDiffers}/${checks.panelTasks} tasks`,
+  ];
+}
+
+const runCell = (run: RunScore | null | undefined, rowError: string | null) =>
+  run === undefined || run === null
+    ? rowError
+      ? 'error'
+      : '—'
+    : run.score === null
+      ? 'failed'
+      : fmt(run.score);
+
+const choiceName = (c: Choice) => (c === 'resolver' ? 'resolver' : c === 'vanilla' ? 'vanilla' : `rank ${c}`);
+
+/** The markdown report: one row per task, the goal checks under it, then the strong panel's members. */
 export function renderBenchMarkdown(
   rows: BenchRow[],
   meta: { command: string; wallSeconds: number; date: string },
@@ -168,7 +452,12 @@ export function renderBenchMarkdown(
     "Every score is the harness's, on rows held out from the training file (seeded split as the suite says); the generated code never saw their labels. " +
       '"baseline" predicts the training mean (regression) or majority class / class shares (classification); ' +
       '"linear" is scikit-learn LinearRegression / LogisticRegression with imputation, scaling, one-hot (and TF-IDF for free text), run through the same harness. ' +
-      '"resolver" is the resolver\'s improved instruction (the option it chose in brackets).',
+      '"vanilla" is the paper\'s control: the task alone, no instruction (offline: the plain default model for the data type). ' +
+      '"resolver" is the resolver\'s improved instruction (the option it chose in brackets). ' +
+      '"best option" is the best holdout score among ranks 1-3 and the resolver (which one in brackets). ' +
+      '"improve" is one Improve step from the best option\'s run. ' +
+      '"blend" combines every finished run (ranks 1-3, resolver, vanilla, improve) with weights fitted on their out-of-fold predictions (how many members in brackets). ' +
+      '"panel" is the strong tuned panel: HistGradientBoosting, random forest, XGBoost and a linear model, each tuned by a time-boxed randomized search with 3-fold CV on the same training rows; its score is the member its own CV picks (named), never the holdout\'s best.',
     '',
   ];
   const header = [
@@ -177,10 +466,15 @@ export function renderBenchMarkdown(
     'metric',
     'baseline',
     'linear',
+    'vanilla',
     'rank 1',
     'rank 2',
     'rank 3',
     'resolver',
+    'best option',
+    'improve',
+    'blend',
+    'panel',
     'seconds',
   ];
   const body = rows.map((r) => {
@@ -199,24 +493,80 @@ export function renderBenchMarkdown(
           ? 'error'
           : '—'
         : `${resolver.score === null ? 'failed' : `**${fmt(resolver.score)}**`} (chose ${r.resolverChose ?? '?'})`;
+    const best = r.best ?? bestSingleOption(r);
+    const blend = r.blend;
+    const blendCell =
+      blend === undefined || blend === null
+        ? runCell(blend, r.error)
+        : `${blend.score === null ? 'failed' : `**${fmt(blend.score)}**`} (${blend.members.length})`;
+    const panel = r.panel;
+    const panelCell =
+      panel === undefined || panel === null
+        ? '—'
+        : panel.score === null
+          ? 'failed'
+          : `${fmt(panel.score)} ${panel.picked}`;
     return [
       r.id,
       r.targetType,
       `${r.metric} ${dir}`,
       r.baseline ? fmt(r.baseline.score) : '—',
       r.linear.score === null ? 'failed' : fmt(r.linear.score),
+      runCell(r.vanilla, r.error),
       cell('1'),
       cell('2'),
       cell('3'),
       resolverCell,
+      best ? `${fmt(best.score)} (${choiceName(best.choice)})` : '—',
+      runCell(r.improve, r.error),
+      blendCell,
+      panelCell,
       String(Math.round(r.seconds)),
     ];
   });
   lines.push(...markdownTable(header, body));
+  lines.push('', ...goalLines(goalChecks(rows)));
+  lines.push(
+    '',
+    '"On average" is the mean over tasks of the relative gain over vanilla in the metric\'s direction ((vanilla − score) / |vanilla| for errors, (score − vanilla) / |vanilla| for scores that rise), per option; ' +
+      '"beats" counts the tasks where the option is strictly better than vanilla. Ties count as ≥.',
+  );
+  const panels = rows.filter((r) => r.panel && r.panel.members.length > 0);
+  if (panels.length > 0) {
+    const names = [...new Set(panels.flatMap((r) => r.panel!.members.map((m) => m.name)))];
+    lines.push(
+      '',
+      '## Strong panel members',
+      '',
+      'Each member: its 3-fold CV score on the training rows / its holdout score (the harness\'s), settings tried in brackets. "picked" is the CV\'s best (the panel\'s score); "holdout best" is what an oracle that saw the holdout would pick.',
+      '',
+    );
+    const panelBody = panels.map((r) => {
+      const p = r.panel!;
+      return [
+        r.id,
+        ...names.map((name) => {
+          const m = p.members.find((x) => x.name === name);
+          if (!m) return '—';
+          if (m.error && m.holdout === null) return 'failed';
+          return `${fmt(m.cv)} / ${fmt(m.holdout)} (${m.tried})`;
+        }),
+        p.picked ?? '—',
+        p.oracle ?? '—',
+        String(Math.round(p.seconds)),
+      ];
+    });
+    lines.push(...markdownTable(['task', ...names, 'picked', 'holdout best', 'seconds'], panelBody));
+  }
   const problems = rows.flatMap((r) => [
     ...(r.error ? [`- ${r.id}: ${r.error}`] : []),
     ...(r.linear.error ? [`- ${r.id} linear: ${r.linear.error}`] : []),
     ...r.choices.filter((c) => c.error).map((c) => `- ${r.id} ${c.choice}: ${c.error}`),
+    ...(r.vanilla?.error ? [`- ${r.id} vanilla: ${r.vanilla.error}`] : []),
+    ...(r.improve?.error ? [`- ${r.id} improve: ${r.improve.error}`] : []),
+    ...(r.blend?.error ? [`- ${r.id} blend: ${r.blend.error}`] : []),
+    ...(r.panel?.error ? [`- ${r.id} panel: ${r.panel.error}`] : []),
+    ...(r.panel?.members ?? []).filter((m) => m.error).map((m) => `- ${r.id} panel ${m.name}: ${m.error}`),
   ]);
   if (problems.length > 0) lines.push('', '## Problems', '', ...problems);
   return `${lines.join('\n')}\n`;
