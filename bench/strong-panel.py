@@ -241,12 +241,13 @@ def choose(options):
     return {k: v[rng.randint(len(v))] for k, v in options.items()}
 
 
+# Each search starts from settings that hold up on most tables, so a time box that allows one try still fits well.
 members = [
-    ("hgb", hgb, {"learning_rate": 0.1, "max_iter": 200, "max_leaf_nodes": 31, "min_samples_leaf": 20, "l2": 0.0},
+    ("hgb", hgb, {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 31, "min_samples_leaf": 20, "l2": 0.1},
      {"learning_rate": [0.03, 0.05, 0.08, 0.1, 0.15], "max_iter": [150, 300, 500], "max_leaf_nodes": [15, 31, 63], "min_samples_leaf": [5, 10, 20, 40], "l2": [0.0, 0.1, 1.0], "l1": [False, True]}),
-    ("random-forest", forest, {"n_estimators": 200, "max_features": 1.0 if regression else "sqrt", "min_samples_leaf": 1, "max_depth": None},
+    ("random-forest", forest, {"n_estimators": 200, "max_features": 0.5 if regression else "sqrt", "min_samples_leaf": 2, "max_depth": None},
      {"n_estimators": [150, 300], "max_features": ["sqrt", 0.3, 0.5, 1.0], "min_samples_leaf": [1, 2, 4, 8], "max_depth": [None, 12, 20]}),
-    ("xgboost", xgb, {"n_estimators": 300, "learning_rate": 0.1, "max_depth": 6, "subsample": 1.0, "colsample_bytree": 1.0, "min_child_weight": 1, "reg_lambda": 1.0},
+    ("xgboost", xgb, {"n_estimators": 300, "learning_rate": 0.05, "max_depth": 4, "subsample": 0.85, "colsample_bytree": 0.7, "min_child_weight": 3, "reg_lambda": 1.0},
      {"n_estimators": [200, 400, 700], "learning_rate": [0.03, 0.05, 0.1], "max_depth": [3, 4, 6, 8], "subsample": [0.7, 0.85, 1.0], "colsample_bytree": [0.5, 0.7, 1.0], "min_child_weight": [1, 3, 10], "reg_lambda": [0.5, 1.0, 5.0], "l1": [False, True]}),
     ("linear", linear, {"alpha": 1.0} if regression else {"C": 1.0},
      {"alpha": [0.01, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]} if regression else {"C": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]}),

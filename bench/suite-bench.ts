@@ -137,15 +137,25 @@ async function otherRun(start: () => Promise<RunResult>, done: (r: RunResult) =>
   }
 }
 
-/** The blend of every finished run; null when fewer than two runs finished with predictions. */
+/** The blend of every finished run ("not run" when fewer than two finished with predictions). */
 async function blendRuns(
   core: Core,
   plan: Plan,
   members: { label: string; dir: string }[],
   outDir: string,
 ): Promise<BenchRow['blend']> {
-  if (members.length < 2) return null;
   const started = Date.now();
+  if (members.length < 2) {
+    return {
+      score: null,
+      cvScore: null,
+      attempts: 0,
+      seconds: 0,
+      change: null,
+      error: `not run: a blend needs two finished runs with predictions; ${members.length} finished`,
+      members: [],
+    };
+  }
   try {
     const result = await core.blend(plan, members, { outDir });
     return {
@@ -434,7 +444,9 @@ const runCell = (run: RunScore | null | undefined, rowError: string | null) =>
       ? 'error'
       : '—'
     : run.score === null
-      ? 'failed'
+      ? run.error?.startsWith('not run')
+        ? 'not run'
+        : 'failed'
       : fmt(run.score);
 
 const choiceName = (c: Choice) => (c === 'resolver' ? 'resolver' : c === 'vanilla' ? 'vanilla' : `rank ${c}`);
@@ -496,7 +508,7 @@ export function renderBenchMarkdown(
     const best = r.best ?? bestSingleOption(r);
     const blend = r.blend;
     const blendCell =
-      blend === undefined || blend === null
+      blend === undefined || blend === null || blend.score === null
         ? runCell(blend, r.error)
         : `${blend.score === null ? 'failed' : `**${fmt(blend.score)}**`} (${blend.members.length})`;
     const panel = r.panel;
