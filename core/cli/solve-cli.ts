@@ -1,12 +1,15 @@
 // `linguacodus solve`: plans a task from a CSV and a sentence, runs the chosen instruction and reports the
-// harness's score, as text for people or one JSON object for scripts.
-import { basename, resolve } from 'node:path';
+// harness's score, as text for people or one JSON object for scripts. `--choice all` runs every option, the
+// resolver's and the vanilla control, then blends the finished ones and prints the leaderboard.
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import type { Sandbox } from '../../sandbox/types.ts';
 import { asLinguacodusError, LinguacodusError } from '../errors.ts';
-import { type CoreLimits, type CoreRoles, createCore } from '../index.ts';
+import { METRICS } from '../harness/metrics.ts';
+import { type Core, type CoreLimits, type CoreRoles, createCore } from '../index.ts';
 import { renderInstruction } from '../instruction-markdown.ts';
+import { rankRuns } from '../leaderboard.ts';
 import { noteLine, usageJson, usageLine } from '../llm/usage.ts';
 import {
   type Choice,
@@ -33,7 +36,7 @@ export interface SolveEnv {
 }
 
 export const SOLVE_USAGE =
-  'usage: linguacodus solve --data TRAIN.csv [--test TEST.csv] [--task "text"] [--metric M] [--target COL] [--choice 1|2|3|resolver] [--out DIR] [--json]';
+  'usage: linguacodus solve --data TRAIN.csv [--test TEST.csv] [--task "text"] [--metric M] [--target COL] [--choice 1|2|3|resolver|vanilla|all] [--out DIR] [--json]';
 
 export interface SolveArgs {
   data: string;
@@ -41,7 +44,8 @@ export interface SolveArgs {
   task?: string;
   metric?: string;
   target?: string;
-  choice: Choice;
+  /** One run, or `all`: every option, the resolver's, vanilla, then the blend of the finished ones. */
+  choice: Choice | 'all';
   out?: string;
   json: boolean;
 }
@@ -79,9 +83,15 @@ export function parseSolveArgs(argv: string[]): SolveArgs {
     );
   }
   if (!values.data) throw new LinguacodusError('bad_input', `--data TRAIN.csv is required. ${SOLVE_USAGE}`);
-  const choice = choiceSchema.safeParse(values.choice ?? 'resolver');
+  const choice =
+    values.choice === 'all'
+      ? { success: true as const, data: 'all' as const }
+      : choiceSchema.safeParse(values.choice ?? 'resolver');
   if (!choice.success) {
-    throw new LinguacodusError('bad_input', `--choice must be 1, 2, 3 or resolver, not "${values.choice}".`);
+    throw new LinguacodusError(
+      'bad_input',
+      `--choice must be 1, 2, 3, resolver, vanilla or all, not "${values.choice}".`,
+    );
   }
   return {
     data: values.data,
@@ -173,7 +183,8 @@ export function solveJson(task: TaskSpec, plan: Plan, result: RunResult) {
   };
 }
 
-function textReport(plan: Plan, result: RunResult): string {
+/** The plan as text: the task, the three options, the critique, the evidence and the resolver's choice. */
+function planText(plan: Plan): string[] {
   const out: string[] = [];
   const { task } = plan;
   out.push(`Task: ${task.description}`);
@@ -206,6 +217,11 @@ function textReport(plan: Plan, result: RunResult): string {
     plan.resolver.rationale.trim(),
     '',
   );
+  return out;
+}
+
+function textReport(plan: Plan, result: RunResult): string {
+  const out = planText(plan);
   out.push(`Ran: ${result.choice === 'resolver' ? "the resolver's instruction" : `option ${result.choice}`}`);
   out.push(`Attempts: ${result.attempts.length}; ${result.ok ? 'passed' : 'failed'}`);
   if (result.score !== null) {
@@ -224,6 +240,223 @@ function textReport(plan: Plan, result: RunResult): string {
   if (result.artifacts.chart) out.push(`Chart: ${result.artifacts.chart}`);
   if (result.artifacts.submission) out.push(`Submission: ${result.artifacts.submission}`);
   if (result.artifacts.log) out.push(`Log: ${result.artifacts.log}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** One run of `solve --choice all`: its number, what it ran, and its result (null when it threw or was skipped). */
+export interface AllRun {
+  /** 1, 2, ... in the order the runs started. */
+  n: number;
+  /** option 1-3, resolver, vanilla or blend. */
+  label: string;
+  kind: 'option' | 'vanilla' | 'blend';
+  choice: Choice | null;
+  /** Its folder (code.py, submission.csv, run.log, predictions, result.json). */
+  dir: string;
+  result: RunResult | null;
+  /** Why there is no result (the run threw, or the blend had too few members). */
+  error: string | null;
+  seconds: number;
+}
+
+/** A leaderboard row, as `--json` prints it and the text table shows it. */
+export interface LeaderboardRow {
+  /** Place on the leaderboard, 1 = best. */
+  rank: number;
+  /** The run's number (the order the runs started). */
+  n: number;
+  run: string;
+  kind: AllRun['kind'];
+  status: 'passed' | 'failed' | 'error' | 'skipped';
+  score: number | null;
+  cv_score: number | null;
+  attempts: number;
+  seconds: number;
+  tokens: number;
+  best: boolean;
+  dir: string;
+  error: string | null;
+}
+
+const ALL_CHOICES: { choice: Choice; label: string; kind: 'option' | 'vanilla' }[] = [
+  { choice: '1', label: 'option 1', kind: 'option' },
+  { choice: '2', label: 'option 2', kind: 'option' },
+  { choice: '3', label: 'option 3', kind: 'option' },
+  { choice: 'resolver', label: 'resolver', kind: 'option' },
+  { choice: 'vanilla', label: 'vanilla', kind: 'vanilla' },
+];
+
+const elapsedS = (since: number) => Math.round((Date.now() - since) / 100) / 10;
+
+/**
+ * Options 1-3, the resolver's and vanilla, one after another (each in DIR/<choice>), then the blend of those that
+ * finished with a score and predictions (DIR/blend). A run that throws is recorded and the rest go on.
+ */
+export async function runAll(
+  core: Core,
+  plan: Plan,
+  outDir: string,
+  progress?: { write(text: string): unknown },
+): Promise<AllRun[]> {
+  const runs: AllRun[] = [];
+  const onProgressFor = (label: string) =>
+    progress
+      ? (event: ProgressEvent) => progress.write(`[${label}] ${describeProgress(event)}\n`)
+      : undefined;
+  for (const { choice, label, kind } of ALL_CHOICES) {
+    const started = Date.now();
+    const dir = join(outDir, choice);
+    const run: AllRun = {
+      n: runs.length + 1,
+      label,
+      kind,
+      choice,
+      dir,
+      result: null,
+      error: null,
+      seconds: 0,
+    };
+    try {
+      run.result = await core.run(plan, choice, { outDir: dir, onProgress: onProgressFor(label) });
+    } catch (error) {
+      run.error = asLinguacodusError(error).userMessage;
+    }
+    run.seconds = elapsedS(started);
+    runs.push(run);
+  }
+  const members = runs.filter(
+    (r) => r.result?.score != null && r.result.artifacts.oofPredictions && r.result.artifacts.testPredictions,
+  );
+  const started = Date.now();
+  const blend: AllRun = {
+    n: runs.length + 1,
+    label: `blend of ${members.length}`,
+    kind: 'blend',
+    choice: null,
+    dir: join(outDir, 'blend'),
+    result: null,
+    error: null,
+    seconds: 0,
+  };
+  if (members.length < 2) {
+    blend.error = `not run: a blend needs two finished runs with predictions, ${members.length === 1 ? 'only one' : 'none'} finished`;
+  } else {
+    try {
+      blend.result = await core.blend(
+        plan,
+        members.map((m) => ({ label: m.label, dir: m.dir })),
+        { outDir: blend.dir, onProgress: onProgressFor('blend') },
+      );
+    } catch (error) {
+      blend.error = asLinguacodusError(error).userMessage;
+    }
+  }
+  blend.seconds = elapsedS(started);
+  runs.push(blend);
+  return runs;
+}
+
+const tokensOf = (result: RunResult | null) =>
+  (result?.usage ?? []).reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
+
+/** The runs best first by the metric's direction (core's rankRuns), the best marked. */
+export function leaderboardRows(runs: AllRun[], higherIsBetter: boolean): LeaderboardRow[] {
+  const ranked = rankRuns(
+    runs.map((r) => ({ ...r, score: r.result?.score ?? null })),
+    higherIsBetter,
+  );
+  return ranked.map((r, i) => ({
+    rank: i + 1,
+    n: r.n,
+    run: r.label,
+    kind: r.kind,
+    status: r.result
+      ? r.result.ok && r.result.score !== null
+        ? 'passed'
+        : 'failed'
+      : r.error?.startsWith('not run')
+        ? 'skipped'
+        : 'error',
+    score: r.score,
+    cv_score: r.result?.cvScore ?? null,
+    attempts: r.result?.attempts.length ?? 0,
+    seconds: r.seconds,
+    tokens: tokensOf(r.result),
+    best: i === 0 && r.score !== null,
+    dir: r.dir,
+    error: r.result?.error ?? r.error,
+  }));
+}
+
+const num = (x: number | null) => (x === null ? '—' : String(Number(x.toPrecision(6))));
+
+/** The leaderboard as an aligned text table; the best run marked with `*`. */
+export function leaderboardText(rows: LeaderboardRow[], metric: string, higherIsBetter: boolean): string[] {
+  const header = [
+    '#',
+    'run',
+    'status',
+    `holdout ${metric} ${higherIsBetter ? '↑' : '↓'}`,
+    'own CV',
+    'attempts',
+    'seconds',
+    'tokens',
+  ];
+  const body = rows.map((r) => [
+    `${r.best ? '*' : ' '}${r.n}`,
+    r.run,
+    r.status,
+    num(r.score),
+    num(r.cv_score),
+    String(r.attempts),
+    String(r.seconds),
+    String(r.tokens),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...body.map(line)];
+}
+
+/** `--choice all --json`: the single run's object with the best run as `run`, every run, and the leaderboard. */
+export function solveAllJson(task: TaskSpec, plan: Plan, runs: AllRun[]) {
+  const board = leaderboardRows(runs, METRICS[plan.task.metric].higherIsBetter);
+  const best = runs.find((r) => r.n === board[0]?.n && r.result) ?? runs.find((r) => r.result);
+  const base = best?.result ? solveJson(task, plan, best.result) : null;
+  return {
+    ...(base ?? { task, plan: null, run: null, usage: null }),
+    usage: {
+      plan: usageJson(plan.usage ?? []),
+      run: usageJson(runs.flatMap((r) => r.result?.usage ?? [])),
+    },
+    leaderboard: board,
+  };
+}
+
+function allTextReport(plan: Plan, runs: AllRun[]): string {
+  const out = planText(plan);
+  const higherIsBetter = METRICS[plan.task.metric].higherIsBetter;
+  const board = leaderboardRows(runs, higherIsBetter);
+  out.push(
+    '=== Leaderboard (best first; * = best) ===',
+    ...leaderboardText(board, plan.task.metric, higherIsBetter),
+    '',
+  );
+  for (const r of board.filter((row) => row.error)) out.push(`Problem: #${r.n} ${r.run}: ${r.error}`);
+  const blend = runs.find((r) => r.kind === 'blend')?.result;
+  if (blend?.change) out.push(`Blend: ${blend.change}`);
+  const best = runs.find((r) => r.n === board[0]?.n);
+  if (best?.result && board[0]!.best) {
+    out.push(`Best: #${best.n} ${best.label}`);
+    out.push(`Code: ${best.result.artifacts.code}`);
+    if (best.result.artifacts.submission) out.push(`Submission: ${best.result.artifacts.submission}`);
+  }
+  out.push(
+    `Model usage: plan ${usageLine(plan.usage)}; runs ${usageLine(runs.flatMap((r) => r.result?.usage ?? []))}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -254,6 +487,14 @@ export async function runSolveCli(argv: string[], env: SolveEnv): Promise<number
       },
     });
     const plan = await core.plan(prepared, { onProgress });
+    if (args.choice === 'all') {
+      const outDir = resolve(args.out ?? defaultOutDir(workRoot, args.data));
+      const runs = await runAll(core, plan, outDir, args.json ? undefined : stderr);
+      stdout.write(
+        args.json ? `${JSON.stringify(solveAllJson(plan.task, plan, runs))}\n` : allTextReport(plan, runs),
+      );
+      return runs.every((r) => r.result?.ok) ? 0 : 1;
+    }
     const result = await core.run(plan, args.choice, {
       onProgress,
       outDir: resolve(args.out ?? defaultOutDir(workRoot, args.data)),
