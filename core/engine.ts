@@ -78,4 +78,34 @@ export interface CoderEngine {
    * attempts before it are in `context.repairs`.
    */
   repair(code: string, error: string, context: StageContext, call?: EngineCall): Promise<string>;
+  /**
+   * The vanilla control (the paper's baseline): the whole script from the task, the data profile and the contract
+   * alone, in one answer, with no instruction. Absent: the pipeline writes the vanilla instruction's stages instead.
+   */
+  writeVanilla?(context: StageContext, call?: EngineCall): Promise<string>;
+  /**
+   * One improvement step (AIDE-style): one concrete change to a scored script, said in a line, and the whole
+   * improved script. Absent: the pipeline takes the offline engine's next step.
+   */
+  improve?(input: ImproveInput, call?: EngineCall): Promise<ImprovedScript>;
+}
+
+/** What an improvement step sees of the run it improves. */
+export interface ImproveInput {
+  context: StageContext;
+  /** The parent run's script (the one that was scored). */
+  code: string;
+  /** The harness's holdout score of the parent and its own cross-validation score (null when not reported). */
+  score: number | null;
+  cvScore: number | null;
+  /** The last lines of the parent's run log. */
+  logTail: string;
+  /** Changes already made along the chain of improvements, oldest first. */
+  history: string[];
+}
+
+export interface ImprovedScript {
+  /** The one change, in a line. */
+  change: string;
+  code: string;
 }

@@ -46,6 +46,16 @@ export function predictionColumns(task: TaskSpec, profile: DataProfile): string[
   return [task.idColumn, ...task.targets];
 }
 
+/** What the prediction files' value columns hold, in words. */
+function predictionWhat(task: TaskSpec, profile: DataProfile): string {
+  if (profile.target.type === 'multiclass')
+    return 'each class column holds the predicted probability of that class';
+  if (profile.target.type === 'binary') {
+    return `\`${task.targets[0]}\` holds the predicted probability that it equals ${JSON.stringify(positiveClass(profile))}`;
+  }
+  return 'the predicted value of each target';
+}
+
 /** The positive class of a binary task: "1"/"true"/"yes" when present, else the minority class. */
 export function positiveClass(profile: DataProfile): string | null {
   if (profile.target.type !== 'binary' || !profile.target.classes) return null;
@@ -75,7 +85,14 @@ export function describeContract(task: TaskSpec, profile: DataProfile): string {
   lines.push(
     `Use cross-validation on ${TRAIN_FILE} only; write {"metric": "${task.metric}", "cv_score": <number>} to ${CV_SCORE_FILE}.`,
     `When the environment variable ${QUICK_ENV} is "1", run a quick check only: at most 3000 sampled rows, 3 folds, fewer iterations, and still write ${CV_SCORE_FILE} and ${SUBMISSION_FILE}.`,
-    `Optionally save one chart to ${CHART_FILE} with matplotlib (Agg backend). There is no network; use only pandas, numpy, scikit-learn, xgboost and matplotlib (fall back to scikit-learn's HistGradientBoosting when xgboost is missing).`,
+    `Also write ${OOF_FILE} (your cross-validation's out-of-fold predictions for the rows of ${TRAIN_FILE}) and ${TEST_PREDICTIONS_FILE} (the final model's predictions for every row of ${TEST_FILE}), each with exactly the columns ${predictionColumns(
+      task,
+      profile,
+    )
+      .map((c) => `\`${c}\``)
+      .join(', ')} and scores, not labels: ${predictionWhat(task, profile)}. They let runs be blended.`,
+    `Print a line \`fold k of n\` (e.g. \`print(f'fold {k} of {n}: ...', flush=True)\`) as each cross-validation fold finishes.`,
+    `Save the model's feature-importance (or coefficient) chart to ${CHART_FILE} with matplotlib (Agg backend). There is no network; use only pandas, numpy, scikit-learn, xgboost and matplotlib (fall back to scikit-learn's HistGradientBoosting when xgboost is missing).`,
   );
   return lines.join('\n');
 }

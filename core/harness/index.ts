@@ -6,12 +6,15 @@ export {
   CHART_FILE,
   CV_SCORE_FILE,
   describeContract,
+  OOF_FILE,
   PROBABILITY_METRICS,
   positiveClass,
+  predictionColumns,
   QUICK_ENV,
   SUBMISSION_FILE,
   submissionColumns,
   TEST_FILE,
+  TEST_PREDICTIONS_FILE,
   TRAIN_FILE,
 } from './harness-contract.ts';
 export { type ChartSpec, chartSpec, drawHoldoutChart } from './holdout-chart.ts';
@@ -34,6 +37,7 @@ export {
   type ProbabilityMetric,
   type RegressionMetric,
 } from './metrics.ts';
+export { checkPredictions, type PredictionCheckOptions } from './prediction-check.ts';
 export { type Harness, prepareHarness } from './prepare-harness.ts';
 export { collected, readCvScore } from './script-outputs.ts';
 export {

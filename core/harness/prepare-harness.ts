@@ -7,9 +7,16 @@ import { LinguacodusError } from '../errors.ts';
 import { parseCsvBytes, readCsv, type Table } from '../intake/index.ts';
 import type { DataProfile, IntakeLimits, TaskSpec } from '../types.ts';
 import { formatCsv } from './csv-writer.ts';
-import { SUBMISSION_FILE, TEST_FILE, TRAIN_FILE } from './harness-contract.ts';
+import {
+  OOF_FILE,
+  SUBMISSION_FILE,
+  TEST_FILE,
+  TEST_PREDICTIONS_FILE,
+  TRAIN_FILE,
+} from './harness-contract.ts';
 import { baselineScore, scoreSubmissionTable } from './holdout-score.ts';
 import { prepareUnlabelled, splitHoldout, withIdColumn } from './holdout-split.ts';
+import { checkPredictions } from './prediction-check.ts';
 import { checkSubmission } from './submission-check.ts';
 
 /** Rows of the training part the quick evidence run predicts for (it only needs to produce a submission). */
@@ -34,7 +41,20 @@ export interface Harness {
   baseline(): { name: string; score: number } | null;
   /** Id and target(s) of the held-out rows, for the harness's own chart. */
   truthCsv: string;
+  /** Ids of train.csv's rows (the training part), the held-out rows and the user's test rows, as written. */
+  trainIds: string[];
+  heldOutIds: string[];
+  userIds: string[];
+  /** The problem with a run's out-of-fold predictions (train.csv's rows), null when a blend can use them. */
+  checkOofPredictions(bytes: Uint8Array | null): string | null;
+  /** The problem with a run's predictions for the held-out rows (test.csv of the scored run). */
+  checkTestPredictions(bytes: Uint8Array | null): string | null;
+  /** The problem with a final run's predictions for the user's test file. */
+  checkUserPredictions(bytes: Uint8Array | null): string | null;
 }
+
+/** Out-of-fold files must hold scores for at least this share of the training rows (time-ordered CV leaves a gap). */
+const MIN_OOF_COVERAGE = 0.5;
 
 const csvFile = (path: string, table: Table): SandboxFile => ({ path, content: formatCsv(table) });
 
@@ -109,6 +129,7 @@ export async function prepareHarness(
   if (task.testFile) userTest = prepareUnlabelled(await readCsv(task.testFile, limits), task);
   const idIndex = (t: Table) => t.columns.indexOf(task.idColumn);
   const heldOutIds = split.labels.rows.map((row) => row[0]!);
+  const trainIds = split.train.rows.map((row) => row[idIndex(split.train)] ?? '');
   const userIds = userTest ? userTest.rows.map((row) => row[idIndex(userTest!)] ?? '') : [];
   if (userTest && idIndex(userTest) < 0) {
     throw new LinguacodusError(
@@ -140,5 +161,14 @@ export async function prepareHarness(
       }
     },
     truthCsv: formatCsv(split.labels),
+    trainIds,
+    heldOutIds,
+    userIds,
+    checkOofPredictions: (bytes) =>
+      checkPredictions(bytes, trainIds, task, profile, { file: OOF_FILE, minCoverage: MIN_OOF_COVERAGE }),
+    checkTestPredictions: (bytes) =>
+      checkPredictions(bytes, heldOutIds, task, profile, { file: TEST_PREDICTIONS_FILE }),
+    checkUserPredictions: (bytes) =>
+      checkPredictions(bytes, userIds, task, profile, { file: TEST_PREDICTIONS_FILE }),
   };
 }

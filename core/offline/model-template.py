@@ -259,6 +259,10 @@ def fit_part(model, encoded, y_fit, y_valid, rounds=None):
     if hasattr(estimator, 'feature_importances_'):
         values = np.asarray(estimator.feature_importances_, dtype=float)
         importances = dict(zip(feature_names(preprocessor, len(values)), values))
+    elif hasattr(estimator, 'coef_'):
+        # Linear models: the absolute coefficients on the scaled features (mean over classes or targets).
+        values = np.abs(np.atleast_2d(np.asarray(estimator.coef_, dtype=float))).mean(axis=0)
+        importances = dict(zip(feature_names(preprocessor, len(values)), values))
     return valid_prediction, test_prediction, used, importances
 
 
@@ -324,11 +328,15 @@ def fit_all(train_index, valid_index, rounds_by_part=None):
     return (stack(valid_outputs) if valid_index is not None else None), stack(test_outputs)
 
 
+# Out-of-fold predictions on every training row (rows a time-ordered split never validates stay NaN): what a
+# blend of runs fits its weights on.
+oof_prediction = np.full((len(X), N_CLASSES if CLASSIFICATION and N_CLASSES > 2 else (1 if CLASSIFICATION else n_outputs)), np.nan)
 for fold, (train_index, valid_index) in enumerate(splitter.split(X, truth if CLASSIFICATION else None, groups)):
     valid_prediction, test_prediction = fit_all(train_index, valid_index)
+    oof_prediction[valid_index] = np.asarray(valid_prediction, dtype=float).reshape(len(valid_index), -1)
     fold_scores.append(score_metric(truth[valid_index], valid_prediction))
     test_predictions.append(test_prediction)
-    print(f'fold {fold + 1}/{N_FOLDS}: {METRIC} = {fold_scores[-1]:.5f}')
+    print(f'fold {fold + 1} of {N_FOLDS}: {METRIC} = {fold_scores[-1]:.5f}', flush=True)
 
 if TIME_SERIES:
     # The latest history matters most for a forecast: refit on every training row with the typical round count.
@@ -357,6 +365,7 @@ axes[0].set_title(f'{METRIC} by CV fold (mean {cv_score})')
 axes[0].set_xlabel('fold')
 if top:
     axes[1].barh([name[:40] for name, _ in reversed(top)], [value for _, value in reversed(top)])
-    axes[1].set_title('feature importance (sum over folds)')
+    linear_only = all(model['id'] in ('linear', 'tfidf-linear') for model in MODELS)
+    axes[1].set_title('|coefficient| on scaled features (sum over folds)' if linear_only else 'feature importance (sum over folds)')
 figure.tight_layout()
 figure.savefig({{CHART_FILE}}, dpi=90)

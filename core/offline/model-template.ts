@@ -89,15 +89,20 @@ function cvStep(input: TemplateInput): string {
   return `Train with ${scheme}; score each fold with ${task.metric} on the out-of-fold predictions; test predictions are the average of the fold models${recipe.params.timeSeries ? "' refit" : ''}. Quick mode: 3 folds and fewer trees.`;
 }
 
+/** The task metric in Python (score_metric), shared with the vanilla control. */
+export function metricBlock(): CodeBlock {
+  return {
+    step: null,
+    note: 'The task metric computed with scikit-learn, on labels 0..K-1 (classification) or raw values (regression).',
+    code: PYTHON.block('metric'),
+  };
+}
+
 /** The training stage: K-fold CV, the task metric, cv_score.json and the chart. */
 export function trainingBlocks(input: TemplateInput): CodeBlock[] {
   const { folds } = input;
   return [
-    {
-      step: null,
-      note: 'The task metric computed with scikit-learn, on labels 0..K-1 (classification) or raw values (regression).',
-      code: PYTHON.block('metric'),
-    },
+    metricBlock(),
     {
       step: null,
       note: 'Fit one model on a fold: encoders fitted on the fold, classes re-indexed when a rare class is absent from it.',

@@ -4,6 +4,9 @@ import { LinguacodusError } from '../errors.ts';
 import { STAGES, type StageName } from '../types.ts';
 import { integrateStages, RECIPE_MARKER, renderStage, templateInput } from './recipe-script.ts';
 import { parseRecipe, type RecipeRef, recipeFromInstruction, saferRecipe } from './recipes.ts';
+import { VANILLA_RECIPE_ID, vanillaModelsText, vanillaTemplateInput } from './vanilla-template.ts';
+
+const isVanilla = (context: StageContext) => context.instruction.recipe?.id === VANILLA_RECIPE_ID;
 
 /** The recipe an offline script was written from, read from its marker line (null for other code). */
 export function recipeOfScript(code: string): RecipeRef | null {
@@ -79,10 +82,20 @@ export class OfflineCoder implements CoderEngine {
   readonly kind = 'offline' as const;
 
   private recipe(context: StageContext): RecipeRef {
+    if (isVanilla(context)) {
+      // A vanilla script that failed is repaired into the engine's plain recipe of the same family, light.
+      const id = vanillaModelsText(context.task, context.profile) ? 'tfidf-linear' : 'random-forest';
+      return parseRecipe({ id, params: { light: true, charNgrams: false } });
+    }
     return recipeFromInstruction(context.instruction, context.task, context.profile);
   }
 
   async writeStage(stage: StageName, context: StageContext, _call?: EngineCall): Promise<string> {
+    if (isVanilla(context)) {
+      return renderStage(stage, vanillaTemplateInput(context.task, context.profile), context.instruction, {
+        vanilla: true,
+      });
+    }
     const input = templateInput(context.task, context.profile, this.recipe(context));
     return renderStage(stage, input, context.instruction);
   }

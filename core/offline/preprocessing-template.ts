@@ -205,6 +205,17 @@ function rangeClipperBlock(): CodeBlock {
   };
 }
 
+/**
+ * The vanilla control's shared preprocessing: the settings, loading, the class-name comparison and the target
+ * encoding (its own features block follows), and the quick-mode sample after it.
+ */
+export function vanillaSharedBlocks(input: TemplateInput): { head: CodeBlock[]; quickSample: CodeBlock } {
+  return {
+    head: [setupBlock(input), loadBlock(), sameLabelBlock(), targetBlock(input)],
+    quickSample: quickSampleBlock(),
+  };
+}
+
 /** The preprocessing stage's blocks, in order. */
 export function preprocessingBlocks(input: TemplateInput): CodeBlock[] {
   const blocks = [

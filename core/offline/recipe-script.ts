@@ -14,6 +14,7 @@ import { architectureBlocks, trainingBlocks } from './model-template.ts';
 import { preprocessingBlocks } from './preprocessing-template.ts';
 import { type RecipeRef, recipeJson } from './recipes.ts';
 import { submissionBlocks } from './submission-template.ts';
+import { VANILLA_MARKER, vanillaStageBlocks } from './vanilla-template.ts';
 
 /** First line of every offline script: lets repair() know which recipe wrote it. */
 export const RECIPE_MARKER = '# linguacodus-recipe: ';
@@ -82,17 +83,25 @@ function commentLines(prefix: string, text: string): string {
 }
 
 /** One stage's Python, each block headed by the instruction step it implements. */
-export function renderStage(stage: StageName, input: TemplateInput, instruction: Instruction): string {
+export function renderStage(
+  stage: StageName,
+  input: TemplateInput,
+  instruction: Instruction,
+  options: { vanilla?: boolean } = {},
+): string {
   const section = instruction[STAGE_SECTIONS[stage]];
-  const parts = stageBlocks(stage, input).map((block) => {
+  const blocks = options.vanilla ? vanillaStageBlocks(stage, input) : stageBlocks(stage, input);
+  const parts = blocks.map((block) => {
     const step = matchingStep(block, section);
     const comment = step !== null ? commentLines('# Step:', step) : commentLines('#', block.note ?? '');
     return `${comment}\n${block.code}`;
   });
   const header =
-    stage === 'preprocessing'
-      ? `${RECIPE_MARKER}${JSON.stringify(recipeJson(input.recipe))}\n# Stage 1/4 - data preprocessing (${instruction.title})\n`
-      : `# Stage ${STAGES.indexOf(stage) + 1}/4 - ${stage}\n`;
+    stage === 'preprocessing' && options.vanilla
+      ? `${VANILLA_MARKER}\n# Stage 1/4 - data preprocessing (${instruction.title})\n`
+      : stage === 'preprocessing'
+        ? `${RECIPE_MARKER}${JSON.stringify(recipeJson(input.recipe))}\n# Stage 1/4 - data preprocessing (${instruction.title})\n`
+        : `# Stage ${STAGES.indexOf(stage) + 1}/4 - ${stage}\n`;
   return `${header}${parts.join('\n\n\n')}\n`;
 }
 

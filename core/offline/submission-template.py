@@ -30,3 +30,30 @@ else:
 submission = submission[SUBMISSION_COLUMNS]
 submission.to_csv({{SUBMISSION_FILE}}, index=False)
 print(f'wrote {{SUBMISSION_FILE_NAME}}: {len(submission)} rows, columns {list(submission.columns)}')
+
+
+# @block predictions
+PREDICTION_COLUMNS = {{PREDICTION_COLUMNS}}
+
+
+def prediction_frame(row_ids, values):
+    """Scores in the harness's prediction layout: the value per target, P(positive class), or one probability per
+    class; rows the cross-validation never predicted stay empty."""
+    frame = pd.DataFrame({ID_COLUMN: row_ids})
+    values = np.asarray(values, dtype=float).reshape(len(row_ids), -1)
+    if not CLASSIFICATION:
+        for j, target in enumerate(TARGETS):
+            frame[target] = values[:, j]
+    elif N_CLASSES == 2:
+        frame[TARGETS[0]] = values[:, -1]
+    else:
+        for name in PREDICTION_COLUMNS[1:]:
+            matches = [i for i, value in enumerate(CLASSES) if same_label(value, name)]
+            frame[name] = values[:, matches[0]] if matches else 0.0
+    return frame[PREDICTION_COLUMNS]
+
+
+train_ids = train[ID_COLUMN].values if ID_COLUMN in train.columns else np.arange(len(train))
+prediction_frame(train_ids, oof_prediction).to_csv({{OOF_FILE}}, index=False)
+prediction_frame(ids, final_prediction).to_csv({{TEST_PREDICTIONS_FILE}}, index=False)
+print(f'wrote {{OOF_FILE_NAME}} ({len(train_ids)} rows) and {{TEST_PREDICTIONS_FILE_NAME}} ({len(ids)} rows)')

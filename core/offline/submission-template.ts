@@ -1,6 +1,13 @@
 // The submission stage (submission-template.py): the harness contract's columns, one row per test row, no missing values.
 import { join } from 'node:path';
-import { PROBABILITY_METRICS, SUBMISSION_FILE, submissionColumns } from '../harness/index.ts';
+import {
+  OOF_FILE,
+  PROBABILITY_METRICS,
+  predictionColumns,
+  SUBMISSION_FILE,
+  submissionColumns,
+  TEST_PREDICTIONS_FILE,
+} from '../harness/index.ts';
 import type { CodeBlock, TemplateInput } from './code-block.ts';
 import { columnList } from './column-roles.ts';
 import { py } from './python-literal.ts';
@@ -30,6 +37,17 @@ export function submissionBlocks(input: TemplateInput): CodeBlock[] {
         PROBABILITY_OUTPUT: py(probability),
         SUBMISSION_FILE: py(SUBMISSION_FILE),
         SUBMISSION_FILE_NAME: SUBMISSION_FILE,
+      }),
+    },
+    {
+      step: null,
+      note: `The harness contract's prediction files, scores rather than labels: ${OOF_FILE} (out of fold, every training row) and ${TEST_PREDICTIONS_FILE} (the test rows), so runs can be blended.`,
+      code: PYTHON.block('predictions', {
+        PREDICTION_COLUMNS: py(predictionColumns(task, profile)),
+        OOF_FILE: py(OOF_FILE),
+        TEST_PREDICTIONS_FILE: py(TEST_PREDICTIONS_FILE),
+        OOF_FILE_NAME: OOF_FILE,
+        TEST_PREDICTIONS_FILE_NAME: TEST_PREDICTIONS_FILE,
       }),
     },
   ];

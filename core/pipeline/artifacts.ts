@@ -6,12 +6,17 @@ import { LinguacodusError } from '../errors.ts';
 import type { RunResult } from '../types.ts';
 import type { Notebook } from './notebook.ts';
 
-const ARTIFACT_NAMES = {
+export const ARTIFACT_NAMES = {
   code: 'code.py',
   notebook: 'notebook.ipynb',
   chart: 'chart.png',
+  importanceChart: 'importance.png',
   submission: 'submission.csv',
   log: 'run.log',
+  oofPredictions: 'oof_predictions.csv',
+  testPredictions: 'test_predictions.csv',
+  userTestPredictions: 'user_test_predictions.csv',
+  result: 'result.json',
 } as const;
 
 /** The run's own log, written beside the code: what ran, what failed and what the harness scored. */
@@ -42,10 +47,16 @@ export class RunLog {
 
 export interface ArtifactContent {
   code: string;
-  notebook: Notebook;
+  notebook: Notebook | null;
   chart: Uint8Array | null;
+  /** The script's own chart.png (feature importance or coefficients). */
+  importanceChart?: Uint8Array | null;
   submission: Uint8Array | null;
   log: string;
+  /** The prediction files that passed the harness's check (what a blend reads). */
+  oofPredictions?: Uint8Array | null;
+  testPredictions?: Uint8Array | null;
+  userTestPredictions?: Uint8Array | null;
 }
 
 /** Writes every artifact there is and returns their absolute paths. */
@@ -58,18 +69,47 @@ export async function writeArtifacts(
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(path(ARTIFACT_NAMES.code), content.code);
-    await writeFile(path(ARTIFACT_NAMES.notebook), `${JSON.stringify(content.notebook, null, 1)}\n`);
-    if (content.chart) await writeFile(path(ARTIFACT_NAMES.chart), content.chart);
-    if (content.submission) await writeFile(path(ARTIFACT_NAMES.submission), content.submission);
+    if (content.notebook) {
+      await writeFile(path(ARTIFACT_NAMES.notebook), `${JSON.stringify(content.notebook, null, 1)}\n`);
+    }
+    for (const key of [
+      'chart',
+      'importanceChart',
+      'submission',
+      'oofPredictions',
+      'testPredictions',
+      'userTestPredictions',
+    ] as const) {
+      const bytes = content[key];
+      if (bytes) await writeFile(path(ARTIFACT_NAMES[key]), bytes);
+    }
     await writeFile(path(ARTIFACT_NAMES.log), content.log);
   } catch (error) {
     throw new LinguacodusError('internal', `Could not write the run's files into ${dir}.`, { cause: error });
   }
+  const ifWritten = (key: keyof typeof ARTIFACT_NAMES, bytes: unknown) =>
+    bytes ? path(ARTIFACT_NAMES[key]) : undefined;
   return {
     code: path(ARTIFACT_NAMES.code),
-    notebook: path(ARTIFACT_NAMES.notebook),
-    chart: content.chart ? path(ARTIFACT_NAMES.chart) : undefined,
-    submission: content.submission ? path(ARTIFACT_NAMES.submission) : undefined,
+    notebook: ifWritten('notebook', content.notebook),
+    chart: ifWritten('chart', content.chart),
+    importanceChart: ifWritten('importanceChart', content.importanceChart),
+    submission: ifWritten('submission', content.submission),
     log: path(ARTIFACT_NAMES.log),
+    oofPredictions: ifWritten('oofPredictions', content.oofPredictions),
+    testPredictions: ifWritten('testPredictions', content.testPredictions),
+    userTestPredictions: ifWritten('userTestPredictions', content.userTestPredictions),
+    result: path(ARTIFACT_NAMES.result),
   };
+}
+
+/** Writes result.json (the RunResult) into the run folder: what improve and blend read back. */
+export async function writeResult(result: RunResult): Promise<void> {
+  const target = result.artifacts.result;
+  if (!target) return;
+  try {
+    await writeFile(target, `${JSON.stringify(result, null, 1)}\n`);
+  } catch (error) {
+    throw new LinguacodusError('internal', `Could not write ${target}.`, { cause: error });
+  }
 }

@@ -1,7 +1,9 @@
-// Running a plan (the paper's Fig. 9): staged code for the chosen instruction, integration, the sandbox run with
-// repairs, the harness's holdout score beside a baseline, the user's own test file, and the artifacts.
+// Running a plan (the paper's Fig. 9): staged code for the chosen instruction (or the vanilla control's whole
+// script), integration, the sandbox run with repairs, the harness's holdout score beside a baseline, the user's own
+// test file, the prediction files a blend reads, and the artifacts with result.json.
 import type { Logger } from 'pino';
 import type { Sandbox, SandboxLimits } from '../../sandbox/types.ts';
+import type { StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import {
   CHART_FILE,
@@ -9,11 +11,14 @@ import {
   collected,
   drawHoldoutChart,
   METRICS,
+  OOF_FILE,
   prepareHarness,
   readCvScore,
   SUBMISSION_FILE,
+  TEST_PREDICTIONS_FILE,
 } from '../harness/index.ts';
 import { noteLine, TokenBudget, usageLine } from '../llm/usage.ts';
+import { vanillaInstruction } from '../offline/vanilla-template.ts';
 import {
   type AnswerNote,
   type Choice,
@@ -22,13 +27,15 @@ import {
   type LlmUsage,
   type Plan,
   type ProgressListener,
+  type RunKind,
   type RunResult,
   runResultSchema,
+  type StageName,
 } from '../types.ts';
-import { RunLog, writeArtifacts } from './artifacts.ts';
+import { RunLog, writeArtifacts, writeResult } from './artifacts.ts';
 import { throwIfCancelled } from './cancellation.ts';
 import type { Engines } from './engines.ts';
-import { buildNotebook } from './notebook.ts';
+import { buildNotebook, executeNotebook } from './notebook.ts';
 import { executeScript, runWithRepairs } from './repair-loop.ts';
 import { writeStagedCode } from './write-code.ts';
 
@@ -47,19 +54,65 @@ export interface RunDeps {
 export interface RunOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
-  /** Where code.py, notebook.ipynb, chart.png, submission.csv and run.log go. */
+  /** Where code.py, notebook.ipynb, chart.png, submission.csv, run.log and result.json go. */
   outDir: string;
 }
 
-/** The instruction a choice names: a place (1-3) or the resolver's improved one. */
+/** The instruction a choice names: a place (1-3), the resolver's improved one, or the vanilla control's. */
 export function chosenInstruction(plan: Plan, choice: Choice): Instruction {
   if (choice === 'resolver') return plan.resolver.instruction;
+  if (choice === 'vanilla') return vanillaInstruction(plan.task, plan.profile);
   const instruction = plan.instructions[Number(choice) - 1];
   if (!instruction) throw new LinguacodusError('bad_input', `There is no option ${choice} in this plan.`);
   return instruction;
 }
 
-const round = (x: number) => Number(x.toPrecision(6));
+export const round = (x: number) => Number(x.toPrecision(6));
+
+/** One run's bookkeeping: its clock, model usage, answer notes, token budget and log. */
+export interface RunState {
+  started: number;
+  usage: LlmUsage[];
+  notes: AnswerNote[];
+  budget: TokenBudget;
+  log: RunLog;
+}
+
+export function newRunState(deps: RunDeps): RunState {
+  const usage: LlmUsage[] = [];
+  return {
+    started: Date.now(),
+    usage,
+    notes: [],
+    budget: new TokenBudget('run', deps.maxTokens ?? null, usage),
+    log: new RunLog(),
+  };
+}
+
+/** The script a run executes and where it comes from. */
+export interface RunSource {
+  kind: RunKind;
+  choice: Choice;
+  /** Improve: the change in one line. */
+  change: string | null;
+  instruction: Instruction;
+  stages: { stage: StageName; code: string }[];
+  code: string;
+  /** What the repair step sees. */
+  context: StageContext;
+}
+
+/** The sandbox with the harness contract's prediction files (and chart) added to what every job collects. */
+export function collectingPredictions(sandbox: Sandbox): Sandbox {
+  return {
+    driver: sandbox.driver,
+    execute: (job) =>
+      sandbox.execute({
+        ...job,
+        collect: [...new Set([...(job.collect ?? []), CHART_FILE, OOF_FILE, TEST_PREDICTIONS_FILE])],
+      }),
+  };
+}
 
 export async function runPlan(
   plan: Plan,
@@ -67,24 +120,37 @@ export async function runPlan(
   deps: RunDeps,
   options: RunOptions,
 ): Promise<RunResult> {
-  const started = Date.now();
   const { task, profile } = plan;
-  const { engines, sandbox, logger } = deps;
+  const { engines } = deps;
   const { signal, onProgress } = options;
-  const metric = METRICS[task.metric];
-  const usage: LlmUsage[] = [];
-  const notes: AnswerNote[] = [];
-  const budget = new TokenBudget('run', deps.maxTokens ?? null, usage);
-  const log = new RunLog();
+  const state = newRunState(deps);
+  const { log, usage, notes, budget } = state;
   const instruction = chosenInstruction(plan, choice);
+  const metric = METRICS[task.metric];
   log.line(`plan ${plan.id}, choice ${choice}: ${instruction.title}`);
   log.line(`task: ${task.description}`);
   log.line(
     `metric ${task.metric} (${metric.higherIsBetter ? 'higher' : 'lower'} is better), target ${task.targets.join(', ')}`,
   );
 
+  const coder = engines.coder;
+  if (choice === 'vanilla' && coder.writeVanilla) {
+    // The paper's vanilla comparison: one prompt, the task and the contract alone, no instruction.
+    const context: StageContext = { task, profile, instruction, previous: [] };
+    const code = await coder.writeVanilla(context, { signal, usage, budget, notes });
+    log.line(
+      `vanilla control: the whole script written by the ${engines.names.coder} coder from the task alone`,
+    );
+    return runSource(
+      plan,
+      { kind: 'vanilla', choice, change: null, instruction, stages: [], code, context },
+      deps,
+      options,
+      state,
+    );
+  }
   const written = await writeStagedCode(
-    engines.coder,
+    coder,
     { task, profile, instruction },
     { signal, usage, budget, notes, onProgress },
   );
@@ -94,6 +160,42 @@ export async function runPlan(
     );
   }
   log.line('stages integrated into one script');
+  return runSource(
+    plan,
+    {
+      kind: choice === 'vanilla' ? 'vanilla' : 'option',
+      choice,
+      change: null,
+      instruction,
+      stages: written.stages,
+      code: written.code,
+      context: written.context,
+    },
+    deps,
+    options,
+    state,
+  );
+}
+
+/**
+ * Runs a script with repairs in the sandbox on the harness's files, scores it on the held-out rows, keeps its
+ * prediction files when they pass the check, runs it once more on the user's test file, and writes the artifacts
+ * and result.json.
+ */
+export async function runSource(
+  plan: Plan,
+  source: RunSource,
+  deps: RunDeps,
+  options: RunOptions,
+  state: RunState,
+): Promise<RunResult> {
+  const { task, profile } = plan;
+  const { engines, logger } = deps;
+  const sandbox = collectingPredictions(deps.sandbox);
+  const { signal, onProgress } = options;
+  const { log, usage, notes, budget } = state;
+  const metric = METRICS[task.metric];
+  if (source.change) log.line(`change: ${source.change}`);
 
   const harness = await prepareHarness(task, profile, deps.intakeLimits);
   log.line(
@@ -103,8 +205,8 @@ export async function runPlan(
   const loop = await runWithRepairs({
     sandbox,
     coder: engines.coder,
-    context: written.context,
-    code: written.code,
+    context: source.context,
+    code: source.code,
     files: harness.runFiles,
     check: (execution) => harness.checkHoldoutSubmission(collected(execution, SUBMISSION_FILE)),
     maxRepairs: deps.maxRepairs,
@@ -126,7 +228,11 @@ export async function runPlan(
   let score: number | null = null;
   let cvScore: number | null = null;
   let chart: Buffer | null = null;
+  let importanceChart: Buffer | null = null;
   let submission: Buffer | null = null;
+  let oofPredictions: Buffer | null = null;
+  let testPredictions: Buffer | null = null;
+  let userTestPredictions: Buffer | null = null;
   let error: string | null = null;
   const baseline = harness.baseline();
   if (baseline) log.line(`baseline (${baseline.name}) on the holdout: ${round(baseline.score)}`);
@@ -146,6 +252,20 @@ export async function runPlan(
         : `the script's own cv ${task.metric}: ${cv.score}`,
     );
 
+    // The prediction files: a bad or missing one is not a failure; the run just cannot be blended.
+    const oof = collected(loop.execution, OOF_FILE);
+    const test = collected(loop.execution, TEST_PREDICTIONS_FILE);
+    const predictionProblem = harness.checkOofPredictions(oof) ?? harness.checkTestPredictions(test);
+    if (predictionProblem) {
+      log.line(`prediction files not kept, so this run cannot be blended: ${predictionProblem}`);
+    } else {
+      oofPredictions = oof;
+      testPredictions = test;
+      log.line(`prediction files kept for blending (${OOF_FILE}, ${TEST_PREDICTIONS_FILE})`);
+    }
+    importanceChart = collected(loop.execution, CHART_FILE);
+    if (!importanceChart) log.line(`the script drew no ${CHART_FILE} (feature importance)`);
+
     const drawn = await drawHoldoutChart(
       sandbox,
       chartSpec(task, profile),
@@ -153,7 +273,7 @@ export async function runPlan(
       holdoutSubmission,
       signal,
     );
-    chart = drawn.png ?? collected(loop.execution, CHART_FILE);
+    chart = drawn.png;
     if (drawn.problem) log.line(`holdout chart not drawn (${drawn.problem})`);
 
     if (harness.userTestFiles) {
@@ -176,6 +296,10 @@ export async function runPlan(
       } else {
         submission = bytes;
         log.line(`submission for the test file written (${harness.userTestRows} rows)`);
+        const userPredictions = collected(final, TEST_PREDICTIONS_FILE);
+        const userProblem = harness.checkUserPredictions(userPredictions);
+        if (userProblem) log.line(`predictions for the test file not kept: ${userProblem}`);
+        else userTestPredictions = userPredictions;
       }
     } else {
       submission = holdoutSubmission;
@@ -186,23 +310,45 @@ export async function runPlan(
     log.line(`no valid submission after ${loop.attempts.length} attempts`);
   }
 
-  log.line(`model usage: ${usageLine(usage)}`);
-  for (const n of notes) log.line(`model answer ${noteLine(n)}`);
   const summary =
     score === null
       ? `No valid submission after ${loop.attempts.length} attempt(s).`
       : `Holdout ${task.metric}: **${round(score)}**${baseline ? ` (baseline ${baseline.name}: ${round(baseline.score)})` : ''}.`;
-  const notebook = buildNotebook({ task, instruction, stages: written.stages, code: loop.code, summary });
+  let notebook = buildNotebook({
+    task,
+    instruction: source.instruction,
+    stages: source.stages,
+    code: loop.code,
+    summary,
+  });
+  if (loop.ok) {
+    // The notebook executed on the files the scored script ran on, so its cells hold outputs.
+    const executed = await executeNotebook(deps.sandbox, notebook, harness.runFiles, {
+      limits: deps.sandboxLimits,
+      signal,
+    });
+    throwIfCancelled(signal, 'run');
+    notebook = executed.notebook;
+    if (executed.problem) log.line(`notebook not executed: ${executed.problem}`);
+  }
+
+  log.line(`model usage: ${usageLine(usage)}`);
+  for (const n of notes) log.line(`model answer ${noteLine(n)}`);
   const artifacts = await writeArtifacts(options.outDir, {
     code: loop.code,
     notebook,
     chart,
+    importanceChart,
     submission,
     log: log.toString(),
+    oofPredictions,
+    testPredictions,
+    userTestPredictions,
   });
   logger?.info(
     {
-      choice,
+      kind: source.kind,
+      choice: source.choice,
       ok: loop.ok,
       score,
       attempts: loop.attempts.length,
@@ -212,22 +358,26 @@ export async function runPlan(
     'run finished',
   );
 
-  return runResultSchema.parse({
+  const result = runResultSchema.parse({
     planId: plan.id,
-    choice,
+    choice: source.choice,
+    kind: source.kind,
+    change: source.change,
     ok: loop.ok,
     metric: task.metric,
     higherIsBetter: metric.higherIsBetter,
     score,
     cvScore,
     baseline,
-    stages: written.stages,
+    stages: source.stages,
     code: loop.code,
     attempts: loop.attempts,
     error,
     artifacts,
     usage,
     notes,
-    durationMs: Date.now() - started,
+    durationMs: Date.now() - state.started,
   });
+  await writeResult(result);
+  return result;
 }
