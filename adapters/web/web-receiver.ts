@@ -29,6 +29,7 @@ import {
   postMessageSchema,
   pressSchema,
   renameSchema,
+  summarizeThread,
   type ThreadView,
   toView,
   type UploadRefusedView,
@@ -140,7 +141,9 @@ export class WebReceiver {
       this.checkChannel(channel);
       const roots = await s.roots(channel);
       const view: ChannelMessagesView = {
-        messages: await Promise.all(roots.map(async (r) => toView(r, await s.replyCount(r.id)))),
+        messages: await Promise.all(
+          roots.map(async (r) => toView(r, summarizeThread(r, await s.replies(r.id)))),
+        ),
       };
       return sendJson(res, 200, view);
     }

@@ -49,10 +49,27 @@ export type BlockView =
   | { kind: 'image'; file: FileView; alt: string }
   | { kind: 'file'; file: FileView };
 
+/** Where a run stands, read from a progress block: queued or running, finished, or failed/cancelled. */
+export type RunState = 'running' | 'done' | 'failed';
+
 export interface MessageView extends Omit<WebMessage, 'files' | 'blocks'> {
   files: FileView[];
   blocks: BlockView[] | null;
+  /** A message with a progress block: where that run stands. */
+  runState?: RunState;
+  /** Channel listings only: the thread's reply count. */
   replyCount?: number;
+  /** Channel listings only: where the thread's runs stand (any running, else the latest), null without a run. */
+  threadStatus?: RunState | null;
+  /** Channel listings only: when the thread's latest message was posted or edited. */
+  lastTs?: number;
+}
+
+/** What a channel listing tells about a thread beside its root. */
+export interface ThreadSummary {
+  replyCount: number;
+  threadStatus: RunState | null;
+  lastTs: number;
 }
 
 /** GET /api/channels */
@@ -115,7 +132,39 @@ export function buttonsOf(m: WebMessage): { action: string; label: string }[] {
   return (m.blocks ?? []).flatMap((b) => (b.kind === 'buttons' ? b.buttons : []));
 }
 
-export function toView(m: WebMessage, replyCount?: number): MessageView {
+/**
+ * The run state a message shows: its progress block's label ends in the state ("Run of …: finished"); a label
+ * without one counts as running until its bar is full.
+ */
+export function runStateOf(m: WebMessage): RunState | undefined {
+  const progress = m.blocks?.find((b) => b.kind === 'progress');
+  if (progress?.kind !== 'progress') return undefined;
+  const said = /:\s*(queued|running|finished|failed|cancelled)\s*$/i.exec(progress.label)?.[1]?.toLowerCase();
+  if (said === 'finished') return 'done';
+  if (said === 'failed' || said === 'cancelled') return 'failed';
+  if (said) return 'running';
+  return progress.step < progress.total ? 'running' : 'done';
+}
+
+/** A thread's reply count, run status (any run under way, else the latest run's end) and latest activity. */
+export function summarizeThread(root: WebMessage, replies: WebMessage[]): ThreadSummary {
+  let threadStatus: RunState | null = null;
+  let latest = -1;
+  let lastTs = root.editedTs ?? root.ts;
+  for (const r of replies) {
+    lastTs = Math.max(lastTs, r.editedTs ?? r.ts);
+    const state = runStateOf(r);
+    if (!state || threadStatus === 'running') continue;
+    if (state === 'running') threadStatus = 'running';
+    else if (r.ts >= latest) {
+      latest = r.ts;
+      threadStatus = state;
+    }
+  }
+  return { replyCount: replies.length, threadStatus, lastTs };
+}
+
+export function toView(m: WebMessage, thread?: ThreadSummary): MessageView {
   let i = 0;
   const view = (f: FileRef): FileView => ({
     name: f.name,
@@ -129,5 +178,12 @@ export function toView(m: WebMessage, replyCount?: number): MessageView {
     if (b.kind === 'file') return { kind: 'file', file: view(b.file) };
     return b;
   });
-  return { ...m, files, blocks: blocks ?? null, ...(replyCount === undefined ? {} : { replyCount }) };
+  const runState = runStateOf(m);
+  return {
+    ...m,
+    files,
+    blocks: blocks ?? null,
+    ...(runState ? { runState } : {}),
+    ...(thread ?? {}),
+  };
 }
