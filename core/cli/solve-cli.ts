@@ -90,7 +90,7 @@ export function parseSolveArgs(argv: string[]): SolveArgs {
   if (!choice.success) {
     throw new LinguacodusError(
       'bad_input',
-      `--choice must be 1, 2, 3, resolver, vanilla or all, not "${values.choice}".`,
+      `--choice must be 1, 2, 3 or resolver (an option), vanilla (the control) or all, not "${values.choice}".`,
     );
   }
   return {
