@@ -34,6 +34,19 @@ export class Deliverer {
     await this.queues.deliver.add('edit', data, { ...JOB_OPTIONS.deliver, jobId: deliverJobId(key) });
   }
 
+  /**
+   * The platform message id of a post, waiting up to `timeoutMs` for its delivery (null if it is still queued then):
+   * for a link to a message just posted.
+   */
+  async waitForMessageId(key: string, timeoutMs: number): Promise<string | null> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const id = await this.messageIdOf(key);
+      if (id || Date.now() >= until) return id;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** The platform message id recorded for a post key, once delivered. */
   async messageIdOf(key: string): Promise<string | null> {
     return this.redis.get(this.keys.delivered(key));

@@ -45,6 +45,11 @@ export function runKey(jobId: string, purpose: RunPurpose): string {
   return `${jobId}-${purpose}`;
 }
 
+/** The thread's leaderboard for one plan: posted with its first run, then edited as runs change. */
+export function boardKey(sid: string, planSeq: number): string {
+  return `board-${sid}-${planSeq}`;
+}
+
 /** A final report of either job (settleJobError, settle-ended-job), sent knowing only the job's id. */
 export function jobEndKey(jobId: string, purpose: JobEndPurpose): string {
   return `${jobId}-${purpose}`;

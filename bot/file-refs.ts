@@ -35,20 +35,33 @@ export async function fileRefFor(filePath: string | undefined, name?: string): P
 /** The files a run left that its result message attaches; null where the run wrote none. */
 export interface RunFiles {
   code: FileRef | null;
+  /** The harness's holdout chart. */
   chart: FileRef | null;
+  /** The script's own chart: feature importance or coefficients. */
+  importance: FileRef | null;
   notebook: FileRef | null;
   submission: FileRef | null;
   log: FileRef | null;
 }
 
-export async function runFilesOf(result: RunResult): Promise<RunFiles> {
+/** A run's file as attached to the thread: its run number first (run3-solution.py), so two runs never clash. */
+export function runFileName(n: number, name: string): string {
+  return n > 0 ? `run${n}-${name}` : name;
+}
+
+/** The files of run #n (0: unnumbered), named for the thread (runFileName). */
+export async function runFilesOf(result: RunResult, n = 0): Promise<RunFiles> {
   const { artifacts } = result;
-  const [code, chart, notebook, submission, log] = await Promise.all([
-    fileRefFor(artifacts.code, 'solution.py'),
-    fileRefFor(artifacts.chart),
-    fileRefFor(artifacts.notebook),
-    fileRefFor(artifacts.submission),
-    fileRefFor(artifacts.log),
+  const named = (p: string | undefined, fallback: string) =>
+    fileRefFor(p, runFileName(n, p ? path.basename(p) : fallback));
+  const [code, chart, importance, notebook, submission, log] = await Promise.all([
+    fileRefFor(artifacts.code, runFileName(n, 'solution.py')),
+    named(artifacts.chart, 'chart.png'),
+    // The script's chart.png and the harness's chart may share a base name: the importance chart says what it is.
+    fileRefFor(artifacts.importanceChart, runFileName(n, 'importance.png')),
+    named(artifacts.notebook, 'notebook.ipynb'),
+    named(artifacts.submission, 'submission.csv'),
+    named(artifacts.log, 'run.log'),
   ]);
-  return { code, chart, notebook, submission, log };
+  return { code, chart, importance, notebook, submission, log };
 }

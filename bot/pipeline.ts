@@ -5,7 +5,10 @@ import { createSandbox, sandboxOptionsFromEnv } from '../sandbox/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
-export type Pipeline = Pick<Core, 'intake' | 'plan' | 'draftPlan' | 'addEvidence' | 'run' | 'engines'>;
+export type Pipeline = Pick<
+  Core,
+  'intake' | 'plan' | 'draftPlan' | 'addEvidence' | 'run' | 'improve' | 'blend' | 'engines'
+>;
 
 const MB = 1024 * 1024;
 

@@ -10,11 +10,18 @@ export const QUEUE_NAMES = { plan: 'plan', run: 'run', deliver: 'deliver' } as c
 export const planJobSchema = z.object({ sid: z.string(), planSeq: z.number().int() });
 export type PlanJob = z.infer<typeof planJobSchema>;
 
+/**
+ * A run: of an option's or the vanilla control's choice (its run key is the choice), or under another run key
+ * (`improve-N`, `blend`; choice then the parent's, or null for a blend). The rest of the run is its record in the
+ * session store (SessionStore.runs), written before the job is queued.
+ */
 export const runJobSchema = z.object({
   sid: z.string(),
   planSeq: z.number().int(),
-  choice: choiceSchema,
+  choice: choiceSchema.nullable(),
   seq: z.number().int().positive(),
+  /** The run key when it is not the choice. */
+  key: z.string().optional(),
 });
 export type RunJob = z.infer<typeof runJobSchema>;
 
@@ -40,7 +47,9 @@ export type DeliverJob = z.infer<typeof deliverJobSchema>;
 
 /** BullMQ refuses ':' in custom ids; ours use '-'. */
 export const planJobId = (j: PlanJob) => `plan-${j.sid}-${j.planSeq}`;
-export const runJobId = (j: RunJob) => `run-${j.sid}-${j.planSeq}-${j.choice}-${j.seq}`;
+/** The run key of a run job: its own, or its choice's. */
+export const runKeyOf = (j: RunJob): string => j.key ?? j.choice ?? 'blend';
+export const runJobId = (j: RunJob) => `run-${j.sid}-${j.planSeq}-${runKeyOf(j)}-${j.seq}`;
 export const deliverJobId = (key: string) => `deliver-${key.replace(/:/g, '_')}`;
 
 /** Finished jobs are kept for a look afterwards (and a deliver job's id answers a resend), bounded by age and count. */

@@ -1,10 +1,12 @@
 // Short replies of the conversation: acknowledgements, status, refusals and errors (help: render-help.ts).
+import { METRICS } from '../core/harness/index.ts';
 import type { Plan } from '../core/types.ts';
 import type { Block, OutgoingMessage } from './messages.ts';
-import { CHOICES, choiceLabel } from './render-plan.ts';
-import { formatScore } from './render-result.ts';
+import { boardRows } from './render-board.ts';
+import { CHOICES } from './render-plan.ts';
 import { type TaskCardView, taskCardBlocks } from './render-task.ts';
-import type { RunState, Session } from './session-store.ts';
+import { runSubject } from './run-labels.ts';
+import type { Session, StoredRun } from './session-store.ts';
 
 export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -47,23 +49,42 @@ export function errorReply(message: string, hint?: string): OutgoingMessage {
   return text(`⚠️ ${message}${hint ? `\n${hint}` : ''}`);
 }
 
+/**
+ * `status`: what the thread is doing (a run under way names itself and its stage, not "plan ready"), the votes, and
+ * the runs in the leaderboard's order, the best marked.
+ */
 export function statusReply(
   session: Session,
   votes: Record<string, string>,
-  runs: Record<string, RunState>,
+  runs: StoredRun[],
 ): OutgoingMessage {
-  const lines: string[] = [`**Status**: ${describeStatus(session)}`];
+  const current = runs.filter((r) => r.planSeq === session.planSeq);
+  const open = current.filter((r) => r.status === 'queued' || r.status === 'running');
+  const lines: string[] = [`**Status**: ${open.length ? describeRuns(open) : describeStatus(session)}`];
   if (session.plan) lines.push(voteSummary(session.plan, votes));
-  const runLines = CHOICES.flatMap((c) => {
-    const r = runs[c];
-    if (!r) return [];
-    const score = r.score !== null ? ` · ${r.metric} ${formatScore(r.score)}` : '';
-    return [
-      `- ${choiceLabel(c)}: ${r.status}${r.stage ? ` (${r.stage}${r.attempt ? `, attempt ${r.attempt}` : ''})` : ''}${score} — started by ${r.startedBy.name}`,
-    ];
-  });
-  lines.push(runLines.length ? `**Runs**\n${runLines.join('\n')}` : 'No runs yet.');
+  if (current.length && session.plan) {
+    const metric = session.plan.task.metric;
+    const rows = boardRows({
+      metric,
+      higherIsBetter: METRICS[metric].higherIsBetter,
+      runs: current,
+      links: {},
+    }).map(({ run, line }) => `${line} — started by ${run.startedBy.name}`);
+    lines.push(`**Runs** (best first)\n${rows.join('\n')}`);
+  } else lines.push('No runs yet.');
   return text(lines.join('\n'));
+}
+
+/** 'running #4 (option 1), stage training'; several: each, joined. */
+function describeRuns(open: StoredRun[]): string {
+  return open
+    .sort((a, b) => a.n - b.n)
+    .map((r) => {
+      const what = `#${r.n} (${runSubject(r)})`;
+      if (r.status === 'queued') return `queued ${what}`;
+      return `running ${what}${r.stage ? `, stage ${r.stage}` : ', starting'}${r.attempt ? `, attempt ${r.attempt}` : ''}`;
+    })
+    .join('; ');
 }
 
 function describeStatus(session: Session): string {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { type Choice, choiceSchema, planSchema } from '../core/types.ts';
+import { choiceSchema, planSchema, runKindSchema } from '../core/types.ts';
 import { fileRefSchema, type ThreadRef, threadRefSchema } from './messages.ts';
 import type { StateKeys } from './state-keys.ts';
 import { understoodSchema } from './task-understood.ts';
@@ -35,36 +35,71 @@ const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
+/**
+ * One run in a thread, under its run key (the hash field, see runKeyFor): an option's or the vanilla control's
+ * choice, `improve-N` (an improvement of run #N) or `blend`. One run of a key is open at a time; each run gets the
+ * thread's next number (#1, #2, ...), taken atomically in Redis.
+ */
 const runStateSchema = z.object({
-  choice: choiceSchema,
+  /** The run's number in the thread (#n); 0 for a record written before runs were numbered. */
+  n: z.number().int().nonnegative().default(0),
+  kind: runKindSchema.default('option'),
+  /** The option the run comes from (an improvement keeps its parent's); null for a blend. */
+  choice: choiceSchema.nullable(),
+  /** Improve: the number of the run it improves. */
+  parent: z.number().int().positive().nullable().default(null),
+  /** Blend: the numbers of the runs it combines. */
+  members: z.array(z.number().int().positive()).default([]),
   seq: z.number().int().positive(),
   planSeq: z.number().int(),
   jobId: z.string(),
-  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+  status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'timed-out']),
   startedBy: z.object({ id: z.string(), name: z.string() }),
   startedAt: z.string(),
   stage: z.string().nullable().default(null),
   attempt: z.number().int().nullable().default(null),
   score: z.number().nullable().default(null),
   metric: z.string().nullable().default(null),
+  /** The code's own cross-validation score, when it reported one. */
+  cvScore: z.number().nullable().default(null),
+  /** Attempts the run took (sandbox executions), once finished. */
+  attempts: z.number().int().nonnegative().nullable().default(null),
+  durationMs: z.number().nonnegative().nullable().default(null),
+  /** Model tokens (prompt + completion) the run used. */
+  tokens: z.number().int().nonnegative().nullable().default(null),
+  /** The coder's engine ('offline', 'llm'). */
+  engine: z.string().nullable().default(null),
+  /** Improve: the one change made; blend: how its members were weighted. */
+  change: z.string().nullable().default(null),
+  /** The delivery key of its result message (for a link to it). */
+  resultKey: z.string().nullable().default(null),
+  /** Its run folder (result.json, code, predictions): what improve and blend read. */
+  dir: z.string().nullable().default(null),
+  /** Whether it left the out-of-fold and held-out predictions a blend needs. */
+  predictions: z.boolean().default(false),
 });
 export type RunState = z.infer<typeof runStateSchema>;
+/** A run as read back: its record and the run key it is stored under. */
+export type StoredRun = RunState & { key: string };
 
-/** Work under way in a thread, as the watchdog sees it: its planning, or the run of one choice. */
-export type OpenWork = { kind: 'plan'; sid: string } | { kind: 'run'; sid: string; choice: Choice };
+/** Run keys: a choice ('1'..'3', 'resolver', 'vanilla'), `improve-N` or `blend` (no '|' or ':', used in job ids). */
+const RUN_KEY = /^(1|2|3|resolver|vanilla|improve-[1-9][0-9]*|blend)$/;
+export const isRunKey = (key: string) => RUN_KEY.test(key);
+
+/** Work under way in a thread, as the watchdog sees it: its planning, or the run under one run key. */
+export type OpenWork = { kind: 'plan'; sid: string } | { kind: 'run'; sid: string; key: string };
 
 const planMember = (sid: string) => `plan|${sid}`;
-const runMember = (sid: string, choice: string) => `run|${sid}|${choice}`;
+const runMember = (sid: string, key: string) => `run|${sid}|${key}`;
 
 function openWorkOf(member: string): OpenWork | null {
-  const [kind, sid, choice] = member.split('|');
+  const [kind, sid, key] = member.split('|');
   if (kind === 'plan' && sid) return { kind, sid };
-  const parsed = choiceSchema.safeParse(choice);
-  if (kind === 'run' && sid && parsed.success) return { kind, sid, choice: parsed.data };
+  if (kind === 'run' && sid && key && isRunKey(key)) return { kind, sid, key };
   return null;
 }
 
-const isOpenRun = (status: RunState['status']) => status === 'queued' || status === 'running';
+export const isOpenRun = (status: RunState['status']) => status === 'queued' || status === 'running';
 
 /** A session id is a hash of its thread, so any process finds the session from the thread alone. */
 export function sessionIdFor(thread: ThreadRef): string {
@@ -152,52 +187,75 @@ export class SessionStore {
     await this.redis.del(this.keys.votes(sid));
   }
 
-  /** Records a new run of a choice; under the session's lock, so a patch by an older job cannot land over it. */
-  async setRun(sid: string, run: RunState): Promise<void> {
-    await this.withLock(sid, () => this.writeRun(sid, run));
+  /** Records a new run under its key; under the session's lock, so a patch by an older job cannot land over it. */
+  async setRun(sid: string, key: string, run: RunState): Promise<void> {
+    await this.withLock(sid, () => this.writeRun(sid, key, run));
   }
 
-  private async writeRun(sid: string, run: RunState): Promise<void> {
+  private async writeRun(sid: string, key: string, run: RunState): Promise<void> {
+    const { key: _drop, ...record } = run as StoredRun;
     const tx = this.redis
       .multi()
-      .hset(this.keys.runs(sid), run.choice, JSON.stringify(runStateSchema.parse(run)))
+      .hset(this.keys.runs(sid), key, JSON.stringify(runStateSchema.parse(record)))
       .expire(this.keys.runs(sid), this.ttlSeconds);
-    if (isOpenRun(run.status)) tx.zadd(this.keys.openWork, Date.now(), runMember(sid, run.choice));
-    else tx.zrem(this.keys.openWork, runMember(sid, run.choice));
+    if (isOpenRun(run.status)) tx.zadd(this.keys.openWork, Date.now(), runMember(sid, key));
+    else tx.zrem(this.keys.openWork, runMember(sid, key));
     await tx.exec();
   }
 
   /** Read-modify-write of one run under the session's lock (the run job and a cancel may patch it at once). */
-  async patchRun(sid: string, choice: string, jobId: string, patch: Partial<RunState>): Promise<void> {
+  async patchRun(sid: string, key: string, jobId: string, patch: Partial<RunState>): Promise<void> {
     await this.withLock(sid, async () => {
-      const run = (await this.runs(sid))[choice];
-      // A newer run of the same choice owns the record; an old job must not overwrite it.
+      const run = (await this.runs(sid))[key];
+      // A newer run of the same key owns the record; an old job must not overwrite it.
       if (!run || run.jobId !== jobId) return;
-      await this.writeRun(sid, { ...run, ...patch });
+      await this.writeRun(sid, key, { ...run, ...patch });
     });
   }
 
-  async runs(sid: string): Promise<Record<string, RunState>> {
+  /** The thread's runs by run key. */
+  async runs(sid: string): Promise<Record<string, StoredRun>> {
     const raw = await this.redis.hgetall(this.keys.runs(sid));
-    const out: Record<string, RunState> = {};
-    for (const [k, v] of Object.entries(raw)) out[k] = runStateSchema.parse(JSON.parse(v));
+    const out: Record<string, StoredRun> = {};
+    for (const [k, v] of Object.entries(raw)) out[k] = { ...runStateSchema.parse(JSON.parse(v)), key: k };
     return out;
   }
 
+  /** The thread's runs by number (#1 first); records from before numbering come last. */
+  async runList(sid: string): Promise<StoredRun[]> {
+    return Object.values(await this.runs(sid)).sort((a, b) => (a.n || 1e9) - (b.n || 1e9));
+  }
+
   async clearRuns(sid: string): Promise<void> {
-    await this.redis.del(this.keys.runs(sid));
+    await this.redis.del(this.keys.runs(sid), this.keys.runCounter(sid));
   }
 
-  /** Takes the "this choice is running" lock; false when a run of it is already queued or running. */
-  async lockRun(sid: string, choice: string, jobId: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.redis.set(this.keys.runLock(sid, choice), jobId, 'EX', ttlSeconds, 'NX')) === 'OK';
+  /** The thread's next run number (#1, #2, ...): atomic, so two processes never hand out one number twice. */
+  async nextRunNumber(sid: string): Promise<number> {
+    const [[, n] = []] =
+      (await this.redis
+        .multi()
+        .incr(this.keys.runCounter(sid))
+        .expire(this.keys.runCounter(sid), this.ttlSeconds)
+        .exec()) ?? [];
+    return Number(n);
   }
 
-  async unlockRun(sid: string, choice: string, jobId: string): Promise<void> {
+  /** Runs `body` under the session's lock (for a read-then-deliver that must not interleave, the leaderboard). */
+  async locked<T>(sid: string, body: () => Promise<T>): Promise<T> {
+    return this.withLock(sid, body);
+  }
+
+  /** Takes the "this run key is running" lock; false when a run under it is already queued or running. */
+  async lockRun(sid: string, key: string, jobId: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(this.keys.runLock(sid, key), jobId, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
+  async unlockRun(sid: string, key: string, jobId: string): Promise<void> {
     await this.redis.eval(
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
       1,
-      this.keys.runLock(sid, choice),
+      this.keys.runLock(sid, key),
       jobId,
     );
   }
@@ -220,7 +278,7 @@ export class SessionStore {
   async closeWork(work: OpenWork): Promise<void> {
     await this.redis.zrem(
       this.keys.openWork,
-      work.kind === 'plan' ? planMember(work.sid) : runMember(work.sid, work.choice),
+      work.kind === 'plan' ? planMember(work.sid) : runMember(work.sid, work.key),
     );
   }
 

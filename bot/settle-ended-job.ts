@@ -1,12 +1,21 @@
 // A plan or run job that ended without its processor saying so (its worker stopped too often, shutdowns used up its
 // attempts, it vanished from the queue): the session is settled and the thread told once, so Run and `cancel` work.
 import type { Job } from 'bullmq';
+import { refreshBoard } from './board.ts';
 import type { BotContext } from './bot-context.ts';
 import { jobEndKey, planKey, runKey } from './delivery-keys.ts';
-import { type PlanJob, planJobId, planJobSchema, type RunJob, runJobId, runJobSchema } from './queues.ts';
-import { choiceLabel } from './render-plan.ts';
+import {
+  type PlanJob,
+  planJobId,
+  planJobSchema,
+  type RunJob,
+  runJobId,
+  runJobSchema,
+  runKeyOf,
+} from './queues.ts';
 import { capitalise, errorReply, text } from './render-replies.ts';
 import { renderRunProgress, runAtStart } from './render-result.ts';
+import { runWhat } from './run-labels.ts';
 
 /** Why a job ended unreported: what the thread is told. */
 export type EndReason = 'stalled' | 'shutdown' | 'lost' | 'failed';
@@ -55,27 +64,29 @@ export async function settleEndedPlan(ctx: BotContext, job: PlanJob, reason: End
   return true;
 }
 
-/** True when this call settled the run (it was still queued or running); the choice's lock is freed either way. */
+/** True when this call settled the run (it was still queued or running); the run key's lock is freed either way. */
 export async function settleEndedRun(ctx: BotContext, job: RunJob, reason: EndReason): Promise<boolean> {
   const { store, deliver, logger } = ctx;
   const jobId = runJobId(job);
-  const run = (await store.runs(job.sid))[job.choice];
+  const key = runKeyOf(job);
+  const run = (await store.runs(job.sid))[key];
   const open = run?.jobId === jobId && (run.status === 'queued' || run.status === 'running');
-  if (open) await store.patchRun(job.sid, job.choice, jobId, { status: 'failed' });
-  await store.unlockRun(job.sid, job.choice, jobId);
+  const elapsed = run ? Date.now() - Date.parse(run.startedAt) : 0;
+  if (open) await store.patchRun(job.sid, key, jobId, { status: 'failed', durationMs: elapsed });
+  await store.unlockRun(job.sid, key, jobId);
   const session = open ? await store.get(job.sid) : null;
   if (!run || !open || !session) return false;
   logger.warn({ jobId, reason }, 'run ended without a report; settled');
-  const elapsed = Date.now() - Date.parse(run.startedAt);
   await deliver.edit(
     session.thread,
     runKey(jobId, 'status'),
-    renderRunProgress(runAtStart(job.choice, run.startedBy.name, 'failed', elapsed)),
+    renderRunProgress(runAtStart(run, run.startedBy.name, 'failed', elapsed)),
   );
+  await refreshBoard(ctx, job.sid);
   await deliver.post(
     session.thread,
     errorReply(
-      `${capitalise(`the run of ${choiceLabel(job.choice)}`)} stopped: ${WHY[reason]}.`,
+      `${capitalise(runWhat(run))} stopped: ${WHY[reason]}.`,
       reason === 'stalled'
         ? 'Press Run again or use `rerun`; if it keeps happening, the worker may be running out of memory.'
         : 'Press Run again or use `rerun`.',

@@ -4,7 +4,11 @@ export interface StateKeys {
   sessionLock(sid: string): string;
   votes(sid: string): string;
   runs(sid: string): string;
-  runLock(sid: string, choice: string): string;
+  runLock(sid: string, key: string): string;
+  /** The thread's last run number (#n). */
+  runCounter(sid: string): string;
+  /** Set once the thread's leaderboard for a plan was posted (later changes edit it). */
+  boardPosted(sid: string, planSeq: number): string;
   cancel(jobId: string): string;
   delivered(key: string): string;
   editVersion(target: string): string;
@@ -24,7 +28,9 @@ export function stateKeys(prefix: string): StateKeys {
     sessionLock: (sid) => `${p}:session-lock:${sid}`,
     votes: (sid) => `${p}:votes:${sid}`,
     runs: (sid) => `${p}:runs:${sid}`,
-    runLock: (sid, choice) => `${p}:run-lock:${sid}:${choice}`,
+    runLock: (sid, key) => `${p}:run-lock:${sid}:${key}`,
+    runCounter: (sid) => `${p}:run-counter:${sid}`,
+    boardPosted: (sid, planSeq) => `${p}:board-posted:${sid}:${planSeq}`,
     cancel: (jobId) => `${p}:cancel:${jobId}`,
     delivered: (key) => `${p}:delivered:${key}`,
     editVersion: (target) => `${p}:edit-version:${target}`,

@@ -106,13 +106,19 @@ export class Watchdog {
       await settleEndedPlan(this.ctx, job, ended);
       return this.closed(work);
     }
-    const run = (await store.runs(work.sid))[work.choice];
+    const run = (await store.runs(work.sid))[work.key];
     if (!session || !run || (run.status !== 'queued' && run.status !== 'running')) return this.closed(work);
     const ended = maySettle ? await this.endedReason(queues.run, run.jobId) : null;
     if (!ended) return session.thread;
     await settleEndedRun(
       this.ctx,
-      { sid: work.sid, planSeq: run.planSeq, choice: run.choice, seq: run.seq },
+      {
+        sid: work.sid,
+        planSeq: run.planSeq,
+        choice: run.choice,
+        seq: run.seq,
+        ...(run.key !== run.choice ? { key: run.key } : {}),
+      },
       ended,
     );
     return this.closed(work);

@@ -1,10 +1,11 @@
 // The `cancel` command: stops the thread's planning and runs, whether a worker has them yet or not, and releases
 // work whose job already ended unreported (its worker died, its job was lost), so nothing stays "running".
+import { refreshBoard } from '../board.ts';
 import { planKey, runKey } from '../delivery-keys.ts';
 import { planJobId } from '../queues.ts';
-import { choiceLabel } from '../render-plan.ts';
 import { capitalise, text } from '../render-replies.ts';
 import { renderRunProgress, runAtStart } from '../render-result.ts';
+import { runWhat } from '../run-labels.ts';
 import type { Session } from '../session-store.ts';
 import { type EndReason, endReasonOf, settleEndedPlan, settleEndedRun } from '../settle-ended-job.ts';
 import type { EventContext } from './event-context.ts';
@@ -30,25 +31,31 @@ export async function cancelThreadJobs(cx: EventContext, session: Session): Prom
     else if (stopped.how !== 'ended') stopping.push('the planning');
   }
   const runs = await store.runs(session.id);
-  for (const run of Object.values(runs)) {
+  for (const run of Object.values(runs).sort((a, b) => a.n - b.n)) {
     if (run.status !== 'queued' && run.status !== 'running') continue;
     const stopped = await stopJob(cx, 'run', run.jobId, async () => {
-      await store.patchRun(session.id, run.choice, run.jobId, { status: 'cancelled' });
-      await store.unlockRun(session.id, run.choice, run.jobId);
+      const elapsed = Date.now() - Date.parse(run.startedAt);
+      await store.patchRun(session.id, run.key, run.jobId, { status: 'cancelled', durationMs: elapsed });
+      await store.unlockRun(session.id, run.key, run.jobId);
       await deliver.edit(
         thread,
         runKey(run.jobId, 'status'),
-        renderRunProgress(
-          runAtStart(run.choice, run.startedBy.name, 'cancelled', Date.now() - Date.parse(run.startedAt)),
-        ),
+        renderRunProgress(runAtStart(run, run.startedBy.name, 'cancelled', elapsed)),
       );
+      await refreshBoard(cx.bot, session.id);
     });
-    const what = `the run of ${choiceLabel(run.choice)}`;
+    const what = runWhat(run);
     if (stopped.how !== 'ended') stopping.push(what);
     else if (
       await settleEndedRun(
         cx.bot,
-        { sid: session.id, planSeq: run.planSeq, choice: run.choice, seq: run.seq },
+        {
+          sid: session.id,
+          planSeq: run.planSeq,
+          choice: run.choice,
+          seq: run.seq,
+          ...(run.key !== run.choice ? { key: run.key } : {}),
+        },
         stopped.reason,
       )
     )

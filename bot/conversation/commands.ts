@@ -1,4 +1,4 @@
-// Thread commands in a thread that holds a session: help, status, cancel and rerun.
+// Thread commands in a thread that holds a session: help, status, cancel, rerun, improve [N] and blend.
 
 import { help } from '../render-help.ts';
 import { errorReply, statusReply } from '../render-replies.ts';
@@ -7,12 +7,23 @@ import { cancelThreadJobs } from './cancel-jobs.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';
 import { startRun } from './start-run.ts';
 
-const COMMANDS = ['help', 'status', 'cancel', 'rerun'] as const;
+const COMMANDS = ['help', 'status', 'cancel', 'rerun', 'improve', 'blend'] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** `improve 3`, `improve #3`: the run to improve; null for plain `improve` (the best run). */
+const IMPROVE_ARG = /^[/!]?improve\s+#?(\d{1,6})$/i;
+
 export function parseCommand(textIn: string): Command | null {
-  const word = textIn.trim().toLowerCase().replace(/^[/!]/, '');
+  const trimmed = textIn.trim();
+  if (IMPROVE_ARG.test(trimmed)) return 'improve';
+  const word = trimmed.toLowerCase().replace(/^[/!]/, '');
   return (COMMANDS as readonly string[]).includes(word) ? (word as Command) : null;
+}
+
+/** The run number an `improve N` names; null for plain `improve`. */
+export function improveTarget(textIn: string): number | null {
+  const m = IMPROVE_ARG.exec(textIn.trim());
+  return m ? Number(m[1]) : null;
 }
 
 export async function runCommand(
@@ -26,7 +37,7 @@ export async function runCommand(
       await cx.reply(help());
       return;
     case 'status':
-      await cx.reply(statusReply(session, await store.votes(session.id), await store.runs(session.id)));
+      await cx.reply(statusReply(session, await store.votes(session.id), await store.runList(session.id)));
       return;
     case 'cancel':
       await cancelThreadJobs(cx, session);
@@ -37,6 +48,19 @@ export async function runCommand(
         return;
       }
       await startRun(cx, session, session.lastRun?.choice ?? 'resolver', cx.event.thread);
+      return;
+    case 'improve':
+    case 'blend':
+      if (!session.plan) {
+        await cx.reply(errorReply('There is no plan to run yet.'));
+        return;
+      }
+      await startRun(
+        cx,
+        session,
+        command === 'blend' ? { kind: 'blend' } : { kind: 'improve', parent: improveTarget(cx.event.text) },
+        cx.event.thread,
+      );
       return;
   }
 }

@@ -1,7 +1,14 @@
 // A button press on a plan: a vote (the tally is edited in place), Run, or the full text of the instructions; a press
 // on the task (a choice of target or metric) goes to on-choice.ts.
-import { type BotAction, decodeAction, isTaskAction, type TaskAction } from '../action-ids.ts';
-import { planKey } from '../delivery-keys.ts';
+import {
+  type BotAction,
+  decodeAction,
+  isRunAction,
+  isTaskAction,
+  type RunAction,
+  type TaskAction,
+} from '../action-ids.ts';
+import { boardKey, planKey } from '../delivery-keys.ts';
 import { fileRefFor } from '../file-refs.ts';
 import { renderFullText, renderPlan } from '../render-plan.ts';
 import { errorReply } from '../render-replies.ts';
@@ -49,6 +56,11 @@ export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
     await cx.reply(errorReply('These buttons belong to an earlier plan in this thread; use the newest one.'));
     return;
   }
+  // Improve and Blend are pressed on a run's result or on the leaderboard, not on the plan.
+  if (isRunAction(action)) {
+    await pressOnRuns(cx, action, session);
+    return;
+  }
   const planMessage = await bot.deliver.messageIdOf(
     planKey({ sid: session.id, planSeq: session.planSeq }, 'plan'),
   );
@@ -66,9 +78,41 @@ export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
   await pressOnPlan(cx, action, session);
 }
 
+/**
+ * Improve #n counts on run #n's result message or the leaderboard; Blend on any run's result or the leaderboard.
+ * A press through any other message is forged (nothing happens, nothing is said).
+ */
+async function pressOnRuns(
+  cx: EventContext<ActionEvent>,
+  action: RunAction,
+  session: Session,
+): Promise<void> {
+  const { store, deliver, logger } = cx.bot;
+  const runs = await store.runList(session.id);
+  const carriers = [boardKey(session.id, session.planSeq)];
+  for (const r of runs) {
+    if (!r.resultKey || r.planSeq !== session.planSeq) continue;
+    if (action.kind === 'blend' || r.n === action.run) carriers.push(r.resultKey);
+  }
+  const ids = await Promise.all(carriers.map((k) => deliver.messageIdOf(k)));
+  if (!ids.includes(cx.event.messageId)) {
+    logger.warn(
+      { thread: cx.event.thread, messageId: cx.event.messageId, action: action.kind },
+      'ignored a press of a run’s button through another message',
+    );
+    return;
+  }
+  await startRun(
+    cx,
+    session,
+    action.kind === 'blend' ? { kind: 'blend' } : { kind: 'improve', parent: action.run },
+    session.thread,
+  );
+}
+
 async function pressOnPlan(
   cx: EventContext<ActionEvent>,
-  action: Exclude<BotAction, TaskAction>,
+  action: Exclude<BotAction, TaskAction | RunAction>,
   session: Session,
 ): Promise<void> {
   const { store, deliver } = cx.bot;

@@ -337,8 +337,13 @@ export const votesOf = (m: MessageView) =>
 
 export const isPlan = (m: MessageView) => buttonsOf(m).some((b) => b.label === 'Run resolver');
 export const isProgress = (m: MessageView) => (m.blocks ?? []).some((b) => b.kind === 'progress');
+/** A run's result: headed by its number and option ('#2 · option 1'), with its score or 'No score'. */
 export const isResult = (m: MessageView) =>
-  (m.blocks ?? []).some((b) => b.kind === 'heading' && /^(Score|No score)/.test(b.text));
+  (m.blocks ?? []).some((b) => b.kind === 'heading' && /^(#\d+ · |Score|No score)/.test(b.text)) &&
+  /Score: |No score/.test(textOf(m));
+/** The thread's leaderboard message. */
+export const isBoard = (m: MessageView) =>
+  (m.blocks ?? []).some((b) => b.kind === 'heading' && b.text.startsWith('Leaderboard'));
 
 /** Posts the blueberry task with its CSV, presses `button` on the plan and waits until the run is under way. */
 export async function startBlueberryRun(

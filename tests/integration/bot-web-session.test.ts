@@ -87,17 +87,18 @@ describe('a whole session in the web chat', () => {
 
     const result = await chat.waitForReply(task.id, (r) => r.find(isResult), 120_000);
     const heading = result.blocks?.find((b) => b.kind === 'heading');
-    expect(heading?.kind === 'heading' && heading.text).toMatch(/^Score: mae \d/);
+    expect(heading?.kind === 'heading' && heading.text).toBe("#1 · resolver's choice");
+    expect(textOf(result)).toMatch(/Score: mae \d/);
     expect(textOf(result)).toMatch(/baseline \(.+\): \d/);
     const kinds = (result.blocks ?? []).map((b) => b.kind);
     expect(kinds).toContain('image');
     const files = (result.blocks ?? []).flatMap((b) =>
       b.kind === 'file' || b.kind === 'image' ? [b.file.name] : [],
     );
-    expect(files).toContain('notebook.ipynb');
-    expect(files).toContain('chart.png');
+    expect(files).toContain('run1-notebook.ipynb');
+    expect(files).toContain('run1-chart.png');
     const hasCode =
-      files.includes('solution.py') ||
+      files.includes('run1-solution.py') ||
       (result.blocks ?? []).some((b) => b.kind === 'code' && b.language === 'python');
     expect(hasCode).toBe(true);
     expect((result.blocks ?? []).some((b) => b.kind === 'code' && b.filename === 'last log lines')).toBe(

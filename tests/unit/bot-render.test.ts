@@ -64,7 +64,7 @@ describe('rendering plans and runs', () => {
     expect(contexts(plan).find((t) => t.startsWith('Models: '))).toBeUndefined();
   });
 
-  it('shows three ranked options in brief, the critique, the resolver and the buttons, with the tally', () => {
+  it('shows each option as a card with its own buttons and tally, the critique, the resolver and the vanilla control', () => {
     const message = renderPlan({
       sid: '0123456789abcdef',
       planSeq: 1,
@@ -73,33 +73,38 @@ describe('rendering plans and runs', () => {
       file: null,
     });
     expect(outgoingMessageSchema.safeParse(message).success).toBe(true);
-    const texts = message.blocks.flatMap((b) => (b.kind === 'text' || b.kind === 'context' ? [b.text] : []));
-    for (const [i, ins] of plan.instructions.entries()) {
-      expect(texts.some((t) => t.startsWith(`**${i + 1}. ${ins.title}**`))).toBe(true);
-    }
-    expect(texts.filter((t) => t.startsWith('Votes:'))).toEqual([
+    const cards = message.blocks.flatMap((b) => (b.kind === 'option' ? [b] : []));
+    expect(cards.map((c) => c.choice)).toEqual(['1', '2', '3', 'resolver', 'vanilla']);
+    for (const [i, ins] of plan.instructions.entries())
+      expect(cards[i]?.title).toBe(`${i + 1}. ${ins.title}`);
+    expect(cards.map((c) => c.note?.split(' · ')[0])).toEqual([
       'Votes: no votes yet',
       'Votes: 2 votes',
       'Votes: no votes yet',
       'Votes: 1 vote',
+      'Run it beside an option to see what the instructions bought.',
     ]);
-    expect(
-      texts.some((t) => t.startsWith(`**Resolver's choice: option ${plan.resolver.chose}, improved**`)),
-    ).toBe(true);
-    const labels = message.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons.map((x) => x.label) : []));
-    expect(labels).toEqual([
-      'Vote 1',
-      'Vote 2',
-      'Vote 3',
-      'Vote resolver',
-      'Run 1',
-      'Run 2',
-      'Run 3',
-      'Run resolver',
-      'Full text',
+    expect(cards[1]?.voters).toEqual(['a', 'b']);
+    expect(cards[3]?.title.startsWith(`Resolver's choice: option ${plan.resolver.chose}, improved`)).toBe(
+      true,
+    );
+    expect(cards[4]?.summary).toBe("The task alone, no instruction: the paper's baseline.");
+    // Each card's buttons are their own block, right after it, naming the card.
+    const groups = message.blocks.flatMap((b) => (b.kind === 'buttons' ? [b] : []));
+    expect(groups.map((g) => [g.for, g.buttons.map((x) => x.label)])).toEqual([
+      ['1', ['Vote 1', 'Run 1', 'Full text 1']],
+      ['2', ['Vote 2', 'Run 2', 'Full text 2']],
+      ['3', ['Vote 3', 'Run 3', 'Full text 3']],
+      ['resolver', ['Vote resolver', 'Run resolver', 'Full text resolver']],
+      ['vanilla', ['Run vanilla control']],
+      [undefined, ['Full text']],
     ]);
-    for (const b of message.blocks)
-      if (b.kind === 'buttons') for (const x of b.buttons) expect(x.action.length).toBeLessThanOrEqual(100);
+    message.blocks.forEach((b, i) => {
+      if (b.kind === 'option')
+        expect(message.blocks[i + 1]).toMatchObject({ kind: 'buttons', for: b.choice });
+    });
+    expect(groups[4]?.buttons[0]?.action).toBe('lc|0123456789abcdef|1|run|vanilla');
+    for (const g of groups) for (const x of g.buttons) expect(x.action.length).toBeLessThanOrEqual(100);
   });
 
   it('gives the critique in brief: each option with its first point', () => {
@@ -128,7 +133,7 @@ describe('rendering plans and runs', () => {
 
   it('shows progress as stage k of 4 with the attempt and elapsed time', () => {
     const m = renderRunProgress({
-      choice: '2',
+      run: { n: 3, kind: 'option', choice: '2', parent: null, members: [] },
       startedBy: 'Ann',
       status: 'running',
       stage: 'training',
@@ -138,7 +143,7 @@ describe('rendering plans and runs', () => {
       elapsedMs: 75_000,
     });
     expect(m.text).toBe(
-      'Run of option 2 (started by Ann) running: stage 3 of 4 (training), attempt 2 of 4 · 1m 15s elapsed',
+      'Run of option 2 (#3, started by Ann) running: stage 3 of 4 (training), attempt 2 of 4 · 1m 15s elapsed',
     );
     const block = m.blocks[0];
     expect(block?.kind === 'progress' && [block.step, block.total]).toEqual([3, 4]);
@@ -180,15 +185,20 @@ describe('rendering plans and runs', () => {
       usage: [],
       durationMs: 12_000,
     };
-    const m = renderRunResult(result, 'resolver', await runFilesOf(result));
+    const run = { n: 2, kind: 'option', choice: 'resolver', parent: null, members: [] } as const;
+    const m = renderRunResult(result, run, await runFilesOf(result, 2));
     expect(m.text).toBe(
-      "Score of the resolver's choice: mae 90.12 (baseline mean of the training target: 1148), lower is better",
+      "#2 · resolver's choice: Score mae 90.12 (baseline mean of the training target: 1148), lower is better",
     );
+    expect(m.blocks[0]).toEqual({ kind: 'heading', text: "#2 · resolver's choice" });
     const code = m.blocks.find((b) => b.kind === 'code' && b.language === 'python');
     expect(code?.kind === 'code' && code.code).toContain('import pandas');
     const log = m.blocks.find((b) => b.kind === 'code' && b.filename === 'last log lines');
     expect(log?.kind === 'code' && log.code.split('\n')).toHaveLength(15);
     expect(m.blocks.some((b) => b.kind === 'image' && b.file.path === chart)).toBe(true);
+    expect(code?.kind === 'code' && code.filename).toBe('run2-solution.py');
+    const image = m.blocks.find((b) => b.kind === 'image');
+    expect(image?.kind === 'image' && image.file.name).toBe('run2-chart.png');
   });
 
   it('formats scores to four significant digits', () => {

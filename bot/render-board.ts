@@ -1,0 +1,145 @@
+// The thread's leaderboard: every run best first by the metric's direction (core's rankRuns), the best marked, each
+// row with what it is, its engine, status, holdout score, own CV, attempts, duration, tokens and its result. Pure;
+// `status` shows the same rows.
+import { bestRun, rankRuns } from '../core/index.ts';
+import { encodeAction } from './action-ids.ts';
+import type { Block, Button, OutgoingMessage } from './messages.ts';
+import { formatElapsed, formatScore } from './render-result.ts';
+import { type RunNaming, runTitle } from './run-labels.ts';
+
+/** At most this many rows on the board (Slack allows 50 blocks a message); the rest are counted. */
+const MAX_ROWS = 30;
+/** A blend combines at most this many of the best scored runs. */
+export const BLEND_MAX_MEMBERS = 5;
+
+/** What a row shows of a run (the session store's RunState has all of it). */
+export interface BoardRun extends RunNaming {
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'timed-out';
+  score: number | null;
+  cvScore: number | null;
+  metric: string | null;
+  stage: string | null;
+  attempts: number | null;
+  durationMs: number | null;
+  tokens: number | null;
+  engine: string | null;
+  predictions: boolean;
+}
+
+export interface BoardView {
+  sid: string;
+  planSeq: number;
+  metric: string;
+  higherIsBetter: boolean;
+  runs: BoardRun[];
+  /** Run number → a link to its result message (null: the surface has none, or it is not posted yet). */
+  links: Record<number, string | null>;
+}
+
+/** Finished runs a blend may combine: scored, with predictions, best first, at most BLEND_MAX_MEMBERS. */
+export function blendCandidates<T extends BoardRun>(runs: readonly T[], higherIsBetter: boolean): T[] {
+  const finished = runs.filter((r) => r.status === 'done' && r.score !== null && r.predictions && r.n > 0);
+  return rankRuns(finished, higherIsBetter).slice(0, BLEND_MAX_MEMBERS);
+}
+
+const STATUS_WORDS: Record<BoardRun['status'], string> = {
+  queued: 'queued',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  'timed-out': 'timed out',
+};
+
+function tokensText(tokens: number): string {
+  return tokens >= 10_000
+    ? `${Math.round(tokens / 1000)}k tokens`
+    : `${tokens.toLocaleString('en-US')} tokens`;
+}
+
+/**
+ * One line per run, best first: '1. **#3 · option 2, improved from #1** · 🏆 best · mae **87.96** · own CV 90.1 ·
+ * done · 2 attempts · 1m 05s · 12k tokens · offline · [result](link)'. Scores only count for finished runs.
+ */
+export function boardLines(view: Omit<BoardView, 'sid' | 'planSeq'>): string[] {
+  return boardRows(view).map((r) => r.line);
+}
+
+/** The board's rows best first, each with its run (as given) and its line. */
+export function boardRows<T extends BoardRun>(
+  view: Omit<BoardView, 'sid' | 'planSeq' | 'runs'> & { runs: T[] },
+): { run: T; line: string }[] {
+  const ranked = rankRuns(
+    view.runs.map((run) => ({ ...counted(run), run })),
+    view.higherIsBetter,
+  );
+  const best = bestRun(scoredOnly(view.runs), view.higherIsBetter);
+  return ranked.map(({ run, ...r }, i) => ({ run, line: rowLine(r, i, best, view) }));
+}
+
+function rowLine(
+  r: BoardRun,
+  i: number,
+  best: BoardRun | null,
+  view: Pick<BoardView, 'metric' | 'links'>,
+): string {
+  const parts = [`${i + 1}. **${runTitle(r)}**`];
+  if (best && r.n === best.n) parts.push('🏆 best');
+  if (r.score !== null) parts.push(`${r.metric ?? view.metric} **${formatScore(r.score)}**`);
+  else if (r.status === 'done') parts.push('no score');
+  if (r.cvScore !== null) parts.push(`own CV ${formatScore(r.cvScore)}`);
+  parts.push(
+    r.status === 'running' && r.stage ? `running (stage ${r.stage})` : (STATUS_WORDS[r.status] ?? r.status),
+  );
+  if (r.attempts !== null) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
+  if (r.durationMs !== null) parts.push(formatElapsed(r.durationMs));
+  if (r.tokens !== null) parts.push(tokensText(r.tokens));
+  if (r.engine) parts.push(r.engine);
+  const link = view.links[r.n];
+  if (link) parts.push(`[result](${link})`);
+  else if (r.status === 'done' || r.status === 'failed')
+    parts.push(`result: “${runTitle(r)}” in this thread`);
+  return parts.join(' · ');
+}
+
+/** A score counts once its run is done (a run in progress may carry a stale one). */
+const counted = (r: BoardRun): BoardRun => (r.status === 'done' ? r : { ...r, score: null });
+const scoredOnly = (runs: BoardRun[]): BoardRun[] => runs.map(counted);
+
+export function renderBoard(view: BoardView): OutgoingMessage {
+  const direction = view.higherIsBetter ? 'higher is better' : 'lower is better';
+  const lines = boardLines(view);
+  const best = bestRun(scoredOnly(view.runs), view.higherIsBetter);
+  const blocks: Block[] = [
+    { kind: 'heading', text: `Leaderboard · ${view.metric}, ${direction}` },
+    ...lines.slice(0, MAX_ROWS).map((line): Block => ({ kind: 'text', text: line })),
+  ];
+  if (lines.length > MAX_ROWS)
+    blocks.push({ kind: 'context', text: `… and ${lines.length - MAX_ROWS} more runs` });
+  const blendable = blendCandidates(view.runs, view.higherIsBetter);
+  blocks.push({
+    kind: 'context',
+    text:
+      `${view.runs.length} run${view.runs.length === 1 ? '' : 's'} · holdout scores by the harness` +
+      (best ? ` · best: #${best.n}` : '') +
+      ' · `improve [N]` improves a run (default: the best), `blend` combines the top ' +
+      `${BLEND_MAX_MEMBERS} scored runs`,
+  });
+  const buttons: Button[] = [];
+  if (best)
+    buttons.push({
+      action: encodeAction({ kind: 'improve', sid: view.sid, planSeq: view.planSeq, run: best.n }),
+      label: `Improve the best (#${best.n})`,
+      style: 'primary',
+    });
+  if (blendable.length >= 2)
+    buttons.push({
+      action: encodeAction({ kind: 'blend', sid: view.sid, planSeq: view.planSeq }),
+      label: `Blend ${blendable.map((r) => `#${r.n}`).join(', ')}`,
+      style: 'default',
+    });
+  if (buttons.length) blocks.push({ kind: 'buttons', buttons });
+  const top =
+    best && best.score !== null ? ` Best: #${best.n}, ${view.metric} ${formatScore(best.score)}.` : '';
+  return { text: `Leaderboard: ${view.runs.length} run${view.runs.length === 1 ? '' : 's'}.${top}`, blocks };
+}
