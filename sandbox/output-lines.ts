@@ -31,19 +31,22 @@ export class OutputLines {
 
   private scan(text: string): void {
     let start = 0;
-    for (let i = 0; i < text.length; i++) {
-      const char = text.charCodeAt(i);
+    // Native searches for the next line end keep the scan per line, not per character (a flood stays cheap).
+    let newline = text.indexOf('\n');
+    let carriage = text.indexOf('\r');
+    while (newline >= 0 || carriage >= 0) {
+      const isNewline = carriage < 0 || (newline >= 0 && newline < carriage);
+      const i = isNewline ? newline : carriage;
       // "\n", "\r\n" and a bare "\r" (progress bars redraw their line with it) each end a line.
-      if (char !== 10 && char !== 13) continue;
-      const skip = char === 10 && this.afterCarriageReturn && i === start && this.pending === '' && !this.cut;
-      this.afterCarriageReturn = char === 13;
-      if (skip) {
-        start = i + 1;
-        continue;
+      const skip = isNewline && this.afterCarriageReturn && i === start && this.pending === '' && !this.cut;
+      this.afterCarriageReturn = !isNewline;
+      if (!skip) {
+        this.append(text.slice(start, i));
+        this.finishLine();
       }
-      this.append(text.slice(start, i));
-      this.finishLine();
       start = i + 1;
+      if (isNewline) newline = text.indexOf('\n', start);
+      else carriage = text.indexOf('\r', start);
     }
     if (start < text.length) {
       this.afterCarriageReturn = false;

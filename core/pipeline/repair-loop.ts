@@ -21,6 +21,9 @@ const FOLD_PATTERN =
 // scikit-learn's own verbose cross-validation: "[CV 2/5] END ...", "[CV 2/5; 1/4] START ...".
 const SKLEARN_CV_PATTERN = /\[CV\s+(\d{1,4})\/(\d{1,4})[\];]/;
 
+/** Every line parseFoldLine reads a fold from contains one of these. */
+const FOLD_HINT = /fold|\[CV/i;
+
 /**
  * The fold a line of script output reports ("fold 2 of 5" → {k: 2, n: 5}), or null when it reports none. A count
  * that cannot be a fold (k above n, n of 0) is no fold either. k is taken as printed: a script counting from 0 says
@@ -49,57 +52,20 @@ export function scriptProgressListener(
   let inWindow = 0;
   return (raw) => {
     const line = raw.trimEnd();
-    if (line.trim() === '') return;
-    const fold = parseFoldLine(line);
+    if (line === '') return;
     const at = now();
     if (at - windowStart >= 1000) {
       windowStart = at;
       inWindow = 0;
     }
+    // Past the budget only a line that may report a fold is read further (a flood of lines stays cheap).
+    if (inWindow >= maxPerSecond && !FOLD_HINT.test(line)) return;
+    const fold = parseFoldLine(line);
     if (inWindow >= maxPerSecond && fold === null) return;
     inWindow++;
     const event: ProgressEvent = { type: 'script', line, fold };
     onProgress(event);
   };
-}
-
-export interface RepairLoopOptions {
-  sandbox: Sandbox;
-  coder: CoderEngine;
-  context: StageContext;
-  /** The integrated script to run first. */
-  code: string;
-  /** Data files written beside the script (train.csv, test.csv, extra files). */
-  files: SandboxFile[];
-  inputs?: SandboxInput[];
-  /**
-   * Checks what a run that exited cleanly left behind; returns the problem in words, or null when the
-   * submission is valid. Sees only the script's own output, never held-out labels.
-   */
-  check: (execution: Execution) => string | null;
-  maxRepairs: number;
-  limits?: Partial<SandboxLimits>;
-  env?: Record<string, string>;
-  signal?: AbortSignal;
-  usage?: LlmUsage[];
-  /** The run's token budget, checked before each repair call. */
-  budget?: EngineCall['budget'];
-  /** Coder answers that were continued or re-asked are noted here. */
-  notes?: EngineCall['notes'];
-  onProgress?: ProgressListener;
-  /** Called after each attempt (for the run log). */
-  onAttempt?: (attempt: Attempt, execution: Execution) => void;
-}
-
-export interface RepairLoopResult {
-  ok: boolean;
-  /** The last script run (the passing one when ok). */
-  code: string;
-  attempts: Attempt[];
-  /** The last execution (with the files it wrote). */
-  execution: Execution;
-  /** Why the loop stopped before its last repair: the coder itself failed (e.g. its endpoint was down). */
-  coderError: string | null;
 }
 
 /** Runs one script in the sandbox with the data beside it, collecting what the harness reads back. */
