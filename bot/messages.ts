@@ -29,6 +29,13 @@ const buttonSchema = z.object({
   action: z.string().max(100),
   label: z.string(),
   style: z.enum(['primary', 'danger', 'default']).default('default'),
+  /**
+   * What the button does to the option card it sits beside (optional): a vote (the web chat marks the viewer's own
+   * with aria-pressed), a run, or the card's full text. A surface that can expand text in place (the web chat)
+   * shows 'expand' buttons as its own toggle instead of pressing them; Slack and Discord press them (the bot
+   * answers by editing the message).
+   */
+  role: z.enum(['vote', 'run', 'expand']).optional(),
 });
 export type Button = z.infer<typeof buttonSchema>;
 
@@ -43,7 +50,38 @@ export const blockSchema = z.discriminatedUnion('kind', [
     code: z.string(),
     filename: z.string().optional(),
   }),
-  z.object({ kind: z.literal('buttons'), buttons: z.array(buttonSchema) }),
+  z.object({
+    kind: z.literal('buttons'),
+    buttons: z.array(buttonSchema),
+    /** The option card (its `choice`) these buttons act on; surfaces draw them beside that card. */
+    for: z.string().optional(),
+  }),
+  /**
+   * One option of a plan as a card: its title, a summary cut at a sentence or word boundary, the whole text, and
+   * its votes. Its actions are the `buttons` block whose `for` is this card's choice (kept a `buttons` block so
+   * every surface and test that looks for buttons still finds them).
+   */
+  z.object({
+    kind: z.literal('option'),
+    /** '1'-'3', 'resolver' or 'vanilla'. */
+    choice: z.string(),
+    /** Short heading, e.g. "2. Gradient boosting" or "Resolver's choice: option 2, improved — …". */
+    title: z.string(),
+    /** Markdown-lite, at most a few sentences, never cut mid-word (an ellipsis marks a cut). */
+    summary: z.string(),
+    /** The summary uncut, only when `summary` was cut ("more" shows it). */
+    more: z.string().optional(),
+    /** The option's whole text in markdown-lite ("Full text" shows it in place). */
+    full: z.string().optional(),
+    /** Whether Slack and Discord show `full` instead of the summary (set by editing the message). */
+    expanded: z.boolean().optional(),
+    /** One line under the card: votes, the quick CV score, why it is ranked where it is. */
+    note: z.string().optional(),
+    /** How many people voted for this option. */
+    votes: z.number().int().nonnegative().optional(),
+    /** Who voted for it (surface user ids): the web chat marks the viewer's own vote. */
+    voters: z.array(z.string()).optional(),
+  }),
   z.object({
     kind: z.literal('progress'),
     label: z.string(),

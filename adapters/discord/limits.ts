@@ -28,6 +28,11 @@ export const DISCORD_LIMITS = {
   inlineCodeChars: 1500,
   /** Code with more lines than this goes out as an attachment. */
   inlineCodeLines: 40,
+  /**
+   * Characters of an option card's full text shown in place (the plan edited with it expanded): the rest of the
+   * plan must still fit beside it in content and embeds (6000 together).
+   */
+  expandedCard: 3000,
   /** Characters in a thread name. */
   threadName: 100,
 } as const;

@@ -35,8 +35,9 @@ const styles: Record<Button['style'], ButtonStyle.Primary | ButtonStyle.Danger |
 };
 
 /**
- * Each neutral button group starts its own row (votes on one, runs on the next), split at five per row; at most five
- * rows. Custom ids must be unique in a message: a repeated action is dropped rather than renamed (ids are opaque).
+ * Each neutral button group starts its own row (an option card's Vote, Run and Full text on one), split at five per
+ * row; at most five rows: once they are used, a group that fits beside the last row's buttons joins that row.
+ * Custom ids must be unique in a message: a repeated action is dropped rather than renamed (ids are opaque).
  */
 export function renderButtonRows(groups: Button[][]): {
   rows: APIActionRowComponent<APIButtonComponentWithCustomId>[];
@@ -53,21 +54,28 @@ export function renderButtonRows(groups: Button[][]): {
       return true;
     });
     dropped += group.length - unique.length;
+    const toButton = (b: Button): APIButtonComponentWithCustomId => ({
+      type: ComponentType.Button,
+      custom_id: b.action.slice(0, DISCORD_LIMITS.customId),
+      label: clampText(b.label, DISCORD_LIMITS.buttonLabel),
+      style: styles[b.style],
+    });
+    const last = rows[rows.length - 1];
+    if (
+      rows.length >= DISCORD_LIMITS.rows &&
+      last &&
+      last.components.length + unique.length <= DISCORD_LIMITS.buttonsPerRow
+    ) {
+      last.components.push(...unique.map(toButton));
+      continue;
+    }
     for (let i = 0; i < unique.length; i += DISCORD_LIMITS.buttonsPerRow) {
       const chunk = unique.slice(i, i + DISCORD_LIMITS.buttonsPerRow);
       if (rows.length >= DISCORD_LIMITS.rows) {
         dropped += chunk.length;
         continue;
       }
-      rows.push({
-        type: ComponentType.ActionRow,
-        components: chunk.map((b) => ({
-          type: ComponentType.Button,
-          custom_id: b.action.slice(0, DISCORD_LIMITS.customId),
-          label: clampText(b.label, DISCORD_LIMITS.buttonLabel),
-          style: styles[b.style],
-        })),
-      });
+      rows.push({ type: ComponentType.ActionRow, components: chunk.map(toButton) });
     }
   }
   return { rows, dropped };
@@ -86,6 +94,18 @@ function renderParts(message: OutgoingMessage): Rendered {
   let codeIndex = 0;
   for (const block of message.blocks as Block[]) {
     switch (block.kind) {
+      case 'option': {
+        // A card: its title, its summary (its full text when expanded) and its note; its buttons are its own row.
+        let body = block.expanded && block.full ? block.full : block.summary;
+        if (body.length > DISCORD_LIMITS.expandedCard) {
+          const more = '\n… (the rest is in the attached instructions file)';
+          body = `${splitText(body, DISCORD_LIMITS.expandedCard - more.length)[0]}${more}`;
+        }
+        const lines = [`**${block.title.replace(/\*/g, '')}**`, body];
+        if (block.note) lines.push(`-# ${block.note.replace(/\n/g, ' ')}`);
+        parts.push(lines.join('\n'));
+        break;
+      }
       case 'heading':
         parts.push(`## ${clampText(block.text.replace(/\n/g, ' '), 200)}`);
         break;

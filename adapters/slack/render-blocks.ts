@@ -53,25 +53,55 @@ function context(mrkdwn: string): SlackBlock {
 }
 
 /** Slack requires action_ids unique within a message; the neutral action stays whole in `value`. */
+function slackButton(b: Button, usedIds: Set<string>): types.Button {
+  let actionId = clampText(b.action, SLACK_LIMITS.actionId - 4);
+  for (let n = 2; usedIds.has(actionId); n += 1)
+    actionId = `${clampText(b.action, SLACK_LIMITS.actionId - 4)}#${n}`;
+  usedIds.add(actionId);
+  return {
+    type: 'button' as const,
+    action_id: actionId,
+    value: clampText(b.action, SLACK_LIMITS.buttonValue),
+    text: { type: 'plain_text' as const, text: clampText(b.label, SLACK_LIMITS.buttonText), emoji: true },
+    ...(b.style === 'default' ? {} : { style: b.style }),
+  };
+}
+
 function renderButtons(buttons: Button[], usedIds: Set<string>): SlackBlock[] {
-  const elements = buttons.map((b) => {
-    let actionId = clampText(b.action, SLACK_LIMITS.actionId - 4);
-    for (let n = 2; usedIds.has(actionId); n += 1)
-      actionId = `${clampText(b.action, SLACK_LIMITS.actionId - 4)}#${n}`;
-    usedIds.add(actionId);
-    return {
-      type: 'button' as const,
-      action_id: actionId,
-      value: clampText(b.action, SLACK_LIMITS.buttonValue),
-      text: { type: 'plain_text' as const, text: clampText(b.label, SLACK_LIMITS.buttonText), emoji: true },
-      ...(b.style === 'default' ? {} : { style: b.style }),
-    };
-  });
+  const elements = buttons.map((b) => slackButton(b, usedIds));
   const blocks: SlackBlock[] = [];
   for (let i = 0; i < elements.length; i += SLACK_LIMITS.actionsElements) {
     blocks.push({ type: 'actions', elements: elements.slice(i, i + SLACK_LIMITS.actionsElements) });
   }
   return blocks;
+}
+
+type OptionBlock = Extract<Block, { kind: 'option' }>;
+
+/**
+ * An option card: a section with its title and summary (its full text when expanded, cut at a line to fit one
+ * section) and its first action (the vote) as the accessory beside it; a context line with its votes; an actions
+ * block with its other actions (Run, Full text) right under it.
+ */
+function renderOption(option: OptionBlock, buttons: Button[], usedIds: Set<string>): SlackBlock[] {
+  const title = toMrkdwn(`**${option.title.replace(/\*/g, '')}**`);
+  const body = option.expanded && option.full ? option.full : option.summary;
+  let text = `${title}\n${toMrkdwn(body)}`;
+  if (text.length > SLACK_LIMITS.sectionText) {
+    const more = '\n… (the rest is in the attached instructions file)';
+    text = `${splitText(text, SLACK_LIMITS.sectionText - more.length)[0]}${more}`;
+  }
+  const [first, ...rest] = buttons;
+  const block: types.SectionBlock = {
+    type: 'section',
+    text: { type: 'mrkdwn', text },
+    ...(option.expanded ? { expand: true } : {}),
+    ...(first ? { accessory: slackButton(first, usedIds) } : {}),
+  };
+  const out: SlackBlock[] = [block];
+  if (option.note) out.push(context(toMrkdwn(option.note)));
+  if (rest.length > 0) out.push(...renderButtons(rest, usedIds));
+  return out;
 }
 
 /** One rendered piece: the Slack blocks, their text size, and the markdown that stands in for them in the overflow file. */
@@ -94,8 +124,19 @@ function renderPieces(message: OutgoingMessage, uploads: SlackUpload[]): Piece[]
   const pieces: Piece[] = [];
   const usedIds = new Set<string>();
   let codeIndex = 0;
-  for (const block of message.blocks as Block[]) {
+  const blocksIn = message.blocks as Block[];
+  // An option card's buttons are drawn with the card, wherever their block stands.
+  const cardButtons = new Map<string, Button[]>();
+  const cards = new Set(blocksIn.flatMap((b) => (b.kind === 'option' ? [b.choice] : [])));
+  for (const b of blocksIn)
+    if (b.kind === 'buttons' && b.for && cards.has(b.for)) cardButtons.set(b.for, b.buttons);
+  for (const block of blocksIn) {
     switch (block.kind) {
+      case 'option': {
+        const markdown = `**${block.title}**\n${block.summary}${block.note ? `\n_${block.note}_` : ''}`;
+        pieces.push(piece(renderOption(block, cardButtons.get(block.choice) ?? [], usedIds), markdown, true));
+        break;
+      }
       case 'heading': {
         const text = clampText(block.text, SLACK_LIMITS.headerText);
         pieces.push(
@@ -134,6 +175,7 @@ function renderPieces(message: OutgoingMessage, uploads: SlackUpload[]): Piece[]
         break;
       }
       case 'buttons':
+        if (block.for && cards.has(block.for)) break;
         if (block.buttons.length > 0) pieces.push(piece(renderButtons(block.buttons, usedIds), '', true));
         break;
       case 'progress': {
