@@ -113,7 +113,7 @@ export function renderRunProgress(v: RunProgressView): OutgoingMessage {
       break;
     case 'done':
       state = 'finished';
-      detail = `${attemptText || 'done'} · ${formatElapsed(v.elapsedMs)} in all`;
+      detail = `${v.attempt ? `${v.attempt} attempt${v.attempt === 1 ? '' : 's'}` : 'done'} · ${formatElapsed(v.elapsedMs)} in all`;
       step = 4;
       break;
     case 'failed':

@@ -227,15 +227,20 @@ describe('plan and run jobs: retries for transient failures, none for user error
       completed: 0,
     });
     const sid = sessionIdFor(threadOf(task.id));
-    expect((await app.ctx.store.runs(sid))['1']?.status).toBe('failed');
+    expect((await app.ctx.store.runs(sid))['1']?.status).toBe('timed-out');
     // The choice is free again: Run can be pressed once more.
     expect(await app.ctx.redis.exists(app.ctx.keys.runLock(sid, '1'))).toBe(0);
 
-    // The status message ends as failed, and no result is posted.
+    // The status message ends as timed out (its own look: no full bar, not "running in the sandbox"), and no
+    // result is posted.
     const status = await chat.waitForReply(task.id, (r) =>
-      r.find((m) => isProgress(m) && textOf(m).includes(': failed')),
+      r.find((m) => isProgress(m) && textOf(m).includes(': timed out')),
     );
     expect(textOf(status)).toContain('Run of option 1');
+    expect(textOf(status)).toContain(`stopped at the ${RUN_TIMEOUT_S} s time limit`);
+    expect(textOf(status)).not.toContain('running in the sandbox');
+    const bar = status.blocks?.find((b) => b.kind === 'progress');
+    expect(bar?.kind === 'progress' && bar.step < bar.total).toBe(true);
     const { replies } = await chat.thread(task.id);
     expect(replies.filter(isResult)).toHaveLength(0);
     expect(replies.filter(isWarning)).toHaveLength(1);
