@@ -68,6 +68,45 @@ export function scriptProgressListener(
   };
 }
 
+export interface RepairLoopOptions {
+  sandbox: Sandbox;
+  coder: CoderEngine;
+  context: StageContext;
+  /** The integrated script to run first. */
+  code: string;
+  /** Data files written beside the script (train.csv, test.csv, extra files). */
+  files: SandboxFile[];
+  inputs?: SandboxInput[];
+  /**
+   * Checks what a run that exited cleanly left behind; returns the problem in words, or null when the
+   * submission is valid. Sees only the script's own output, never held-out labels.
+   */
+  check: (execution: Execution) => string | null;
+  maxRepairs: number;
+  limits?: Partial<SandboxLimits>;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  usage?: LlmUsage[];
+  /** The run's token budget, checked before each repair call. */
+  budget?: EngineCall['budget'];
+  /** Coder answers that were continued or re-asked are noted here. */
+  notes?: EngineCall['notes'];
+  onProgress?: ProgressListener;
+  /** Called after each attempt (for the run log). */
+  onAttempt?: (attempt: Attempt, execution: Execution) => void;
+}
+
+export interface RepairLoopResult {
+  ok: boolean;
+  /** The last script run (the passing one when ok). */
+  code: string;
+  attempts: Attempt[];
+  /** The last execution (with the files it wrote). */
+  execution: Execution;
+  /** Why the loop stopped before its last repair: the coder itself failed (e.g. its endpoint was down). */
+  coderError: string | null;
+}
+
 /** Runs one script in the sandbox with the data beside it, collecting what the harness reads back. */
 export async function executeScript(
   sandbox: Sandbox,
