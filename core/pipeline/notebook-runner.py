@@ -13,6 +13,7 @@ import os
 import platform
 import sys
 import traceback
+import types
 
 # A cell's streams keep at most this many characters; the rest is counted, not kept.
 MAX_STREAM_CHARS = 200_000
@@ -163,7 +164,12 @@ def main():
 
     # The cells see a plain program name, not the runner's arguments (argparse with defaults still works).
     sys.argv = [sys.argv[0]]
-    namespace = {'__name__': '__main__', '__builtins__': builtins}
+    # The cells run in a module of their own registered as __main__, as in Jupyter, so what they define can be
+    # pickled by reference (multiprocessing, joblib) and found again in a child process.
+    main_module = types.ModuleType('__main__')
+    main_module.__dict__['__builtins__'] = builtins
+    sys.modules['__main__'] = main_module
+    namespace = main_module.__dict__
     stdout = CellStream('stdout', sys.stdout)
     stderr = CellStream('stderr', sys.stderr)
     sys.stdout, sys.stderr = stdout, stderr

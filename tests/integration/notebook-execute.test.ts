@@ -148,6 +148,33 @@ describe('notebook execution problems', () => {
     expect(result.notebook).toBe(notebook);
   });
 
+  it('runs the cells as __main__, so a function a cell defines can go to a process pool, as in Jupyter', async () => {
+    const pooled = stages.map((s) =>
+      s.stage === 'architecture'
+        ? {
+            ...s,
+            code: 'def square(x):\n    return x * x\n\nslope = 2.0',
+          }
+        : s.stage === 'training'
+          ? {
+              ...s,
+              code: 'import multiprocessing\nwith multiprocessing.Pool(2) as pool:\n    print(pool.map(square, [1, 2, 3]))',
+            }
+          : s,
+    );
+    const result = await executeNotebook(
+      sandbox,
+      notebookOf(pooled.map((s) => s.code).join('\n\n'), pooled),
+      files,
+      {
+        limits: LIMITS,
+      },
+    );
+    expect(result.problem).toBeNull();
+    expect(streamText(result.notebook, 2, 'stdout')).toBe('[1, 4, 9]\n');
+    expect(codeCells(result.notebook).map((cell) => cell.execution_count)).toEqual([1, 2, 3, 4]);
+  });
+
   it('says so when cancelled', async () => {
     const notebook = notebookOf(stages.map((s) => s.code).join('\n\n'));
     const result = await executeNotebook(sandbox, notebook, files, { signal: AbortSignal.abort() });
