@@ -39,8 +39,11 @@ export async function startBrowserChat(extra: Record<string, string> = {}): Prom
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(web.url());
       await expect.poll(() => page.textContent('#connection')).toBe('live');
-      await page.fill('#username', name);
-      await page.dispatchEvent('#username', 'change');
+      // Set as typed, even where the name field sits in the closed drawer (a phone-sized window).
+      await page.locator('#username').evaluate((input: HTMLInputElement, value: string) => {
+        input.value = value;
+        input.dispatchEvent(new Event('change'));
+      }, name);
       return { page, errors };
     },
     async stop() {
