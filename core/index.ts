@@ -4,9 +4,10 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
-import { LinguacodusError } from './errors.ts';
 import { type ColumnFact, intakeTask, type TargetChoice } from './intake/index.ts';
+import { blendRuns } from './pipeline/blend-runs.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
+import { improveRun } from './pipeline/improve-run.ts';
 import {
   addEvidence,
   draftPlan,
@@ -16,7 +17,7 @@ import {
   type PreparedTask,
   planTask,
 } from './pipeline/plan-task.ts';
-import { type RunOptions, runPlan } from './pipeline/run-plan.ts';
+import { type RunDeps, type RunOptions, runPlan } from './pipeline/run-plan.ts';
 import type { Choice, IntakeLimits, Plan, RunResult, TaskInput } from './types.ts';
 
 export { LinguacodusError } from './errors.ts';
@@ -114,6 +115,20 @@ export function createCore(deps: CoreDeps): Core {
     maxTokens: limits.maxTokensPerPlan ?? null,
     logger: deps.logger?.child({ step: 'plan' }),
   };
+  const runDeps = (plan: Plan): RunDeps => ({
+    engines,
+    sandbox: deps.sandbox,
+    sandboxLimits: limits.sandbox,
+    maxRepairs: limits.maxRepairs,
+    intakeLimits: limits,
+    maxTokens: limits.maxTokensPerRun ?? null,
+    logger: deps.logger?.child({ step: 'run', planId: plan.id }),
+  });
+  const runFolder = async (plan: Plan, name: string, options: Partial<RunOptions>) => {
+    const outDir = options.outDir ?? join(resolve(deps.workRoot), 'runs', `${plan.id}-${name}-${Date.now()}`);
+    await mkdir(outDir, { recursive: true });
+    return outDir;
+  };
   return {
     engines: engines.names,
     intake: async (input) => {
@@ -124,29 +139,16 @@ export function createCore(deps: CoreDeps): Core {
     draftPlan: (prepared, options = {}) => draftPlan(prepared, planDeps, options),
     addEvidence: (plan, options = {}) => addEvidence(plan, planDeps, options),
     run: async (plan, choice, options = {}) => {
-      const outDir =
-        options.outDir ?? join(resolve(deps.workRoot), 'runs', `${plan.id}-${choice}-${Date.now()}`);
-      await mkdir(outDir, { recursive: true });
-      return runPlan(
-        plan,
-        choice,
-        {
-          engines,
-          sandbox: deps.sandbox,
-          sandboxLimits: limits.sandbox,
-          maxRepairs: limits.maxRepairs,
-          intakeLimits: limits,
-          maxTokens: limits.maxTokensPerRun ?? null,
-          logger: deps.logger?.child({ step: 'run', planId: plan.id }),
-        },
-        { ...options, outDir },
-      );
+      const outDir = await runFolder(plan, choice, options);
+      return runPlan(plan, choice, runDeps(plan), { ...options, outDir });
     },
-    improve: async () => {
-      throw new LinguacodusError('internal', 'Improve is not built yet.');
+    improve: async (plan, from, options = {}) => {
+      const outDir = await runFolder(plan, 'improve', options);
+      return improveRun(plan, from, runDeps(plan), { ...options, outDir });
     },
-    blend: async () => {
-      throw new LinguacodusError('internal', 'Blend is not built yet.');
+    blend: async (plan, members, options = {}) => {
+      const outDir = await runFolder(plan, 'blend', options);
+      return blendRuns(plan, members, runDeps(plan), { ...options, outDir });
     },
   };
 }

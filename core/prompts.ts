@@ -1,5 +1,5 @@
 // The paper's prompts (Figs. 4-8) and the staged code prompts of Fig. 9, built from our task, profile and instructions.
-import type { StageContext } from './engine.ts';
+import type { ImproveInput, StageContext } from './engine.ts';
 import { describeContract, METRICS } from './harness/index.ts';
 import { renderInstruction } from './instruction-markdown.ts';
 import {
@@ -400,6 +400,73 @@ export function integrationPrompt(context: StageContext, options: CodePromptOpti
 ${codeSoFar(context.previous)}
 
 Integrate all the code parts above into one complete Python script that runs from top to bottom: keep the order of the stages, put the imports at the top, remove duplicated definitions, and make sure the script follows the harness contract (it writes the submission and the cross-validation score files). Return the whole script in one \`\`\`python block.`;
+}
+
+/**
+ * The vanilla control (the paper's comparison with a model given the task alone): the task, the data profile and
+ * the harness contract, no instruction, the whole script in one answer.
+ */
+export function vanillaPrompt(context: StageContext, options: CodePromptOptions = {}): string {
+  return `${taskSentence(taskFacts(context.task))}
+
+Data profile:
+${profileSummary(context.profile, options.compact ? 12 : 60)}
+
+Harness contract (the script's environment and what it must write):
+${describeContract(context.task, context.profile)}
+
+Write a complete Python script that solves this task. Return the whole script in one \`\`\`python block.`;
+}
+
+/** The most of the parent script an improvement prompt carries (its tail is cut, with a note). */
+const MAX_IMPROVE_CODE_CHARS = 40_000;
+
+/**
+ * Improve, in the spirit of AIDE's improvement step: the task, the contract, the scored script, its holdout score
+ * and its own CV score, the tail of its log; one concrete change, said in a line, then the whole improved script.
+ */
+export function improvePrompt(input: ImproveInput, options: CodePromptOptions = {}): string {
+  const { context } = input;
+  const metric = METRICS[context.task.metric];
+  const code =
+    input.code.length > MAX_IMPROVE_CODE_CHARS
+      ? `${input.code.slice(0, MAX_IMPROVE_CODE_CHARS)}\n# ... (the rest of the script left out for length)`
+      : input.code;
+  const history = input.history.length
+    ? `\nChanges already made along this line of runs (do not repeat them):\n${input.history.map((h) => `- ${h}`).join('\n')}\n`
+    : '';
+  return `${taskSentence(taskFacts(context.task))}
+
+Data profile:
+${profileSummary(context.profile, options.compact ? 12 : 60)}
+
+Harness contract (the script's environment and what it must write):
+${describeContract(context.task, context.profile)}
+
+This script ran and was scored:
+\`\`\`python
+${code.trim()}
+\`\`\`
+
+Its ${context.task.metric} on held-out rows (scored by the harness): ${input.score ?? 'none'}; its own cross-validation ${context.task.metric}: ${input.cvScore ?? 'not reported'} (${metric.higherIsBetter ? 'higher' : 'lower'} is better).
+The last lines of its log:
+\`\`\`
+${input.logTail.trim().slice(-4000)}
+\`\`\`
+${history}
+Propose ONE concrete change that should improve the score (features, model, tuning or validation), say it in one line that starts with "Change:", then give the full improved script in one \`\`\`python block. Keep everything else the script does, and keep following the harness contract.`;
+}
+
+/** The change line of an improvement answer ("Change: ..."), or the first line of prose before the code. */
+export function improvementChange(text: string): string {
+  const labelled = /^\s*\**change\**\s*:\s*\**\s*(.+)$/im.exec(text)?.[1];
+  const prose = text
+    .split(/```/)[0]
+    ?.split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
+  const line = (labelled ?? prose ?? 'one change to the script').replace(/\*+/g, '').trim();
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
 /** The most of an error fed back: its tail, where Python puts the exception, is what the coder needs. */

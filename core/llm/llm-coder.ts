@@ -1,15 +1,18 @@
 // The coder role as a model: Fig. 9's stage code, integration into one script and error-fed repair as a
 // conversation. An answer cut at max_tokens is continued or asked again with more room, never run.
-import type { CoderEngine, EngineCall, StageContext } from '../engine.ts';
+import type { CoderEngine, EngineCall, ImprovedScript, ImproveInput, StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import {
   CODER_SYSTEM,
   continuePrompt,
+  improvementChange,
+  improvePrompt,
   integrationPrompt,
   repairConversation,
   repairPrompt,
   shorterPrompt,
   stagePrompt,
+  vanillaPrompt,
 } from '../prompts.ts';
 import type { AnswerNote, StageName } from '../types.ts';
 import { incompletePython } from './answer-checks.ts';
@@ -64,17 +67,45 @@ export class LlmCoder implements CoderEngine {
     );
   }
 
-  /**
-   * Asks for code and reads it: an answer with no code is asked again once with the reason; an answer cut off
-   * (finish_reason "length", a code block never closed, or code that stops mid-statement) is continued once,
-   * then asked again whole with twice the max_tokens; still cut, it fails with llm_bad_output.
-   */
+  writeVanilla(context: StageContext, call: EngineCall = {}): Promise<string> {
+    return this.ask(
+      vanillaPrompt(context),
+      { prompt: vanillaPrompt(context, { compact: true }), dropped: 'most of the data profile' },
+      'vanilla',
+      call,
+    );
+  }
+
+  async improve(input: ImproveInput, call: EngineCall = {}): Promise<ImprovedScript> {
+    const answer = await this.askCode(
+      improvePrompt(input),
+      { prompt: improvePrompt(input, { compact: true }), dropped: 'most of the data profile' },
+      'improve',
+      call,
+    );
+    return { change: improvementChange(answer.text), code: answer.code };
+  }
+
   private async ask(
     prompt: string | ChatMessage[],
     smaller: ShrunkPrompt | null,
     purpose: string,
     call: EngineCall,
   ): Promise<string> {
+    return (await this.askCode(prompt, smaller, purpose, call)).code;
+  }
+
+  /**
+   * Asks for code and reads it: an answer with no code is asked again once with the reason; an answer cut off
+   * (finish_reason "length", a code block never closed, or code that stops mid-statement) is continued once,
+   * then asked again whole with twice the max_tokens; still cut, it fails with llm_bad_output.
+   */
+  private async askCode(
+    prompt: string | ChatMessage[],
+    smaller: ShrunkPrompt | null,
+    purpose: string,
+    call: EngineCall,
+  ): Promise<{ code: string; text: string }> {
     const system = this.options.system ?? CODER_SYSTEM;
     const opening: ChatMessage[] = [
       { role: 'system', content: system },
@@ -92,7 +123,7 @@ export class LlmCoder implements CoderEngine {
     let enlarged = false;
     for (;;) {
       const read = readCode(text, answer);
-      if (read.kind === 'code') return read.code;
+      if (read.kind === 'code') return { code: read.code, text };
       if (read.kind === 'none') {
         if (retried) throw read.error;
         retried = true;

@@ -89,6 +89,11 @@ function cvStep(input: TemplateInput): string {
   return `Train with ${scheme}; score each fold with ${task.metric} on the out-of-fold predictions; test predictions are the average of the fold models${recipe.params.timeSeries ? "' refit" : ''}. Quick mode: 3 folds and fewer trees.`;
 }
 
+/** The task metric's score_metric() as Python (needs np, METRIC, CLASSIFICATION, N_CLASSES), for the harness's blend. */
+export function metricPython(): string {
+  return PYTHON.block('metric');
+}
+
 /** The task metric in Python (score_metric), shared with the vanilla control. */
 export function metricBlock(): CodeBlock {
   return {

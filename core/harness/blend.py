@@ -1,0 +1,178 @@
+# The harness's blend of finished runs: non-negative weights summing to 1, fitted on the members' out-of-fold
+# predictions against train.csv's labels (Caruana-style greedy ensemble selection with replacement), applied to the
+# members' predictions for test.csv's rows. The held-out labels never reach this script: the harness scores the
+# submission.csv it writes. blend-runs.ts inserts the task metric's score_metric() and puts blend_spec.json beside.
+import json
+
+import numpy as np
+import pandas as pd
+
+SPEC = json.load(open('blend_spec.json'))
+METRIC = SPEC['metric']
+TARGET_TYPE = SPEC['target_type']
+CLASSIFICATION = TARGET_TYPE in ('binary', 'multiclass')
+CLASSES = SPEC['classes']
+N_CLASSES = len(CLASSES) if CLASSIFICATION else 0
+ID = SPEC['id']
+VALUE_COLUMNS = SPEC['prediction_columns'][1:]
+HIGHER_IS_BETTER = SPEC['higher_is_better']
+STEPS = 50
+
+# (the task metric's score_metric() is inserted here)
+
+
+def canon(values):
+    """Ids as the harness compares them: whole numbers by value ("7", "007" and "7.0" are one row)."""
+    out = []
+    for value in values.astype(str).str.strip():
+        try:
+            number = float(value)
+            out.append(str(int(number)) if number.is_integer() and value.lstrip('+-').replace('.', '', 1).isdigit() else value)
+        except ValueError:
+            out.append(value)
+    return out
+
+
+def same_label(value, name):
+    if str(value) == str(name):
+        return True
+    try:
+        return float(value) == float(name)
+    except (TypeError, ValueError):
+        return False
+
+
+def class_index(value):
+    for i, name in enumerate(CLASSES):
+        if same_label(value, name):
+            return i
+    return -1
+
+
+def read_predictions(path, order):
+    """A prediction file's value columns as (rows, width) in the order of `order`'s ids; absent rows stay NaN."""
+    frame = pd.read_csv(path, dtype={ID: str})
+    frame.index = canon(frame[ID])
+    values = frame.reindex(order)[VALUE_COLUMNS].apply(pd.to_numeric, errors='coerce')
+    return values.to_numpy(dtype=float)
+
+
+def as_metric_input(values):
+    """What score_metric takes: P(positive) for binary, (rows, classes) for multiclass, (rows, targets) otherwise."""
+    return values[:, 0] if CLASSIFICATION and N_CLASSES == 2 else values
+
+
+train = pd.read_csv('train.csv', dtype={ID: str})
+train_ids = canon(train[ID])
+if CLASSIFICATION:
+    if N_CLASSES == 2:
+        truth = np.array([1 if same_label(v, SPEC['positive']) else 0 for v in train[SPEC['targets'][0]]])
+    else:
+        truth = np.array([class_index(v) for v in train[SPEC['targets'][0]]])
+    known = truth >= 0
+else:
+    truth = train[SPEC['targets']].apply(pd.to_numeric, errors='coerce').to_numpy(dtype=float)
+    known = np.isfinite(truth).all(axis=1)
+
+members = SPEC['members']
+oof = [read_predictions(m['oof'], train_ids) for m in members]
+rows = known & np.all([np.isfinite(p).all(axis=1) for p in oof], axis=0)
+print(f'fitting weights on {int(rows.sum())} of {len(train_ids)} training rows with every member\'s out-of-fold scores')
+if rows.sum() < 10:
+    raise SystemExit('too few training rows with out-of-fold scores from every member to fit weights')
+fit_truth = truth[rows]
+fit = [p[rows] for p in oof]
+
+
+def score(values):
+    return score_metric(fit_truth, as_metric_input(values))
+
+
+def better(a, b):
+    if not np.isfinite(a):
+        return False
+    if not np.isfinite(b):
+        return True
+    return a > b if HIGHER_IS_BETTER else a < b
+
+
+member_scores = [score(p) for p in fit]
+for m, s in zip(members, member_scores):
+    print(f"member {m['label']}: out-of-fold {METRIC} = {s:.6f}", flush=True)
+
+# Greedy selection with replacement: each step adds the member that most improves the average; the best prefix wins.
+counts = np.zeros(len(fit))
+total = np.zeros_like(fit[0])
+best_counts, best_score = None, float('nan')
+for step in range(STEPS):
+    choice, choice_score = None, float('nan')
+    for j, p in enumerate(fit):
+        candidate = score((total + p) / (step + 1))
+        if choice is None or better(candidate, choice_score):
+            choice, choice_score = j, candidate
+    counts[choice] += 1
+    total = total + fit[choice]
+    if best_counts is None or better(choice_score, best_score):
+        best_counts, best_score = counts.copy(), choice_score
+weights = best_counts / best_counts.sum()
+print('weights:', ', '.join(f"{m['label']} {w:.3f}" for m, w in zip(members, weights)))
+print(f'blend out-of-fold {METRIC} = {best_score:.6f}')
+
+
+def combine(arrays):
+    return sum(w * a for w, a in zip(weights, arrays))
+
+
+def write_submission(values, row_ids, path):
+    """The submission layout: values per target, P(positive) or class probabilities, or labels for label metrics."""
+    frame = pd.DataFrame({ID: row_ids})
+    if not CLASSIFICATION:
+        if METRIC == 'rmsle':
+            values = np.clip(values, 0, None)
+        for j, target in enumerate(SPEC['targets']):
+            frame[target] = values[:, j]
+    elif SPEC['probability_output']:
+        if N_CLASSES == 2:
+            frame[SPEC['targets'][0]] = np.clip(values[:, 0], 0, 1)
+        else:
+            normalised = np.clip(values, 1e-9, None)
+            normalised = normalised / normalised.sum(axis=1, keepdims=True)
+            for j, name in enumerate(VALUE_COLUMNS):
+                frame[name] = normalised[:, j]
+    elif N_CLASSES == 2:
+        negative = [c for c in CLASSES if not same_label(c, SPEC['positive'])][0]
+        frame[SPEC['targets'][0]] = np.where(values[:, 0] >= 0.5, SPEC['positive'], negative)
+    else:
+        frame[SPEC['targets'][0]] = [VALUE_COLUMNS[i] for i in values.argmax(axis=1)]
+    frame[SPEC['submission_columns']].to_csv(path, index=False)
+
+
+def write_predictions(values, row_ids, path):
+    frame = pd.DataFrame(values, columns=VALUE_COLUMNS)
+    frame.insert(0, ID, row_ids)
+    frame.to_csv(path, index=False)
+
+
+write_predictions(combine(oof), list(train[ID]), 'oof_predictions.csv')
+for part, submission_file, predictions_file in (
+    ('test', 'submission.csv', 'test_predictions.csv'),
+    ('user', 'user_submission.csv', 'user_test_predictions.csv'),
+):
+    if not all(part in m for m in members):
+        continue
+    order_frame = pd.read_csv(members[0][part], dtype={ID: str})
+    order = canon(order_frame[ID])
+    blended = combine([read_predictions(m[part], order) for m in members])
+    write_submission(blended, list(order_frame[ID]), submission_file)
+    write_predictions(blended, list(order_frame[ID]), predictions_file)
+    print(f'wrote {submission_file} ({len(order)} rows)')
+
+json.dump(
+    {
+        'weights': [float(w) for w in weights],
+        'member_oof_scores': [float(s) for s in member_scores],
+        'blend_oof_score': float(best_score),
+        'fitted_rows': int(rows.sum()),
+    },
+    open('blend_weights.json', 'w'),
+)

@@ -1,0 +1,109 @@
+// Improve: one step from an earlier run (its folder: result.json, code.py, run.log). A coder model proposes one
+// concrete change AIDE-style and writes the improved script; the offline engine takes its defined next step. Then the
+// same repairs, harness and artifacts as any run; kind 'improve', the parent's choice kept.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StageContext } from '../engine.ts';
+import { LinguacodusError } from '../errors.ts';
+import { offlineImprovement } from '../offline/offline-improve.ts';
+import { type Plan, type RunResult, runResultSchema } from '../types.ts';
+import { ARTIFACT_NAMES } from './artifacts.ts';
+import { chosenInstruction, newRunState, type RunDeps, type RunOptions, runSource } from './run-plan.ts';
+import { writeStagedCode } from './write-code.ts';
+
+/** Lines of the parent's run log the coder sees. */
+const LOG_TAIL_LINES = 40;
+
+async function readParent(dir: string): Promise<{ result: RunResult; code: string; logTail: string }> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, ARTIFACT_NAMES.result), 'utf8');
+  } catch {
+    throw new LinguacodusError(
+      'bad_input',
+      'That run left no result to improve (its result.json is missing).',
+    );
+  }
+  const parsed = runResultSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new LinguacodusError('bad_input', 'That run\u2019s result.json cannot be read.');
+  const result = parsed.data;
+  const code = await readFile(join(dir, ARTIFACT_NAMES.code), 'utf8').catch(() => result.code);
+  const log = await readFile(join(dir, ARTIFACT_NAMES.log), 'utf8').catch(() => '');
+  return { result, code, logTail: log.trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n') };
+}
+
+export async function improveRun(
+  plan: Plan,
+  from: { dir: string },
+  deps: RunDeps,
+  options: RunOptions,
+): Promise<RunResult> {
+  const { task, profile } = plan;
+  const { signal, onProgress } = options;
+  const parent = await readParent(from.dir);
+  if (parent.result.kind === 'blend' || parent.result.choice === null) {
+    throw new LinguacodusError('bad_input', 'A blend cannot be improved; improve one of the runs it blends.');
+  }
+  if (!parent.result.ok || parent.result.score === null) {
+    throw new LinguacodusError('bad_input', 'Only a run that finished with a score can be improved.');
+  }
+  const choice = parent.result.choice;
+  const state = newRunState(deps);
+  const { log, usage, notes, budget } = state;
+  const parentInstruction = chosenInstruction(plan, choice);
+  log.line(
+    `plan ${plan.id}: improve the ${parent.result.kind} run of choice ${choice} (holdout ${task.metric} ${parent.result.score}, own cv ${parent.result.cvScore ?? 'none'})`,
+  );
+  const coder = deps.engines.coder;
+  if (coder.improve) {
+    const context: StageContext = { task, profile, instruction: parentInstruction, previous: [] };
+    const improved = await coder.improve(
+      {
+        context,
+        code: parent.code,
+        score: parent.result.score,
+        cvScore: parent.result.cvScore,
+        logTail: parent.logTail,
+        history: parent.result.kind === 'improve' && parent.result.change ? [parent.result.change] : [],
+      },
+      { signal, usage, budget, notes },
+    );
+    return runSource(
+      plan,
+      {
+        kind: 'improve',
+        choice,
+        change: improved.change,
+        instruction: parentInstruction,
+        stages: [],
+        code: improved.code,
+        context,
+      },
+      deps,
+      options,
+      state,
+    );
+  }
+  // The offline engine's next step: a new recipe, its instruction and staged code from the templates.
+  const step = offlineImprovement(parent.code, parentInstruction, task, profile);
+  const written = await writeStagedCode(
+    coder,
+    { task, profile, instruction: step.instruction },
+    { signal, usage, budget, notes, onProgress },
+  );
+  return runSource(
+    plan,
+    {
+      kind: 'improve',
+      choice,
+      change: step.change,
+      instruction: step.instruction,
+      stages: written.stages,
+      code: written.code,
+      context: written.context,
+    },
+    deps,
+    options,
+    state,
+  );
+}
