@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { MAX_OUTPUT_LINE_CHARS, OutputLines } from '../../sandbox/output-lines.ts';
+import { superviseProcess } from '../../sandbox/supervise-process.ts';
+import { DEFAULT_LIMITS } from '../../sandbox/types.ts';
 
 function splitter(maxChars?: number) {
   const lines: string[] = [];
@@ -61,5 +65,34 @@ describe('output lines for onOutput', () => {
     out.end();
     expect(MAX_OUTPUT_LINE_CHARS).toBe(500);
     expect(lines).toEqual([`${'a'.repeat(MAX_OUTPUT_LINE_CHARS - 1)}…`]);
+  });
+});
+
+describe('supervised process output to onOutput', () => {
+  /** A plain shell child (no sandbox): what superviseProcess does with its pipes is the same. */
+  function supervise(script: string, onOutput: (line: string, stream: 'stdout' | 'stderr') => unknown) {
+    const child = spawn('/bin/sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return superviseProcess({
+      child,
+      startedAt: performance.now(),
+      limits: { ...DEFAULT_LIMITS, timeoutMs: 10_000 },
+      workDir: tmpdir(),
+      kill: async () => {
+        child.kill('SIGKILL');
+      },
+      onOutput: onOutput as (line: string, stream: 'stdout' | 'stderr') => void,
+    });
+  }
+
+  it('hands over both streams, tagged, and survives a listener that throws or rejects', async () => {
+    const seen: string[] = [];
+    const outcome = await supervise("echo one; echo two >&2; printf 'three'", async (line, stream) => {
+      seen.push(`${stream}:${line}`);
+      throw new Error('async listener bug');
+    });
+    expect(outcome.exitCode).toBe(0);
+    expect(seen.sort()).toEqual(['stderr:two', 'stdout:one', 'stdout:three']);
+    expect(outcome.stdout.text()).toBe('one\nthree');
+    expect(outcome.stderr.text()).toBe('two\n');
   });
 });
