@@ -83,11 +83,12 @@ describe('a whole session in Discord', () => {
       );
       assertWithinLimits(plan);
       const ids = customIds(plan);
-      // The bot's button groups keep their own rows: votes never share a row with runs.
-      for (const row of (plan.body?.components ?? []) as Row[]) {
-        const kinds = new Set(row.components.map((c) => c.custom_id.split('|')[3]));
-        expect(kinds.has('vote') && kinds.has('run')).toBe(false);
-      }
+      // One row per option card, its buttons labelled with the option: Vote 2, Run 2, Full text 2.
+      const rows = ((plan.body?.components ?? []) as Row[]).map((row) => row.components.map((c) => c.label));
+      expect(rows.slice(0, 4)).toEqual(
+        ['1', '2', '3', 'resolver'].map((n) => [`Vote ${n}`, `Run ${n}`, `Full text ${n}`]),
+      );
+      expect(rows[4]).toEqual(['Run vanilla control', 'Full text']);
       const run = ids.find((id) => id.endsWith('|run|resolver')) ?? ids.find((id) => id.includes('|run|'));
       const vote = ids.find((id) => id.includes('|vote|'));
       if (!run || !vote) throw new Error('the plan lacks run or vote buttons');

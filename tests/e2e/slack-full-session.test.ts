@@ -24,6 +24,8 @@ type Block = {
   type: string;
   text?: { text: string };
   elements?: { value?: string; text?: { text: string } }[];
+  /** An option card's section carries the card's vote beside its text. */
+  accessory?: { value?: string; text?: { text: string } };
 };
 
 let fake: FakeSlackServer;
@@ -87,6 +89,10 @@ function assertWithinLimits(c: RecordedCall) {
       if (e.value) expect(e.value.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
       if (b.type === 'actions') expect(e.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);
     }
+    if (b.accessory?.value) {
+      expect(b.accessory.value.length).toBeLessThanOrEqual(SLACK_LIMITS.buttonValue);
+      expect(b.accessory.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.buttonText);
+    }
   }
 }
 
@@ -115,7 +121,11 @@ describe('a whole session in Slack', () => {
       expect(plan.args.channel).toBe(CHANNEL);
       expect(plan.args.thread_ts).toBe(ts);
       assertWithinLimits(plan);
-      const buttons = blocksOf(plan).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+      // Each option card: its vote beside its text (the section's accessory), its Run and Full text right under it.
+      const buttons = blocksOf(plan).flatMap((b) =>
+        b.type === 'actions' ? (b.elements ?? []) : b.accessory ? [b.accessory] : [],
+      );
+      expect(blocksOf(plan).filter((b) => b.accessory?.value?.includes('|vote|'))).toHaveLength(4);
       const run =
         buttons.find((e) => e.value?.endsWith('|run|resolver')) ??
         buttons.find((e) => e.value?.includes('|run|'));
