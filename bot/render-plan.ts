@@ -107,10 +107,10 @@ function tally(votes: Record<string, string>, choice: Choice): { n: number; vote
 export function cutAtBoundary(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
-  const room = flat.slice(0, max - 1);
+  const room = flat.slice(0, max - 2);
   let sentence = -1;
   for (const m of room.matchAll(/[.!?](?=\s)/g)) sentence = m.index + 1;
-  if (sentence >= max / 2) return `${flat.slice(0, sentence)}…`;
+  if (sentence >= max / 2) return `${flat.slice(0, sentence)} …`;
   const word = flat[max - 1] === ' ' ? max - 1 : room.lastIndexOf(' ');
   const head = word > 0 ? flat.slice(0, word) : room;
   return `${head.replace(/[\s,;:–—-]+$/, '')}…`;

@@ -34,7 +34,7 @@ describe('cutting a summary', () => {
     const text =
       'Use gradient boosting on the columns. Tune the learning rate with five folds and early stopping.';
     expect(cutAtBoundary(text, 200)).toBe(text);
-    expect(cutAtBoundary(text, 60)).toBe('Use gradient boosting on the columns.…');
+    expect(cutAtBoundary(text, 60)).toBe('Use gradient boosting on the columns. …');
     const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda';
     const cut = cutAtBoundary(words, 30);
     expect(cut.endsWith('…')).toBe(true);
@@ -46,7 +46,7 @@ describe('cutting a summary', () => {
   it('cuts every real option summary at a word', () => {
     for (const b of view(null).blocks) {
       if (b.kind !== 'option' || !b.more) continue;
-      const head = b.summary.slice(0, -1);
+      const head = b.summary.replace(/ ?…$/, '');
       expect(b.more.startsWith(head)).toBe(true);
       expect([' ', undefined]).toContain(b.more[head.length]);
     }
