@@ -1,14 +1,15 @@
 // Test support for the core's run kinds (options, vanilla, improve, blend): a suite task's offline plan and a core
 // over the product's bwrap sandbox, quick mode optional, with every run folder under one temporary work root.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUICK_ENV } from '../../core/harness/index.ts';
+import { expect } from 'vitest';
+import { predictionColumns, QUICK_ENV } from '../../core/harness/index.ts';
 import { type Core, createCore } from '../../core/index.ts';
-import { DEFAULT_INTAKE_LIMITS } from '../../core/intake/index.ts';
+import { DEFAULT_INTAKE_LIMITS, parseCsvBytes } from '../../core/intake/index.ts';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
-import { type Plan, planSchema } from '../../core/types.ts';
+import { type Plan, planSchema, type RunResult, runResultSchema } from '../../core/types.ts';
 import { createSandbox, type Sandbox } from '../../sandbox/index.ts';
 import { prepareSuiteTask } from './offline-task-runner.ts';
 
@@ -67,4 +68,27 @@ export async function coreFixture(taskId: string, options: { quick: boolean }): 
     dir: (name) => join(workRoot, `${++n}-${name}`),
     close: () => rm(workRoot, { recursive: true, force: true }),
   };
+}
+
+/** The run kept valid prediction files, its importance chart beside the holdout chart, and result.json. */
+export async function expectPredictionFiles(fixture: CoreFixture, result: RunResult): Promise<void> {
+  const { task, profile } = fixture.plan;
+  expect(result.ok, result.error ?? '').toBe(true);
+  const log = await readFile(result.artifacts.log!, 'utf8');
+  expect(log).toContain('prediction files kept for blending');
+  expect(result.attempts.at(-1)?.stdoutTail).toMatch(/fold 3 of 3/);
+  for (const path of [result.artifacts.oofPredictions, result.artifacts.testPredictions]) {
+    expect(path).toBeTruthy();
+    const table = parseCsvBytes(await readFile(path!), 'predictions.csv', DEFAULT_INTAKE_LIMITS);
+    expect(table.columns).toEqual(predictionColumns(task, profile));
+    const values = table.rows.flatMap((row) => row.slice(1)).filter((v) => v !== null && v !== '');
+    expect(values.length).toBeGreaterThan(0);
+    if (profile.target.type === 'binary' || profile.target.type === 'multiclass') {
+      expect(values.every((v) => Number(v) >= 0 && Number(v) <= 1)).toBe(true);
+    }
+  }
+  expect(result.artifacts.importanceChart).toMatch(/importance\.png$/);
+  expect(result.artifacts.chart).toMatch(/chart\.png$/);
+  const saved = runResultSchema.parse(JSON.parse(await readFile(result.artifacts.result!, 'utf8')));
+  expect(saved.score).toBe(result.score);
 }
