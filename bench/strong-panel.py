@@ -72,7 +72,18 @@ for frame in (train, test):
         frame[c] = frame[c].fillna("").astype(str)
         frame[c + "__len"] = frame[c].str.len()
         frame[c + "__words"] = frame[c].str.split().str.len()
-features = [c for c in train.columns if c not in targets and c != key and c in test.columns and c not in dates]
+# Trees read free text as 64 latent TF-IDF components, computed once from the words of both files (no label is
+# used), so the search does not refit a vectorizer per fold and try; the linear model keeps the full TF-IDF.
+svd_columns = []
+for c in text:
+    vectors = TfidfVectorizer(max_features=20000, ngram_range=(1, 2), sublinear_tf=True, min_df=2).fit_transform(pd.concat([train[c], test[c]]))
+    k = max(1, min(64, vectors.shape[1] - 1))
+    latent = TruncatedSVD(k, random_state=0).fit_transform(vectors)
+    names = [c + "__svd" + str(i) for i in range(k)]
+    train = pd.concat([train, pd.DataFrame(latent[: len(train)], columns=names)], axis=1)
+    test = pd.concat([test, pd.DataFrame(latent[len(train):], columns=names, index=test.index)], axis=1)
+    svd_columns += names
+features = [c for c in train.columns if c not in targets and c != key and c in test.columns and c not in dates and c not in svd_columns]
 numeric = [c for c in features if c not in text and pd.api.types.is_numeric_dtype(train[c])]
 categorical = [c for c in features if c not in numeric and c not in text and train[c].nunique() <= 50]
 # Trees take wider categories as ordinal codes; the linear model one-hot encodes the narrow ones only (as linear-baseline).
@@ -104,8 +115,8 @@ def tree_pre(impute=False):
         parts.append(("num", SimpleImputer(strategy="median") if impute else "passthrough", numeric))
     if categorical + wide:
         parts.append(("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1), categorical + wide))
-    for c in text:
-        parts.append(("txt_" + c, make_pipeline(TfidfVectorizer(max_features=20000, ngram_range=(1, 2), sublinear_tf=True), TruncatedSVD(64, random_state=0)), c))
+    if svd_columns:
+        parts.append(("txt", "passthrough", svd_columns))
     return ColumnTransformer(parts, sparse_threshold=0)
 
 
@@ -298,4 +309,5 @@ for name, build, default, space in members:
     entry["seconds"] = round(time.time() - started, 1)
     report["members"].append(entry)
     print(json.dumps(entry, default=str), flush=True)
-json.dump(report, open("panel.json", "w"), default=str)
+    # Written after every member, so a panel stopped by the sandbox's time limit still reports the members it fitted.
+    json.dump(report, open("panel.json", "w"), default=str)

@@ -124,9 +124,12 @@ export async function runStrongPanel(
       limits: options.limits,
     });
     const report = collected(execution, 'panel.json');
-    if (execution.exitCode !== 0 || !report) {
-      return failed(`exit ${execution.exitCode}: ${execution.stderr.trim().split('\n').at(-1) ?? ''}`);
-    }
+    // panel.json grows member by member: a panel stopped part way still reports the members it fitted.
+    const stopped =
+      execution.exitCode !== 0
+        ? `exit ${execution.exitCode}${execution.timedOut ? ' (timed out)' : ''}: ${execution.stderr.trim().split('\n').at(-1) ?? ''}`
+        : null;
+    if (!report) return failed(stopped ?? 'the panel wrote no panel.json');
     const parsed = JSON.parse(Buffer.from(report).toString('utf8')) as {
       xgboost: boolean;
       members: {
@@ -171,7 +174,7 @@ export async function runStrongPanel(
       members,
       xgboost: parsed.xgboost,
       seconds: elapsed(),
-      error: picked ? null : 'no member produced a scored submission',
+      error: stopped ?? (picked ? null : 'no member produced a scored submission'),
     };
   } catch (error) {
     return failed(error instanceof Error ? error.message : String(error));
