@@ -36,10 +36,34 @@ export interface BoardView {
   links: Record<number, string | null>;
 }
 
-/** Finished runs a blend may combine: scored, with predictions, best first, at most BLEND_MAX_MEMBERS. */
+/**
+ * Finished runs a blend may combine: scored, with predictions, not themselves blends, best first, at most
+ * BLEND_MAX_MEMBERS.
+ */
 export function blendCandidates<T extends BoardRun>(runs: readonly T[], higherIsBetter: boolean): T[] {
-  const finished = runs.filter((r) => r.status === 'done' && r.score !== null && r.predictions && r.n > 0);
+  const finished = runs.filter(
+    (r) => r.status === 'done' && r.score !== null && r.predictions && r.n > 0 && r.kind !== 'blend',
+  );
   return rankRuns(finished, higherIsBetter).slice(0, BLEND_MAX_MEMBERS);
+}
+
+/** Whether a blend of exactly these runs is already done or under way (a second would add nothing). */
+export function blendExists(runs: readonly BoardRun[], members: readonly number[]): boolean {
+  const wanted = [...members].sort((a, b) => a - b).join(',');
+  return runs.some(
+    (r) =>
+      r.kind === 'blend' &&
+      ['queued', 'running', 'done'].includes(r.status) &&
+      [...r.members].sort((a, b) => a - b).join(',') === wanted,
+  );
+}
+
+/** The best finished run that can be improved (a blend is not: improve one of its members). */
+export function bestImprovable<T extends BoardRun>(runs: readonly T[], higherIsBetter: boolean): T | null {
+  return bestRun(
+    runs.filter((r) => r.status === 'done' && r.kind !== 'blend'),
+    higherIsBetter,
+  );
 }
 
 const STATUS_WORDS: Record<BoardRun['status'], string> = {
@@ -58,7 +82,7 @@ function tokensText(tokens: number): string {
 }
 
 /**
- * One line per run, best first: '1. **#3 · option 2, improved from #1** · 🏆 best · mae **87.96** · own CV 90.1 ·
+ * One line per run, best first: '1. **#3 · option 2, improved from #1** · ★ best · mae **87.96** · own CV 90.1 ·
  * done · 2 attempts · 1m 05s · 12k tokens · offline · [result](link)'. Scores only count for finished runs.
  */
 export function boardLines(view: Omit<BoardView, 'sid' | 'planSeq'>): string[] {
@@ -84,7 +108,7 @@ function rowLine(
   view: Pick<BoardView, 'metric' | 'links'>,
 ): string {
   const parts = [`${i + 1}. **${runTitle(r)}**`];
-  if (best && r.n === best.n) parts.push('🏆 best');
+  if (best && r.n === best.n) parts.push('★ best');
   if (r.score !== null) parts.push(`${r.metric ?? view.metric} **${formatScore(r.score)}**`);
   else if (r.status === 'done') parts.push('no score');
   if (r.cvScore !== null) parts.push(`own CV ${formatScore(r.cvScore)}`);
@@ -126,13 +150,20 @@ export function renderBoard(view: BoardView): OutgoingMessage {
       `${BLEND_MAX_MEMBERS} scored runs`,
   });
   const buttons: Button[] = [];
-  if (best)
+  const improvable = bestImprovable(view.runs, view.higherIsBetter);
+  if (improvable)
     buttons.push({
-      action: encodeAction({ kind: 'improve', sid: view.sid, planSeq: view.planSeq, run: best.n }),
-      label: `Improve the best (#${best.n})`,
+      action: encodeAction({ kind: 'improve', sid: view.sid, planSeq: view.planSeq, run: improvable.n }),
+      label: improvable.n === best?.n ? `Improve the best (#${improvable.n})` : `Improve #${improvable.n}`,
       style: 'primary',
     });
-  if (blendable.length >= 2)
+  if (
+    blendable.length >= 2 &&
+    !blendExists(
+      view.runs,
+      blendable.map((r) => r.n),
+    )
+  )
     buttons.push({
       action: encodeAction({ kind: 'blend', sid: view.sid, planSeq: view.planSeq }),
       label: `Blend ${blendable.map((r) => `#${r.n}`).join(', ')}`,

@@ -270,7 +270,7 @@ export function renderRunResult(
     if (f) blocks.push({ kind: 'file', file: f });
   if (actions) {
     const buttons: Button[] = [];
-    if (scored && run.n > 0)
+    if (scored && run.n > 0 && run.kind !== 'blend')
       buttons.push({
         action: encodeAction({ kind: 'improve', sid: actions.sid, planSeq: actions.planSeq, run: run.n }),
         label: `Improve #${run.n}`,

@@ -11,7 +11,7 @@ import { runKey } from './delivery-keys.ts';
 import { runFilesOf } from './file-refs.ts';
 import { settleJobError } from './job-failure.ts';
 import { type RunJob, runJobId, runJobSchema, runKeyOf } from './queues.ts';
-import { blendCandidates } from './render-board.ts';
+import { blendCandidates, blendExists } from './render-board.ts';
 import { errorReply } from './render-replies.ts';
 import {
   type RunProgressView,
@@ -159,12 +159,9 @@ export function createRunProcessor(ctx: BotContext) {
         dir: outPath,
         predictions: Boolean(result.artifacts.oofPredictions && result.artifacts.testPredictions),
       });
-      const after = await ctx.store.runList(sid);
-      const blendReady =
-        blendCandidates(
-          after.filter((r) => r.planSeq === data.planSeq),
-          result.higherIsBetter,
-        ).length >= 2;
+      const after = (await ctx.store.runList(sid)).filter((r) => r.planSeq === data.planSeq);
+      const candidates = blendCandidates(after, result.higherIsBetter).map((r) => r.n);
+      const blendReady = candidates.length >= 2 && !blendExists(after, candidates);
       await ctx.deliver.post(
         thread,
         renderRunResult(result, naming, await runFilesOf(result, naming.n), {

@@ -1,13 +1,12 @@
 // Starts a run (Run or Vanilla pressed, `rerun`, Improve, Blend): who may, one open run per run key, the thread's
 // next run number, the leaderboard, then the run job. Every kind goes through the same run queue and worker.
 import { METRICS } from '../../core/harness/index.ts';
-import { bestRun } from '../../core/index.ts';
 import type { Choice, RunKind } from '../../core/types.ts';
 import { refreshBoard } from '../board.ts';
 import { runKey } from '../delivery-keys.ts';
 import type { ThreadRef } from '../messages.ts';
 import { JOB_OPTIONS, type RunJob, runJobId } from '../queues.ts';
-import { BLEND_MAX_MEMBERS, blendCandidates } from '../render-board.ts';
+import { BLEND_MAX_MEMBERS, bestImprovable, blendCandidates, blendExists } from '../render-board.ts';
 import { capitalise, errorReply, text } from '../render-replies.ts';
 import { renderRunProgress, runAtStart } from '../render-result.ts';
 import { type RunNaming, runSubject } from '../run-labels.ts';
@@ -126,16 +125,25 @@ export function planRun(
     const kind: RunKind = req.choice === 'vanilla' ? 'vanilla' : 'option';
     return { key: req.choice, naming: { kind, choice: req.choice, parent: null, members: [] } };
   }
-  const finished = runs.filter((r) => r.status === 'done' && r.score !== null && r.n > 0);
   if (req.kind === 'improve') {
     const target =
-      req.parent === null ? bestRun(finished, higherIsBetter) : runs.find((r) => r.n === req.parent);
+      req.parent === null
+        ? bestImprovable(
+            runs.filter((r) => r.score !== null && r.n > 0),
+            higherIsBetter,
+          )
+        : runs.find((r) => r.n === req.parent);
     if (!target) {
       return {
         refusal:
           req.parent === null
             ? 'There is no finished run with a score to improve yet. Run an option first.'
             : `There is no run #${req.parent} in this thread.`,
+      };
+    }
+    if (target.kind === 'blend') {
+      return {
+        refusal: `Run #${target.n} is a blend; improve one of the runs it combines (${target.members.map((m) => `#${m}`).join(', ')}).`,
       };
     }
     if (target.status !== 'done' || target.score === null || !target.dir) {
@@ -154,16 +162,14 @@ export function planRun(
       refusal: `A blend needs two finished runs with a score and predictions; this thread has ${members.length}. Run another option first.`,
     };
   }
-  return {
-    key: 'blend',
-    naming: {
-      kind: 'blend',
-      choice: null,
-      parent: null,
-      members: members
-        .map((r) => r.n)
-        .slice(0, BLEND_MAX_MEMBERS)
-        .sort((a, b) => a - b),
-    },
-  };
+  const chosen = members
+    .map((r) => r.n)
+    .slice(0, BLEND_MAX_MEMBERS)
+    .sort((a, b) => a - b);
+  if (blendExists(runs, chosen)) {
+    return {
+      refusal: `A blend of ${chosen.map((n) => `#${n}`).join(', ')} is already on the leaderboard; run or improve another option first.`,
+    };
+  }
+  return { key: 'blend', naming: { kind: 'blend', choice: null, parent: null, members: chosen } };
 }

@@ -135,8 +135,8 @@ describe('the thread as a workspace in the web chat', () => {
     const resultMessages = (await chat.thread(task.id)).replies.filter(isResult);
     const ranked = [...runs].sort((a, b) => (a.score as number) - (b.score as number) || a.n - b.n);
     expect(rows.map((row) => Number(/\*\*#(\d+) /.exec(row)?.[1]))).toEqual(ranked.map((r) => r.n));
-    expect(rows.filter((row) => row.includes('🏆 best'))).toHaveLength(1);
-    expect(rows[0]).toContain('🏆 best');
+    expect(rows.filter((row) => row.includes('★ best'))).toHaveLength(1);
+    expect(rows[0]).toContain('★ best');
     for (const r of runs) {
       const json = JSON.parse(await readFile(path.join(r.dir as string, 'result.json'), 'utf8')) as {
         score: number;

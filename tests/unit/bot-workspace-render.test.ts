@@ -62,7 +62,7 @@ describe('the leaderboard', () => {
     });
     expect(lines.map((l) => /\*\*(#\d+) /.exec(l)?.[1])).toEqual(['#3', '#2', '#1', '#4', '#5']);
     expect(lines[0]).toBe(
-      '1. **#3 · option 2, improved from #2** · 🏆 best · mae **87.9** · done · 1 attempt · 1m 05s · 0 tokens · offline · [result](/#general/t/m3)',
+      '1. **#3 · option 2, improved from #2** · ★ best · mae **87.9** · done · 1 attempt · 1m 05s · 0 tokens · offline · [result](/#general/t/m3)',
     );
     expect(lines[1]).toContain('#2 · option 2**');
     expect(lines[1]).toContain('2 attempts');
@@ -98,11 +98,45 @@ describe('the leaderboard', () => {
     expect(m.blocks[0]).toEqual({ kind: 'heading', text: 'Leaderboard · mae, lower is better' });
     expect(m.text).toBe('Leaderboard: 5 runs. Best: #3, mae 87.9.');
     const buttons = m.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : []));
-    expect(buttons.map((b) => b.label)).toEqual(['Improve the best (#3)', 'Blend #3, #2, #1']);
-    expect(buttons.map((b) => decodeAction(b.action))).toEqual([
+    // A blend of #1, #2, #3 is under way: no second one is offered.
+    expect(buttons.map((b) => b.label)).toEqual(['Improve the best (#3)']);
+    const before = renderBoard({
+      sid: SID,
+      planSeq: 1,
+      metric: 'mae',
+      higherIsBetter: false,
+      runs: RUNS.slice(0, 3),
+      links: {},
+    });
+    const offered = before.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : []));
+    expect(offered.map((b) => b.label)).toEqual(['Improve the best (#3)', 'Blend #3, #2, #1']);
+    expect(offered.map((b) => decodeAction(b.action))).toEqual([
       { kind: 'improve', sid: SID, planSeq: 1, run: 3 },
       { kind: 'blend', sid: SID, planSeq: 1 },
     ]);
+    // A finished blend at the top: Improve is offered on the best run that is not a blend.
+    const blendBest = [
+      ...RUNS.slice(0, 3),
+      run(4, { kind: 'blend', choice: null, members: [1, 2, 3], key: 'blend', score: 80 }),
+    ];
+    const top = renderBoard({
+      sid: SID,
+      planSeq: 1,
+      metric: 'mae',
+      higherIsBetter: false,
+      runs: blendBest,
+      links: {},
+    });
+    expect(top.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : [])).map((b) => b.label)).toEqual([
+      'Improve #3',
+    ]);
+    expect(planRun({ kind: 'improve', parent: null }, blendBest, false)).toMatchObject({ key: 'improve-3' });
+    expect(planRun({ kind: 'improve', parent: 4 }, blendBest, false)).toEqual({
+      refusal: 'Run #4 is a blend; improve one of the runs it combines (#1, #2, #3).',
+    });
+    expect(planRun({ kind: 'blend' }, blendBest, false)).toEqual({
+      refusal: 'A blend of #1, #2, #3 is already on the leaderboard; run or improve another option first.',
+    });
     const one = renderBoard({
       sid: SID,
       planSeq: 1,
@@ -178,7 +212,7 @@ describe('run names, commands and actions', () => {
     expect(planRun({ kind: 'improve', parent: 9 }, RUNS, false)).toEqual({
       refusal: 'There is no run #9 in this thread.',
     });
-    expect(planRun({ kind: 'blend' }, RUNS, false)).toEqual({
+    expect(planRun({ kind: 'blend' }, RUNS.slice(0, 3), false)).toEqual({
       key: 'blend',
       naming: { kind: 'blend', choice: null, parent: null, members: [1, 2, 3] },
     });
@@ -278,7 +312,8 @@ describe('a run’s progress and result', () => {
     const code = m.blocks.find((b) => b.kind === 'code');
     expect(code?.kind === 'code' && code.filename).toBe('run5-solution.py');
     const buttons = m.blocks.flatMap((b) => (b.kind === 'buttons' ? b.buttons : []));
-    expect(buttons.map((b) => b.label)).toEqual(['Improve #5', 'Blend the best runs']);
+    // A blend is not improved (its members are), but the Blend button stays where a blend is offered.
+    expect(buttons.map((b) => b.label)).toEqual(['Blend the best runs']);
     const improved = renderRunResult(
       { ...result, kind: 'improve', blend: null, change: 'tuned max_depth', choice: '2' },
       { n: 3, kind: 'improve', choice: '2', parent: 1, members: [] },
