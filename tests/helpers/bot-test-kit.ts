@@ -326,14 +326,26 @@ export function buttonsOf(message: MessageView): { action: string; label: string
 
 export function textOf(message: MessageView): string {
   const parts = (message.blocks ?? []).map((b) =>
-    'text' in b ? b.text : b.kind === 'progress' ? `${b.label} ${b.detail ?? ''}` : '',
+    'text' in b
+      ? b.text
+      : b.kind === 'progress'
+        ? `${b.label} ${b.detail ?? ''}`
+        : b.kind === 'option'
+          ? `**${b.title}**\n${b.summary}${b.note ? `\n${b.note}` : ''}`
+          : '',
   );
   return [message.text, ...parts].join('\n');
 }
 
-/** The vote tally lines under a plan, one per option and the resolver's choice. */
+/** The vote tally lines of a plan, one per option and the resolver's choice (each card's note starts with it). */
 export const votesOf = (m: MessageView) =>
-  (m.blocks ?? []).flatMap((b) => (b.kind === 'context' && b.text.startsWith('Votes') ? [b.text] : []));
+  (m.blocks ?? []).flatMap((b) =>
+    b.kind === 'context' && b.text.startsWith('Votes')
+      ? [b.text]
+      : b.kind === 'option' && b.note?.startsWith('Votes')
+        ? [b.note.split(' · ')[0] as string]
+        : [],
+  );
 
 export const isPlan = (m: MessageView) => buttonsOf(m).some((b) => b.label === 'Run resolver');
 export const isProgress = (m: MessageView) => (m.blocks ?? []).some((b) => b.kind === 'progress');
