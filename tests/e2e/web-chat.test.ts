@@ -52,7 +52,7 @@ describe('the web chat in a browser', () => {
 
     const result = thread
       .locator('[data-testid=bot-message]')
-      .filter({ has: page.locator('h3', { hasText: 'Score: mae' }) });
+      .filter({ has: page.locator('strong', { hasText: /^Score: mae / }) });
     await result.waitFor({ timeout: 120_000 });
     const image = result.locator('img[data-testid=image]');
     await image.waitFor();
@@ -61,7 +61,7 @@ describe('the web chat in a browser', () => {
       .toBe(true);
     await expect.poll(() => progress.first().textContent()).toContain('finished');
     // Code blocks come highlighted (the log tail, and the code itself when short enough to be inline).
-    expect(await result.locator('figure.code code.hljs').count()).toBeGreaterThan(0);
+    expect(await result.locator('details.code code.hljs').count()).toBeGreaterThan(0);
     expect(await result.locator('a[data-testid=file-link]', { hasText: 'notebook.ipynb' }).count()).toBe(1);
 
     // A tall window shows the whole thread: the plan with its tally, the progress, the score and the chart.

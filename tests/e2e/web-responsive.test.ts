@@ -125,9 +125,10 @@ describe('the web chat on a phone, a laptop and a desktop, by keyboard', () => {
     expect((await focused(page)).id).toBe('menu-toggle');
 
     // The composer: its buttons in view at 360 px too; an empty message is not sent; Shift+Enter breaks the line.
+    // (The drawer slides out for 0.2 s.)
     await page.setViewportSize({ width: 360, height: 740 });
-    expect(await reachable(page, '[data-testid=send]')).toBe(true);
-    expect(await reachable(page, '[data-testid=attach]')).toBe(true);
+    await expect.poll(() => reachable(page, '[data-testid=send]')).toBe(true);
+    await expect.poll(() => reachable(page, '[data-testid=attach]')).toBe(true);
     await page.setViewportSize(PHONE);
     expect((await tabTo(page, /^$/)).id).toBe('composer-text');
     await page.keyboard.press('Enter');
@@ -231,6 +232,23 @@ describe('the web chat on a phone, a laptop and a desktop, by keyboard', () => {
     expect(await page.locator('#thread-view').isVisible()).toBe(false);
     expect(await focused(page)).toMatchObject({ key: 'open-thread' });
     expect(await badge.textContent()).toMatch(/done/);
+
+    // Unread: Bob replies in Ann's (closed) thread and posts in #experiments; Ann's lists mark both.
+    const bob = await chat.open('Bob', DESKTOP);
+    await bob.page.click('#messages [data-testid=open-thread]');
+    await bob.page.fill('#thread-text', 'status');
+    await bob.page.press('#thread-text', 'Enter');
+    await page.locator('#messages [data-testid=thread-unread]').waitFor({ timeout: 30_000 });
+    await bob.page.click('#channels a[data-channel=experiments]');
+    await bob.page.fill('#composer-text', 'Anyone tried the blueberry data?');
+    await bob.page.press('#composer-text', 'Enter');
+    const elsewhere = page.locator('#channels a[data-channel=experiments] [data-testid=channel-unread]');
+    await elsewhere.waitFor({ timeout: 30_000 });
+    expect(Number.parseInt((await elsewhere.textContent()) ?? '', 10)).toBeGreaterThanOrEqual(1);
+    // Opening the thread clears its mark.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#messages [data-testid=thread-unread]').count()).toBe(0);
     expect(errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
   });
 });

@@ -249,12 +249,10 @@ function focusableAt(node) {
  */
 function restoreFocus(mark, scope) {
   if (!mark) return;
-  const message = mark.messageId
-    ? /** @type {HTMLElement | null} */ (
-        scope.matches(`[data-id="${CSS.escape(mark.messageId)}"]`)
-          ? scope
-          : scope.querySelector(`[data-id="${CSS.escape(mark.messageId)}"]`)
-      )
+  // The message itself, one inside `scope`, or the one `scope` is a part of (a re-rendered row).
+  const sel = mark.messageId ? `[data-id="${CSS.escape(mark.messageId)}"]` : null;
+  const message = sel
+    ? /** @type {HTMLElement | null} */ (scope.closest(sel) ?? scope.querySelector(sel))
     : /** @type {HTMLElement} */ (scope);
   if (!message) return;
   const focusables = /** @type {HTMLElement[]} */ ([...message.querySelectorAll(FOCUSABLE)]);
@@ -582,17 +580,23 @@ function renderOptionCard(card, message) {
   const mine = state.user ? (card.voters ?? []).includes(state.user.id) : false;
   const actions = (own && own.kind === 'buttons' ? own.buttons : [])
     .filter((b) => b.role !== 'expand')
-    .map((b) => {
+    .flatMap((b) => {
       const button = cardActionButton(message, b);
+      // The visible word is part of the accessible name ("Vote" in "Vote for option 2"): axe's
+      // label-content-name-mismatch (serious) fails a name that leaves out the button's visible text.
       if (b.role === 'vote') {
+        button.textContent = 'Vote';
         button.setAttribute('aria-label', `Vote for ${name}`);
         button.setAttribute('aria-pressed', String(mine));
         if (mine) {
           button.classList.add('voted');
-          button.append(el('span', { class: 'your-vote', text: ' ✓ your vote' }));
+          return [button, el('span', { class: 'your-vote', text: '✓ your vote' })];
         }
-      } else if (b.role === 'run') button.setAttribute('aria-label', `Run ${name}`);
-      return button;
+      } else if (b.role === 'run') {
+        button.textContent = 'Run';
+        button.setAttribute('aria-label', `Run ${name}`);
+      }
+      return [button];
     });
   const bar = el('div', { class: 'card-actions buttons' }, ...actions, ...toggles);
   const note = card.note ? el('p', { class: 'context card-note' }) : null;
