@@ -96,7 +96,21 @@ describe('the plan as option cards in the web chat', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await thread.locator('[data-testid=bot-message]').count()).toBe(messages);
 
+    // On a phone the cards' buttons stay on screen (they wrap rather than overflow).
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const name of [
+      'Vote for option 2',
+      'Run option 2',
+      "Run the resolver's choice",
+      'Run the vanilla control',
+    ]) {
+      const button = plan.getByRole('button', { name, exact: true });
+      await button.scrollIntoViewIfNeeded();
+      const box = await button.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    }
     mkdirSync(`${ROOT}tests/artifacts`, { recursive: true });
+    await plan.screenshot({ path: `${ROOT}tests/artifacts/plan-cards-phone.png` });
     await page.setViewportSize({ width: 1440, height: 2400 });
     await plan.screenshot({ path: `${ROOT}tests/artifacts/plan-cards.png` });
     expect(errors).toEqual([]);
