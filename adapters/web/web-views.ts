@@ -133,15 +133,17 @@ export function buttonsOf(m: WebMessage): { action: string; label: string }[] {
 }
 
 /**
- * The run state a message shows: its progress block's label ends in the state ("Run of …: finished"); a label
- * without one counts as running until its bar is full.
+ * The run state a message shows: its progress block's label ends in the state ("Run of …: finished", "…: running
+ * in the sandbox", "…: timed out"); a label without one counts as running until its bar is full.
  */
 export function runStateOf(m: WebMessage): RunState | undefined {
   const progress = m.blocks?.find((b) => b.kind === 'progress');
   if (progress?.kind !== 'progress') return undefined;
-  const said = /:\s*(queued|running|finished|failed|cancelled)\s*$/i.exec(progress.label)?.[1]?.toLowerCase();
+  const said = /:\s*(queued|running|finished|failed|cancelled|timed out)\b[^:]*$/i
+    .exec(progress.label)?.[1]
+    ?.toLowerCase();
   if (said === 'finished') return 'done';
-  if (said === 'failed' || said === 'cancelled') return 'failed';
+  if (said === 'failed' || said === 'cancelled' || said === 'timed out') return 'failed';
   if (said) return 'running';
   return progress.step < progress.total ? 'running' : 'done';
 }

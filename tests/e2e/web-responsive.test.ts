@@ -1,7 +1,8 @@
 // The web chat at a phone's, a small laptop's and a desktop's size (390 × 844, 1024 × 768, 1440 × 900), used with
 // the keyboard only: a task posted with a training file and a test file, a vote and a run by Tab, Enter and Space
 // with focus checked after each, the result read, axe-core run on the page with the plan and with the result (no
-// critical or serious violation), and a screenshot at each size (docs/web-<width>.png with UPDATE_SCREENSHOT=1).
+// critical or serious violation), and a screenshot at each size (docs/web-<width>.png with UPDATE_SCREENSHOT=1):
+// the plan on the phone, the run under way on the laptop, the result on the desktop.
 // One bot and one run serve all three sizes: the window is resized as the session goes on.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -173,6 +174,8 @@ describe('the web chat on a phone, a laptop and a desktop, by keyboard', () => {
     expect(await card.textContent()).toMatch(/test\.csv/);
     await page.setViewportSize(PHONE);
     expect(await axeSerious(page)).toEqual([]);
+    await plan.evaluate((node) => node.scrollIntoView({ block: 'start' }));
+    await shoot(PHONE.width);
 
     // Vote by keyboard (phone): Tab to the resolver's Vote, Enter; focus stays on it once the tally is in.
     const vote = await tabTo(page, /^Vote\b.*resolver/i);
@@ -191,6 +194,7 @@ describe('the web chat on a phone, a laptop and a desktop, by keyboard', () => {
     const progress = thread.locator('[data-testid=progress]');
     await progress.first().waitFor({ timeout: 30_000 });
     expect(await axeSerious(page)).toEqual([]);
+    await shoot(LAPTOP.width);
     await expect.poll(async () => (await focused(page)).key).toBe(run.key);
     // The channel list marks the thread as running, then done.
     const badge = page.locator('#messages [data-testid=thread-status]');
@@ -219,12 +223,12 @@ describe('the web chat on a phone, a laptop and a desktop, by keyboard', () => {
     expect(await code.count()).toBeGreaterThan(0);
     expect(await code.first().locator('summary').textContent()).toMatch(/\d+ lines?/);
     expect(await thread.locator('img[data-testid=image]').count()).toBeGreaterThan(0);
-    for (const size of [DESKTOP, LAPTOP, PHONE]) {
+    for (const size of [PHONE, LAPTOP, DESKTOP]) {
       await page.setViewportSize(size);
       expect(await axeSerious(page), `axe at ${size.width} px`).toEqual([]);
-      await result.evaluate((node) => node.scrollIntoView({ block: 'start' }));
-      await shoot(size.width);
     }
+    await result.evaluate((node) => node.scrollIntoView({ block: 'start' }));
+    await shoot(DESKTOP.width);
 
     // Escape closes the thread; focus goes back to it in the channel, marked done.
     await page.setViewportSize(DESKTOP);
