@@ -2,7 +2,15 @@
 // thread exactly once (real Redis, real core and sandbox, `bot/main.ts` as the worker process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FrontAndWorkers, startFrontAndWorkers } from '../helpers/bot-process.ts';
-import { ANN, isPlan, isProgress, isResult, startBlueberryRun, textOf } from '../helpers/bot-test-kit.ts';
+import {
+  ANN,
+  isBoard,
+  isPlan,
+  isProgress,
+  isResult,
+  startBlueberryRun,
+  textOf,
+} from '../helpers/bot-test-kit.ts';
 
 describe('a worker crash during a run', () => {
   let bot: FrontAndWorkers;
@@ -47,7 +55,9 @@ describe('a worker crash during a run', () => {
     expect(replies.filter(isPlan)).toHaveLength(1);
     expect(replies.filter(isProgress)).toHaveLength(1);
     expect(replies.filter(isResult)).toHaveLength(1);
+    // The thread's leaderboard, posted with the run and edited (not posted again) by the worker that took it over.
+    expect(replies.filter(isBoard)).toHaveLength(1);
     expect(replies.every((m) => m.bot)).toBe(true);
-    expect(replies).toHaveLength(4);
+    expect(replies).toHaveLength(5);
   });
 });

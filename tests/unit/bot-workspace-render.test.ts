@@ -6,9 +6,10 @@ import { improveTarget, parseCommand } from '../../bot/conversation/commands.ts'
 import { planRun } from '../../bot/conversation/start-run.ts';
 import { messageLink } from '../../bot/message-links.ts';
 import { blendCandidates, boardLines, renderBoard } from '../../bot/render-board.ts';
+import { statusReply } from '../../bot/render-replies.ts';
 import { renderRunProgress, renderRunResult, runAtStart } from '../../bot/render-result.ts';
 import { runTitle, runWhat } from '../../bot/run-labels.ts';
-import type { StoredRun } from '../../bot/session-store.ts';
+import type { Session, StoredRun } from '../../bot/session-store.ts';
 import type { RunResult } from '../../core/types.ts';
 
 const SID = '0123456789abcdef';
@@ -164,6 +165,35 @@ describe('the leaderboard', () => {
       '/#general/r1/m1',
     );
     expect(messageLink({ surface: 'slack', space: 'T1', channel: 'C1', thread: '1.2' }, '1.3')).toBeNull();
+  });
+});
+
+describe('status', () => {
+  it('names the run under way and its stage instead of "plan ready", and lists the runs best first', () => {
+    const plan = {
+      task: { metric: 'mae' },
+      instructions: [{ title: 'A' }, { title: 'B' }, { title: 'C' }],
+      resolver: { instruction: { title: 'R' } },
+    };
+    const session = {
+      status: 'planned',
+      planSeq: 1,
+      plan,
+      understood: null,
+      error: null,
+    } as unknown as Session;
+    const runs = [
+      ...RUNS.slice(0, 3),
+      run(4, { status: 'running', stage: 'training', attempt: 1, score: null }),
+    ];
+    const m = statusReply(session, {}, runs);
+    const body = m.blocks.map((b) => ('text' in b ? b.text : '')).join('\n');
+    expect(body).toContain('**Status**: running #4 (option 1), stage training, attempt 1');
+    expect(body).not.toContain('plan ready');
+    expect([...body.matchAll(/\d+\. \*\*#(\d+) /g)].map((x) => Number(x[1]))).toEqual([3, 2, 1, 4]);
+    expect(body).toContain('★ best');
+    expect(body).toContain('— started by Ann');
+    expect(statusReply(session, {}, RUNS.slice(0, 3)).text).toContain('Status: plan ready');
   });
 });
 
