@@ -1,5 +1,5 @@
 # The harness's blend of finished runs: non-negative weights summing to 1, fitted on the members' out-of-fold
-# predictions against train.csv's labels (Caruana-style greedy ensemble selection with replacement), applied to the
+# predictions against train.csv's labels (Caruana-style greedy ensemble selection with replacement; label metrics on the log-loss), applied to the
 # members' predictions for test.csv's rows. The held-out labels never reach this script: the harness scores the
 # submission.csv it writes. blend-runs.ts inserts the task metric's score_metric() and puts blend_spec.json beside.
 import json
@@ -84,8 +84,24 @@ fit_truth = truth[rows]
 fit = [p[rows] for p in oof]
 
 
+# Label metrics (accuracy, F1) move in steps and a greedy search on them chases noise: their weights are fitted on
+# the log-loss of the blended probabilities instead, and the labels are taken from the blend at the end.
+TASK_METRIC = METRIC
+FIT_METRIC = 'log-loss' if CLASSIFICATION and METRIC not in ('roc-auc', 'log-loss') else METRIC
+FIT_HIGHER_IS_BETTER = HIGHER_IS_BETTER if FIT_METRIC == METRIC else False
+
+
+def metric_score(values, name):
+    global METRIC
+    METRIC = name
+    try:
+        return score_metric(fit_truth, as_metric_input(values))
+    finally:
+        METRIC = TASK_METRIC
+
+
 def score(values):
-    return score_metric(fit_truth, as_metric_input(values))
+    return metric_score(values, FIT_METRIC)
 
 
 def better(a, b):
@@ -93,12 +109,13 @@ def better(a, b):
         return False
     if not np.isfinite(b):
         return True
-    return a > b if HIGHER_IS_BETTER else a < b
+    return a > b if FIT_HIGHER_IS_BETTER else a < b
 
 
-member_scores = [score(p) for p in fit]
-for m, s in zip(members, member_scores):
-    print(f"member {m['label']}: out-of-fold {METRIC} = {s:.6f}", flush=True)
+member_scores = [metric_score(p, TASK_METRIC) for p in fit]
+for m, p, s in zip(members, fit, member_scores):
+    fitted_on = '' if FIT_METRIC == TASK_METRIC else f', {FIT_METRIC} = {score(p):.6f}'
+    print(f"member {m['label']}: out-of-fold {TASK_METRIC} = {s:.6f}{fitted_on}", flush=True)
 
 # Greedy selection with replacement: each step adds the member that most improves the average; the best prefix wins.
 counts = np.zeros(len(fit))
@@ -116,7 +133,8 @@ for step in range(STEPS):
         best_counts, best_score = counts.copy(), choice_score
 weights = best_counts / best_counts.sum()
 print('weights:', ', '.join(f"{m['label']} {w:.3f}" for m, w in zip(members, weights)))
-print(f'blend out-of-fold {METRIC} = {best_score:.6f}')
+blend_score = metric_score(sum(w * p for w, p in zip(weights, fit)), TASK_METRIC)
+print(f'blend out-of-fold {TASK_METRIC} = {blend_score:.6f}' + ('' if FIT_METRIC == TASK_METRIC else f' ({FIT_METRIC} {best_score:.6f})'))
 
 
 def combine(arrays):
@@ -171,7 +189,7 @@ json.dump(
     {
         'weights': [float(w) for w in weights],
         'member_oof_scores': [float(s) for s in member_scores],
-        'blend_oof_score': float(best_score),
+        'blend_oof_score': float(blend_score),
         'fitted_rows': int(rows.sum()),
     },
     open('blend_weights.json', 'w'),
