@@ -143,6 +143,7 @@ export class SessionStore {
       .set(this.keys.session(sid), JSON.stringify(sessionSchema.parse(session)), 'EX', this.ttlSeconds)
       .expire(this.keys.votes(sid), this.ttlSeconds)
       .expire(this.keys.runs(sid), this.ttlSeconds)
+      .expire(this.keys.runCounter(sid), this.ttlSeconds)
       .zadd(this.keys.sessionsIndex, Date.now(), sid);
     if (session.status === 'planning') tx.zadd(this.keys.openWork, Date.now(), planMember(sid));
     else tx.zrem(this.keys.openWork, planMember(sid));
@@ -197,7 +198,8 @@ export class SessionStore {
     const tx = this.redis
       .multi()
       .hset(this.keys.runs(sid), key, JSON.stringify(runStateSchema.parse(record)))
-      .expire(this.keys.runs(sid), this.ttlSeconds);
+      .expire(this.keys.runs(sid), this.ttlSeconds)
+      .expire(this.keys.runCounter(sid), this.ttlSeconds);
     if (isOpenRun(run.status)) tx.zadd(this.keys.openWork, Date.now(), runMember(sid, key));
     else tx.zrem(this.keys.openWork, runMember(sid, key));
     await tx.exec();

@@ -100,13 +100,13 @@ describe('the thread as a workspace in the web chat', () => {
     expect(headingOf(improved)).toMatch(new RegExp(`^#3 · option [13], improved from #${betterN}$`));
     expect(textOf(improved)).toMatch(/Change: \S/);
 
-    // Blend from the leaderboard: the runs it combines are named on the button.
+    // Blend from the leaderboard once it shows the improvement (it is edited after the result is posted): the runs
+    // it combines are named on the button.
     const board = await chat.waitForReply(task.id, (r) => {
       const b = r.find(isBoard);
-      return b && buttonsOf(b).some((x) => x.label.startsWith('Blend')) ? b : null;
+      return b && buttonsOf(b).some((x) => /^Blend #\d, #\d, #\d$/.test(x.label)) ? b : null;
     });
     const blendButton = buttonsOf(board).find((b) => b.label.startsWith('Blend'));
-    expect(blendButton?.label).toMatch(/^Blend #\d, #\d, #\d$/);
     await chat.press(ann, board, blendButton?.label as string);
     const blended = await chat.waitForReply(
       task.id,
@@ -159,6 +159,15 @@ describe('the thread as a workspace in the web chat', () => {
     const statuses = replies.filter((m) => (m.blocks ?? []).some((b) => b.kind === 'progress'));
     expect(statuses).toHaveLength(4);
     for (const s of statuses) expect(textOf(s)).toContain(': finished');
+    // While a script ran in the sandbox, its status showed the fold it reported as the bar and its last line.
+    const inSandbox = chat.events.filter(
+      (e) => e.type === 'edit' && /running in the sandbox: fold \d of 5 · /.test(textOf(e.message)),
+    );
+    expect(inSandbox.length).toBeGreaterThan(0);
+    for (const e of inSandbox) {
+      const bar = e.message.blocks?.find((b) => b.kind === 'progress');
+      expect(bar?.kind === 'progress' && bar.total).toBe(5);
+    }
     // Files carry the run number.
     const files = resultMessages.flatMap((m) =>
       (m.blocks ?? []).flatMap((b) => (b.kind === 'file' || b.kind === 'image' ? [b.file.name] : [])),
