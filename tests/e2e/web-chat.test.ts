@@ -42,10 +42,10 @@ describe('the web chat in a browser', () => {
     expect(planText).toMatch(/Resolver's choice: option [123], improved/);
     expect(await plan.locator('a[data-testid=file-link]').textContent()).toContain('instructions.md');
 
-    await plan.locator('button', { hasText: 'Vote resolver' }).click();
+    await plan.getByRole('button', { name: "Vote for the resolver's choice" }).click();
     await plan.locator('.context', { hasText: 'Votes: 1 vote' }).waitFor();
 
-    await plan.locator('button', { hasText: 'Run resolver' }).click();
+    await plan.getByRole('button', { name: "Run the resolver's choice" }).click();
     const progress = thread.locator('[data-testid=progress]');
     await progress.first().waitFor();
     expect(await progress.first().textContent()).toMatch(/Run of the resolver's choice/);
@@ -54,11 +54,18 @@ describe('the web chat in a browser', () => {
       .locator('[data-testid=bot-message]')
       .filter({ has: page.locator('strong', { hasText: /^Score: mae / }) });
     await result.waitFor({ timeout: 120_000 });
-    const image = result.locator('img[data-testid=image]');
-    await image.waitFor();
-    await expect
-      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
-      .toBe(true);
+    const images = result.locator('img[data-testid=image]');
+    await images.first().waitFor();
+    for (const image of await images.all()) {
+      await expect
+        .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+        .toBe(true);
+    }
+    // Two charts (the holdout's and the feature importance) sit side by side in the thread pane.
+    if ((await images.count()) === 2) {
+      const [a, b] = [await images.nth(0).boundingBox(), await images.nth(1).boundingBox()];
+      expect(a && b && Math.abs(a.y - b.y) < 2 && b.x > a.x + a.width).toBe(true);
+    }
     await expect.poll(() => progress.first().textContent()).toContain('finished');
     // Code blocks come highlighted (the log tail, and the code itself when short enough to be inline).
     expect(await result.locator('details.code code.hljs').count()).toBeGreaterThan(0);
