@@ -167,6 +167,10 @@ describe('the web chat on a phone, a laptop and a desktop, by keyboard', () => {
 
     const plan = thread.locator('[data-testid=bot-message]').filter({ hasText: /Three ranked instructions/ });
     await plan.waitFor({ timeout: 90_000 });
+    // Bot replies are announced in the one polite live region, not by the whole log.
+    await expect.poll(() => page.textContent('[data-testid=announcer]')).toMatch(/^Linguacodus: \S/);
+    expect(await page.locator('[aria-live]').count()).toBe(1);
+    expect(await page.getAttribute('[data-testid=announcer]', 'aria-live')).toBe('polite');
     // The bot took the second file as the one to predict for.
     const card = thread
       .locator('[data-testid=bot-message]')

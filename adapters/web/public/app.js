@@ -821,7 +821,8 @@ function renderChannels() {
     return el(
       'a',
       {
-        href: `#${c}`,
+        // A real address (opens the channel in a new tab too), not an in-page #anchor.
+        href: `?channel=${encodeURIComponent(c)}`,
         'data-channel': c,
         'data-key': `channel:${c}`,
         class: c === state.channel ? 'active' : '',
@@ -1303,7 +1304,9 @@ async function main() {
   wireComposer(/** @type {HTMLFormElement} */ ($('#composer')), () => null);
   wireComposer(/** @type {HTMLFormElement} */ ($('#thread-composer')), () => state.thread);
   wireKeys();
-  const wanted = decodeURIComponent(location.hash.slice(1));
+  // The channel a link or an earlier visit named: #name (kept as channels are picked), else ?channel=name.
+  const wanted =
+    decodeURIComponent(location.hash.slice(1)) || (new URLSearchParams(location.search).get('channel') ?? '');
   // The server's config always has at least one channel.
   await loadChannel(channels.includes(wanted) ? wanted : (channels[0] ?? wanted));
   connect();
