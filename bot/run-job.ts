@@ -75,6 +75,7 @@ export function createRunProcessor(ctx: BotContext) {
     const edits = throttledEdits((m) => ctx.deliver.edit(thread, statusKey, m));
     const show = () => edits.push(renderRunProgress({ ...view, elapsedMs: Date.now() - started }));
     const ticker = setInterval(show, TICK_MS);
+    let stored: Promise<void> = Promise.resolve();
     try {
       // The conversation posted this when Run was pressed; after a crash the key is found and nothing doubles.
       await ctx.deliver.post(thread, renderRunProgress({ ...view, status: 'queued' }), statusKey);
@@ -87,6 +88,13 @@ export function createRunProcessor(ctx: BotContext) {
       await rm(await ctx.files.ensure(sid, ...runFolder), { recursive: true, force: true });
       const outPath = await ctx.files.ensure(sid, ...runFolder);
       const pipeline = await ctx.pipeline();
+      // The stage and attempt go into the run's record (for `status` and the board) in order, off the event path.
+      const record = (patch: { stage?: string; attempt?: number }) => {
+        stored = stored
+          .then(() => ctx.store.patchRun(sid, key, jobId, patch))
+          .then(() => refreshBoard(ctx, sid))
+          .catch((err: unknown) => ctx.logger.warn({ err, jobId }, 'could not record the run’s progress'));
+      };
       const options = {
         outDir: outPath,
         signal: tracker.signal,
@@ -95,7 +103,9 @@ export function createRunProcessor(ctx: BotContext) {
             view.stage = event.stage as StageName;
             view.stageIndex = stageIndexOf(event.stage);
             view.sandbox = null;
+            if (event.status === 'started') record({ stage: event.stage });
           } else if (event.type === 'attempt') {
+            if (event.status === 'running') record({ attempt: event.n });
             view.attempt = event.n;
             view.maxAttempts = event.max;
             view.sandbox = event.status === 'running' ? { line: null, fold: null } : null;
@@ -135,6 +145,7 @@ export function createRunProcessor(ctx: BotContext) {
         result = await pipeline.run(plan, data.choice ?? 'resolver', options);
       }
       clearInterval(ticker);
+      await stored;
       view.status = result.ok ? 'done' : 'failed';
       view.detail = undefined;
       view.sandbox = null;
@@ -187,6 +198,7 @@ export function createRunProcessor(ctx: BotContext) {
         what: runWhat(naming),
         timeoutSeconds: ctx.config.RUN_TIMEOUT_S,
         onFinal: async (outcome) => {
+          await stored;
           const status = tracker.timedOut() ? 'timed-out' : outcome;
           await ctx.store.patchRun(sid, key, jobId, {
             status,
