@@ -278,4 +278,24 @@ describe('bench markdown', () => {
     expect(cells.slice(11, 14)).toEqual(['—', '—', '—']);
     expect(md).not.toContain('## Strong panel members');
   });
+
+  it('shows a blend that could not run as "not run" and lists why under Problems', () => {
+    const r = row('crab_age', false, { options: [1.45, 1.46, 1.54, 1.45], vanilla: 1.5 });
+    r.blend = {
+      ...run(null),
+      error: 'not run: a blend needs two finished runs with predictions; 1 finished',
+      members: [],
+    };
+    const md = renderBenchMarkdown([r], { command: 'npm run bench', wallSeconds: 30, date: 'then' });
+    const cells = md
+      .split('\n')
+      .find((l) => l.startsWith('| crab_age'))!
+      .split('|')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    expect(cells[12]).toBe('not run');
+    expect(md).toContain(
+      '- crab_age blend: not run: a blend needs two finished runs with predictions; 1 finished',
+    );
+  });
 });
