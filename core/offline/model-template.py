@@ -290,6 +290,12 @@ fold_scores = []
 rounds_used = {}
 importance_totals = {}
 test_predictions = []
+# Refit the blend's weights on the out-of-fold predictions (an improvement step) instead of keeping them fixed.
+FIT_WEIGHTS = {{FIT_WEIGHTS}} and len(MODELS) > 1
+part_outputs = []
+part_oof = [None] * len(MODELS)
+part_test = [[] for _ in MODELS]
+fold_rows = []
 
 
 def blend(predictions):
@@ -301,7 +307,7 @@ def blend(predictions):
 
 def fit_all(train_index, valid_index, rounds_by_part=None):
     """Every model on every target for one split; returns blended validation and test predictions."""
-    valid_outputs, test_outputs = [], []
+    valid_outputs, test_outputs, parts_by_target = [], [], []
     X_valid = X.iloc[valid_index] if valid_index is not None else None
     # Encoders do not depend on the target: encode once per model and reuse for every target.
     encoded = [encode(model, X.iloc[train_index], X_valid, X_test) for model in MODELS]
@@ -322,6 +328,15 @@ def fit_all(train_index, valid_index, rounds_by_part=None):
             test_parts.append(test_prediction)
         valid_outputs.append(blend(valid_parts) if valid_index is not None else None)
         test_outputs.append(blend(test_parts))
+        parts_by_target.append((valid_parts, test_parts))
+    # Each model's own predictions (as the blend's layout), for weights fitted out of fold.
+    part_outputs.clear()
+    for part in range(len(MODELS)):
+        if CLASSIFICATION:
+            part_outputs.append((parts_by_target[0][0][part], parts_by_target[0][1][part]))
+        else:
+            valid = np.column_stack([v[part] for v, _ in parts_by_target]) if valid_index is not None else None
+            part_outputs.append((valid, np.column_stack([t[part] for _, t in parts_by_target])))
     if CLASSIFICATION:
         return valid_outputs[0], test_outputs[0]
     stack = lambda outputs: np.column_stack(outputs)
@@ -336,7 +351,47 @@ for fold, (train_index, valid_index) in enumerate(splitter.split(X, truth if CLA
     oof_prediction[valid_index] = np.asarray(valid_prediction, dtype=float).reshape(len(valid_index), -1)
     fold_scores.append(score_metric(truth[valid_index], valid_prediction))
     test_predictions.append(test_prediction)
+    fold_rows.append(valid_index)
+    for part, (valid_part, test_part) in enumerate(part_outputs if FIT_WEIGHTS else []):
+        if part_oof[part] is None:
+            part_oof[part] = np.full(oof_prediction.shape, np.nan)
+        part_oof[part][valid_index] = np.asarray(valid_part, dtype=float).reshape(len(valid_index), -1)
+        part_test[part].append(test_part)
     print(f'fold {fold + 1} of {N_FOLDS}: {METRIC} = {fold_scores[-1]:.5f}', flush=True)
+
+if FIT_WEIGHTS:
+    # Every weighting on a 0.1 grid of the simplex, scored out of fold; label metrics (accuracy, F1) on the log-loss
+    # of the blended probabilities, which does not move in steps.
+    import itertools
+
+    fit_metric = 'log-loss' if CLASSIFICATION and METRIC not in ('roc-auc', 'log-loss') else METRIC
+    fit_higher = HIGHER_IS_BETTER if fit_metric == METRIC else False
+    covered = np.all([np.isfinite(p).all(axis=1) for p in part_oof], axis=0)
+
+    def as_scored(values):
+        return values[:, 0] if CLASSIFICATION and N_CLASSES == 2 else values
+
+    def fit_score(weights):
+        global METRIC
+        task_metric, METRIC = METRIC, fit_metric
+        try:
+            mixed = sum(w * p[covered] for w, p in zip(weights, part_oof))
+            return score_metric(truth[covered], as_scored(mixed))
+        finally:
+            METRIC = task_metric
+
+    steps = 10
+    grid = [np.array(c) / steps for c in itertools.product(range(steps + 1), repeat=len(MODELS)) if sum(c) == steps]
+    scored = [(fit_score(w), w) for w in grid]
+    scored = [(v, w) for v, w in scored if np.isfinite(v)]
+    if scored:
+        best_value, best_weights = (max if fit_higher else min)(scored, key=lambda item: item[0])
+        for model, weight in zip(MODELS, best_weights):
+            model['weight'] = float(weight)
+        oof_prediction = sum(w * p for w, p in zip(best_weights, part_oof))
+        fold_scores = [score_metric(truth[rows], as_scored(oof_prediction[rows])) for rows in fold_rows]
+        test_predictions = [sum(w * np.asarray(part_test[p][k], dtype=float) for p, w in enumerate(best_weights)) for k in range(len(fold_rows))]
+        print(f'blend weights fitted out of fold ({fit_metric} {best_value:.5f}):', [round(float(w), 2) for w in best_weights])
 
 if TIME_SERIES:
     # The latest history matters most for a forecast: refit on every training row with the typical round count.

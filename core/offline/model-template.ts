@@ -66,7 +66,9 @@ export function architectureBlocks(input: TemplateInput): CodeBlock[] {
   const blend = models.length > 1;
   const steps = models.map((m) => describeModel(m, input));
   const step = blend
-    ? `Blend ${models.length} models, averaging their predictions with weights ${models.map((m) => m.weight.toFixed(2)).join(' / ')}: ${steps.join(' ')}`
+    ? input.recipe.params.fitWeights
+      ? `Blend ${models.length} models, averaging their predictions with weights fitted on their out-of-fold predictions (every weighting on a 0.1 grid, the task metric; log-loss for label metrics): ${steps.join(' ')}`
+      : `Blend ${models.length} models, averaging their predictions with weights ${models.map((m) => m.weight.toFixed(2)).join(' / ')}: ${steps.join(' ')}`
     : (steps[0] ?? '');
   return [
     {
@@ -115,7 +117,11 @@ export function trainingBlocks(input: TemplateInput): CodeBlock[] {
     },
     {
       step: cvStep(input),
-      code: PYTHON.block('cross-validation', { FOLDS: String(folds), CV_SCORE_FILE: py(CV_SCORE_FILE) }),
+      code: PYTHON.block('cross-validation', {
+        FOLDS: String(folds),
+        CV_SCORE_FILE: py(CV_SCORE_FILE),
+        FIT_WEIGHTS: py(input.recipe.params.fitWeights === true),
+      }),
     },
     {
       step: `Save a chart of the ${input.task.metric} per CV fold and the 20 most important features to \`${CHART_FILE}\`.`,

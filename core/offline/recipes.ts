@@ -33,6 +33,8 @@ const baseParamsSchema = z.object({
   alpha: z.number().positive().optional(),
   /** TF-IDF: add character n-grams to word n-grams. */
   charNgrams: z.boolean().default(true),
+  /** Blend only: refit the parts' weights on their out-of-fold predictions (an improvement step). */
+  fitWeights: z.boolean().optional(),
 });
 
 export interface RecipeParams extends z.infer<typeof baseParamsSchema> {
