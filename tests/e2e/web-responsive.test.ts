@@ -121,6 +121,9 @@ describe('the web chat on a phone, a laptop and a desktop, by keyboard', () => {
     await page.keyboard.press('Enter');
     expect(await page.getAttribute('#menu-toggle', 'aria-expanded')).toBe('true');
     expect(await focused(page)).toMatchObject({ tag: 'a', key: 'channel:general' });
+    // While it is open, Tab goes through the drawer and back to its toggle, not into the covered channel.
+    expect((await tabTo(page, /Channels/, { max: 3 })).id).toBe('menu-toggle');
+    expect(await page.getAttribute('#menu-toggle', 'aria-expanded')).toBe('true');
     await page.keyboard.press('Escape');
     expect(await page.getAttribute('#menu-toggle', 'aria-expanded')).toBe('false');
     expect((await focused(page)).id).toBe('menu-toggle');

@@ -1176,10 +1176,11 @@ function wireComposer(form, threadOf) {
     );
   };
 
-  fileBox.addEventListener('change', () => {
+  /** @param {Iterable<File>} picked */
+  const addFiles = (picked) => {
     /** @type {string[]} */
     const refused = [];
-    for (const f of fileBox.files ?? []) {
+    for (const f of picked) {
       if (!ACCEPTED_FILE.test(f.name)) refused.push(`${f.name} is not a CSV file`);
       else if (f.size > state.maxUploadMb * 1048576)
         refused.push(`${f.name} is ${formatBytes(f.size)}, over the ${state.maxUploadMb} MB limit`);
@@ -1187,8 +1188,24 @@ function wireComposer(form, threadOf) {
       else files = [...files.filter((g) => g.name !== f.name), f];
     }
     hint.textContent = refused.length ? `${refused.join('; ')}.` : '';
-    fileBox.value = '';
     renderChips();
+  };
+  fileBox.addEventListener('change', () => {
+    addFiles(fileBox.files ?? []);
+    fileBox.value = '';
+  });
+  // Files dropped on the composer are attached the same way.
+  form.addEventListener('dragover', (ev) => {
+    if (!ev.dataTransfer?.types.includes('Files')) return;
+    ev.preventDefault();
+    form.classList.add('dropping');
+  });
+  form.addEventListener('dragleave', () => form.classList.remove('dropping'));
+  form.addEventListener('drop', (ev) => {
+    form.classList.remove('dropping');
+    if (!ev.dataTransfer?.files.length) return;
+    ev.preventDefault();
+    addFiles(ev.dataTransfer.files);
   });
 
   form.addEventListener('submit', async (ev) => {
@@ -1245,6 +1262,9 @@ function setDrawer(open, how = {}) {
   document.body.classList.toggle('drawer-open', open);
   $('#menu-toggle').setAttribute('aria-expanded', String(open));
   $('#drawer-backdrop').hidden = !open;
+  // While the drawer covers the channel, Tab goes between the drawer and its toggle only.
+  const covered = open && matchMedia(PHONE).matches;
+  for (const part of ['#messages', '#composer']) $(part).inert = covered;
   if (!how.focus) return;
   if (open) {
     const current =
