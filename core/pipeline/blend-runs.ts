@@ -47,6 +47,15 @@ interface UsableMember {
   user: Buffer | null;
 }
 
+/** JSON text as a value, or null when it is not JSON (the schema check then says it is unusable). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 async function readIfThere(path: string): Promise<Buffer | null> {
   try {
     return await readFile(path);
@@ -82,7 +91,7 @@ export async function blendRuns(
   const skipped: string[] = [];
   for (const member of members) {
     const text = await readIfThere(join(member.dir, ARTIFACT_NAMES.result));
-    const parsed = text ? runResultSchema.safeParse(JSON.parse(text.toString('utf8'))) : null;
+    const parsed = text ? runResultSchema.safeParse(parseJson(text.toString('utf8'))) : null;
     if (!parsed?.success) {
       skipped.push(`${member.label} (no readable ${ARTIFACT_NAMES.result})`);
       continue;
@@ -168,7 +177,7 @@ export async function blendRuns(
       ? `The blend script failed (exit ${execution.exitCode}${execution.timedOut ? ', timed out' : ''}): ${execution.stderr.trim().split('\n').slice(-3).join('\n')}`
       : harness.checkHoldoutSubmission(holdoutSubmission);
   const weightsBytes = collected(execution, WEIGHTS_FILE);
-  const weights = weightsBytes ? weightsSchema.safeParse(JSON.parse(weightsBytes.toString('utf8'))) : null;
+  const weights = weightsBytes ? weightsSchema.safeParse(parseJson(weightsBytes.toString('utf8'))) : null;
   if (!error && !weights?.success) error = `The blend script wrote no readable ${WEIGHTS_FILE}.`;
   const attempt: Attempt = {
     n: 1,

@@ -8,6 +8,7 @@ import { LinguacodusError } from '../errors.ts';
 import { offlineImprovement } from '../offline/offline-improve.ts';
 import { type Plan, type RunResult, runResultSchema } from '../types.ts';
 import { ARTIFACT_NAMES } from './artifacts.ts';
+import { parseJson } from './blend-runs.ts';
 import { chosenInstruction, newRunState, type RunDeps, type RunOptions, runSource } from './run-plan.ts';
 import { writeStagedCode } from './write-code.ts';
 
@@ -24,7 +25,7 @@ async function readParent(dir: string): Promise<{ result: RunResult; code: strin
       'That run left no result to improve (its result.json is missing).',
     );
   }
-  const parsed = runResultSchema.safeParse(JSON.parse(text));
+  const parsed = runResultSchema.safeParse(parseJson(text));
   if (!parsed.success) throw new LinguacodusError('bad_input', 'That run\u2019s result.json cannot be read.');
   const result = parsed.data;
   const code = await readFile(join(dir, ARTIFACT_NAMES.code), 'utf8').catch(() => result.code);
