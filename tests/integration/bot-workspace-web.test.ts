@@ -147,7 +147,7 @@ describe('the thread as a workspace in the web chat', () => {
       const message = resultMessages.find((m) => headingOf(m).startsWith(`#${r.n} · `)) as MessageView;
       expect(shownScore(message)).toBe(formatScore(json.score));
       // The row links to its result message.
-      expect(row).toContain(`[result](/#general/${task.id}/${message.id})`);
+      expect(row).toContain(`[result](/?channel=general&thread=${task.id}&message=${message.id})`);
     }
     console.log(`leaderboard:\n${rows.join('\n')}`);
 

@@ -59,11 +59,11 @@ describe('the leaderboard', () => {
       metric: 'mae',
       higherIsBetter: false,
       runs: RUNS,
-      links: { 3: '/#general/t/m3' },
+      links: { 3: '/?channel=general&thread=t&message=m3' },
     });
     expect(lines.map((l) => /\*\*(#\d+) /.exec(l)?.[1])).toEqual(['#3', '#2', '#1', '#4', '#5']);
     expect(lines[0]).toBe(
-      '1. **#3 · option 2, improved from #2** · ★ best · mae **87.9** · done · 1 attempt · 1m 05s · 0 tokens · offline · [result](/#general/t/m3)',
+      '1. **#3 · option 2, improved from #2** · ★ best · mae **87.9** · done · 1 attempt · 1m 05s · 0 tokens · offline · [result](/?channel=general&thread=t&message=m3)',
     );
     expect(lines[1]).toContain('#2 · option 2**');
     expect(lines[1]).toContain('2 attempts');
@@ -162,7 +162,7 @@ describe('the leaderboard', () => {
       'https://discord.com/channels/g1/t1/m1',
     );
     expect(messageLink({ surface: 'web', space: '', channel: 'general', thread: 'r1' }, 'm1')).toBe(
-      '/#general/r1/m1',
+      '/?channel=general&thread=r1&message=m1',
     );
     expect(messageLink({ surface: 'slack', space: 'T1', channel: 'C1', thread: '1.2' }, '1.3')).toBeNull();
   });
