@@ -570,6 +570,13 @@ export function renderBenchMarkdown(
     });
     lines.push(...markdownTable(['task', ...names, 'picked', 'holdout best', 'seconds'], panelBody));
   }
+  const steps = rows.flatMap((r) => [
+    ...(r.improve?.change
+      ? [`- ${r.id} improve, from ${choiceName(r.improve.from)}: ${r.improve.change}`]
+      : []),
+    ...(r.blend?.change ? [`- ${r.id} blend: ${r.blend.change}`] : []),
+  ]);
+  if (steps.length > 0) lines.push('', '## Improve steps and blend weights', '', ...steps);
   const problems = rows.flatMap((r) => [
     ...(r.error ? [`- ${r.id}: ${r.error}`] : []),
     ...(r.linear.error ? [`- ${r.id} linear: ${r.linear.error}`] : []),

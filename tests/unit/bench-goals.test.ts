@@ -252,6 +252,7 @@ describe('bench markdown', () => {
     expect(md).toContain('## Strong panel members');
     expect(md).toContain('| heat_flux | 0.05 / 0.045 (3)');
     expect(md).toContain('differs from the member with the best holdout score on 1/1 tasks');
+    expect(md).toContain('## Improve steps and blend weights\n\n- heat_flux improve, from rank 1: tuned');
     // Every table line of one table has the same width (the formatter's padding).
     const table = lines.filter(
       (l) => l.startsWith('| ') && lines.indexOf(l) < lines.indexOf('## Strong panel members'),
