@@ -11,9 +11,15 @@ type BoardContext = Pick<BotContext, 'store' | 'deliver' | 'redis' | 'keys'>;
 
 /**
  * Renders the board from the runs as stored now and posts or edits it. Under the session's lock, so two processes
- * refreshing at once edit in the order they read (the later state wins).
+ * refreshing at once edit in the order they read (the later state wins). `mayPost: false` only edits a board already
+ * posted: the conversation's refresh when a run is queued, so the first board follows its run's status message (the
+ * run's worker posts it).
  */
-export async function refreshBoard(ctx: BoardContext, sid: string): Promise<void> {
+export async function refreshBoard(
+  ctx: BoardContext,
+  sid: string,
+  { mayPost = true }: { mayPost?: boolean } = {},
+): Promise<void> {
   const { store, deliver, redis, keys } = ctx;
   await store.locked(sid, async () => {
     const session = await store.get(sid);
@@ -37,6 +43,7 @@ export async function refreshBoard(ctx: BoardContext, sid: string): Promise<void
     const digest = createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 16);
     const flag = keys.boardPosted(sid, session.planSeq);
     const key = boardKey(sid, session.planSeq);
+    if (!mayPost && !(await redis.exists(flag))) return;
     const first = await redis.set(flag, digest, 'EX', store.ttlSeconds, 'NX');
     if (first === 'OK') {
       await deliver.post(session.thread, message, key);

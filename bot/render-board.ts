@@ -144,10 +144,10 @@ export function renderBoard(view: BoardView): OutgoingMessage {
   blocks.push({
     kind: 'context',
     text:
-      `${view.runs.length} run${view.runs.length === 1 ? '' : 's'} · holdout scores by the harness` +
+      `${view.runs.length} run${view.runs.length === 1 ? '' : 's'} · ranked on the held-out rows by the harness` +
       (best ? ` · best: #${best.n}` : '') +
-      ' · `improve [N]` improves a run (default: the best), `blend` combines the top ' +
-      `${BLEND_MAX_MEMBERS} scored runs`,
+      ' · `improve [N]` improves a run (default: the best), `blend` combines the best ' +
+      `${BLEND_MAX_MEMBERS} finished runs`,
   });
   const buttons: Button[] = [];
   const improvable = bestImprovable(view.runs, view.higherIsBetter);

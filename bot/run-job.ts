@@ -81,6 +81,8 @@ export function createRunProcessor(ctx: BotContext) {
       await ctx.deliver.post(thread, renderRunProgress({ ...view, status: 'queued' }), statusKey);
       if (tracker.signal.aborted) throw tracker.signal.reason;
       await ctx.store.patchRun(sid, key, jobId, { status: 'running' });
+      // The thread's first board goes under the first run's status message.
+      await ctx.deliver.waitForMessageId(statusKey, LINK_WAIT_MS);
       await refreshBoard(ctx, sid);
       show();
       const runFolder = ['runs', `${data.planSeq}-${key}-${data.seq}`];

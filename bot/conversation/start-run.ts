@@ -111,7 +111,7 @@ export async function startRun(
     renderRunProgress(runAtStart({ ...naming, n }, user.name, 'queued')),
     runKey(jobId, 'status'),
   );
-  await refreshBoard(cx.bot, session.id);
+  await refreshBoard(cx.bot, session.id, { mayPost: false });
   await queues.run.add('run', job, { ...JOB_OPTIONS.run, jobId });
 }
 
