@@ -541,7 +541,8 @@ export function renderBenchMarkdown(
   lines.push(
     '',
     '"On average" is the mean over tasks of the relative gain over vanilla in the metric\'s direction ((vanilla − score) / |vanilla| for errors, (score − vanilla) / |vanilla| for scores that rise), per option; ' +
-      '"beats" counts the tasks where the option is strictly better than vanilla. Ties count as ≥.',
+      '"beats" counts the tasks where the option is strictly better than vanilla. Ties count as ≥. ' +
+      'The best single option is chosen by its holdout score (an oracle pick); the Blend and the panel never see the holdout.',
   );
   const panels = rows.filter((r) => r.panel && r.panel.members.length > 0);
   if (panels.length > 0) {
