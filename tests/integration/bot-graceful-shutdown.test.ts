@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FrontAndWorkers, startFrontAndWorkers } from '../helpers/bot-process.ts';
 import { ANN, isResult, startBlueberryRun, textOf } from '../helpers/bot-test-kit.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 describe('graceful shutdown', () => {
   let bot: FrontAndWorkers;
@@ -34,7 +35,12 @@ describe('graceful shutdown', () => {
     await bot.startWorker();
     const result = await chat.waitForReply(task.id, (r) => r.find(isResult), 120_000);
     expect(textOf(result)).toContain('option 1');
-    expect(await runs.getJobState(jobId)).toBe('completed');
+    // The job completes once it has also edited the thread's leaderboard, just after the result.
+    await waitFor(
+      async () => (await runs.getJobState(jobId)) === 'completed' || null,
+      'the run job to complete',
+      30_000,
+    );
     expect((await chat.thread(task.id)).replies.filter(isResult)).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ import {
   startBlueberryRun,
   textOf,
 } from '../helpers/bot-test-kit.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 describe('a worker crash during a run', () => {
   let bot: FrontAndWorkers;
@@ -41,6 +42,12 @@ describe('a worker crash during a run', () => {
     const result = await chat.waitForReply(task.id, (r) => r.find(isResult), 120_000);
     expect(textOf(result)).toMatch(/Score: mae \d/);
 
+    // The job completes once it has also edited the thread's leaderboard, just after the result.
+    await waitFor(
+      async () => (await runs.getJobState(jobId)) === 'completed' || null,
+      'the run job to complete',
+      30_000,
+    );
     const job = await runs.getJob(jobId);
     expect(await job?.getState()).toBe('completed');
     expect(job?.stalledCounter).toBeGreaterThanOrEqual(1);
