@@ -84,6 +84,7 @@ describe('bubblewrap arguments', () => {
         'MPLBACKEND',
         'NUMEXPR_NUM_THREADS',
         'OMP_NUM_THREADS',
+        'OMP_WAIT_POLICY',
         'OPENBLAS_NUM_THREADS',
         'PATH',
         'PYTHONDONTWRITEBYTECODE',
@@ -93,6 +94,7 @@ describe('bubblewrap arguments', () => {
     );
     expect(env.MPLBACKEND).toBe('Agg');
     expect(env.OMP_NUM_THREADS).toBe('2');
+    expect(env.OMP_WAIT_POLICY).toBe('PASSIVE');
   });
 
   it('sets rlimits inside the sandbox, and bounds the address space only when no memory cgroup exists', () => {
