@@ -240,7 +240,7 @@ export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<Bench
       const choiceStarted = Date.now();
       const dir = join(deps.outRoot, task.id, choice);
       try {
-        const result = await core.run(plan, choice, { outDir: dir });
+        const result = await core.run(plan, choice, { outDir: dir, executeNotebook: false });
         finish(LABELS[choice], dir, result);
         row.choices.push({
           choice,
@@ -267,7 +267,7 @@ export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<Bench
     row.best = bestSingleOption(row);
     const vanillaDir = join(deps.outRoot, task.id, 'vanilla');
     row.vanilla = await otherRun(
-      () => core.run(plan, 'vanilla', { outDir: vanillaDir }),
+      () => core.run(plan, 'vanilla', { outDir: vanillaDir, executeNotebook: false }),
       (r) => finish(LABELS.vanilla, vanillaDir, r),
     );
     logger?.info({ task: task.id, vanilla: row.vanilla }, 'vanilla scored');
@@ -275,7 +275,12 @@ export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<Bench
       const from = row.best.choice;
       const improveDir = join(deps.outRoot, task.id, 'improve');
       const improved = await otherRun(
-        () => core.improve(plan, { dir: join(deps.outRoot, task.id, from) }, { outDir: improveDir }),
+        () =>
+          core.improve(
+            plan,
+            { dir: join(deps.outRoot, task.id, from) },
+            { outDir: improveDir, executeNotebook: false },
+          ),
         (r) => finish('improve', improveDir, r),
       );
       row.improve = { ...improved, from };

@@ -56,6 +56,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Where code.py, notebook.ipynb, chart.png, submission.csv, run.log and result.json go. */
   outDir: string;
+  /**
+   * Run the notebook in the sandbox so its cells hold outputs (default true). It runs the scored script once more;
+   * the benchmark, which reads scores only, turns it off.
+   */
+  executeNotebook?: boolean;
 }
 
 /** The instruction a choice names: a place (1-3), the resolver's improved one, or the vanilla control's. */
@@ -321,7 +326,7 @@ export async function runSource(
     code: loop.code,
     summary,
   });
-  if (loop.ok) {
+  if (loop.ok && options.executeNotebook !== false) {
     // The notebook executed on the files the scored script ran on, so its cells hold outputs.
     const executed = await executeNotebook(deps.sandbox, notebook, harness.runFiles, {
       limits: deps.sandboxLimits,
@@ -330,6 +335,8 @@ export async function runSource(
     throwIfCancelled(signal, 'run');
     notebook = executed.notebook;
     if (executed.problem) log.line(`notebook not executed: ${executed.problem}`);
+  } else if (loop.ok) {
+    log.line('notebook not executed (turned off for this run)');
   }
 
   log.line(`model usage: ${usageLine(usage)}`);
