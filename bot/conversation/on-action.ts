@@ -133,6 +133,22 @@ async function pressOnPlan(
       await startRun(cx, session, action.choice, session.thread);
       return;
     case 'full':
+      if (action.choice) {
+        // One option's full text opens in place: the plan is edited with that card open (or closed again).
+        await deliver.edit(
+          session.thread,
+          planKey({ sid: session.id, planSeq: session.planSeq }, 'plan'),
+          renderPlan({
+            sid: session.id,
+            planSeq: session.planSeq,
+            plan,
+            votes: await store.votes(session.id),
+            file,
+            expanded: action.less ? null : action.choice,
+          }),
+        );
+        return;
+      }
       await cx.reply(renderFullText(plan, file), { thread: session.thread });
       return;
   }
