@@ -65,7 +65,7 @@ async function readIfThere(path: string): Promise<Buffer | null> {
 }
 
 /** The blend's script as the user sees it: the harness's blend with the metric, and the weights it found on top. */
-function blendScript(): string {
+export function blendScript(): string {
   return BLEND_SCRIPT.replace(
     "# (the task metric's score_metric() is inserted here)\n",
     `${metricPython()}\n`,

@@ -13,7 +13,10 @@ import { loadSuite, suiteTaskInput } from '../../bench/suite.ts';
 import { DEFAULT_INTAKE_LIMITS, intakeTask } from '../../core/intake/index.ts';
 import { OfflineCoder, recipeOfScript } from '../../core/offline/offline-coder.ts';
 import { OfflineCritic } from '../../core/offline/offline-critic.ts';
+import { offlineImprovement } from '../../core/offline/offline-improve.ts';
 import { OfflineInstructor } from '../../core/offline/offline-instructor.ts';
+import { vanillaInstruction } from '../../core/offline/vanilla-template.ts';
+import { blendScript } from '../../core/pipeline/blend-runs.ts';
 import type { DataProfile, Evidence, Instruction, TaskSpec } from '../../core/types.ts';
 import {
   bankChurn,
@@ -90,6 +93,21 @@ async function offlineVariants(label: string, task: TaskSpec, profile: DataProfi
     const decision = await critic.resolve({ ...input, critique: await critic.critique(input) });
     add(`resolver${k}`, await script(task, profile, decision.instruction));
   }
+  // The vanilla control, and two Improve steps from rank 1 (each from the last, as a chain of improvements is).
+  const vanilla = vanillaInstruction(task, profile);
+  add('vanilla', await script(task, profile, vanilla));
+  add(
+    'vanilla-improved',
+    await script(task, profile, offlineImprovement('', vanilla, task, profile).instruction),
+  );
+  let parentCode = await script(task, profile, instructions[0]!);
+  let parentInstruction = instructions[0]!;
+  for (const k of [1, 2]) {
+    const step = offlineImprovement(parentCode, parentInstruction, task, profile);
+    parentCode = await script(task, profile, step.instruction);
+    parentInstruction = step.instruction;
+    add(`improve${k}`, parentCode);
+  }
   const context = { task, profile, instruction: instructions[0]!, previous: [] };
   let code = await script(task, profile, instructions[0]!);
   for (const [k, failure] of FAILURES.entries()) {
@@ -126,10 +144,15 @@ async function allVariants(): Promise<Variant[]> {
       variants.push({ name: `${entry.id}-${metric}--linear-baseline`, code: String(linear?.content) });
     }
   }
-  variants.push({
-    name: 'holdout-chart',
-    code: await readFile(join(REPO, 'core', 'harness', 'holdout-chart.py'), 'utf8'),
-  });
+  // The Python the harness, the notebook runner and the bench run as they are.
+  variants.push({ name: 'blend', code: blendScript() });
+  for (const file of [
+    'core/harness/holdout-chart.py',
+    'core/pipeline/notebook-runner.py',
+    'bench/strong-panel.py',
+  ]) {
+    variants.push({ name: file.replace(/[/.]/g, '-'), code: await readFile(join(REPO, file), 'utf8') });
+  }
   return variants;
 }
 
@@ -184,7 +207,7 @@ describe('generated Python', () => {
       expect(recipes.some((r) => r.includes(param))).toBe(true);
     }
     expect(variants.some((v) => v.name.endsWith('--linear-baseline'))).toBe(true);
-    expect(variants.some((v) => v.name === 'holdout-chart')).toBe(true);
+    expect(variants.some((v) => v.name === 'core-harness-holdout-chart-py')).toBe(true);
   });
 
   it('parses and has no undefined names, unused imports or other pyflakes findings in any variant', {
