@@ -91,6 +91,19 @@ describe('the thread as a workspace in a browser', () => {
     await page.screenshot({ path: `${ROOT}tests/artifacts/web-workspace.png` });
     if (process.env.UPDATE_SCREENSHOT === '1') await page.screenshot({ path: `${ROOT}docs/workspace.png` });
     console.log(`board updates seen (done rows): ${seen.join(' → ')}`);
+
+    // A row's "result" link opens that result in place: scrolled into view, focused and marked, no reload.
+    const before = await page.evaluate(() => performance.timeOrigin);
+    const link = board.getByRole('link', { name: 'result' }).first();
+    const target = new URL((await link.getAttribute('href')) ?? '', page.url()).searchParams.get('message');
+    await link.click();
+    const linked = page.locator('#thread-messages .message.linked');
+    await linked.waitFor({ timeout: 10_000 });
+    expect(await linked.getAttribute('data-id')).toBe(target);
+    expect(await linked.textContent()).toMatch(/Score: mae/);
+    expect(await linked.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(page.url()).toMatch(/[?&]message=/);
+    expect(await page.evaluate(() => performance.timeOrigin)).toBe(before);
     expect(errors).toEqual([]);
   });
 });

@@ -1330,6 +1330,39 @@ async function main() {
   // The server's config always has at least one channel.
   await loadChannel(channels.includes(wanted) ? wanted : (channels[0] ?? wanted));
   connect();
+  const params = new URLSearchParams(location.search);
+  if (params.get('thread')) await followChatLink(params);
+  // A link to a message of this chat (a leaderboard row's "result") opens it in place instead of reloading the page.
+  document.addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    if (!(link instanceof HTMLAnchorElement) || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const url = new URL(link.href, location.href);
+    if (url.origin !== location.origin || !url.searchParams.get('thread')) return;
+    event.preventDefault();
+    history.pushState(null, '', url.search);
+    followChatLink(url.searchParams).catch(showError);
+  });
+}
+
+/**
+ * Opens what a chat link names (?channel=C&thread=R&message=M): the channel, the thread, and the message scrolled
+ * into view, focused and marked; a message no longer there leaves the thread open at its end.
+ * @param {URLSearchParams} params
+ */
+async function followChatLink(params) {
+  const channel = params.get('channel');
+  if (channel && channel !== state.channel && state.channels.includes(channel)) await loadChannel(channel);
+  const thread = params.get('thread');
+  if (!thread) return;
+  await openThread(thread);
+  const message = params.get('message');
+  const node = message ? $('#thread-messages').querySelector(`[data-id="${CSS.escape(message)}"]`) : null;
+  if (!(node instanceof HTMLElement)) return;
+  for (const old of document.querySelectorAll('.message.linked')) old.classList.remove('linked');
+  node.classList.add('linked');
+  node.tabIndex = -1;
+  node.scrollIntoView({ block: 'start' });
+  node.focus({ preventScroll: true });
 }
 
 main().catch((error) => {
