@@ -59,11 +59,19 @@ def make_model():
 
 
 # @block cross-validation
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, TimeSeriesSplit
 
 N_FOLDS = 3 if QUICK else 5
 truth = y if CLASSIFICATION else Y
-if CLASSIFICATION:
+# The folds hold rows out the way the task does (unseen groups, a later period): a shuffled k-fold would leak there,
+# and its out-of-fold predictions would look better than they are to anyone who weighs them (a blend).
+groups = train[GROUP_COLUMN].astype(str).values if GROUP_COLUMN and GROUP_COLUMN in train.columns else None
+if groups is not None and len(set(groups)) >= 2:
+    N_FOLDS = min(N_FOLDS, len(set(groups)))
+    splitter = GroupKFold(n_splits=N_FOLDS)
+elif TIME_SERIES:
+    splitter = TimeSeriesSplit(n_splits=N_FOLDS)
+elif CLASSIFICATION:
     splitter = StratifiedKFold(n_splits=N_FOLDS, shuffle=True, random_state=SEED)
 else:
     splitter = KFold(n_splits=N_FOLDS, shuffle=True, random_state=SEED)
@@ -81,7 +89,7 @@ def predict(model, rows):
     return np.asarray(model.predict(rows), dtype=float).reshape(len(rows), -1)
 
 
-for fold, (fit_rows, valid_rows) in enumerate(splitter.split(X, truth if CLASSIFICATION else None)):
+for fold, (fit_rows, valid_rows) in enumerate(splitter.split(X, truth if CLASSIFICATION else None, groups)):
     model = make_model()
     if CLASSIFICATION:
         model.fit(X.iloc[fit_rows], y[fit_rows])

@@ -57,7 +57,11 @@ export function vanillaTemplateInput(task: TaskSpec, profile: DataProfile): Temp
   return {
     task,
     profile,
-    recipe: parseRecipe({ id: 'random-forest', params: {} }),
+    // Time-ordered rows and folds where the task holds out a later period (as every option does): the CV's honesty.
+    recipe: parseRecipe({
+      id: 'random-forest',
+      params: { timeSeries: task.dataType === 'time series' || task.split.kind === 'time' },
+    }),
     roles: columnRoles(task, profile),
     models: [],
     folds: 5,
