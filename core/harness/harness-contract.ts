@@ -67,6 +67,23 @@ export function positiveClass(profile: DataProfile): string | null {
   return [...profile.target.classes].sort((a, b) => a.count - b.count)[0]?.value ?? null;
 }
 
+/**
+ * How the folds must hold rows out: as the harness holds out the scored rows, so the CV score and the out-of-fold
+ * predictions are honest (a shuffled k-fold on a later period or on unseen groups leaks, and a blend trusts it).
+ */
+function foldScheme(task: TaskSpec, profile: DataProfile): string {
+  if (task.split.kind === 'group' && task.split.column) {
+    return `with folds by group (GroupKFold on \`${task.split.column}\`: the scored rows come from groups the training rows lack)`;
+  }
+  if (task.split.kind === 'time') {
+    const by = task.split.column ? ` sorted by \`${task.split.column}\`` : ' in time order';
+    return `with time-ordered folds (TimeSeriesSplit on the rows${by}: the scored rows are a later period)`;
+  }
+  return profile.target.type === 'binary' || profile.target.type === 'multiclass'
+    ? 'with shuffled stratified folds'
+    : 'with shuffled folds';
+}
+
 /** The contract in words, for prompts and for comments at the top of generated code. */
 export function describeContract(task: TaskSpec, profile: DataProfile): string {
   const cols = submissionColumns(task, profile);
@@ -83,7 +100,7 @@ export function describeContract(task: TaskSpec, profile: DataProfile): string {
     lines.push('Predict class labels with the same values as in the training file.');
   }
   lines.push(
-    `Use cross-validation on ${TRAIN_FILE} only; write {"metric": "${task.metric}", "cv_score": <number>} to ${CV_SCORE_FILE}.`,
+    `Use cross-validation on ${TRAIN_FILE} only, ${foldScheme(task, profile)}; write {"metric": "${task.metric}", "cv_score": <number>} to ${CV_SCORE_FILE}.`,
     `When the environment variable ${QUICK_ENV} is "1", run a quick check only: at most 3000 sampled rows, 3 folds, fewer iterations, and still write ${CV_SCORE_FILE} and ${SUBMISSION_FILE}.`,
     `Also write ${OOF_FILE} (your cross-validation's out-of-fold predictions for the rows of ${TRAIN_FILE}) and ${TEST_PREDICTIONS_FILE} (the final model's predictions for every row of ${TEST_FILE}), each with exactly the columns ${predictionColumns(
       task,
