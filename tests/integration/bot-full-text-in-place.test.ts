@@ -1,5 +1,6 @@
 // One option's "Full text N" opens that card in place (the plan message is edited; nothing new is posted) and its
-// "Less" closes it again; the plan's own "Full text" still posts every option as one new message. Real Redis, core,
+// "Less" closes it again (the plan's own "Full text", which posts every option as one new message, is checked in
+// bot-forged-identity). Real Redis, core,
 // sandbox and web chat, pressed the way Slack and Discord deliver a press (the web page toggles without asking).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -44,7 +45,7 @@ describe('Full text of one option, in place', () => {
     }, 'the plan edited with option 2 open');
     expect(expandedOf(opened)).toEqual(['2']);
     const less = buttonsOf(opened).find((b) => b.action.endsWith('|full|2|less'));
-    expect(less).toBeDefined();
+    expect(less?.label).toMatch(/^Less\b/);
     await bot.chat.press(ANN, opened, less!.label);
     const closed = await waitFor(async () => {
       const p = await currentPlan();
