@@ -1,7 +1,8 @@
 // `npm run bench`: the offline engine on every task of the suite, written to bench/results/suite.{md,json}.
 // Options: --tasks id,id (a subset), --out DIR (results folder), --evidence-s N (evidence time box per option),
 // --panel-s N (the strong panel's search time box per member; 0 skips the panel),
-// --render (rewrite suite.md from suite.json), --merge a.json,b.json (one report from parallel partial runs).
+// --render (rewrite suite.md from suite.json), --merge a.json,b.json (one report from parallel partial runs),
+// --reblend (the blends again from the run folders under out/bench, after a change to the blend).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import { createCore } from '../core/index.ts';
 import { DEFAULT_INTAKE_LIMITS } from '../core/intake/index.ts';
 import { createSandbox } from '../sandbox/index.ts';
 import { loadSuite } from './suite.ts';
-import { type BenchRow, benchTask, renderBenchMarkdown } from './suite-bench.ts';
+import { type BenchRow, benchTask, reblendTask, renderBenchMarkdown } from './suite-bench.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -29,6 +30,8 @@ async function main(): Promise<number> {
       render: { type: 'boolean', default: false },
       /** Combine partial runs (suite.json files of runs with --tasks) into one report, in suite order. */
       merge: { type: 'string' },
+      /** Blend again from the run folders of the report in --out (after a change to the blend): runs nothing else. */
+      reblend: { type: 'boolean', default: false },
     },
   });
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
@@ -86,6 +89,23 @@ async function main(): Promise<number> {
     workRoot: runsRoot,
   });
 
+  if (values.reblend) {
+    const saved = JSON.parse(await readFile(join(outDir, 'suite.json'), 'utf8'));
+    const deps = { core, sandbox, sandboxLimits, outRoot: runsRoot, intakeLimits, logger };
+    const rows: BenchRow[] = [];
+    for (const row of saved.rows as BenchRow[]) {
+      const task = suite.tasks.find((t) => t.id === row.id);
+      rows.push(task && (!wanted || wanted.includes(row.id)) ? await reblendTask(task, row, deps) : row);
+      logger.info({ task: row.id, blend: rows.at(-1)?.blend }, 'blend scored again');
+    }
+    const meta = {
+      ...saved,
+      command: `${saved.command}; blends again with \`npm run bench -- --reblend${values.tasks ? ` --tasks ${values.tasks}` : ''}\` (${new Date().toISOString()})`,
+    };
+    await writeFile(join(outDir, 'suite.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+    await writeFile(join(outDir, 'suite.md'), renderBenchMarkdown(rows, meta));
+    return 0;
+  }
   const started = Date.now();
   const rows: BenchRow[] = [];
   await mkdir(outDir, { recursive: true });

@@ -1,10 +1,18 @@
 // Benchmarks the offline engine on the task suite: for each task the holdout score of every rank and of the
 // resolver's choice, the vanilla control, one Improve step from the best option and the Blend of the finished runs,
 // beside the mean/majority baseline, a default linear model and the strong tuned panel, all through the same harness.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { collected, METRICS, prepareHarness, SUBMISSION_FILE } from '../core/harness/index.ts';
-import type { Choice, Core, IntakeLimits, Plan, RunResult } from '../core/index.ts';
+import {
+  type Choice,
+  type Core,
+  type IntakeLimits,
+  type Plan,
+  type RunResult,
+  runResultSchema,
+} from '../core/index.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/index.ts';
 import { linearBaselineFiles } from './linear-baseline.ts';
 import { type PanelScore, runStrongPanel, strongPanelFiles } from './strong-panel.ts';
@@ -140,7 +148,7 @@ async function otherRun(start: () => Promise<RunResult>, done: (r: RunResult) =>
 /** The blend of every finished run ("not run" when fewer than two finished with predictions). */
 async function blendRuns(
   core: Core,
-  plan: Plan,
+  plan: Pick<Plan, 'id' | 'task' | 'profile'>,
   members: { label: string; dir: string }[],
   outDir: string,
 ): Promise<BenchRow['blend']> {
@@ -293,6 +301,29 @@ export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<Bench
   }
   row.seconds = seconds(started);
   return row;
+}
+
+/**
+ * The blend of a task again, from the run folders an earlier bench left (`--reblend`): the same members (every run of
+ * the row that finished with predictions), the current blend code, the same harness. Runs nothing else.
+ */
+export async function reblendTask(task: SuiteTask, row: BenchRow, deps: BenchDeps): Promise<BenchRow> {
+  const prepared = await deps.core.intake(suiteTaskInput(task));
+  const dirs: [label: string, dir: string][] = [
+    ...(['1', '2', '3', 'resolver', 'vanilla'] as const).map((c): [string, string] => [LABELS[c], c]),
+    ['improve', 'improve'],
+  ];
+  const members: { label: string; dir: string }[] = [];
+  for (const [label, dir] of dirs) {
+    const path = join(deps.outRoot, task.id, dir);
+    const result = await readFile(join(path, 'result.json'), 'utf8').catch(() => null);
+    const parsed = result ? runResultSchema.safeParse(JSON.parse(result)) : null;
+    const r = parsed?.success ? parsed.data : null;
+    if (r && r.score !== null && r.artifacts.oofPredictions && r.artifacts.testPredictions)
+      members.push({ label, dir: path });
+  }
+  const plan = { id: `reblend-${task.id}`, task: prepared.task, profile: prepared.profile };
+  return { ...row, blend: await blendRuns(deps.core, plan, members, join(deps.outRoot, task.id, 'blend')) };
 }
 
 const fmt = (x: number | null | undefined) =>

@@ -97,7 +97,7 @@ export interface Core {
    * scored by the harness on the same held-out rows. kind 'blend'. Needs two members with predictions.
    */
   blend(
-    plan: Plan,
+    plan: Pick<Plan, 'id' | 'task' | 'profile'>,
     members: { label: string; dir: string }[],
     options?: Partial<RunOptions>,
   ): Promise<RunResult>;
@@ -115,7 +115,7 @@ export function createCore(deps: CoreDeps): Core {
     maxTokens: limits.maxTokensPerPlan ?? null,
     logger: deps.logger?.child({ step: 'plan' }),
   };
-  const runDeps = (plan: Plan): RunDeps => ({
+  const runDeps = (plan: Pick<Plan, 'id'>): RunDeps => ({
     engines,
     sandbox: deps.sandbox,
     sandboxLimits: limits.sandbox,
@@ -124,7 +124,7 @@ export function createCore(deps: CoreDeps): Core {
     maxTokens: limits.maxTokensPerRun ?? null,
     logger: deps.logger?.child({ step: 'run', planId: plan.id }),
   });
-  const runFolder = async (plan: Plan, name: string, options: Partial<RunOptions>) => {
+  const runFolder = async (plan: Pick<Plan, 'id'>, name: string, options: Partial<RunOptions>) => {
     const outDir = options.outDir ?? join(resolve(deps.workRoot), 'runs', `${plan.id}-${name}-${Date.now()}`);
     await mkdir(outDir, { recursive: true });
     return outDir;

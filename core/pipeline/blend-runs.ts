@@ -21,6 +21,10 @@ import {
 } from '../harness/index.ts';
 import { metricPython } from '../offline/model-template.ts';
 import { type Attempt, type Plan, type RunResult, runResultSchema } from '../types.ts';
+
+/** What a blend reads of its plan: the task, its data profile and the plan's id (for the log and result). */
+export type BlendPlan = Pick<Plan, 'id' | 'task' | 'profile'>;
+
 import { ARTIFACT_NAMES, writeArtifacts, writeResult } from './artifacts.ts';
 import { throwIfCancelled } from './cancellation.ts';
 import { newRunState, type RunDeps, type RunOptions, round } from './run-plan.ts';
@@ -73,7 +77,7 @@ export function blendScript(): string {
 }
 
 export async function blendRuns(
-  plan: Plan,
+  plan: BlendPlan,
   members: { label: string; dir: string }[],
   deps: RunDeps,
   options: RunOptions,
