@@ -43,13 +43,18 @@ async function main(): Promise<number> {
     );
     const byId = new Map<string, BenchRow>(parts.flatMap((p) => p.rows as BenchRow[]).map((r) => [r.id, r]));
     const rows = suite.tasks.flatMap((t) => (byId.has(t.id) ? [byId.get(t.id)!] : []));
+    // Parts that overlapped in time ran side by side; otherwise one after another (a later part re-running some
+    // tasks of an earlier one: its rows win). Wall time is the span from the first start to the last end either way
+    // when side by side, else the sum of the parts' own wall times.
+    const spans = parts
+      .map((p) => ({ p, end: Date.parse(p.date), start: Date.parse(p.date) - p.wallSeconds * 1000 }))
+      .sort((a, b) => a.start - b.start);
+    const sequential = spans.every((x, i) => i === 0 || x.start >= spans[i - 1]!.end);
     const meta = {
-      command: parts.map((p) => p.command).join(' and, in parallel, '),
-      // The parts ran side by side: wall time from the first part's start to the last part's end.
-      wallSeconds:
-        (Math.max(...parts.map((p) => Date.parse(p.date))) -
-          Math.min(...parts.map((p) => Date.parse(p.date) - p.wallSeconds * 1000))) /
-        1000,
+      command: parts.map((p) => p.command).join(sequential ? ', then ' : ' and, in parallel, '),
+      wallSeconds: sequential
+        ? parts.reduce((n, p) => n + p.wallSeconds, 0)
+        : (Math.max(...spans.map((x) => x.end)) - Math.min(...spans.map((x) => x.start))) / 1000,
       date: parts
         .map((p) => p.date)
         .sort()
