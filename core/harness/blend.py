@@ -17,7 +17,6 @@ ID = SPEC['id']
 VALUE_COLUMNS = SPEC['prediction_columns'][1:]
 HIGHER_IS_BETTER = SPEC['higher_is_better']
 STEPS = 50
-BAGS = 20
 
 # (the task metric's score_metric() is inserted here)
 
@@ -118,37 +117,21 @@ for m, p, s in zip(members, fit, member_scores):
     fitted_on = '' if FIT_METRIC == TASK_METRIC else f', {FIT_METRIC} = {score(p):.6f}'
     print(f"member {m['label']}: out-of-fold {TASK_METRIC} = {s:.6f}{fitted_on}", flush=True)
 
-# Greedy selection with replacement (Caruana et al. 2004): each step adds the member that most improves the average;
-# the best prefix wins.
-def greedy(pool):
-    counts = np.zeros(len(fit))
-    total = np.zeros_like(fit[0])
-    best_counts, best_value = None, float('nan')
-    for step in range(STEPS):
-        choice, choice_value = None, float('nan')
-        for j in pool:
-            candidate = score((total + fit[j]) / (step + 1))
-            if choice is None or better(candidate, choice_value):
-                choice, choice_value = j, candidate
-        counts[choice] += 1
-        total = total + fit[choice]
-        if best_counts is None or better(choice_value, best_value):
-            best_counts, best_value = counts.copy(), choice_value
-    return best_counts / best_counts.sum()
-
-
-# Bagged over members: each bag selects from a random half of the members and the weights are the bags' average, so
-# one member whose out-of-fold scores look best by chance (or by a leak) cannot take all the weight.
-if len(fit) <= 2:
-    weights = greedy(range(len(fit)))
-else:
-    bag_rng = np.random.default_rng(42)
-    bag_size = max(2, (len(fit) + 1) // 2)
-    weights = np.mean(
-        [greedy(sorted(bag_rng.choice(len(fit), size=bag_size, replace=False))) for _ in range(BAGS)],
-        axis=0,
-    )
-best_score = score(sum(w * p for w, p in zip(weights, fit)))
+# Greedy selection with replacement: each step adds the member that most improves the average; the best prefix wins.
+counts = np.zeros(len(fit))
+total = np.zeros_like(fit[0])
+best_counts, best_score = None, float('nan')
+for step in range(STEPS):
+    choice, choice_score = None, float('nan')
+    for j, p in enumerate(fit):
+        candidate = score((total + p) / (step + 1))
+        if choice is None or better(candidate, choice_score):
+            choice, choice_score = j, candidate
+    counts[choice] += 1
+    total = total + fit[choice]
+    if best_counts is None or better(choice_score, best_score):
+        best_counts, best_score = counts.copy(), choice_score
+weights = best_counts / best_counts.sum()
 print('weights:', ', '.join(f"{m['label']} {w:.3f}" for m, w in zip(members, weights)))
 blend_score = metric_score(sum(w * p for w, p in zip(weights, fit)), TASK_METRIC)
 print(f'blend out-of-fold {TASK_METRIC} = {blend_score:.6f}' + ('' if FIT_METRIC == TASK_METRIC else f' ({FIT_METRIC} {best_score:.6f})'))
