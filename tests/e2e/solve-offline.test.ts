@@ -102,7 +102,10 @@ describe('solve with the offline engine and the real sandbox', () => {
       expect(submission.split('\n')[0]).toContain('bb_yield');
       expect(await readFile(join(outDir, 'run.log'), 'utf8')).toContain('holdout mae');
       const kinds = new Set(events.map((e) => e.type));
-      expect([...kinds].sort()).toEqual(['attempt', 'plan-step', 'score', 'stage']);
+      expect([...kinds].sort()).toEqual(['attempt', 'plan-step', 'score', 'script', 'stage']);
+      // The script's own fold lines arrive while it runs, each with the fold it reports.
+      const folds = events.flatMap((e) => (e.type === 'script' && e.fold ? [`${e.fold.k}/${e.fold.n}`] : []));
+      expect(folds).toEqual(expect.arrayContaining(['1/5', '5/5']));
       expect(events.filter((e) => e.type === 'stage' && e.status === 'finished')).toHaveLength(4);
     },
     SLOW,
