@@ -80,6 +80,6 @@ describe('offline engine on tabular suite tasks (quick mode)', () => {
     if (!first) throw new Error('no instruction');
     const solved = await solveWithOffline(prepared, first, { quick: false });
     expectValidAndBetter(prepared, solved);
-    expect(solved.run.stdout).toContain('fold 5/5');
+    expect(solved.run.stdout).toContain('fold 5 of 5');
   });
 });
