@@ -192,8 +192,10 @@ export class DockerSandbox implements Sandbox {
       });
       const child = spawn(this.cli, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const kill = async () => {
-        await run(this.cli, ['kill', containerName]).catch(() => undefined);
+        // The client first: nothing more reaches us, even from a container that starts while we kill it (a job
+        // cancelled before it began: `docker kill` finds no container yet). The container then, and rm --force below.
         killProcessGroup(child.pid);
+        await run(this.cli, ['kill', containerName]).catch(() => undefined);
       };
       const outcome = await superviseDriverProcess(
         checked,
