@@ -119,7 +119,7 @@ async function linearScore(
   }
 }
 
-/** A run beside the options (vanilla, Improve), as a RunScore; `done` sees the result when there is one. */
+/** A run beside the options (vanilla, Improve, Blend), as a RunScore; `done` sees the result when there is one. */
 async function otherRun(start: () => Promise<RunResult>, done: (r: RunResult) => void): Promise<RunScore> {
   const started = Date.now();
   try {
@@ -152,7 +152,6 @@ async function blendRuns(
   members: { label: string; dir: string }[],
   outDir: string,
 ): Promise<BenchRow['blend']> {
-  const started = Date.now();
   if (members.length < 2) {
     return {
       score: null,
@@ -164,28 +163,19 @@ async function blendRuns(
       members: [],
     };
   }
-  try {
-    const result = await core.blend(plan, members, { outDir });
-    return {
-      score: result.score,
-      cvScore: result.cvScore,
-      attempts: result.attempts.length,
-      seconds: seconds(started),
-      change: result.change,
-      error: result.error,
-      members: result.blend?.members ?? [],
-    };
-  } catch (error) {
-    return {
-      score: null,
-      cvScore: null,
-      attempts: 0,
-      seconds: seconds(started),
-      change: null,
-      error: message(error),
-      members: members.map((m) => ({ label: m.label, weight: 0, score: null })),
-    };
-  }
+  // A blend that throws still lists its members, each with no weight.
+  let weights: NonNullable<BenchRow['blend']>['members'] = members.map((m) => ({
+    label: m.label,
+    weight: 0,
+    score: null,
+  }));
+  const scored = await otherRun(
+    () => core.blend(plan, members, { outDir }),
+    (result) => {
+      weights = result.blend?.members ?? [];
+    },
+  );
+  return { ...scored, members: weights };
 }
 
 export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<BenchRow> {
