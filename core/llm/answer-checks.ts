@@ -74,6 +74,84 @@ export function refusalOf(text: string): string | null {
   return quote(sentence);
 }
 
+/**
+ * A first sentence that refuses, apologises or asks for more to go on: whatever follows it is not an instruction
+ * the model stands behind ("I apologize, but I cannot provide a first place instruction ... Additionally, I would
+ * need more information ...", whose sentences would otherwise parse as steps).
+ */
+const DECLINING_SENTENCE = new RegExp(
+  [
+    // Apologies and regrets.
+    /\b(?:I\s+(?:do\s+)?apologi[sz]e|apologies\b|(?:I'm|I am|I['’]m)\s+(?:really\s+|very\s+|so\s+)?sorry|^sorry\b|unfortunately\b|regrettably\b|I['’]?m afraid|I am afraid)/
+      .source,
+    // Refusals in the first person, or an AI's disclaimer.
+    /\b(?:I|we)\s+(?:cannot|can['’]?t|can not|could not|couldn['’]t|am unable|['’]m unable|am not able|['’]m not able|won['’]t|will not|must decline|have to decline|do not have|don['’]t have|lack)\b/
+      .source,
+    /\bas an AI\b|\blanguage model\b/.source,
+    /\b(?:it is|it['’]s)\s+not\s+(?:appropriate|possible|ethical|feasible)\b/.source,
+    // Asking for more to go on.
+    /\b(?:I|we)\s+(?:would\s+|will\s+|)need\s+(?:more|additional|further|some)\b/.source,
+    /\b(?:could|can|would)\s+you\s+(?:please\s+)?(?:provide|share|give|clarify|tell|specify|send)\b/.source,
+    /^(?:please\s+)?(?:provide|share|clarify|specify)\s+(?:me\s+)?(?:more|the|some|additional|further)\b/
+      .source,
+    /\b(?:more|additional|further)\s+(?:information|details|context)\s+(?:is|are|would be)\s+needed\b/.source,
+    /\bwithout\s+(?:more|additional|further|any)\s+(?:information|details|context|knowledge)\b/.source,
+  ].join('|'),
+  'i',
+);
+
+/** A line that only labels what follows ("### First place instruction", "**Instruction 1:**"). */
+function isLabelLine(line: string): boolean {
+  return line.length <= 80 && !/[.!?]$/.test(line) && line.split(/\s+/).length <= 8;
+}
+
+/** The answer's first sentence, markdown and labels left out (the thing a refusal opens with). */
+export function firstSentence(text: string): string {
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) =>
+      l
+        .replace(/^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d{1,2}[.)]\s+)*/, '')
+        .replace(/\*\*|__|`/g, '')
+        .replace(/(^|\s)[*_](\S)/g, '$1$2')
+        .replace(/(\S)[*_](?=\s|$|[.,!?:;])/g, '$1')
+        .trim(),
+    )
+    .filter((l) => l.length > 0);
+  const start = lines.findIndex((l, i) => !(isLabelLine(l) && i < lines.length - 1 && i < 2));
+  const prose = lines.slice(Math.max(0, start)).join(' ');
+  return (prose.split(/(?<=[.!?])\s+/)[0] ?? '').trim();
+}
+
+/** The first sentence quoted when it refuses, apologises or asks for more information; null otherwise. */
+export function decliningOpening(text: string): string | null {
+  const sentence = firstSentence(text);
+  return DECLINING_SENTENCE.test(sentence) ? quote(sentence) : null;
+}
+
+/** What names a model or a technique to build one (one of them must be in any instruction worth coding). */
+const MODEL_OR_TECHNIQUE =
+  /\b(?:model|models|regress(?:or|ion)|classif(?:ier|ication)|forest|tree|trees|boost\w*|xgb\w*|lightgbm|lgbm|catboost|gbm|gbdt|svm|svr|svc|kernel|knn|neighbou?rs?|nearest|bayes|linear|logistic|ridge|lasso|elastic\s*net|network|neural|mlp|perceptron|cnn|rnn|lstm|gru|transformer|bert|roberta|deberta|gpt|t5|resnet|efficientnet|vgg|unet|yolo|attention|embedding|embeddings|tf-?idf|word2vec|glove|ensembl\w*|stack\w*|blend\w*|bagging|arima|sarima|prophet|cluster\w*|k-?means|pca|autoencoder|cross[- ]validation|k-?fold|fold|folds|fine-?tun\w*|train|trained|training|fit|fitted|fitting|epoch|epochs|optimi[sz]er|adam|sgd|gradient|learning rate|hyper-?parameters?|dropout|layer|layers|estimator|algorithm|keras|pytorch|torch|tensorflow|sklearn|scikit|huggingface|averag\w*|weighted|mean|median|merg\w*|correlat\w*|threshold\w*|cutoff|cut-off|mask\w*|group(?:ed|by)?|sums?|rules?|heuristics?|calculat\w*|comput\w*|lookup|look up|regex|interpolat\w*|lag|lags|shift\w*|predict\w*)\b/i;
+
+/** What names the data: its files, rows, columns, features, target or kind. */
+const DATA_WORDS =
+  /\b(?:data|dataset|datasets|csv|train\.csv|test\.csv|columns?|features?|rows?|records|samples?|target|labels?|values?|variables?|inputs?|categorical|numerical|numeric|text|texts|sentences?|tokens?|images?|pixels?|audio|time series|series|sequences?|dates?|timestamps?|missing|nan|nulls?|ids?|observations?|examples?|table|tabular)\b/i;
+
+/**
+ * Why the instruction says nothing concrete, or null: it must name at least a model or a technique and
+ * something of the data (an answer that parses into steps but names neither is talk, not an instruction).
+ */
+export function vagueInstruction(i: Instruction): string | null {
+  const text = [i.title, ...SECTION_KEYS.flatMap((k) => i[k])].join('\n');
+  const model = MODEL_OR_TECHNIQUE.test(text);
+  const data = DATA_WORDS.test(text);
+  if (!model && !data) return 'it names neither a model or technique nor anything of the data';
+  if (!model) return 'it names no model or technique';
+  if (!data) return 'it names nothing of the data';
+  return null;
+}
+
 /** Lines around an instruction that say nothing about the task ("Sure! Here is ...", "I hope this helps"). */
 const CHATTER_LINE =
   /^\s*(sure|certainly|of course|absolutely|okay|ok|great|here(?:'s| is| are)|below is|i(?:'d| would) be (?:happy|glad)|i hope|hope this|let me know|happy to help|feel free)\b/i;
@@ -98,7 +176,7 @@ function stepCount(i: Instruction): number {
 
 /**
  * Why an instruction is too thin to code from, or null: it must name a model (architecture or training steps),
- * fill at least two of the sections the prompt asks for and hold three steps (1,298 of the 1,330 released
+ * fill at least two of the sections the prompt asks for and hold three steps (1,296 of the 1,330 released
  * instructions do; the rest describe inference-only code).
  */
 export function thinInstruction(i: Instruction): string | null {
@@ -223,6 +301,9 @@ export function checkInstructionAnswer(
       salvage: completeSections(text, rank),
     };
   }
+  // An answer whose first sentence refuses, apologises or asks for more is not an instruction however it parses.
+  const declining = decliningOpening(text);
+  if (declining) return { ok: false, reason: `the model refused: ${declining}`, salvage: null };
   const parsed = parseOrNull(withoutChatter(text), rank);
   const refusal = refusalOf(text);
   if (refusal && (!parsed || stepCount(parsed) < 3)) {
@@ -250,6 +331,8 @@ export function checkInstructionAnswer(
       salvage: null,
     };
   }
+  const vague = vagueInstruction(parsed);
+  if (vague) return { ok: false, reason: `it is not an instruction: ${vague}`, salvage: null };
   const bounded = boundInstruction(parsed);
   return { ok: true, instruction: bounded.instruction, trimmed: bounded.trimmed };
 }

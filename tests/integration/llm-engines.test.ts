@@ -244,6 +244,33 @@ describe('LlmInstructor answer checks', () => {
     ]);
   });
 
+  it('asks a refusal that parses into steps again once, then leaves that place out with the reason', async () => {
+    const refusals = [
+      'I apologize, but I cannot provide a first place instruction as it is not appropriate to rank solutions.\nAdditionally, I would need more information about the dataset and the evaluation criteria.\nIs there anything else I can help you with?',
+      "### First place instruction\n\n**I'm sorry**, but without more information about the data I cannot rank approaches.\n- Train a model.\n- Tune it.\n- Submit the predictions.",
+    ];
+    const fake = await start((req) => {
+      const prompt = paperPromptOf(req);
+      if (prompt.kind === 'instruction' && prompt.rank === 1) return refusals.shift() ?? instructionAnswer(1);
+      return instructionAnswer(prompt.kind === 'instruction' ? prompt.rank : 0);
+    });
+    const notes: AnswerNote[] = [];
+    const fallback: InstructorEngine = {
+      kind: 'offline',
+      instructions: async () => options.map((o) => ({ ...o, title: `offline ${o.rank}` })),
+    };
+    const instructions = await new LlmInstructor(client('instructor', fake.url), { fallback }).instructions(
+      task,
+      profile,
+      { notes },
+    );
+    expect(instructions.map((i) => i.title)).toEqual(['offline 1', 'Random forest', 'Ridge regression']);
+    expect(notes.map((n) => `${n.purpose} ${n.action}: ${n.reason}`).slice(0, 2)).toEqual([
+      'instruction 1 re-asked: the first answer was not usable: the model refused: "I apologize, but I cannot provide a first place instruction as it is not…"',
+      'instruction 1 dropped: no usable answer in two tries (the model refused: "I\'m sorry, but without more information about the data I cannot rank approaches.")',
+    ]);
+  });
+
   it('sends exactly the Fig. 6 prompt in the training vocabulary in paper mode, and the same prompt again', async () => {
     let calls = 0;
     const fake = await start((req) => {

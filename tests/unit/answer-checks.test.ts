@@ -7,6 +7,7 @@ import {
   findLoop,
   INSTRUCTION_BOUNDS,
   incompletePython,
+  quote,
   refusalOf,
 } from '../../core/llm/answer-checks.ts';
 import { readCode } from '../../core/llm/llm-coder.ts';
@@ -26,13 +27,20 @@ Submission:
 - Write id and the prediction to submission.csv.`;
 
 describe('checkInstructionAnswer', () => {
-  it('accepts 1,298 of the 1,330 released instructions; the rest describe inference-only code', async () => {
+  it('accepts 1,296 of the 1,330 released instructions; the rest describe inference-only code or a label lookup', async () => {
     const records = await paperRecords();
     const verdicts = records.map((r) => checkInstructionAnswer(r.instruction, 'stop', 1));
     expect(records).toHaveLength(1330);
-    expect(verdicts.filter((v) => v.ok)).toHaveLength(1298);
+    expect(verdicts.filter((v) => v.ok)).toHaveLength(1296);
     const rejected = verdicts.filter((v) => !v.ok).map((v) => (v.ok ? '' : v.reason));
-    expect(new Set(rejected.map((r) => r.split(':')[0]))).toEqual(new Set(['it is incomplete']));
+    expect(new Set(rejected.map((r) => r.split(':')[0]))).toEqual(
+      new Set(['it is incomplete', 'it is not an instruction']),
+    );
+    // The two that name no model or technique copy a leaked labelled test file's 'survived' by passenger name.
+    expect(rejected.filter((r) => r.startsWith('it is not an instruction'))).toEqual([
+      'it is not an instruction: it names no model or technique',
+      'it is not an instruction: it names no model or technique',
+    ]);
     // The longest released instruction (8,895 characters) is kept, cut to the size bound.
     const longest = records.reduce((a, b) => (b.instruction.length > a.instruction.length ? b : a));
     const v = checkInstructionAnswer(longest.instruction, 'stop', 1);
@@ -111,6 +119,101 @@ describe('checkInstructionAnswer', () => {
     expect(findLoop(paragraph)?.unit).toBe('Then it is trained again on the data.');
     const records = await paperRecords();
     expect(records.filter((r) => findLoop(r.instruction))).toEqual([]);
+  });
+});
+
+/** Refusals as instructor models write them: one to five sentences, plain or in markdown. */
+const REFUSALS: { text: string; opening: string }[] = [
+  {
+    // The answer from issue 21 that used to pass as an instruction (its three sentences read as steps).
+    text: `I apologize, but I cannot provide a first place instruction as it is not appropriate to rank solutions or to imply
+that one approach is inferior to another. Additionally, I would need more information about the dataset and the
+evaluation criteria to give an accurate answer. Is there anything else I can help you with?`,
+    opening:
+      'I apologize, but I cannot provide a first place instruction as it is not appropriate to rank solutions or to imply that one approach is inferior to another.',
+  },
+  { text: "I'm sorry, I can't help with that.", opening: "I'm sorry, I can't help with that." },
+  {
+    text: 'Unfortunately, without access to the data I cannot say which model would win. Please share the columns.',
+    opening: 'Unfortunately, without access to the data I cannot say which model would win.',
+  },
+  {
+    text: `**I'm sorry**, but as an AI language model I do not have access to Kaggle competitions.
+Data preprocessing is specific to each dataset. Model architecture depends on the data.
+Model training should use cross-validation. You could try a random forest on the features.`,
+    opening: `I'm sorry, but as an AI language model I do not have access to Kaggle competitions.`,
+  },
+  {
+    text: `### First place instruction
+
+> Could you please provide more details about the dataset, such as its columns and the target?
+
+Once I know them, I can:
+- Preprocess the data (fill missing values, encode categorical features).
+- Train a LightGBM model with 5-fold cross-validation.
+- Write the predictions to submission.csv.`,
+    opening: 'Could you please provide more details about the dataset, such as its columns and the target?',
+  },
+  {
+    text: `## Instruction 2
+
+I would need more information about the task to write a good instruction. It is hard to rank approaches blind. Each dataset is different. Features matter. Tell me the target.`,
+    opening: 'I would need more information about the task to write a good instruction.',
+  },
+  {
+    text: `#### Data Preprocessing:
+- Unfortunately, I am unable to write steps for data I have not seen.
+- Please provide the column names.
+
+#### Model Architecture:
+- A gradient boosting model could work, but I cannot tell without the data.`,
+    opening: 'Unfortunately, I am unable to write steps for data I have not seen.',
+  },
+  {
+    text: 'It is not possible to give a ranked instruction without seeing the data. *Regrettably*, I must decline. Try a baseline model first. Then tune it. Good luck with the competition!',
+    opening: 'It is not possible to give a ranked instruction without seeing the data.',
+  },
+];
+
+describe('refusals', () => {
+  it('are never an instruction, however their sentences parse, with or without markdown', () => {
+    for (const { text, opening } of REFUSALS) {
+      const v = checkInstructionAnswer(text, 'stop', 1);
+      expect(v, text).toEqual({ ok: false, reason: `the model refused: ${quote(opening)}`, salvage: null });
+    }
+  });
+
+  it('an opening that neither refuses nor apologises is not taken for one', () => {
+    expect(checkInstructionAnswer(`### LightGBM on the tabular features\n\n${GOOD}`, 'stop', 1).ok).toBe(
+      true,
+    );
+    expect(
+      checkInstructionAnswer(`Sorting the rows by date first matters here.\n\n${GOOD}`, 'stop', 1).ok,
+    ).toBe(true);
+    // "cannot" that is not the model declining.
+    const text = GOOD.replace('Fill missing numeric values', 'Missing values cannot be dropped; fill them');
+    expect(checkInstructionAnswer(text, 'stop', 1).ok).toBe(true);
+  });
+
+  it('an answer must name a model or technique and something of the data', () => {
+    const talk = `Data Preprocessing:
+- Think about the problem first.
+- Be careful.
+
+Model Architecture:
+- Choose wisely.
+
+Model Training:
+- Do your best and iterate.`;
+    expect(checkInstructionAnswer(talk, 'stop', 1)).toMatchObject({
+      ok: false,
+      reason: 'it is not an instruction: it names neither a model or technique nor anything of the data',
+    });
+    const noData = talk.replace('Choose wisely.', 'A LightGBM regressor.');
+    expect(checkInstructionAnswer(noData, 'stop', 1)).toMatchObject({
+      ok: false,
+      reason: 'it is not an instruction: it names nothing of the data',
+    });
   });
 });
 
