@@ -83,6 +83,13 @@ function textReport(spec: TaskSpec, rows: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The question as `intake` and `solve` print it: the ranked candidates in text, or one JSON object. */
+export function questionText(question: TargetQuestion, json: boolean): string {
+  if (json) return `${JSON.stringify(questionJson(question))}\n`;
+  const ranked = question.choices.map((c, i) => `  ${i + 1}. ${c.column}${c.reason ? ` (${c.reason})` : ''}`);
+  return `Which column should I predict? Likely:\n${ranked.join('\n')}\nRun again with --target COL (or "target: COL" in --task).\n`;
+}
+
 function questionJson(question: TargetQuestion) {
   return {
     question: question.userMessage,
@@ -119,14 +126,7 @@ export async function runIntakeCli(argv: string[], env: IntakeEnv): Promise<numb
     return INTAKE_EXIT.understood;
   } catch (error) {
     if (error instanceof TargetQuestion) {
-      const ranked = error.choices.map(
-        (c, i) => `  ${i + 1}. ${c.column}${c.reason ? ` (${c.reason})` : ''}`,
-      );
-      stdout.write(
-        json
-          ? `${JSON.stringify(questionJson(error))}\n`
-          : `Which column should I predict? Likely:\n${ranked.join('\n')}\nRun again with --target COL (or "target: COL" in --task).\n`,
-      );
+      stdout.write(questionText(error, json));
       return INTAKE_EXIT.question;
     }
     const failure = asLinguacodusError(error);

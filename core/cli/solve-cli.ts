@@ -9,6 +9,7 @@ import { asLinguacodusError, LinguacodusError } from '../errors.ts';
 import { METRICS } from '../harness/metrics.ts';
 import { type Core, type CoreLimits, type CoreRoles, createCore } from '../index.ts';
 import { renderInstruction } from '../instruction-markdown.ts';
+import { TargetQuestion } from '../intake/index.ts';
 import { rankRuns } from '../leaderboard.ts';
 import { noteLine, usageJson, usageLine } from '../llm/usage.ts';
 import {
@@ -19,6 +20,7 @@ import {
   type RunResult,
   type TaskSpec,
 } from '../types.ts';
+import { INTAKE_EXIT, questionText } from './intake-cli.ts';
 
 /**
  * What the caller (bot/cli.ts, from the parsed configuration) hands the solve command: core never reads the
@@ -460,12 +462,14 @@ function allTextReport(plan: Plan, runs: AllRun[]): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Runs `solve`; returns the exit code (0 when the run produced a scored submission). */
+/** Runs `solve`; returns the exit code: 0 when the run produced a scored submission, 2 a question, 1 anything else. */
 export async function runSolveCli(argv: string[], env: SolveEnv): Promise<number> {
   const stdout = env.stdout ?? process.stdout;
   const stderr = env.stderr ?? process.stderr;
+  let json = argv.includes('--json');
   try {
     const args = parseSolveArgs(argv);
+    json = args.json;
     const workRoot = env.workRoot ?? resolve('out');
     const core = createCore({
       sandbox: env.sandbox,
@@ -504,9 +508,14 @@ export async function runSolveCli(argv: string[], env: SolveEnv): Promise<number
     );
     return result.ok ? 0 : 1;
   } catch (error) {
+    // A question instead of a plan: printed as `intake` prints it, and exit 2 as `intake` does.
+    if (error instanceof TargetQuestion) {
+      stdout.write(questionText(error, json));
+      return INTAKE_EXIT.question;
+    }
     const failure = asLinguacodusError(error);
     env.logger?.error({ err: failure.cause ?? failure }, 'solve failed');
     stderr.write(`linguacodus solve: ${failure.userMessage.replace(/\s*\n\s*/g, ' ')}\n`);
-    return failure.code === 'bad_input' ? 2 : 1;
+    return INTAKE_EXIT.failed;
   }
 }

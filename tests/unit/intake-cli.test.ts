@@ -1,8 +1,9 @@
 // `linguacodus intake` in process: the spec in snake_case JSON with every field's reason (exit 0), the question with
 // the ranked columns when the target cannot be told (exit 2), one line for an error (exit 1).
 import { describe, expect, it } from 'vitest';
-import { INTAKE_EXIT, runIntakeCli } from '../../core/cli/index.ts';
+import { INTAKE_EXIT, runIntakeCli, runSolveCli } from '../../core/cli/index.ts';
 import { DEFAULT_INTAKE_LIMITS } from '../../core/intake/index.ts';
+import { createSandbox } from '../../sandbox/index.ts';
 import { suiteFile } from '../helpers/datasets.ts';
 
 async function intake(argv: string[]) {
@@ -87,5 +88,35 @@ describe('linguacodus intake', () => {
     const usage = await intake(['--task', 'x']);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain('--data TRAIN.csv is required');
+  });
+
+  it('solve exits 2 with the same question when it cannot tell, before planning or running anything', async () => {
+    let stdout = '';
+    let stderr = '';
+    const solve = (argv: string[]) =>
+      runSolveCli(argv, {
+        sandbox: createSandbox({ driver: 'bwrap' }),
+        roles: {},
+        limits: {
+          ...DEFAULT_INTAKE_LIMITS,
+          maxRepairs: 0,
+          sandbox: { timeoutMs: 1000 },
+          evidenceTimeoutMs: 1000,
+        },
+        workRoot: '/nonexistent-never-written',
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: (t: string) => (stderr += t) },
+      });
+    expect(await solve(['--data', TITANIC, '--task', 'Here is the passenger list.'])).toBe(
+      INTAKE_EXIT.question,
+    );
+    expect(stdout).toMatch(/^Which column should I predict\? Likely:\n {2}1\. /);
+    expect(stderr).toBe('');
+    stdout = '';
+    expect(await solve(['--data', TITANIC, '--task', 'Here is the passenger list.', '--json'])).toBe(2);
+    expect(JSON.parse(stdout).candidates.map((c: { column: string }) => c.column)).toContain('Survived');
+    // Any other error is one line and exit 1, as intake's.
+    expect(await solve(['--data', CRAB, '--task', 'how old? metric: wobbliness'])).toBe(INTAKE_EXIT.failed);
+    expect(stderr).toMatch(/^linguacodus solve: I don't know the metric "wobbliness"/);
   });
 });
