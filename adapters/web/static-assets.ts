@@ -1,4 +1,6 @@
-// The chat page's files: its own (public/) and the vendor files prepared at start, by a fixed table of paths.
+// The chat page's files: its own (public/, its script's ES modules in public/app/) and the vendor files prepared at
+// start, by a fixed table of paths.
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -7,11 +9,15 @@ import { VENDOR_NAMES } from './vendor-assets.ts';
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
+/** The entry module's parts (app.js imports them as /app/name.js): the .js files of public/app/, listed at start. */
+const APP_MODULES = readdirSync(path.join(PUBLIC_DIR, 'app')).filter((name) => name.endsWith('.js'));
+
 const PAGE_FILES: Record<string, string> = {
   '/': 'index.html',
   '/index.html': 'index.html',
   '/app.js': 'app.js',
   '/app.css': 'app.css',
+  ...Object.fromEntries(APP_MODULES.map((name) => [`/app/${name}`, `app/${name}`])),
 };
 
 const TYPES: Record<string, string> = {

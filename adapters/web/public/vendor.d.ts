@@ -1,4 +1,4 @@
-// The vendor modules app.js imports by URL (copied at start from highlight.js), typed for the page's type-check.
+// The vendor modules app/code-block.js imports by URL (copied at start from highlight.js), typed for the check.
 // A pattern, not the exact name: TypeScript matches a rooted name (/vendor/…) only against pattern declarations.
 declare module '/vendor/hljs*' {
   import type { HLJSApi } from 'highlight.js';
