@@ -4,12 +4,11 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { SandboxFile } from '../../sandbox/types.ts';
+import type { Execution, SandboxFile } from '../../sandbox/types.ts';
 import { LinguacodusError } from '../errors.ts';
 import {
-  chartSpec,
   collected,
-  drawHoldoutChart,
+  type Harness,
   METRICS,
   PROBABILITY_METRICS,
   positiveClass,
@@ -20,14 +19,14 @@ import {
   TRAIN_FILE,
 } from '../harness/index.ts';
 import { metricPython } from '../offline/model-template.ts';
-import { type Attempt, type Plan, type RunResult, runResultSchema } from '../types.ts';
+import { type Attempt, type RunResult, runResultSchema } from '../types.ts';
+import { ARTIFACT_NAMES, type RunLog } from './artifacts.ts';
+import { throwIfCancelled } from './cancellation.ts';
+import { type FinishedScript, type FinishPlan, finishRun } from './finish-run.ts';
+import { newRunState, type RunDeps, type RunOptions } from './run-state.ts';
 
 /** What a blend reads of its plan: the task, its data profile and the plan's id (for the log and result). */
-export type BlendPlan = Pick<Plan, 'id' | 'task' | 'profile'>;
-
-import { ARTIFACT_NAMES, writeArtifacts, writeResult } from './artifacts.ts';
-import { throwIfCancelled } from './cancellation.ts';
-import { newRunState, type RunDeps, type RunOptions, round } from './run-plan.ts';
+export type BlendPlan = FinishPlan;
 
 const BLEND_SCRIPT = readFileSync(join(import.meta.dirname, '..', 'harness', 'blend.py'), 'utf8');
 const SCRIPT_FILE = 'blend.py';
@@ -82,15 +81,26 @@ export async function blendRuns(
   deps: RunDeps,
   options: RunOptions,
 ): Promise<RunResult> {
-  const { task, profile } = plan;
-  const { signal } = options;
   const state = newRunState(deps);
   const { log } = state;
-  const metric = METRICS[task.metric];
-  const harness = await prepareHarness(task, profile, deps.intakeLimits);
+  const harness = await prepareHarness(plan.task, plan.profile, deps.intakeLimits);
   log.line(`plan ${plan.id}: blend of ${members.map((m) => m.label).join(', ')}`);
+  const usable = await usableMembers(members, harness, log);
+  const withUser = harness.userTestFiles !== null && usable.every((m) => m.user !== null);
+  const blended = await runBlendScript(plan, harness, usable, withUser, deps, options.signal);
+  log.block('blend script output:', blended.execution.stdout);
+  return finishRun(
+    { plan, harness, deps, options, state },
+    blendOutcome(blended, harness, usable, withUser, log),
+  );
+}
 
-  // Each member's result.json and prediction files, checked again against this plan's rows.
+/** Each member's result.json and prediction files, checked again against this plan's rows; at least two. */
+async function usableMembers(
+  members: { label: string; dir: string }[],
+  harness: Harness,
+  log: RunLog,
+): Promise<UsableMember[]> {
   const usable: UsableMember[] = [];
   const skipped: string[] = [];
   for (const member of members) {
@@ -128,11 +138,29 @@ export async function blendRuns(
       `A blend needs at least ${MIN_BLEND_MEMBERS} finished runs with prediction files; ${usable.length === 0 ? 'none has' : `only ${usable[0]!.label} has`} them${skipped.length ? ` (not usable: ${skipped.join('; ')})` : ''}.`,
     );
   }
+  return usable;
+}
 
-  const withUser = harness.userTestFiles !== null && usable.every((m) => m.user !== null);
+interface BlendExecution {
+  execution: Execution;
+  /** The checked holdout submission, or null when `error` says why there is none. */
+  holdoutSubmission: Buffer | null;
+  error: string | null;
+  fitted: z.infer<typeof weightsSchema> | null;
+}
+
+/** The harness's blend script in the sandbox on the training file and the members' prediction files. */
+async function runBlendScript(
+  { task, profile }: BlendPlan,
+  harness: Harness,
+  usable: UsableMember[],
+  withUser: boolean,
+  deps: RunDeps,
+  signal: AbortSignal | undefined,
+): Promise<BlendExecution> {
   const spec = {
     metric: task.metric,
-    higher_is_better: metric.higherIsBetter,
+    higher_is_better: METRICS[task.metric].higherIsBetter,
     target_type: profile.target.type,
     targets: task.targets,
     id: task.idColumn,
@@ -176,13 +204,41 @@ export async function blendRuns(
   });
   throwIfCancelled(signal, 'run');
   const holdoutSubmission = collected(execution, SUBMISSION_FILE);
-  let error: string | null =
-    execution.exitCode !== 0
-      ? `The blend script failed (exit ${execution.exitCode}${execution.timedOut ? ', timed out' : ''}): ${execution.stderr.trim().split('\n').slice(-3).join('\n')}`
-      : harness.checkHoldoutSubmission(holdoutSubmission);
   const weightsBytes = collected(execution, WEIGHTS_FILE);
   const weights = weightsBytes ? weightsSchema.safeParse(parseJson(weightsBytes.toString('utf8'))) : null;
-  if (!error && !weights?.success) error = `The blend script wrote no readable ${WEIGHTS_FILE}.`;
+  const fitted = weights?.success ? weights.data : null;
+  const error =
+    execution.exitCode !== 0
+      ? `The blend script failed (exit ${execution.exitCode}${execution.timedOut ? ', timed out' : ''}): ${execution.stderr.trim().split('\n').slice(-3).join('\n')}`
+      : (harness.checkHoldoutSubmission(holdoutSubmission) ??
+        (fitted ? null : `The blend script wrote no readable ${WEIGHTS_FILE}.`));
+  return { execution, holdoutSubmission: error === null ? holdoutSubmission : null, error, fitted };
+}
+
+/** The blend as a finished script: its weights as the change, its members, its prediction files and code. */
+function blendOutcome(
+  { execution, holdoutSubmission, error, fitted }: BlendExecution,
+  harness: Harness,
+  usable: UsableMember[],
+  withUser: boolean,
+  log: RunLog,
+): FinishedScript {
+  const members = usable.map((m, i) => ({
+    label: m.label,
+    weight: fitted ? Number((fitted.weights[i] ?? 0).toFixed(4)) : 0,
+    score: m.result.score,
+  }));
+  const scored = holdoutSubmission !== null && fitted !== null;
+  const change = scored
+    ? `weights: ${members
+        .filter((m) => m.weight > 0)
+        .map((m) => `${m.label} ${Number(m.weight.toFixed(2))}`)
+        .join(', ')}`
+    : null;
+  if (scored) log.line(`${change} (fitted on ${fitted.fitted_rows} training rows' out-of-fold predictions)`);
+  const oof = collected(execution, ARTIFACT_NAMES.oofPredictions);
+  const test = collected(execution, ARTIFACT_NAMES.testPredictions);
+  const code = `# Blend of ${members.map((m) => m.label).join(', ')}${change ? `: ${change}` : ''}\n# weights fitted on the members' out-of-fold predictions only (blend_spec.json lists the files)\n${blendScript()}`;
   const attempt: Attempt = {
     n: 1,
     code: blendScript(),
@@ -195,91 +251,31 @@ export async function blendRuns(
     error,
     durationMs: execution.durationMs,
   };
-  log.block('blend script output:', execution.stdout);
-
-  let score: number | null = null;
-  let chart: Buffer | null = null;
-  let submission: Buffer | null = null;
-  let change: string | null = null;
-  let cvScore: number | null = null;
-  const fitted = weights?.success ? weights.data : null;
-  const blendMembers = usable.map((m, i) => ({
-    label: m.label,
-    weight: fitted ? Number((fitted.weights[i] ?? 0).toFixed(4)) : 0,
-    score: m.result.score,
-  }));
-  const baseline = harness.baseline();
-  if (error === null && holdoutSubmission && fitted) {
-    change = `weights: ${blendMembers
-      .filter((m) => m.weight > 0)
-      .map((m) => `${m.label} ${Number(m.weight.toFixed(2))}`)
-      .join(', ')}`;
-    cvScore = fitted.blend_oof_score;
-    log.line(`${change} (fitted on ${fitted.fitted_rows} training rows' out-of-fold predictions)`);
-    score = harness.score(holdoutSubmission);
-    options.onProgress?.({ type: 'score', metric: task.metric, score });
-    log.line(
-      `holdout ${task.metric}: ${round(score)} (scored by the harness on ${harness.heldOutRows} held-out rows)`,
-    );
-    for (const m of blendMembers) log.line(`member ${m.label}: weight ${m.weight}, holdout ${m.score}`);
-    const drawn = await drawHoldoutChart(
-      deps.sandbox,
-      chartSpec(task, profile),
-      harness.truthCsv,
-      holdoutSubmission,
-      signal,
-    );
-    chart = drawn.png;
-    if (drawn.problem) log.line(`holdout chart not drawn (${drawn.problem})`);
-    if (harness.userTestFiles) {
+  return {
+    kind: 'blend',
+    choice: null,
+    change,
+    blend: { members },
+    stages: [],
+    code,
+    attempts: [attempt],
+    holdoutSubmission: scored ? holdoutSubmission : null,
+    error,
+    cvScore: scored ? fitted.blend_oof_score : null,
+    outcomeLines: scored
+      ? members.map((m) => `member ${m.label}: weight ${m.weight}, holdout ${m.score}`)
+      : [`no blend: ${error}`],
+    predictions: scored && oof && test ? { oof, test } : null,
+    importanceChart: null,
+    userTest: async () => {
       const user = collected(execution, USER_SUBMISSION_FILE);
       const problem = withUser
         ? harness.checkUserSubmission(user)
         : 'not every member has predictions for the test file';
-      if (problem) {
-        error = `Scored on the holdout, but no submission for the test file: ${problem}`;
-        log.line(error);
-      } else submission = user;
-    } else {
-      submission = holdoutSubmission;
-    }
-  } else {
-    log.line(`no blend: ${error}`);
-  }
-
-  const code = `# Blend of ${blendMembers.map((m) => m.label).join(', ')}${change ? `: ${change}` : ''}\n# weights fitted on the members' out-of-fold predictions only (blend_spec.json lists the files)\n${blendScript()}`;
-  const artifacts = await writeArtifacts(options.outDir, {
-    code,
+      return problem || !user
+        ? { problem: problem ?? 'no submission' }
+        : { submission: user, predictions: collected(execution, ARTIFACT_NAMES.userTestPredictions) };
+    },
     notebook: null,
-    chart,
-    submission,
-    log: log.toString(),
-    oofPredictions: score !== null ? collected(execution, ARTIFACT_NAMES.oofPredictions) : null,
-    testPredictions: score !== null ? collected(execution, ARTIFACT_NAMES.testPredictions) : null,
-    userTestPredictions:
-      submission && withUser ? collected(execution, ARTIFACT_NAMES.userTestPredictions) : null,
-  });
-  const result = runResultSchema.parse({
-    planId: plan.id,
-    choice: null,
-    kind: 'blend',
-    change,
-    blend: { members: blendMembers },
-    ok: score !== null,
-    metric: task.metric,
-    higherIsBetter: metric.higherIsBetter,
-    score,
-    cvScore,
-    baseline,
-    stages: [],
-    code,
-    attempts: [attempt],
-    error,
-    artifacts,
-    usage: [],
-    durationMs: Date.now() - state.started,
-  });
-  await writeResult(result);
-  deps.logger?.info({ kind: 'blend', score, change }, 'blend finished');
-  return result;
+  };
 }

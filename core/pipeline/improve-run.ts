@@ -9,7 +9,8 @@ import { offlineImprovement } from '../offline/offline-improve.ts';
 import { type Plan, type RunResult, runResultSchema } from '../types.ts';
 import { ARTIFACT_NAMES } from './artifacts.ts';
 import { parseJson } from './blend-runs.ts';
-import { chosenInstruction, newRunState, type RunDeps, type RunOptions, runSource } from './run-plan.ts';
+import { chosenInstruction, runSource, stagedSource } from './run-plan.ts';
+import { newRunState, type RunDeps, type RunOptions } from './run-state.ts';
 import { writeStagedCode } from './write-code.ts';
 
 /** Lines of the parent's run log the coder sees. */
@@ -94,15 +95,7 @@ export async function improveRun(
   );
   return runSource(
     plan,
-    {
-      kind: 'improve',
-      choice,
-      change: step.change,
-      instruction: step.instruction,
-      stages: written.stages,
-      code: written.code,
-      context: written.context,
-    },
+    stagedSource('improve', choice, step.change, step.instruction, written),
     deps,
     options,
     state,

@@ -1,15 +1,13 @@
 // Running a plan (the paper's Fig. 9): staged code for the chosen instruction (or the vanilla control's whole
 // script), integration, the sandbox run with repairs, the harness's holdout score beside a baseline, the user's own
 // test file, the prediction files a blend reads, and the artifacts with result.json.
-import type { Logger } from 'pino';
-import type { Sandbox, SandboxLimits } from '../../sandbox/types.ts';
+import type { Sandbox, SandboxFile } from '../../sandbox/types.ts';
 import type { StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import {
   CHART_FILE,
-  chartSpec,
   collected,
-  drawHoldoutChart,
+  type Harness,
   METRICS,
   OOF_FILE,
   prepareHarness,
@@ -17,51 +15,16 @@ import {
   SUBMISSION_FILE,
   TEST_PREDICTIONS_FILE,
 } from '../harness/index.ts';
-import { noteLine, TokenBudget, usageLine } from '../llm/usage.ts';
 import { vanillaInstruction } from '../offline/vanilla-template.ts';
-import {
-  type AnswerNote,
-  type Choice,
-  type Instruction,
-  type IntakeLimits,
-  type LlmUsage,
-  type Plan,
-  type ProgressListener,
-  type RunKind,
-  type RunResult,
-  runResultSchema,
-  type StageName,
-} from '../types.ts';
-import { RunLog, writeArtifacts, writeResult } from './artifacts.ts';
+import type { Choice, Instruction, Plan, RunKind, RunResult, StageName } from '../types.ts';
+import type { RunLog } from './artifacts.ts';
 import { throwIfCancelled } from './cancellation.ts';
-import type { Engines } from './engines.ts';
-import { buildNotebook, executeNotebook } from './notebook.ts';
-import { executeScript, runWithRepairs } from './repair-loop.ts';
-import { writeStagedCode } from './write-code.ts';
+import { type FinishedScript, finishRun, type UserTestOutcome } from './finish-run.ts';
+import { executeScript, type RepairLoopResult, runWithRepairs } from './repair-loop.ts';
+import { newRunState, type RunDeps, type RunOptions, type RunState } from './run-state.ts';
+import { type WrittenCode, writeStagedCode } from './write-code.ts';
 
-export interface RunDeps {
-  engines: Engines;
-  sandbox: Sandbox;
-  sandboxLimits: Partial<SandboxLimits>;
-  maxRepairs: number;
-  /** Limits for re-reading the task's files (the same as at intake). */
-  intakeLimits: IntakeLimits;
-  /** Most model tokens one run may use (MAX_TOKENS_PER_RUN); null: no limit. */
-  maxTokens?: number | null;
-  logger?: Logger;
-}
-
-export interface RunOptions {
-  onProgress?: ProgressListener;
-  signal?: AbortSignal;
-  /** Where code.py, notebook.ipynb, chart.png, submission.csv, run.log and result.json go. */
-  outDir: string;
-  /**
-   * Run the notebook in the sandbox so its cells hold outputs (default true). It runs the scored script once more;
-   * the benchmark, which reads scores only, turns it off.
-   */
-  executeNotebook?: boolean;
-}
+export type { RunDeps, RunOptions } from './run-state.ts';
 
 /** The instruction a choice names: a place (1-3), the resolver's improved one, or the vanilla control's. */
 export function chosenInstruction(plan: Plan, choice: Choice): Instruction {
@@ -70,28 +33,6 @@ export function chosenInstruction(plan: Plan, choice: Choice): Instruction {
   const instruction = plan.instructions[Number(choice) - 1];
   if (!instruction) throw new LinguacodusError('bad_input', `There is no option ${choice} in this plan.`);
   return instruction;
-}
-
-export const round = (x: number) => Number(x.toPrecision(6));
-
-/** One run's bookkeeping: its clock, model usage, answer notes, token budget and log. */
-export interface RunState {
-  started: number;
-  usage: LlmUsage[];
-  notes: AnswerNote[];
-  budget: TokenBudget;
-  log: RunLog;
-}
-
-export function newRunState(deps: RunDeps): RunState {
-  const usage: LlmUsage[] = [];
-  return {
-    started: Date.now(),
-    usage,
-    notes: [],
-    budget: new TokenBudget('run', deps.maxTokens ?? null, usage),
-    log: new RunLog(),
-  };
 }
 
 /** The script a run executes and where it comes from. */
@@ -167,19 +108,30 @@ export async function runPlan(
   log.line('stages integrated into one script');
   return runSource(
     plan,
-    {
-      kind: choice === 'vanilla' ? 'vanilla' : 'option',
-      choice,
-      change: null,
-      instruction,
-      stages: written.stages,
-      code: written.code,
-      context: written.context,
-    },
+    stagedSource(choice === 'vanilla' ? 'vanilla' : 'option', choice, null, instruction, written),
     deps,
     options,
     state,
   );
+}
+
+/** The source of a run whose script the coder wrote stage by stage for an instruction. */
+export function stagedSource(
+  kind: RunKind,
+  choice: Choice,
+  change: string | null,
+  instruction: Instruction,
+  written: WrittenCode,
+): RunSource {
+  return {
+    kind,
+    choice,
+    change,
+    instruction,
+    stages: written.stages,
+    code: written.code,
+    context: written.context,
+  };
 }
 
 /**
@@ -194,22 +146,48 @@ export async function runSource(
   options: RunOptions,
   state: RunState,
 ): Promise<RunResult> {
-  const { task, profile } = plan;
-  const { engines, logger } = deps;
+  if (source.change) state.log.line(`change: ${source.change}`);
+  const harness = await holdoutHarness(plan, deps, state.log);
   const sandbox = collectingPredictions(deps.sandbox);
-  const { signal, onProgress } = options;
-  const { log, usage, notes, budget } = state;
-  const metric = METRICS[task.metric];
-  if (source.change) log.line(`change: ${source.change}`);
+  const loop = await runScript(source, harness, sandbox, deps, options, state);
+  return finishRun(
+    { plan, harness, deps, options, state },
+    {
+      kind: source.kind,
+      choice: source.choice,
+      change: source.change,
+      stages: source.stages,
+      code: loop.code,
+      attempts: loop.attempts,
+      ...scriptOutcome(loop, harness, plan.task),
+      userTest: (files) => finalRun(loop.code, files, harness, sandbox, deps, options.signal, state.log),
+      notebook: { instruction: source.instruction, stages: source.stages },
+    },
+  );
+}
 
-  const harness = await prepareHarness(task, profile, deps.intakeLimits);
+/** The task's holdout split as sandbox files, its size in the log. */
+async function holdoutHarness(plan: Plan, deps: RunDeps, log: RunLog): Promise<Harness> {
+  const { task } = plan;
+  const harness = await prepareHarness(task, plan.profile, deps.intakeLimits);
   log.line(
     `holdout split (${task.split.kind}, ${Math.round(task.split.testFraction * 100)}% held out, seed ${task.split.seed}): ${harness.trainRows} training rows, ${harness.heldOutRows} held-out rows`,
   );
+  return harness;
+}
 
-  const loop = await runWithRepairs({
+/** The script in the sandbox on the harness's files, repaired by the coder until its holdout submission passes. */
+function runScript(
+  source: RunSource,
+  harness: Harness,
+  sandbox: Sandbox,
+  deps: RunDeps,
+  { signal, onProgress }: RunOptions,
+  { log, usage, budget, notes }: RunState,
+): Promise<RepairLoopResult> {
+  return runWithRepairs({
     sandbox,
-    coder: engines.coder,
+    coder: deps.engines.coder,
     context: source.context,
     code: source.code,
     files: harness.runFiles,
@@ -229,162 +207,76 @@ export async function runSource(
       if (attempt.stdoutTail.trim()) log.block('stdout (tail):', attempt.stdoutTail);
     },
   });
+}
 
-  let score: number | null = null;
-  let cvScore: number | null = null;
-  let chart: Buffer | null = null;
-  let importanceChart: Buffer | null = null;
-  let submission: Buffer | null = null;
-  let oofPredictions: Buffer | null = null;
-  let testPredictions: Buffer | null = null;
-  let userTestPredictions: Buffer | null = null;
-  let error: string | null = null;
-  const baseline = harness.baseline();
-  if (baseline) log.line(`baseline (${baseline.name}) on the holdout: ${round(baseline.score)}`);
+type ScriptOutcome = Pick<
+  FinishedScript,
+  'holdoutSubmission' | 'error' | 'cvScore' | 'outcomeLines' | 'predictions' | 'importanceChart'
+>;
 
-  if (loop.ok) {
-    const holdoutSubmission = collected(loop.execution, SUBMISSION_FILE)!;
-    score = harness.score(holdoutSubmission);
-    onProgress?.({ type: 'score', metric: task.metric, score });
-    log.line(
-      `holdout ${task.metric}: ${round(score)} (scored by the harness on ${harness.heldOutRows} held-out rows)`,
-    );
-    const cv = readCvScore(loop.execution);
-    cvScore = cv.score;
-    log.line(
+/**
+ * What the repaired script left: its holdout submission, its own cv score, its chart, and its prediction files when
+ * they pass the check (a bad or missing one is not a failure; the run just cannot be blended). Or why it failed.
+ */
+function scriptOutcome(loop: RepairLoopResult, harness: Harness, task: Plan['task']): ScriptOutcome {
+  if (!loop.ok) {
+    return {
+      holdoutSubmission: null,
+      error: [loop.coderError, loop.attempts.at(-1)?.error ?? 'The script failed.']
+        .filter(Boolean)
+        .join('\n'),
+      cvScore: null,
+      outcomeLines: [
+        ...(loop.coderError ? [loop.coderError] : []),
+        `no valid submission after ${loop.attempts.length} attempts`,
+      ],
+      predictions: null,
+      importanceChart: null,
+    };
+  }
+  const cv = readCvScore(loop.execution);
+  const oof = collected(loop.execution, OOF_FILE);
+  const test = collected(loop.execution, TEST_PREDICTIONS_FILE);
+  const predictionProblem = harness.checkOofPredictions(oof) ?? harness.checkTestPredictions(test);
+  const importanceChart = collected(loop.execution, CHART_FILE);
+  return {
+    holdoutSubmission: collected(loop.execution, SUBMISSION_FILE),
+    error: null,
+    cvScore: cv.score,
+    outcomeLines: [
       cv.problem
         ? `no cross-validation score: ${cv.problem}`
         : `the script's own cv ${task.metric}: ${cv.score}`,
-    );
-
-    // The prediction files: a bad or missing one is not a failure; the run just cannot be blended.
-    const oof = collected(loop.execution, OOF_FILE);
-    const test = collected(loop.execution, TEST_PREDICTIONS_FILE);
-    const predictionProblem = harness.checkOofPredictions(oof) ?? harness.checkTestPredictions(test);
-    if (predictionProblem) {
-      log.line(`prediction files not kept, so this run cannot be blended: ${predictionProblem}`);
-    } else {
-      oofPredictions = oof;
-      testPredictions = test;
-      log.line(`prediction files kept for blending (${OOF_FILE}, ${TEST_PREDICTIONS_FILE})`);
-    }
-    importanceChart = collected(loop.execution, CHART_FILE);
-    if (!importanceChart) log.line(`the script drew no ${CHART_FILE} (feature importance)`);
-
-    const drawn = await drawHoldoutChart(
-      sandbox,
-      chartSpec(task, profile),
-      harness.truthCsv,
-      holdoutSubmission,
-      signal,
-    );
-    chart = drawn.png;
-    if (drawn.problem) log.line(`holdout chart not drawn (${drawn.problem})`);
-
-    if (harness.userTestFiles) {
-      // The user's own unlabelled rows: the scored script once more, trained on every labelled row.
-      log.line('final run: all labelled rows as train.csv, the user test file as test.csv');
-      const final = await executeScript(sandbox, loop.code, {
-        files: harness.userTestFiles,
-        limits: deps.sandboxLimits,
-        signal,
-      });
-      throwIfCancelled(signal, 'run');
-      const bytes = collected(final, SUBMISSION_FILE);
-      const problem =
-        final.exitCode !== 0
-          ? `the script failed on the test file (exit ${final.exitCode}${final.timedOut ? ', timed out' : ''})`
-          : harness.checkUserSubmission(bytes);
-      if (problem) {
-        error = `Scored on the holdout, but no submission for the test file: ${problem}`;
-        log.block(error, final.stderr.slice(-3000));
-      } else {
-        submission = bytes;
-        log.line(`submission for the test file written (${harness.userTestRows} rows)`);
-        const userPredictions = collected(final, TEST_PREDICTIONS_FILE);
-        const userProblem = harness.checkUserPredictions(userPredictions);
-        if (userProblem) log.line(`predictions for the test file not kept: ${userProblem}`);
-        else userTestPredictions = userPredictions;
-      }
-    } else {
-      submission = holdoutSubmission;
-    }
-  } else {
-    error = [loop.coderError, loop.attempts.at(-1)?.error ?? 'The script failed.'].filter(Boolean).join('\n');
-    if (loop.coderError) log.line(loop.coderError);
-    log.line(`no valid submission after ${loop.attempts.length} attempts`);
-  }
-
-  const summary =
-    score === null
-      ? `No valid submission after ${loop.attempts.length} attempt(s).`
-      : `Holdout ${task.metric}: **${round(score)}**${baseline ? ` (baseline ${baseline.name}: ${round(baseline.score)})` : ''}.`;
-  let notebook = buildNotebook({
-    task,
-    instruction: source.instruction,
-    stages: source.stages,
-    code: loop.code,
-    summary,
-  });
-  if (loop.ok && options.executeNotebook !== false) {
-    // The notebook executed on the files the scored script ran on, so its cells hold outputs.
-    const executed = await executeNotebook(deps.sandbox, notebook, harness.runFiles, {
-      limits: deps.sandboxLimits,
-      signal,
-    });
-    throwIfCancelled(signal, 'run');
-    notebook = executed.notebook;
-    if (executed.problem) log.line(`notebook not executed: ${executed.problem}`);
-  } else if (loop.ok) {
-    log.line('notebook not executed (turned off for this run)');
-  }
-
-  log.line(`model usage: ${usageLine(usage)}`);
-  for (const n of notes) log.line(`model answer ${noteLine(n)}`);
-  const artifacts = await writeArtifacts(options.outDir, {
-    code: loop.code,
-    notebook,
-    chart,
+      predictionProblem
+        ? `prediction files not kept, so this run cannot be blended: ${predictionProblem}`
+        : `prediction files kept for blending (${OOF_FILE}, ${TEST_PREDICTIONS_FILE})`,
+      ...(importanceChart ? [] : [`the script drew no ${CHART_FILE} (feature importance)`]),
+    ],
+    predictions: predictionProblem || !oof || !test ? null : { oof, test },
     importanceChart,
-    submission,
-    log: log.toString(),
-    oofPredictions,
-    testPredictions,
-    userTestPredictions,
-  });
-  logger?.info(
-    {
-      kind: source.kind,
-      choice: source.choice,
-      ok: loop.ok,
-      score,
-      attempts: loop.attempts.length,
-      usage: usageLine(usage),
-      notes: notes.map(noteLine),
-    },
-    'run finished',
-  );
+  };
+}
 
-  const result = runResultSchema.parse({
-    planId: plan.id,
-    choice: source.choice,
-    kind: source.kind,
-    change: source.change,
-    ok: loop.ok,
-    metric: task.metric,
-    higherIsBetter: metric.higherIsBetter,
-    score,
-    cvScore,
-    baseline,
-    stages: source.stages,
-    code: loop.code,
-    attempts: loop.attempts,
-    error,
-    artifacts,
-    usage,
-    notes,
-    durationMs: Date.now() - state.started,
-  });
-  await writeResult(result);
-  return result;
+/** The user's own unlabelled rows: the scored script once more, trained on every labelled row. */
+async function finalRun(
+  code: string,
+  files: SandboxFile[],
+  harness: Harness,
+  sandbox: Sandbox,
+  deps: RunDeps,
+  signal: AbortSignal | undefined,
+  log: RunLog,
+): Promise<UserTestOutcome> {
+  log.line('final run: all labelled rows as train.csv, the user test file as test.csv');
+  const final = await executeScript(sandbox, code, { files, limits: deps.sandboxLimits, signal });
+  throwIfCancelled(signal, 'run');
+  const submission = collected(final, SUBMISSION_FILE);
+  const problem =
+    final.exitCode !== 0
+      ? `the script failed on the test file (exit ${final.exitCode}${final.timedOut ? ', timed out' : ''})`
+      : harness.checkUserSubmission(submission);
+  if (problem || !submission) {
+    return { problem: problem ?? 'no submission', detail: final.stderr.slice(-3000) };
+  }
+  return { submission, predictions: collected(final, TEST_PREDICTIONS_FILE) };
 }
