@@ -137,168 +137,227 @@ export function createModelClient(
       { cause: parsed.error },
     );
   }
-  const cfg = parsed.data;
-  const sleep = deps.sleep ?? abortableSleep;
-  const random = deps.random ?? Math.random;
-  const now = deps.now ?? (() => performance.now());
-  // Retries are ours (429 Retry-After, jitter, usage per attempt), so the client's own are off.
-  const client = new ServerMessageOpenAI({
-    baseURL: cfg.baseURL,
-    // Local servers (vLLM) need no key, but the client insists on one.
-    apiKey: cfg.apiKey ?? 'no-key',
-    timeout: cfg.timeoutMs,
-    maxRetries: 0,
-  });
-  const where = `${ROLE_NAMES[role]} model (${cfg.model} at ${safeHost(cfg.baseURL)})`;
+  return new OpenAIModelClient(role, parsed.data, deps);
+}
 
-  // OpenAI's newer models refuse max_tokens and want max_completion_tokens; learnt from the first 400 that says so.
-  let tokenField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
+/** One request as it is sent: the messages and max_tokens, and whether a context overflow has been answered. */
+interface ModelRequest {
+  messages: ChatMessage[];
+  maxTokens: number;
+  /** A context overflow is answered once: by lowering max_tokens or by a smaller prompt. */
+  refitted: boolean;
+}
 
-  async function once(
-    messages: ChatMessage[],
-    maxTokens: number,
-    signal?: AbortSignal,
+/** Appends one call's usage: its tokens, latency since the call began, attempts and finish reason. */
+type UsageRecorder = (
+  answer: Pick<ModelAnswer, 'promptTokens' | 'completionTokens'>,
+  attempts: number,
+  finishReason: string | null | undefined,
+) => void;
+
+/** A role's model behind the OpenAI SDK: one call with our retries, refits, usage and readable errors. */
+class OpenAIModelClient implements ModelClient {
+  readonly model: string;
+  readonly maxTokens: number;
+  private readonly client: OpenAI;
+  /** The role, model and host, as errors name them. */
+  private readonly where: string;
+  private readonly sleep: NonNullable<ModelClientDeps['sleep']>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+  /** OpenAI's newer models refuse max_tokens and want max_completion_tokens; learnt from the first 400 that says so. */
+  private tokenField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
+
+  constructor(
+    readonly role: ModelRole,
+    private readonly cfg: z.output<typeof modelClientConfigSchema>,
+    deps: ModelClientDeps,
+  ) {
+    this.model = cfg.model;
+    this.maxTokens = cfg.maxTokens;
+    this.sleep = deps.sleep ?? abortableSleep;
+    this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? (() => performance.now());
+    // Retries are ours (429 Retry-After, jitter, usage per attempt), so the client's own are off.
+    this.client = new OpenAI({
+      baseURL: cfg.baseURL,
+      // Local servers (vLLM) need no key, but the client insists on one.
+      apiKey: cfg.apiKey ?? 'no-key',
+      timeout: cfg.timeoutMs,
+      maxRetries: 0,
+      fetch: fetchWithServerMessages,
+    });
+    this.where = `${ROLE_NAMES[role]} model (${cfg.model} at ${safeHost(cfg.baseURL)})`;
+  }
+
+  async complete(prompt: string | ChatMessage[], options: CompleteOptions): Promise<string> {
+    return (await this.ask(prompt, options)).text;
+  }
+
+  async ask(prompt: string | ChatMessage[], options: CompleteOptions): Promise<ModelAnswer> {
+    const record = this.usageRecorder(options);
+    let request: ModelRequest = {
+      messages: asMessages(prompt, options.system),
+      maxTokens: options.maxTokens ?? this.cfg.maxTokens,
+      refitted: false,
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(request, attempt, options, record);
+      } catch (error) {
+        if (error instanceof LinguacodusError) throw error;
+        request = await this.nextRequest(error, request, attempt, options, record);
+      }
+    }
+  }
+
+  /** One try: the budget checked, the request sent, its usage recorded; an empty answer is a retryable failure. */
+  private async attempt(
+    request: ModelRequest,
+    attempt: number,
+    options: CompleteOptions,
+    record: UsageRecorder,
   ): Promise<ModelAnswer> {
-    if (cfg.api === 'chat') {
-      const raw: unknown = await client.chat.completions.create(
+    if (options.signal?.aborted) throw new APIUserAbortError();
+    options.budget?.check(`the ${this.role}'s call (${options.purpose})`);
+    const answer = await this.send(request, options.signal);
+    record(answer, attempt, answer.finishReason);
+    if (!answer.text.trim()) {
+      throw new LinguacodusError(
+        'llm_bad_output',
+        `The ${this.where} returned an empty answer (${options.purpose}).`,
         {
-          model: cfg.model,
-          messages,
-          [tokenField]: maxTokens,
-          ...(cfg.temperature === undefined ? {} : { temperature: cfg.temperature }),
+          cause: new Error(
+            `empty completion after ${attempt} attempt(s), finish_reason ${answer.finishReason}`,
+          ),
+          retryable: true,
         },
+      );
+    }
+    return answer;
+  }
+
+  /**
+   * What to send after a failed try: the same request after a back-off (429, 5xx, timeouts), with
+   * max_completion_tokens, or refitted to the model's context; or the failure as a LinguacodusError.
+   */
+  private async nextRequest(
+    error: unknown,
+    request: ModelRequest,
+    attempt: number,
+    options: CompleteOptions,
+    record: UsageRecorder,
+  ): Promise<ModelRequest> {
+    const failure = classify(error, this.cfg.apiKey);
+    if (failure.kind === 'aborted') throw this.cancelled(options, error);
+    const another = attempt < this.cfg.maxAttempts;
+    if (
+      another &&
+      this.tokenField === 'max_tokens' &&
+      this.cfg.api === 'chat' &&
+      failure.kind === 'permanent' &&
+      failure.status === 400 &&
+      /max_completion_tokens/.test(failure.summary)
+    ) {
+      this.tokenField = 'max_completion_tokens';
+      return request;
+    }
+    if (another && failure.kind === 'permanent' && failure.overflow && !request.refitted) {
+      const refit = refitForContext(failure.overflow, request.messages, request.maxTokens, options);
+      if (refit) {
+        options.notes?.push({
+          role: this.role,
+          purpose: options.purpose,
+          action: 'shrunk',
+          reason: refit.note,
+        });
+        return { messages: refit.messages, maxTokens: refit.maxTokens, refitted: true };
+      }
+      request = { ...request, refitted: true };
+    }
+    if (another && failure.kind === 'transient') {
+      const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)) * (0.5 + this.random());
+      await this.sleep(failure.retryAfterMs ?? backoff, options.signal).catch((abort: unknown) => {
+        throw this.cancelled(options, abort);
+      });
+      return request;
+    }
+    record({ promptTokens: 0, completionTokens: 0 }, attempt, undefined);
+    const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
+    throw new LinguacodusError('llm_error', `The ${this.where} failed${tries}: ${failure.summary}.`, {
+      cause: error,
+      retryable: failure.kind === 'transient',
+    });
+  }
+
+  /** The request on the wire: chat completions, or completions with the Llama 2 template. */
+  private async send(request: ModelRequest, signal: AbortSignal | undefined): Promise<ModelAnswer> {
+    const { cfg } = this;
+    const { messages, maxTokens } = request;
+    const temperature = cfg.temperature === undefined ? {} : { temperature: cfg.temperature };
+    if (cfg.api === 'chat') {
+      const raw: unknown = await this.client.chat.completions.create(
+        { model: cfg.model, messages, [this.tokenField]: maxTokens, ...temperature },
         { signal },
       );
       const res = readResponse(chatResponseSchema, raw);
       const choice = res.choices[0];
-      return {
-        text: choice?.message.content ?? '',
-        finishReason: choice?.finish_reason ?? null,
-        promptTokens: res.usage?.prompt_tokens ?? 0,
-        completionTokens: res.usage?.completion_tokens ?? 0,
-        maxTokens,
-      };
+      return answerOf(choice?.message.content, choice?.finish_reason, res.usage, maxTokens);
     }
-    const raw: unknown = await client.completions.create(
+    const raw: unknown = await this.client.completions.create(
       {
         model: cfg.model,
         prompt: llama2Prompt(messages),
         max_tokens: maxTokens,
         stop: ['</s>', '[INST]'],
-        ...(cfg.temperature === undefined ? {} : { temperature: cfg.temperature }),
+        ...temperature,
       },
       { signal },
     );
     const res = readResponse(completionResponseSchema, raw);
     const choice = res.choices[0];
-    return {
-      text: choice?.text ?? '',
-      finishReason: choice?.finish_reason ?? null,
-      promptTokens: res.usage?.prompt_tokens ?? 0,
-      completionTokens: res.usage?.completion_tokens ?? 0,
-      maxTokens,
-    };
+    return answerOf(choice?.text, choice?.finish_reason, res.usage, maxTokens);
   }
 
-  function cancelledError(options: CompleteOptions, cause: unknown): LinguacodusError {
-    return new LinguacodusError('cancelled', `The ${where} call was cancelled (${options.purpose}).`, {
-      cause,
-    });
-  }
-
-  async function ask(prompt: string | ChatMessage[], options: CompleteOptions): Promise<ModelAnswer> {
-    let messages: ChatMessage[] = asMessages(prompt, options.system);
-    let maxTokens = options.maxTokens ?? cfg.maxTokens;
+  /** Records into the call's usage list, timed from now. */
+  private usageRecorder(options: CompleteOptions): UsageRecorder {
     // Sub-millisecond, so that a call that starts as another ends is not taken for a parallel one.
     const startedAt = performance.timeOrigin + performance.now();
-    const started = now();
-    const record = (
-      answer: Pick<ModelAnswer, 'promptTokens' | 'completionTokens'>,
-      attempts: number,
-      finishReason: string | null | undefined,
-    ) =>
+    const started = this.now();
+    return (answer, attempts, finishReason) => {
       options.usage?.push({
-        role,
+        role: this.role,
         purpose: options.purpose,
-        model: cfg.model,
+        model: this.cfg.model,
         promptTokens: answer.promptTokens,
         completionTokens: answer.completionTokens,
-        latencyMs: Math.max(0, now() - started),
+        latencyMs: Math.max(0, this.now() - started),
         attempts,
         startedAt,
         ...(finishReason === undefined ? {} : { finishReason }),
       });
-    // A context overflow is answered once: by lowering max_tokens or by a smaller prompt.
-    let refitted = false;
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      try {
-        if (options.signal?.aborted) throw new APIUserAbortError();
-        options.budget?.check(`the ${role}'s call (${options.purpose})`);
-        const answer = await once(messages, maxTokens, options.signal);
-        record(answer, attempt, answer.finishReason);
-        if (!answer.text.trim()) {
-          throw new LinguacodusError(
-            'llm_bad_output',
-            `The ${where} returned an empty answer (${options.purpose}).`,
-            {
-              cause: new Error(
-                `empty completion after ${attempt} attempt(s), finish_reason ${answer.finishReason}`,
-              ),
-              retryable: true,
-            },
-          );
-        }
-        return answer;
-      } catch (error) {
-        if (error instanceof LinguacodusError) throw error;
-        const failure = classify(error, cfg.apiKey);
-        if (failure.kind === 'aborted') throw cancelledError(options, error);
-        if (
-          tokenField === 'max_tokens' &&
-          cfg.api === 'chat' &&
-          failure.kind === 'permanent' &&
-          failure.status === 400 &&
-          /max_completion_tokens/.test(failure.summary) &&
-          attempt < cfg.maxAttempts
-        ) {
-          tokenField = 'max_completion_tokens';
-          continue;
-        }
-        if (failure.kind === 'permanent' && failure.overflow && !refitted && attempt < cfg.maxAttempts) {
-          refitted = true;
-          const refit = refitForContext(failure.overflow, messages, maxTokens, options);
-          if (refit) {
-            messages = refit.messages;
-            maxTokens = refit.maxTokens;
-            options.notes?.push({ role, purpose: options.purpose, action: 'shrunk', reason: refit.note });
-            continue;
-          }
-        }
-        if (failure.kind === 'transient' && attempt < cfg.maxAttempts) {
-          const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)) * (0.5 + random());
-          await sleep(failure.retryAfterMs ?? backoff, options.signal).catch((abort: unknown) => {
-            throw cancelledError(options, abort);
-          });
-          continue;
-        }
-        record({ promptTokens: 0, completionTokens: 0 }, attempt, undefined);
-        const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
-        throw new LinguacodusError('llm_error', `The ${where} failed${tries}: ${failure.summary}.`, {
-          cause: error,
-          retryable: failure.kind === 'transient',
-        });
-      }
-    }
+    };
   }
 
+  private cancelled(options: CompleteOptions, cause: unknown): LinguacodusError {
+    return new LinguacodusError('cancelled', `The ${this.where} call was cancelled (${options.purpose}).`, {
+      cause,
+    });
+  }
+}
+
+function answerOf(
+  text: string | null | undefined,
+  finishReason: string | null | undefined,
+  usage: z.infer<typeof usageSchema>,
+  maxTokens: number,
+): ModelAnswer {
   return {
-    role,
-    model: cfg.model,
-    maxTokens: cfg.maxTokens,
-    ask,
-    complete: async (prompt, options) => (await ask(prompt, options)).text,
+    text: text ?? '',
+    finishReason: finishReason ?? null,
+    promptTokens: usage?.prompt_tokens ?? 0,
+    completionTokens: usage?.completion_tokens ?? 0,
+    maxTokens,
   };
 }
 
@@ -347,38 +406,55 @@ function asMessages(prompt: string | ChatMessage[], system: string | undefined):
 }
 
 /**
- * The openai client keeps only `body.error` of an error response; vLLM and FastAPI-style servers put the
- * message at the top level (`{"object":"error","message":...}`, `{"detail":...}`), and proxies send plain text.
- * This subclass keeps the whole body's message beside the error.
+ * The fetch the SDK is given (its public `fetch` option), with every error response's body in OpenAI's shape
+ * (`{"error": {"message": ...}}`). The SDK's APIError keeps only `body.error`; vLLM and FastAPI-style servers put
+ * the message at the top level (`{"object":"error","message":...}`, `{"detail":...}`), and proxies send plain text
+ * or HTML. So `APIError.error.message` holds the server's own words whatever it sent; status and headers are kept.
  */
-class ServerMessageOpenAI extends OpenAI {
-  protected override makeStatusError(
-    status: number,
-    error: object,
-    message: string | undefined,
-    headers: Headers,
-  ): APIError {
-    const made = super.makeStatusError(status, error, message, headers);
-    const text = serverMessage(error, message);
-    if (text) SERVER_MESSAGES.set(made, text);
-    return made;
+async function fetchWithServerMessages(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  if (response.ok) return response;
+  const text = await response.text();
+  const json = parseJsonText(text);
+  const body = isRecord(json) ? json : {};
+  const error = isRecord(body.error) ? body.error : {};
+  const message = serverMessage(json, text);
+  const headers = new Headers(response.headers);
+  // The body is new and plain: the old length and encoding no longer describe it.
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  headers.set('content-type', 'application/json');
+  return new Response(JSON.stringify({ ...body, error: { ...error, ...(message ? { message } : {}) } }), {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 
-const SERVER_MESSAGES = new WeakMap<object, string>();
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
-function serverMessage(body: unknown, text: string | undefined): string {
-  if (body && typeof body === 'object') {
-    const b = body as { error?: unknown; message?: unknown; detail?: unknown };
-    const nested =
-      b.error && typeof b.error === 'object' ? (b.error as { message?: unknown }).message : undefined;
+/** The message in an error body: OpenAI's `error.message`, a top-level message or detail, or a page's words. */
+function serverMessage(json: unknown, text: string): string {
+  if (json && typeof json === 'object') {
+    const b = json as { error?: unknown; message?: unknown; detail?: unknown };
+    const nested = isRecord(b.error) ? b.error.message : undefined;
     for (const candidate of [nested, b.message, b.detail, b.error]) {
       if (typeof candidate === 'string' && candidate.trim()) return candidate;
     }
     return '';
   }
   // A plain-text or HTML error page from a proxy: its words without the markup.
-  return (text ?? '').replace(/<[^>]*>/g, ' ');
+  return json ? '' : text.replace(/<[^>]*>/g, ' ');
 }
 
 /** The answer bodies we read, checked: a 200 whose body is not one of these is a broken answer, not an empty one. */
@@ -433,8 +509,8 @@ function classify(error: unknown, apiKey: string | undefined): Failure {
     if (error.status >= 500 || error.status === 408) {
       return { kind: 'transient', summary, retryAfterMs: retryAfterMs(error.headers) };
     }
-    const full = SERVER_MESSAGES.get(error) ?? '';
-    return { kind: 'permanent', summary, status: error.status, overflow: contextOverflow(full) ?? undefined };
+    const overflow = contextOverflow(apiErrorMessage(error)) ?? undefined;
+    return { kind: 'permanent', summary, status: error.status, overflow };
   }
   // A 200 whose body is not JSON (a proxy's error page, a cut connection) or not a completion: like a 5xx.
   if (error instanceof SyntaxError) {
@@ -476,9 +552,13 @@ export function contextOverflow(message: string): ContextOverflow | null {
 
 /** The server's own error message, short and with the key masked (some servers echo it on 401). */
 function upstreamDetail(error: APIError, apiKey: string | undefined): string {
-  const body = error.error as { message?: unknown } | undefined;
-  const message = SERVER_MESSAGES.get(error) ?? (typeof body?.message === 'string' ? body.message : '');
-  return redact(oneLine(message, 300), apiKey);
+  return redact(oneLine(apiErrorMessage(error), 300), apiKey);
+}
+
+/** The server's own message: `error.message` of the body, where fetchWithServerMessages puts it. */
+function apiErrorMessage(error: APIError): string {
+  const body: unknown = error.error;
+  return isRecord(body) && typeof body.message === 'string' ? body.message : '';
 }
 
 function oneLine(text: string, max: number): string {

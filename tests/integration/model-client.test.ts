@@ -205,6 +205,22 @@ describe('createModelClient', () => {
     expect(server.requests[0]?.headers.authorization).toBe('Bearer no-key');
   });
 
+  it("names the server's own words in a FastAPI detail or a proxy's HTML page, without retrying a 4xx", async () => {
+    const detail = await setup(() => ({ status: 422, body: { detail: 'prompt must not be empty' } }));
+    const first = await failure(detail.client.complete('x', { purpose: 'p' }));
+    expect(first.message).toContain('HTTP 422 (prompt must not be empty)');
+    expect(first.retryable).toBe(false);
+    await server?.close();
+    const page = await setup(() => ({
+      status: 403,
+      raw: '<html><body><h1>Forbidden</h1> by the proxy</body></html>',
+      contentType: 'text/html',
+    }));
+    const second = await failure(page.client.complete('x', { purpose: 'p' }));
+    expect(second.message).toContain('HTTP 403 (Forbidden by the proxy)');
+    expect(page.server.requests).toHaveLength(1);
+  });
+
   it('rejects invalid settings with a readable message', () => {
     expect(() => createModelClient('critic', { baseURL: 'not a url', model: 'm' })).toThrow(
       /critic .* settings are invalid/,
