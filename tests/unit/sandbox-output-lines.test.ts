@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { MAX_OUTPUT_LINE_CHARS, OutputLines } from '../../sandbox/output-lines.ts';
 import { superviseProcess } from '../../sandbox/supervise-process.ts';
@@ -69,27 +71,43 @@ describe('output lines for onOutput', () => {
 });
 
 describe('supervised process output to onOutput', () => {
-  /** A plain shell child (no sandbox): what superviseProcess does with its pipes is the same. */
-  function supervise(script: string, onOutput: (line: string, stream: 'stdout' | 'stderr') => unknown) {
-    const child = spawn('/bin/sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    return superviseProcess({
-      child,
-      startedAt: performance.now(),
-      limits: { ...DEFAULT_LIMITS, timeoutMs: 10_000 },
-      workDir: tmpdir(),
-      kill: async () => {
-        child.kill('SIGKILL');
+  /**
+   * A child as superviseProcess sees it, with no process behind it: two pipes and a 'close' event once both have
+   * ended (a unit test starts no process; the sandbox drivers' integration tests run real ones).
+   */
+  function fakeChild() {
+    const child = Object.assign(new EventEmitter(), { stdout: new PassThrough(), stderr: new PassThrough() });
+    return {
+      child: child as unknown as ChildProcess,
+      async exit(stdout: string[], stderr: string[], code: number) {
+        for (const chunk of stdout) child.stdout.write(chunk);
+        for (const chunk of stderr) child.stderr.write(chunk);
+        child.stdout.end();
+        child.stderr.end();
+        await Promise.all([finished(child.stdout), finished(child.stderr)]);
+        child.emit('close', code, null);
       },
-      onOutput: onOutput as (line: string, stream: 'stdout' | 'stderr') => void,
-    });
+    };
   }
 
   it('hands over both streams, tagged, and survives a listener that throws or rejects', async () => {
     const seen: string[] = [];
-    const outcome = await supervise("echo one; echo two >&2; printf 'three'", async (line, stream) => {
-      seen.push(`${stream}:${line}`);
-      throw new Error('async listener bug');
+    const { child, exit } = fakeChild();
+    const supervised = superviseProcess({
+      child,
+      startedAt: performance.now(),
+      limits: { ...DEFAULT_LIMITS, timeoutMs: 10_000 },
+      // Never measured: the process ends long before the first poll.
+      workDir: '/nonexistent',
+      diskPollMs: 600_000,
+      kill: async () => undefined,
+      onOutput: (async (line: string, stream: 'stdout' | 'stderr') => {
+        seen.push(`${stream}:${line}`);
+        throw new Error('async listener bug');
+      }) as (line: string, stream: 'stdout' | 'stderr') => void,
     });
+    await exit(['one\n', 'three'], ['two\n'], 0);
+    const outcome = await supervised;
     expect(outcome.exitCode).toBe(0);
     expect(seen.sort()).toEqual(['stderr:two', 'stdout:one', 'stdout:three']);
     expect(outcome.stdout.text()).toBe('one\nthree');
