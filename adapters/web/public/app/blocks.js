@@ -9,6 +9,7 @@ import { actionButton } from './press.js';
 /** @typedef {import('../../web-views.ts').BlockView} BlockView */
 /** @typedef {import('../../web-views.ts').FileView} FileView */
 /** @typedef {import('../../web-views.ts').MessageView} MessageView */
+/** @typedef {import('./option-card.js').CardContext} CardContext */
 
 /**
  * A download link for a file of a message.
@@ -81,9 +82,9 @@ function renderProgress(block, message) {
  * @param {BlockView} block
  * @param {MessageView} message
  * @param {number} index the block's place in the message
- * @param {string | undefined} viewer the id of the person looking
+ * @param {CardContext} context
  */
-function renderBlock(block, message, index, viewer) {
+function renderBlock(block, message, index, context) {
   switch (block.kind) {
     case 'heading':
       return el('h3', { class: 'block-heading', text: block.text });
@@ -97,7 +98,7 @@ function renderBlock(block, message, index, viewer) {
     case 'code':
       return renderCode(block, index);
     case 'option':
-      return renderOptionCard(block, message, viewer);
+      return renderOptionCard(block, message, context);
     case 'buttons': {
       if (ownedByCard(block, message)) return null;
       const buttons = plainButtons(block, message);
@@ -119,10 +120,10 @@ function renderBlock(block, message, index, viewer) {
 /**
  * A message's blocks in order; consecutive images go into one row.
  * @param {MessageView} m
- * @param {string | undefined} viewer the id of the person looking, whose votes are marked
+ * @param {CardContext} context whose votes are marked, which card parts are open
  * @returns {Node[]}
  */
-export function renderBlocks(m, viewer) {
+export function renderBlocks(m, context) {
   /** @type {Node[]} */
   const out = [];
   /** @type {HTMLElement | null} */
@@ -137,7 +138,7 @@ export function renderBlocks(m, viewer) {
       return;
     }
     row = null;
-    const node = renderBlock(b, m, i, viewer);
+    const node = renderBlock(b, m, i, context);
     if (node) out.push(node);
   });
   return out;

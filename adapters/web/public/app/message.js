@@ -7,14 +7,15 @@ import { md } from './markdown.js';
 /** @typedef {import('../../web-views.ts').MessageView} MessageView */
 
 /**
- * What a message's look depends on besides itself.
- * @typedef {{ viewer: string | undefined, threadRow: (id: string) => HTMLElement }} MessageContext
+ * What a message's look depends on besides itself: its cards' (whose vote, which parts open) and, in the channel,
+ * the row under a thread's root.
+ * @typedef {import('./option-card.js').CardContext & { threadRow: (id: string) => HTMLElement }} MessageContext
  */
 
 /**
  * @param {MessageView} m
  * @param {boolean} inThread
- * @param {MessageContext} context viewer: whose votes are marked; threadRow: the row under a root in the channel
+ * @param {MessageContext} context
  */
 export function renderMessage(m, inThread, context) {
   const node = el('article', {
@@ -31,7 +32,7 @@ export function renderMessage(m, inThread, context) {
     `${when}${m.editedTs ? ' (edited)' : ''}`,
   );
   node.append(meta);
-  if (m.blocks?.length) node.append(...renderBlocks(m, context.viewer));
+  if (m.blocks?.length) node.append(...renderBlocks(m, context));
   else if (m.text) node.append(md(m.text));
   else if (!m.files.length) node.append(el('p', { class: 'context', text: '(empty message)' }));
   for (const f of m.files) node.append(fileLink(f));

@@ -11,8 +11,11 @@ import { actionButton } from './press.js';
 /** @typedef {import('../../web-views.ts').MessageView} MessageView */
 /** @typedef {Extract<BlockView, { kind: 'option' }>} OptionBlock */
 
-/** Open parts of cards, by message id, option and part ("more" or "full"): this page's memory, for its cards only. */
-const openCardParts = /** @type {Set<string>} */ (new Set());
+/**
+ * What a card's look depends on besides its message: whose vote is marked, and which parts of cards are open (by
+ * message id, option and part, "more" or "full"), kept by the page across re-renders.
+ * @typedef {{ viewer: string | undefined, openParts: Set<string> }} CardContext
+ */
 
 /**
  * The words a card's buttons are named by: "option 2", "the resolver's choice", "the vanilla control".
@@ -45,11 +48,12 @@ export function plainButtons(block, message) {
 }
 
 /**
- * A toggle that shows or hides `region` in place, remembered per message and card.
+ * A toggle that shows or hides `region` in place, remembered per message and card in `openParts`.
+ * @param {Set<string>} openParts
  * @param {{ key: string, label: string, openLabel: string, name: string, region: HTMLElement, onToggle?: (open: boolean) => void }} o
  */
-function cardToggle(o) {
-  const open = openCardParts.has(o.key);
+function cardToggle(openParts, o) {
+  const open = openParts.has(o.key);
   o.region.hidden = !open;
   const button = el('button', {
     type: 'button',
@@ -62,9 +66,9 @@ function cardToggle(o) {
   button.setAttribute('aria-controls', o.region.id);
   button.setAttribute('aria-label', `${open ? o.openLabel : o.label}: ${o.name}`);
   button.addEventListener('click', () => {
-    const now = !openCardParts.has(o.key);
-    if (now) openCardParts.add(o.key);
-    else openCardParts.delete(o.key);
+    const now = !openParts.has(o.key);
+    if (now) openParts.add(o.key);
+    else openParts.delete(o.key);
     o.region.hidden = !now;
     button.textContent = now ? o.openLabel : o.label;
     button.setAttribute('aria-expanded', String(now));
@@ -79,8 +83,9 @@ function cardToggle(o) {
  * @param {OptionBlock} card
  * @param {MessageView} message
  * @param {string} name the card's name in its buttons' labels
+ * @param {Set<string>} openParts
  */
-function cardText(card, message, name) {
+function cardText(card, message, name, openParts) {
   const base = `lc-card-${message.id}-${card.choice}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const heading = el('h4', {
     class: 'card-title',
@@ -102,7 +107,7 @@ function cardText(card, message, name) {
     };
     const key = `${message.id}|${card.choice}|more`;
     toggles.push(
-      cardToggle({
+      cardToggle(openParts, {
         key,
         label: 'more',
         openLabel: 'less',
@@ -121,7 +126,9 @@ function cardText(card, message, name) {
     full.id = `${base}-full`;
     full.setAttribute('data-testid', 'card-full-text');
     const key = `${message.id}|${card.choice}|full`;
-    toggles.push(cardToggle({ key, label: 'Full text', openLabel: 'Hide full text', name, region: full }));
+    toggles.push(
+      cardToggle(openParts, { key, label: 'Full text', openLabel: 'Hide full text', name, region: full }),
+    );
   }
   return { heading, body: el('div', { class: 'card-body' }, heading, summary, more), full, toggles };
 }
@@ -161,11 +168,12 @@ function cardActions(card, message, name, mine) {
  * One option card: title, summary (with "more"), the full text in place, its note, and its own buttons.
  * @param {OptionBlock} card
  * @param {MessageView} message
- * @param {string | undefined} viewer the id of the person looking, whose vote is marked
+ * @param {CardContext} context
  */
-export function renderOptionCard(card, message, viewer) {
+export function renderOptionCard(card, message, context) {
   const name = cardName(card.choice);
-  const { heading, body, full, toggles } = cardText(card, message, name);
+  const { heading, body, full, toggles } = cardText(card, message, name, context.openParts);
+  const { viewer } = context;
   const mine = viewer ? (card.voters ?? []).includes(viewer) : false;
   const bar = el(
     'div',

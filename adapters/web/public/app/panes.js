@@ -37,6 +37,9 @@ function showLost(box) {
 }
 
 export class Panes {
+  /** Which parts of option cards are open, kept across re-renders (see option-card.js). @type {Set<string>} */
+  #openCardParts = new Set();
+
   /**
    * @param {ViewState} view where the person is
    * @param {ThreadBook} threads what is known of each thread
@@ -55,6 +58,7 @@ export class Panes {
   render(m, inThread) {
     return renderMessage(m, inThread, {
       viewer: this.identity.user.id,
+      openParts: this.#openCardParts,
       threadRow: (id) => this.#threadRow(id),
     });
   }
