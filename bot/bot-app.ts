@@ -11,8 +11,8 @@ import type { Logger } from './logger.ts';
 import type { SurfaceName } from './messages.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createPlanProcessor } from './plan-job.ts';
-import { createQueues, type Queues } from './queues.ts';
-import { checkRedis, createRedis, redisDurabilityWarnings } from './redis-connection.ts';
+import { createQueues, QUEUE_NAMES, type Queues } from './queues.ts';
+import { checkRedis, createRedis, redisDurabilityWarnings, redisTarget } from './redis-connection.ts';
 import { RedisEpoch } from './redis-epoch.ts';
 import { createRunProcessor } from './run-job.ts';
 import { SessionFiles } from './session-files.ts';
@@ -27,7 +27,7 @@ export interface BotAppOptions {
   config: Config;
   logger: Logger;
   surfaces: ChatSurface[];
-  /** Which queues this process works on (default: all three). */
+  /** Which queues this process works on (default: all; 'deliver' means the deliver queue of each of its surfaces). */
   workers?: QueueName[];
   /** The pipeline (default: the real core with the real sandbox, made on first use). */
   pipeline?: Pipeline;
@@ -45,10 +45,13 @@ const SWEEP_MS = 60 * 60 * 1000;
 
 export function createBotApp(options: BotAppOptions): BotApp {
   const { config, logger } = options;
-  const redis: Redis = createRedis(config.REDIS_URL, 'linguacodus-state');
-  const subscriber: Redis = createRedis(config.REDIS_URL, 'linguacodus-cancel');
+  const target = redisTarget(config);
+  const redis: Redis = createRedis(target, 'linguacodus-state');
+  const subscriber: Redis = createRedis(target, 'linguacodus-cancel');
+  /** Where jobs are added: it fails fast while Redis is away, where the workers' connection waits. */
+  const producer: Redis = createRedis(target, 'linguacodus-producer', 'producer');
   const keys = stateKeys(config.QUEUE_PREFIX);
-  const queues: Queues = createQueues(redis, config.QUEUE_PREFIX);
+  const queues: Queues = createQueues(producer, config.QUEUE_PREFIX);
   const ttlSeconds = config.SESSION_TTL_HOURS * 3600;
   const store = new SessionStore(redis, keys, ttlSeconds);
   const files = new SessionFiles(config.DATA_DIR);
@@ -96,7 +99,8 @@ export function createBotApp(options: BotAppOptions): BotApp {
     ctx,
     handler,
     async start() {
-      await checkRedis(redis, config.REDIS_URL);
+      await checkRedis(redis, target);
+      await checkRedis(producer, target);
       for (const warning of await redisDurabilityWarnings(redis)) logger.warn(warning);
       if ((await epoch.start()) === 'lost') {
         logger.error(
@@ -105,16 +109,13 @@ export function createBotApp(options: BotAppOptions): BotApp {
       }
       await cancels.start();
       const wanted = options.workers ?? ['plan', 'run', 'deliver'];
+      // A deliver worker per surface this process holds, and none without one: no reply waits on a process
+      // that cannot post it.
       if (wanted.includes('deliver')) {
-        workers.push(
-          createWorker(
-            'deliver',
-            createDeliverProcessor({ surfaces, redis, keys, ttlSeconds, logger }),
-            redis,
-            config,
-            logger,
-          ),
-        );
+        for (const surface of surfaces.values()) {
+          const processor = createDeliverProcessor({ surface, redis, keys, ttlSeconds, logger });
+          workers.push(createWorker('deliver', processor, redis, config, logger, surface.name));
+        }
       }
       if (wanted.includes('plan'))
         workers.push(settleWhenFailed(createWorker('plan', createPlanProcessor(ctx), redis, config, logger)));
@@ -134,8 +135,9 @@ export function createBotApp(options: BotAppOptions): BotApp {
       // Surfaces keep taking events while workers drain: a new task only lands in the queue (Redis), where
       // this or another process picks it up.
       // Plan and run first: their last replies still need the deliver worker.
-      const jobWorkers = workers.filter((w) => w.name !== 'deliver');
-      const deliverWorkers = workers.filter((w) => w.name === 'deliver');
+      const isDeliver = (w: Worker) => w.name.startsWith(`${QUEUE_NAMES.deliver}-`);
+      const jobWorkers = workers.filter((w) => !isDeliver(w));
+      const deliverWorkers = workers.filter(isDeliver);
       const closing = Promise.all(jobWorkers.map((w) => w.close()));
       const graceOver = new Promise<'grace'>((r) =>
         setTimeout(() => r('grace'), config.SHUTDOWN_GRACE_S * 1000).unref(),
@@ -156,7 +158,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
           .catch((err) => logger.warn({ err, surface: surface.name }, 'surface stop failed'));
       }
       await queues.close();
-      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+      await Promise.allSettled([redis.quit(), subscriber.quit(), producer.quit()]);
     },
   };
 }

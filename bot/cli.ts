@@ -1,15 +1,19 @@
-// The `linguacodus` command line: `solve` (plan, run and score a task), `intake` (what was understood of a task) and
-// `sandbox exec` (run a script in the sandbox).
+// The `linguacodus` command line: the bot's roles (`serve`, `worker`), `solve` (plan, run and score a task),
+// `intake` (what was understood of a task) and `sandbox exec` (run a script in the sandbox).
 import { resolve } from 'node:path';
 import { INTAKE_USAGE, runIntakeCli, runSolveCli, SOLVE_USAGE } from '../core/cli/index.ts';
 import { runSandboxCli, SANDBOX_CLI_USAGE } from '../sandbox/index.ts';
 import { ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { coreDepsFrom } from './pipeline.ts';
+import { parseWorkerArgs } from './process-role.ts';
 
 const USAGE = `usage: linguacodus <command> [options]
 
 commands:
+  serve          serve the chat surfaces (web chat, Slack, Discord) and deliver their replies; no plan or run work
+  worker         take plan and run jobs from the queues; no chat surface
+                 [--queues plan,run]   only these queues (e.g. --queues run where the sandbox's CPUs are)
   solve          plan a task from a CSV, run the chosen instruction in the sandbox, print the harness's score
   intake         print what was understood of a task (target, id, data type, metric, split) and why
   sandbox exec   run a Python script in the sandbox
@@ -20,6 +24,22 @@ ${SANDBOX_CLI_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'serve' || command === 'worker') {
+    const parsed =
+      command === 'worker'
+        ? parseWorkerArgs(rest)
+        : rest.length
+          ? new Error(`unknown option ${rest[0]}`)
+          : null;
+    if (parsed instanceof Error) {
+      process.stderr.write(`linguacodus ${command}: ${parsed.message}\n${USAGE}\n`);
+      return 2;
+    }
+    const { startProcess } = await import('./start-process.ts');
+    // Runs until a signal stops it (it exits the process itself).
+    await startProcess(parsed ? { kind: 'worker', queues: parsed.queues } : { kind: 'serve' });
+    return 0;
+  }
   if (command === 'sandbox') {
     if (rest[0] !== 'exec') {
       process.stderr.write(`${SANDBOX_CLI_USAGE}\n`);

@@ -48,6 +48,26 @@ const list = z
   )
   .default([]);
 
+/** REDIS_SENTINELS: `host:port` pairs, comma-separated (IPv6 hosts in brackets). */
+const sentinels = z
+  .string()
+  .transform((v, ctx) => {
+    const nodes = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((node) => {
+        const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(node);
+        return m ? { host: m[1] as string, port: Number(m[2]) } : null;
+      });
+    if (nodes.length === 0 || nodes.some((n) => n === null || n.port < 1 || n.port > 65535)) {
+      ctx.addIssue({ code: 'custom', message: 'expected host:port pairs, comma-separated' });
+      return z.NEVER;
+    }
+    return nodes as { host: string; port: number }[];
+  })
+  .optional();
+
 /** WEB_USERS: `name=token` pairs, comma-separated; each person's own access token gives them their name. */
 const webUsers = z
   .string()
@@ -141,10 +161,17 @@ const envSchema = z
 
     // redis and queues
     REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    REDIS_SENTINELS: sentinels,
+    REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+    // The braces are a Redis Cluster hash tag: every key of the bot and its queues lands in one slot, as BullMQ's
+    // scripts need there.
     QUEUE_PREFIX: z
       .string()
-      .regex(/^[a-z0-9_-]+$/i, { error: 'expected letters, digits, - or _' })
-      .default('linguacodus'),
+      .regex(/^[a-z0-9_-]*(\{[a-z0-9_-]+\})?[a-z0-9_-]*$/i, {
+        error: 'expected letters, digits, - or _, with at most one {hash tag}',
+      })
+      .min(1)
+      .default('{linguacodus}'),
     PLAN_CONCURRENCY: positiveInt(2, 'a job count'),
     RUN_CONCURRENCY: positiveInt(1, 'a job count'),
     DELIVER_CONCURRENCY: positiveInt(4, 'a job count'),
@@ -181,6 +208,13 @@ const envSchema = z
         code: 'custom',
         path: ['SLACK_APP_TOKEN'],
         message: 'set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN',
+      });
+    }
+    if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_NAME'],
+        message: 'required with REDIS_SENTINELS: the name of the master the sentinels watch',
       });
     }
     for (const role of ['INSTRUCTOR', 'CRITIC', 'CODER'] as const) {

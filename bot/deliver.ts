@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { LinguacodusError } from '../common/errors.ts';
 import { editKey } from './delivery-keys.ts';
 import type { Logger } from './logger.ts';
-import type { OutgoingMessage, SurfaceName, ThreadRef } from './messages.ts';
+import type { OutgoingMessage, ThreadRef } from './messages.ts';
 import { type DeliverJob, deliverJobId, deliverJobSchema, JOB_OPTIONS, type Queues } from './queues.ts';
 import type { StateKeys } from './state-keys.ts';
 import type { ChatSurface } from './surface.ts';
@@ -21,7 +21,10 @@ export class Deliverer {
   /** Posts once per key (from delivery-keys.ts); a key reused by a resent event or a retried job is a no-op. */
   async post(thread: ThreadRef, message: OutgoingMessage, key: string): Promise<string> {
     const data: DeliverJob = { op: 'post', key, thread, message };
-    await this.queues.deliver.add('post', data, { ...JOB_OPTIONS.deliver, jobId: deliverJobId(key) });
+    await this.queues.deliver[thread.surface].add('post', data, {
+      ...JOB_OPTIONS.deliver,
+      jobId: deliverJobId(key),
+    });
     return key;
   }
 
@@ -31,7 +34,10 @@ export class Deliverer {
     await this.redis.expire(this.keys.editVersion(target), 7 * 24 * 3600);
     const key = editKey(target, version);
     const data: DeliverJob = { op: 'edit', key, thread, target, version, message };
-    await this.queues.deliver.add('edit', data, { ...JOB_OPTIONS.deliver, jobId: deliverJobId(key) });
+    await this.queues.deliver[thread.surface].add('edit', data, {
+      ...JOB_OPTIONS.deliver,
+      jobId: deliverJobId(key),
+    });
   }
 
   /**
@@ -54,7 +60,8 @@ export class Deliverer {
 }
 
 export interface DeliverProcessorDeps {
-  surfaces: Map<SurfaceName, ChatSurface>;
+  /** The surface whose deliver queue this processor works on; only a process that holds it starts one. */
+  surface: ChatSurface;
   redis: Redis;
   keys: StateKeys;
   ttlSeconds: number;
@@ -62,11 +69,13 @@ export interface DeliverProcessorDeps {
 }
 
 export function createDeliverProcessor(deps: DeliverProcessorDeps) {
-  const { surfaces, redis, keys, ttlSeconds, logger } = deps;
+  const { surface, redis, keys, ttlSeconds, logger } = deps;
   return async (job: Job<DeliverJob>): Promise<string | null> => {
     const data = deliverJobSchema.parse(job.data);
-    const surface = surfaces.get(data.thread.surface);
-    if (!surface) throw new Error(`no ${data.thread.surface} surface in this process`);
+    if (data.thread.surface !== surface.name) {
+      // Only a job put on the wrong queue by hand can get here; retrying it would not help.
+      throw new UnrecoverableError(`a ${data.thread.surface} delivery on the ${surface.name} queue`);
+    }
     try {
       if (data.op === 'post') {
         const existing = await redis.get(keys.delivered(data.key));

@@ -1,11 +1,19 @@
-// The three BullMQ queues (plan, run, deliver): names, job payloads, ids and retry policy.
+// The BullMQ queues (plan, run, and one deliver queue per chat surface): names, job payloads, ids and retry policy.
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { choiceSchema } from '../core/types.ts';
-import { outgoingMessageSchema, threadRefSchema } from './messages.ts';
+import { outgoingMessageSchema, type SurfaceName, threadRefSchema } from './messages.ts';
 
 export const QUEUE_NAMES = { plan: 'plan', run: 'run', deliver: 'deliver' } as const;
+
+export const SURFACE_NAMES: readonly SurfaceName[] = ['web', 'slack', 'discord'];
+
+/**
+ * Each surface has its own deliver queue, worked on only by processes that hold that surface: a process without the
+ * web chat never takes (and fails, and retries) a web chat delivery.
+ */
+export const deliverQueueName = (surface: SurfaceName): string => `${QUEUE_NAMES.deliver}-${surface}`;
 
 export const planJobSchema = z.object({ sid: z.string(), planSeq: z.number().int() });
 export type PlanJob = z.infer<typeof planJobSchema>;
@@ -68,20 +76,24 @@ export const JOB_OPTIONS: Record<keyof typeof QUEUE_NAMES, JobsOptions> = {
 export interface Queues {
   plan: Queue<PlanJob>;
   run: Queue<RunJob>;
-  deliver: Queue<DeliverJob>;
+  /** The deliver queue of each surface (deliverQueueName). */
+  deliver: Record<SurfaceName, Queue<DeliverJob>>;
   close(): Promise<void>;
 }
 
+/** The producers' side of every queue, on one connection (a producer's: it fails fast while Redis is away). */
 export function createQueues(connection: Redis, prefix: string): Queues {
   const plan = new Queue<PlanJob>(QUEUE_NAMES.plan, { connection, prefix });
   const run = new Queue<RunJob>(QUEUE_NAMES.run, { connection, prefix });
-  const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, { connection, prefix });
+  const deliver = Object.fromEntries(
+    SURFACE_NAMES.map((s) => [s, new Queue<DeliverJob>(deliverQueueName(s), { connection, prefix })]),
+  ) as Record<SurfaceName, Queue<DeliverJob>>;
   return {
     plan,
     run,
     deliver,
     async close() {
-      await Promise.all([plan.close(), run.close(), deliver.close()]);
+      await Promise.all([plan.close(), run.close(), ...Object.values(deliver).map((q) => q.close())]);
     },
   };
 }

@@ -4,7 +4,7 @@ import type { SlackAdapterOptions } from '../adapters/slack/index.ts';
 import type { WebAdapterOptions } from '../adapters/web/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { createRedis } from './redis-connection.ts';
+import { createRedis, redisTarget } from './redis-connection.ts';
 
 export function webSurfaceOptions(config: Config, logger: Logger): WebAdapterOptions {
   return {
@@ -19,7 +19,7 @@ export function webSurfaceOptions(config: Config, logger: Logger): WebAdapterOpt
     // The chat's history lives as long as the sessions it shows.
     ttlSeconds: config.SESSION_TTL_HOURS * 3600,
     keyPrefix: config.QUEUE_PREFIX,
-    connectRedis: (name) => createRedis(config.REDIS_URL, name),
+    connectRedis: (name) => createRedis(redisTarget(config), name),
     logger,
   };
 }
@@ -33,7 +33,7 @@ export function slackSurfaceOptions(config: Config, logger: Logger): SlackAdapte
     port: config.SLACK_PORT,
     channels: config.SLACK_CHANNELS,
     apiUrl: config.SLACK_API_URL,
-    connectRedis: (name) => createRedis(config.REDIS_URL, name),
+    connectRedis: (name) => createRedis(redisTarget(config), name),
     keyPrefix: `${config.QUEUE_PREFIX}:slack`,
     logger,
   };
@@ -46,7 +46,7 @@ export function discordSurfaceOptions(config: Config, logger: Logger): DiscordAd
     channels: config.DISCORD_CHANNELS,
     apiUrl: config.DISCORD_API_URL,
     gatewayUrl: config.DISCORD_GATEWAY_URL,
-    connectRedis: (name) => createRedis(config.REDIS_URL, name),
+    connectRedis: (name) => createRedis(redisTarget(config), name),
     keyPrefix: `${config.QUEUE_PREFIX}:discord`,
     logger,
   };

@@ -1,9 +1,10 @@
-// BullMQ workers for plan, run and deliver, with concurrency and job leases from the config.
+// BullMQ workers for plan, run and a surface's deliveries, with concurrency and job leases from the config.
 import { type Processor, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { QUEUE_NAMES } from './queues.ts';
+import type { SurfaceName } from './messages.ts';
+import { deliverQueueName, QUEUE_NAMES } from './queues.ts';
 
 export type QueueName = keyof typeof QUEUE_NAMES;
 
@@ -20,26 +21,33 @@ export function leaseTimings(jobLockSeconds: number): { lockDuration: number; st
   return { lockDuration: Math.round((ms * 2) / 3), stalledInterval: Math.round(ms / 6) };
 }
 
+/**
+ * A worker on one queue; `connection` must be a worker's (maxRetriesPerRequest null: createRedis's default). A
+ * deliver worker names its surface: it takes only that surface's deliveries.
+ */
 export function createWorker(
   queue: QueueName,
   processor: Processor,
   connection: Redis,
   config: Config,
   logger: Logger,
+  surface?: SurfaceName,
 ): Worker {
+  if (queue === 'deliver' && !surface) throw new Error('a deliver worker needs its surface');
   const concurrency = {
     plan: config.PLAN_CONCURRENCY,
     run: config.RUN_CONCURRENCY,
     deliver: config.DELIVER_CONCURRENCY,
   }[queue];
-  const worker = new Worker(QUEUE_NAMES[queue], processor, {
+  const name = queue === 'deliver' && surface ? deliverQueueName(surface) : QUEUE_NAMES[queue];
+  const worker = new Worker(name, processor, {
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency,
     ...leaseTimings(config.JOB_LOCK_S),
     maxStalledCount: 2,
   });
-  const log = logger.child({ queue });
+  const log = logger.child({ queue: name });
   worker.on('failed', (job, err) =>
     log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: { message: err.message } }, 'job failed'),
   );

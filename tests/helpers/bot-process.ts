@@ -1,5 +1,5 @@
-// Starts `bot/main.ts` (what `npm start` runs) as a child process for the multi-process tests, alone or as the
-// worker behind a chat front in the test's own process.
+// Starts `bot/main.ts` (what `npm start` runs), or `linguacodus serve` / `linguacodus worker`, as a child process for
+// the multi-process tests, alone or as the worker behind a chat front in the test's own process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -30,14 +30,18 @@ function portAnswers(port: number): Promise<boolean> {
 }
 
 /**
- * `bot/main.ts` with `env`. It is ready when it prints the web chat's address, or, with `readyPort` (a process
- * without the web chat), when that port takes connections.
+ * `bot/main.ts` with `env`, or with `role` the `linguacodus` command in that role (`args` after it). It is ready when
+ * it prints the web chat's address, or, with `readyPort` (a process without the web chat), when that port takes
+ * connections, or for a role when it prints its readiness line.
  */
 export function startBotProcess(
   env: Record<string, string>,
-  options: { readyPort?: number } = {},
+  options: { readyPort?: number; role?: 'serve' | 'worker'; args?: string[] } = {},
 ): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/main.ts'], {
+  const argv = options.role
+    ? ['bin/linguacodus.js', options.role, ...(options.args ?? [])]
+    : ['--import', 'tsx', 'bot/main.ts'];
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +58,9 @@ export function startBotProcess(
     const check = setInterval(async () => {
       const up = options.readyPort
         ? await portAnswers(options.readyPort)
-        : output.includes('Linguacodus web chat:');
+        : options.role
+          ? output.includes(`Linguacodus ${options.role} ready:`)
+          : output.includes('Linguacodus web chat:');
       if (up) {
         clearInterval(check);
         resolve();

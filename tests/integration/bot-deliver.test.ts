@@ -10,7 +10,13 @@ import { createDeliverProcessor, Deliverer } from '../../bot/deliver.ts';
 import { editKey } from '../../bot/delivery-keys.ts';
 import { createLogger } from '../../bot/logger.ts';
 import type { ThreadRef } from '../../bot/messages.ts';
-import { createQueues, type DeliverJob, deliverJobId, type Queues } from '../../bot/queues.ts';
+import {
+  createQueues,
+  type DeliverJob,
+  deliverJobId,
+  deliverQueueName,
+  type Queues,
+} from '../../bot/queues.ts';
 import { stateKeys } from '../../bot/state-keys.ts';
 import { webSurfaceOptions } from '../../bot/surface-options.ts';
 import { type TestEnv, testEnv } from '../helpers/bot-test-kit.ts';
@@ -34,7 +40,10 @@ describe('the deliver queue', () => {
     queues = createQueues(redis, t.prefix);
     store = new WebStore(redis, t.prefix, 3600);
     surface = web();
-    events = new QueueEvents('deliver', { connection: { url: t.env.REDIS_URL }, prefix: t.prefix });
+    events = new QueueEvents(deliverQueueName('web'), {
+      connection: { url: t.env.REDIS_URL },
+      prefix: t.prefix,
+    });
     await events.waitUntilReady();
   });
 
@@ -49,7 +58,7 @@ describe('the deliver queue', () => {
 
   const processor = () =>
     createDeliverProcessor({
-      surfaces: new Map([['web', surface]]),
+      surface,
       redis,
       keys: stateKeys(t.prefix),
       ttlSeconds: 3600,
@@ -58,7 +67,7 @@ describe('the deliver queue', () => {
 
   /** The deliver job enqueued under `key`, once it has finished for good (retries included). */
   const finished = async (key: string): Promise<Job<DeliverJob>> => {
-    const job = await queues.deliver.getJob(deliverJobId(key));
+    const job = await queues.deliver.web.getJob(deliverJobId(key));
     if (!job) throw new Error(`no deliver job for ${key}`);
     await job.waitUntilFinished(events);
     return job;
@@ -71,7 +80,11 @@ describe('the deliver queue', () => {
     await deliver.post(thread, say('first'), 'status-1');
     await deliver.post(thread, say('first, again'), 'status-1');
     await deliver.edit(thread, 'status-1', say('version 2'));
-    worker = new Worker('deliver', processor(), { connection: redis, prefix: t.prefix, concurrency: 4 });
+    worker = new Worker(deliverQueueName('web'), processor(), {
+      connection: redis,
+      prefix: t.prefix,
+      concurrency: 4,
+    });
     const [late] = await Promise.all([
       finished(editKey('status-1', 1)),
       finished('status-1'),

@@ -19,7 +19,7 @@ describe('events delivered twice', () => {
 
   /** Every job the deliver queue has taken in, whatever its state: a second post would add one. */
   const deliverJobs = async () => {
-    const counts = await bot.app.ctx.queues.deliver.getJobCounts();
+    const counts = await bot.app.ctx.queues.deliver.web.getJobCounts();
     return Object.values(counts).reduce((a, b) => a + b, 0);
   };
 

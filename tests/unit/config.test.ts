@@ -85,6 +85,27 @@ describe('configuration', () => {
     expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1-2-3' }).map((p) => p.variable)).toEqual(['SLACK_APP_TOKEN']);
   });
 
+  it('the queue prefix carries a Redis Cluster hash tag by default, and takes a plain one', () => {
+    expect(parseConfig({}).QUEUE_PREFIX).toBe('{linguacodus}');
+    expect(parseConfig({ QUEUE_PREFIX: 'team-a' }).QUEUE_PREFIX).toBe('team-a');
+    expect(parseConfig({ QUEUE_PREFIX: 'prod{lc}' }).QUEUE_PREFIX).toBe('prod{lc}');
+    expect(problemsOf({ QUEUE_PREFIX: '{a}{b}' }).map((p) => p.variable)).toEqual(['QUEUE_PREFIX']);
+  });
+
+  it('Redis Sentinel: host:port pairs and the master name, both or neither', () => {
+    const config = parseConfig({ REDIS_SENTINELS: '10.0.0.1:26379, [::1]:26380', REDIS_SENTINEL_NAME: 'lc' });
+    expect(config.REDIS_SENTINELS).toEqual([
+      { host: '10.0.0.1', port: 26379 },
+      { host: '::1', port: 26380 },
+    ]);
+    expect(problemsOf({ REDIS_SENTINELS: '10.0.0.1:26379' }).map((p) => p.variable)).toEqual([
+      'REDIS_SENTINEL_NAME',
+    ]);
+    expect(
+      problemsOf({ REDIS_SENTINELS: 'sentinel', REDIS_SENTINEL_NAME: 'lc' }).map((p) => p.variable),
+    ).toEqual(['REDIS_SENTINELS']);
+  });
+
   it('README configuration table lists exactly the variables of the schema', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.split('## Configuration')[1]?.split('\n## ')[0] ?? '';

@@ -75,8 +75,8 @@ describe('import boundaries', () => {
   it('reads every kind of import it must judge', () => {
     const found = new Set(imports.map((i) => `${i.file} → ${i.target}`));
     // A static import, a dynamic one, a re-export, and a JSDoc type import in the browser script.
-    expect(found).toContain('bot/main.ts → bot/config.ts');
-    expect(found).toContain('bot/main.ts → adapters/slack/index.ts');
+    expect(found).toContain('bot/start-process.ts → bot/config.ts');
+    expect(found).toContain('bot/start-process.ts → adapters/slack/index.ts');
     expect(found).toContain('adapters/web/index.ts → adapters/web/web-surface.ts');
     expect(found).toContain('adapters/web/public/app.js → adapters/web/web-views.ts');
   });
