@@ -14,8 +14,16 @@ export type ReplyPurpose = 'answer' | 'failure';
  * What a job's post is for; each job posts at most one of each (its edits are keyed by the post they change). A
  * task's `ack` is its task card; `question` asks which column to predict; `choose-*` offer a field's choices.
  */
-export type PlanPurpose = 'ack' | 'plan' | 'question' | `choose-${ChooseField}` | JobEndPurpose;
-export type RunPurpose = 'status' | 'result' | 'stale' | JobEndPurpose;
+export type PlanPurpose =
+  | 'ack'
+  | 'plan'
+  | 'question'
+  | `choose-${ChooseField}`
+  | JobEndPurpose
+  | RetryPurpose;
+export type RunPurpose = 'status' | 'result' | 'stale' | JobEndPurpose | RetryPurpose;
+/** The notice that an attempt of a job met an infrastructure fault and the job is retried. */
+export type RetryPurpose = `retry-${number}`;
 /** A job's final report: its processor's error or time-out, or `stopped` when it ended unreported (settle-ended-job). */
 export type JobEndPurpose = 'error' | 'timeout' | 'stopped';
 
@@ -53,6 +61,11 @@ export function boardKey(sid: string, planSeq: number): string {
 /** A final report of either job (settleJobError, settle-ended-job), sent knowing only the job's id. */
 export function jobEndKey(jobId: string, purpose: JobEndPurpose): string {
   return `${jobId}-${purpose}`;
+}
+
+/** The notice that attempt `attempt` (from 1) of a job met an infrastructure fault; one per attempt. */
+export function jobRetryKey(jobId: string, attempt: number): string {
+  return `${jobId}-retry-${attempt}`;
 }
 
 /** The notice to a thread that Redis lost its state, once per loss (`epoch`: the data set that replaced it). */

@@ -1,11 +1,11 @@
 // How a plan or run job ends on an error: back to the queue (transient, shutdown), or a clear reply and no retry.
 import { type Job, UnrecoverableError } from 'bullmq';
-import { asLinguacodusError } from '../common/errors.ts';
+import { asLinguacodusError, InfrastructureError } from '../common/errors.ts';
 import type { BotContext } from './bot-context.ts';
 import type { JobTracker } from './cancel-registry.ts';
-import { jobEndKey } from './delivery-keys.ts';
+import { jobEndKey, jobRetryKey } from './delivery-keys.ts';
 import type { ThreadRef } from './messages.ts';
-import { capitalise, errorReply } from './render-replies.ts';
+import { capitalise, errorReply, text } from './render-replies.ts';
 
 export interface FailureContext {
   ctx: BotContext;
@@ -55,10 +55,23 @@ export async function settleJobError(error: unknown, f: FailureContext): Promise
   }
   const attempts = job.opts.attempts ?? 1;
   if (lerr.retryable && job.attemptsMade + 1 < attempts) {
-    log.warn({ err: error, attempt: job.attemptsMade + 1 }, 'transient failure; retrying with backoff');
+    if (lerr instanceof InfrastructureError) {
+      // The cause (the file system's or the store's own error) goes to the log; the thread hears what it is.
+      log.error(
+        { err: error, cause: lerr.cause, attempt: job.attemptsMade + 1 },
+        'infrastructure fault; retrying with backoff',
+      );
+      await ctx.deliver.post(
+        thread,
+        text(`⚠️ ${lerr.userMessage} Retrying (attempt ${job.attemptsMade + 2} of ${attempts}).`, 'context'),
+        jobRetryKey(f.jobId, job.attemptsMade + 1),
+      );
+    } else {
+      log.warn({ err: error, attempt: job.attemptsMade + 1 }, 'transient failure; retrying with backoff');
+    }
     throw error instanceof Error ? error : new Error(String(error));
   }
-  log.error({ err: error }, `${f.what} failed`);
+  log.error({ err: error, cause: lerr.cause }, `${f.what} failed`);
   await f.onFinal?.('failed', lerr.userMessage);
   const hint =
     lerr.code === 'internal' || lerr.retryable

@@ -10,6 +10,7 @@ import type { BotContext } from './bot-context.ts';
 import { runKey } from './delivery-keys.ts';
 import { runFilesOf } from './file-refs.ts';
 import { settleJobError } from './job-failure.ts';
+import { requireFiles, taskFiles } from './job-files.ts';
 import { type RunJob, runJobId, runJobSchema, runKeyOf } from './queues.ts';
 import { blendCandidates, blendExists } from './render-board.ts';
 import { errorReply } from './render-replies.ts';
@@ -126,6 +127,8 @@ export function createRunProcessor(ctx: BotContext) {
           show();
         },
       };
+      // A file missing from the store is the bot's fault: retried and told as such, never "could not be opened".
+      await requireFiles(taskFiles(plan.task));
       let result: RunResult;
       if (naming.kind === 'improve') {
         const parent = Object.values(runs).find((r) => r.n === naming.parent);
@@ -134,6 +137,7 @@ export function createRunProcessor(ctx: BotContext) {
             'bad_input',
             `Run #${naming.parent} left no run folder to improve from.`,
           );
+        await requireFiles([{ name: `#${naming.parent}`, path: parent.dir, kind: 'run folder' }]);
         result = await pipeline.improve(plan, { dir: parent.dir }, options);
       } else if (naming.kind === 'blend') {
         const members = naming.members.flatMap((n) => {
@@ -142,6 +146,7 @@ export function createRunProcessor(ctx: BotContext) {
         });
         if (members.length < 2)
           throw new LinguacodusError('bad_input', 'A blend needs two finished runs with predictions.');
+        await requireFiles(members.map((m) => ({ name: m.label, path: m.dir, kind: 'run folder' as const })));
         result = await pipeline.blend(plan, members, options);
       } else {
         result = await pipeline.run(plan, data.choice ?? 'resolver', options);

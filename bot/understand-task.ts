@@ -6,6 +6,7 @@ import type { PreparedTask } from '../core/index.ts';
 import { TargetQuestion } from '../core/intake/index.ts';
 import type { BotContext } from './bot-context.ts';
 import { planKey } from './delivery-keys.ts';
+import { requireFiles } from './job-files.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { PlanJob } from './queues.ts';
 import { renderChoices, type TaskCardView } from './render-task.ts';
@@ -29,6 +30,8 @@ export async function understandTask(
     ctx.store.update(sid, (s) =>
       s?.planSeq === planSeq ? { ...s, understood, ...(status ? { status, error: null } : {}) } : null,
     );
+  // Outside the try below: a missing upload is the bot's fault, retried, never "your file could not be opened".
+  await requireFiles(session.files.map((f) => ({ name: f.name, path: f.path, kind: 'uploaded file' })));
   try {
     const outcome = await pipeline.intake({
       text: session.text,

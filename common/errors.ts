@@ -34,6 +34,18 @@ export class LinguacodusError extends Error {
   }
 }
 
+/**
+ * A fault of the bot's own infrastructure, not of the user's task or file: a file that should be in the store is
+ * not there, a store or service that does not answer. Retryable, and told as what it is ("the worker could not
+ * reach the uploaded file …"), never as a problem with what the user sent.
+ */
+export class InfrastructureError extends LinguacodusError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('internal', message, { cause: options.cause, retryable: true });
+    this.name = 'InfrastructureError';
+  }
+}
+
 /** Wraps anything thrown into a LinguacodusError, keeping the original as the cause. */
 export function asLinguacodusError(error: unknown, code: ErrorCode = 'internal'): LinguacodusError {
   if (error instanceof LinguacodusError) return error;
