@@ -1,14 +1,13 @@
-# The benchmark's default linear model (linear-baseline.ts sends it to the sandbox with linear_spec.json): scikit-learn's
-# LinearRegression or LogisticRegression behind imputation, scaling, one-hot encoding and TF-IDF, to the harness contract.
+# The benchmark's default linear model (linear-baseline.ts sends it to the sandbox with linear_spec.json and
+# linear_features.py): scikit-learn's LinearRegression or LogisticRegression behind imputation, scaling, one-hot
+# encoding and TF-IDF (linear_features.py, shared with the strong panel's linear member), to the harness contract.
 import json
 import numpy as np
 import pandas as pd
+from linear_features import linear_preprocessor
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 spec = json.load(open("linear_spec.json"))
 key, targets = spec["id"], spec["targets"]
@@ -19,21 +18,16 @@ numeric = [c for c in features if pd.api.types.is_numeric_dtype(train[c])]
 text = [c for c in features if c in spec["text_columns"] and c not in numeric]
 categorical = [c for c in features if c not in numeric and c not in text and train[c].nunique() <= 50]
 
-parts = []
-if numeric:
-    parts.append(("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric))
-if categorical:
-    parts.append(("cat", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical))
-for c in text:
-    parts.append(("txt_" + c, TfidfVectorizer(max_features=20000, ngram_range=(1, 2), sublinear_tf=True), c))
+no_features = not (numeric or categorical or text)
 for frame in (train, test):
     for c in text:
         frame[c] = frame[c].fillna("").astype(str)
-    if not parts:
+    if no_features:
         frame["__const"] = 1.0
-if not parts:
-    parts.append(("const", "passthrough", ["__const"]))
-pre = ColumnTransformer(parts)
+if no_features:
+    pre = ColumnTransformer([("const", "passthrough", ["__const"])])
+else:
+    pre = linear_preprocessor(numeric, categorical, text)
 
 out = pd.DataFrame({key: test[key]})
 if spec["kind"] == "regression":

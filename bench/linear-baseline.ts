@@ -5,14 +5,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROBABILITY_METRICS, positiveClass, submissionColumns } from '../core/harness/index.ts';
 import type { DataProfile, TaskSpec } from '../core/index.ts';
+import type { SandboxFile } from '../sandbox/index.ts';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, 'linear-baseline.py'), 'utf8');
 
-/** The script and its settings file, to run in the sandbox beside train.csv and test.csv. */
-export function linearBaselineFiles(
-  task: TaskSpec,
-  profile: DataProfile,
-): { path: string; content: string }[] {
+/** The linear model's features (one ColumnTransformer), imported by this script and the strong panel's. */
+export const LINEAR_FEATURES_FILE: SandboxFile = {
+  path: 'linear_features.py',
+  content: readFileSync(join(import.meta.dirname, 'linear_features.py'), 'utf8'),
+};
+
+/** The script, its features module and its settings file, to run in the sandbox beside train.csv and test.csv. */
+export function linearBaselineFiles(task: TaskSpec, profile: DataProfile): SandboxFile[] {
   const type = profile.target.type;
   const spec = {
     id: task.idColumn,
@@ -26,6 +30,7 @@ export function linearBaselineFiles(
   };
   return [
     { path: 'linear_baseline.py', content: SCRIPT },
+    LINEAR_FEATURES_FILE,
     { path: 'linear_spec.json', content: JSON.stringify(spec) },
   ];
 }

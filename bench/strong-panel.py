@@ -30,7 +30,9 @@ from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, TimeSeriesSplit  # noqa: E402
 from sklearn.multioutput import MultiOutputRegressor  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import LabelEncoder, OneHotEncoder, OrdinalEncoder, StandardScaler  # noqa: E402
+from sklearn.preprocessing import LabelEncoder, OrdinalEncoder  # noqa: E402
+
+from linear_features import linear_preprocessor  # noqa: E402  (sent beside this script: linear_features.py)
 
 warnings.filterwarnings("ignore")
 try:
@@ -101,14 +103,7 @@ if not features:
 
 
 def linear_pre():
-    parts = []
-    if numeric:
-        parts.append(("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric))
-    if categorical:
-        parts.append(("cat", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical))
-    for c in text:
-        parts.append(("txt_" + c, TfidfVectorizer(max_features=20000, ngram_range=(1, 2), sublinear_tf=True), c))
-    return ColumnTransformer(parts)
+    return linear_preprocessor(numeric, categorical, text)
 
 
 def tree_pre(impute=False):

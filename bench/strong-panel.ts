@@ -13,6 +13,7 @@ import {
 } from '../core/harness/index.ts';
 import type { DataProfile, TaskSpec } from '../core/index.ts';
 import type { Sandbox, SandboxFile, SandboxLimits } from '../sandbox/index.ts';
+import { LINEAR_FEATURES_FILE } from './linear-baseline.ts';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, 'strong-panel.py'), 'utf8');
 /** The members, in the order the script fits them. */
@@ -45,7 +46,7 @@ export interface PanelScore {
   error: string | null;
 }
 
-/** The script and its settings, to run in the sandbox beside train.csv and test.csv. */
+/** The script, the linear features module and the settings, to run in the sandbox beside train.csv and test.csv. */
 export function strongPanelFiles(
   task: TaskSpec,
   profile: DataProfile,
@@ -70,6 +71,7 @@ export function strongPanelFiles(
   };
   return [
     { path: 'strong_panel.py', content: SCRIPT },
+    LINEAR_FEATURES_FILE,
     { path: 'panel_spec.json', content: JSON.stringify(spec) },
   ];
 }

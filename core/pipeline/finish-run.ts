@@ -51,7 +51,7 @@ export interface FinishedScript {
    * blend's members), or after the baseline when there is no score (why).
    */
   outcomeLines: string[];
-  /** The out-of-fold and held-out predictions a later blend reads (already checked); null without a holdout score. */
+  /** The out-of-fold and held-out predictions a later blend reads (a script run's passed the harness's check). */
   predictions: { oof: Uint8Array; test: Uint8Array } | null;
   /** The script's own chart.png (feature importance or coefficients); null without a holdout score. */
   importanceChart: Uint8Array | null;

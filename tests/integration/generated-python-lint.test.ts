@@ -150,6 +150,7 @@ async function allVariants(): Promise<Variant[]> {
     'core/harness/holdout-chart.py',
     'core/pipeline/notebook-runner.py',
     'bench/strong-panel.py',
+    'bench/linear_features.py',
   ]) {
     variants.push({ name: file.replace(/[/.]/g, '-'), code: await readFile(join(REPO, file), 'utf8') });
   }
