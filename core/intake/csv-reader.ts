@@ -1,6 +1,13 @@
-// Reads the CSV files users hand in: tolerant of real-world quirks, strict about broken files and limits.
-import { readFile, stat } from 'node:fs/promises';
+// Reads the CSV files users hand in: tolerant of real-world quirks, strict about broken files and limits. The
+// parsing is csv-parse's (the node-csv project), streamed from disk; what is ours is the sniffing of the delimiter and
+// the encoding, the missing-value tokens, the header's names, the limits and the messages that name a file's line.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type InfoRecord, type Options, parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { LinguacodusError } from '../errors.ts';
 import type { IntakeLimits } from '../types.ts';
 
@@ -39,7 +46,6 @@ const DELIMITERS: Delimiter[] = [',', ';', '\t'];
 
 const QUOTE = 34; // "
 const LF = 10;
-const CR = 13;
 
 const formatCount = (n: number) => n.toLocaleString('en-US');
 const formatMb = (bytes: number) => {
@@ -52,7 +58,7 @@ function badCsv(name: string, line: number | null, what: string, cause?: unknown
   return new LinguacodusError('bad_csv', `${where}: ${what}`, { cause });
 }
 
-/** Reads a CSV file from disk, checking the size limit before reading it. */
+/** Reads a CSV file from disk, checking the size limit before reading it, and parsing it as it streams in. */
 export async function readCsv(path: string, limits: IntakeLimits): Promise<Table> {
   const name = basename(path);
   let size: number;
@@ -62,8 +68,78 @@ export async function readCsv(path: string, limits: IntakeLimits): Promise<Table
     throw new LinguacodusError('bad_input', `${name} could not be opened.`, { cause: error });
   }
   checkBytes(name, size, limits);
-  const bytes = await readFile(path);
-  return parseCsvBytes(bytes, name, limits);
+  if (size === 0) throw badCsv(name, null, 'the file is empty.');
+  const chunks = decodedChunks(createReadStream(path, { highWaterMark: 1 << 20 }), name)[
+    Symbol.asyncIterator
+  ]();
+  // The delimiter is sniffed from the first lines, before the parser is made.
+  const head: string[] = [];
+  let sample = '';
+  while (sample.length < SNIFF_CHARS && countLines(sample, sample.length) <= SNIFF_LINES) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head.push(next.value);
+    sample += next.value;
+  }
+  const text = sample.charCodeAt(0) === 0xfeff ? sample.slice(1) : sample;
+  if (text.trim() === '') throw badCsv(name, null, 'the file is empty.');
+  const builder = new TableBuilder(name, limits);
+  const parser = parse(parserOptions(sniffDelimiter(text), builder));
+  const source = Readable.from(
+    (async function* () {
+      yield* head;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    })(),
+  );
+  parser.resume();
+  try {
+    await pipeline(source, parser);
+  } catch (error) {
+    throw builder.failure(error);
+  }
+  return builder.finish();
+}
+
+/** How much of the start the delimiter is sniffed from. */
+const SNIFF_LINES = 20;
+const SNIFF_CHARS = 64 * 1024;
+
+/**
+ * The file's bytes as text, checked as they come: not UTF-16, not a ZIP (Excel), no NUL bytes, valid UTF-8; each
+ * refusal names the line it is on.
+ */
+async function* decodedChunks(stream: AsyncIterable<Buffer>, name: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let line = 1;
+  let first = true;
+  for await (const chunk of stream) {
+    if (first) {
+      checkLeadingBytes(chunk, name);
+      first = false;
+    }
+    const nul = chunk.indexOf(0);
+    if (nul !== -1) throw binary(name, line + lineAtByte(chunk, nul) - 1);
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch (error) {
+      const lossy = new TextDecoder('utf-8').decode(chunk);
+      const bad = lossy.indexOf('\uFFFD');
+      throw notUtf8(name, bad === -1 ? null : line + countLines(lossy, bad) - 1, error);
+    }
+    line += lineAtByte(chunk, chunk.length) - 1;
+    yield text;
+  }
+  try {
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  } catch (error) {
+    throw notUtf8(name, line, error);
+  }
 }
 
 function checkBytes(name: string, size: number, limits: IntakeLimits): void {
@@ -75,11 +151,8 @@ function checkBytes(name: string, size: number, limits: IntakeLimits): void {
   }
 }
 
-/** Decodes bytes as UTF-8 (BOM stripped) and parses them; `name` is used in error messages. */
-export function parseCsvBytes(bytes: Uint8Array, name: string, limits: IntakeLimits): Table {
-  checkBytes(name, bytes.byteLength, limits);
-  if (bytes.byteLength === 0) throw badCsv(name, null, 'the file is empty.');
-  // Common wrong uploads get a message saying what to do instead.
+/** Common wrong uploads get a message saying what to do instead. */
+function checkLeadingBytes(bytes: Uint8Array, name: string): void {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw badCsv(name, null, 'the file is UTF-16 text; save it as UTF-8 CSV and send it again.');
   }
@@ -90,29 +163,35 @@ export function parseCsvBytes(bytes: Uint8Array, name: string, limits: IntakeLim
       'this is a ZIP or Excel file, not a CSV; export the sheet as CSV and send that.',
     );
   }
+}
+
+const binary = (name: string, line: number) =>
+  badCsv(name, line, 'this looks like a binary file, not a CSV (it holds NUL bytes).');
+const notUtf8 = (name: string, line: number | null, cause: unknown) =>
+  badCsv(name, line, 'the file is not UTF-8 text; save it as UTF-8 CSV and send it again.', cause);
+
+/** Decodes bytes as UTF-8 (BOM stripped) and parses them; `name` is used in error messages. */
+export function parseCsvBytes(bytes: Uint8Array, name: string, limits: IntakeLimits): Table {
+  checkBytes(name, bytes.byteLength, limits);
+  if (bytes.byteLength === 0) throw badCsv(name, null, 'the file is empty.');
+  checkLeadingBytes(bytes, name);
   const nul = bytes.indexOf(0);
-  if (nul !== -1) {
-    throw badCsv(
-      name,
-      lineAtByte(bytes, nul),
-      'this looks like a binary file, not a CSV (it holds NUL bytes).',
-    );
-  }
+  if (nul !== -1) throw binary(name, lineAtByte(bytes, nul));
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (error) {
     const lossy = new TextDecoder('utf-8').decode(bytes);
     const bad = lossy.indexOf('\uFFFD');
-    const line = bad === -1 ? null : countLines(lossy, bad);
-    throw badCsv(name, line, 'the file is not UTF-8 text; save it as UTF-8 CSV and send it again.', error);
+    throw notUtf8(name, bad === -1 ? null : countLines(lossy, bad), error);
   }
   return parseCsvText(text, name, limits);
 }
 
+/** The line (1-based) that the byte at `offset` is on. */
 function lineAtByte(bytes: Uint8Array, offset: number): number {
   let line = 1;
-  for (let i = 0; i < offset; i++) if (bytes[i] === LF) line++;
+  for (let i = bytes.indexOf(LF); i !== -1 && i < offset; i = bytes.indexOf(LF, i + 1)) line++;
   return line;
 }
 
@@ -124,7 +203,7 @@ function countLines(text: string, offset: number): number {
 
 /** Picks the delimiter that splits the first lines into the same number (>1) of fields most often. */
 export function sniffDelimiter(text: string): Delimiter {
-  const sample = firstLines(text, 20);
+  const sample = firstLines(text, SNIFF_LINES);
   let best: Delimiter = ',';
   let bestScore = 0;
   for (const d of DELIMITERS) {
@@ -171,130 +250,128 @@ function countOutsideQuotes(line: string, d: string): number {
 const looksNumeric = (v: string) => /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v);
 
 /**
- * Parses CSV text (RFC 4180 plus common habits): sniffed delimiter, quoted fields with delimiters, newlines and
- * doubled quotes, CRLF or LF, blank lines skipped, missing tokens as null.
+ * csv-parse's options for our CSVs (RFC 4180 plus common habits): the sniffed delimiter, quoted fields with
+ * delimiters, newlines and doubled quotes, CRLF, LF or CR, a BOM, empty lines skipped; rows of another length are
+ * ours to judge (a trailing delimiter is tolerated), and text after a closing quote is kept with the quotes
+ * (`"ab"c` reads `"ab"c`; the hand-written reader before it read `abc`, as Python's csv module does).
+ */
+function parserOptions(delimiter: Delimiter, builder: TableBuilder): Options {
+  return {
+    delimiter,
+    bom: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    skip_empty_lines: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    // The record as written, so that `""` is a value and not a blank line.
+    raw: true,
+    // Each record goes into the table as soon as it is parsed, so the first broken line is the one reported.
+    // With `raw`, csv-parse hands each record over as `{record, raw}`.
+    on_record: ((parsed: { record: string[]; raw: string }, context: InfoRecord) => {
+      builder.add(parsed.record, parsed.raw, context);
+      return null;
+    }) as unknown as Options['on_record'],
+  };
+}
+
+/**
+ * Parses CSV text with csv-parse (see parserOptions) into a table: missing tokens as null, the header's names made
+ * unique, the limits and the broken rows refused with the line they start on.
  */
 export function parseCsvText(text: string, name: string, limits: IntakeLimits): Table {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (src.trim() === '') throw badCsv(name, null, 'the file is empty.');
-  const delim = sniffDelimiter(src).charCodeAt(0);
-  const n = src.length;
+  const builder = new TableBuilder(name, limits);
+  try {
+    parseSync(src, parserOptions(sniffDelimiter(src), builder));
+  } catch (error) {
+    throw builder.failure(error);
+  }
+  return builder.finish();
+}
 
-  let columns: string[] | null = null;
-  const rows: (string | null)[][] = [];
-  let dataRows = 0;
-  let line = 1;
-  let i = 0;
+/** Rows as the parser gives them, into a table: header, field counts, missing values and the limits. */
+class TableBuilder {
+  private columns: string[] | null = null;
+  private readonly rows: (string | null)[][] = [];
+  private dataRows = 0;
+  /** Where the last record ended and how many empty lines had been skipped by then (for a broken record's line). */
+  private lastLine = 0;
+  private lastEmpty = 0;
 
-  while (i < n) {
-    const rowLine = line;
-    const fields: string[] = [];
-    const quoted: boolean[] = [];
-    // One record: fields until an unquoted newline or the end of the text.
-    for (;;) {
-      let value: string;
-      let wasQuoted = false;
-      if (src.charCodeAt(i) === QUOTE) {
-        wasQuoted = true;
-        const openLine = line;
-        let j = i + 1;
-        let chunks = '';
-        for (;;) {
-          const q = src.indexOf('"', j);
-          if (q === -1) {
-            throw badCsv(name, openLine, 'a quoted field is never closed (unterminated quote).');
-          }
-          line += countNewlines(src, j, q);
-          if (src.charCodeAt(q + 1) === QUOTE) {
-            chunks += src.slice(j, q + 1);
-            j = q + 2;
-            continue;
-          }
-          chunks += src.slice(j, q);
-          i = q + 1;
-          break;
-        }
-        value = chunks;
-        // Text after a closing quote (`"ab"c,`) is kept, as Python's csv module does.
-        const next = src.charCodeAt(i);
-        if (i < n && next !== delim && next !== LF && next !== CR) {
-          let k = i;
-          while (k < n) {
-            const c = src.charCodeAt(k);
-            if (c === delim || c === LF || c === CR) break;
-            k++;
-          }
-          value += src.slice(i, k);
-          i = k;
-        }
-      } else {
-        let k = i;
-        while (k < n) {
-          const c = src.charCodeAt(k);
-          if (c === delim || c === LF || c === CR) break;
-          k++;
-        }
-        value = src.slice(i, k);
-        i = k;
-      }
-      fields.push(value);
-      quoted.push(wasQuoted);
-      const c = src.charCodeAt(i);
-      if (i < n && c === delim) {
-        i++;
-        continue;
-      }
-      if (c === CR) i++;
-      if (src.charCodeAt(i) === LF) i++;
-      line++;
-      break;
+  constructor(
+    private readonly name: string,
+    private readonly limits: IntakeLimits,
+  ) {}
+
+  add(fields: string[], raw: string, info: InfoRecord): void {
+    // Lines are counted here, not by the parser (which counts a CRLF inside quotes as two): a record starts on the
+    // line after the last one and any empty lines skipped since, and ends as many lines on as its quoted fields break.
+    const rowLine = this.lastLine + 1 + (info.empty_lines - this.lastEmpty);
+    let breaks = 0;
+    for (const v of fields) {
+      if (v.indexOf('\n') !== -1 || v.indexOf('\r') !== -1) breaks += v.match(/\r\n|\n|\r/g)?.length ?? 0;
     }
-
-    const blank = fields.length === 1 && fields[0]!.trim() === '' && !quoted[0];
-    if (blank) continue;
-
-    if (columns === null) {
-      columns = headerFrom(fields, name, limits);
-      continue;
+    this.lastLine = rowLine + breaks;
+    this.lastEmpty = info.empty_lines;
+    // A line of spaces is blank; a quoted empty field is not.
+    if (fields.length === 1 && fields[0]!.trim() === '' && !raw.includes('"')) return;
+    if (this.columns === null) {
+      this.columns = headerFrom(fields, this.name, this.limits);
+      return;
     }
+    const columns = this.columns;
     if (fields.length !== columns.length) {
       // A trailing delimiter on every line gives one extra empty field; tolerate exactly that.
       const trailing = fields.length === columns.length + 1 && fields[fields.length - 1] === '';
       if (!trailing) {
         throw badCsv(
-          name,
+          this.name,
           rowLine,
           `expected ${columns.length} fields (as in the header) but found ${fields.length}.`,
         );
       }
       fields.pop();
     }
-    dataRows++;
-    if (dataRows <= limits.maxRows) {
+    this.dataRows++;
+    if (this.dataRows <= this.limits.maxRows) {
       const row: (string | null)[] = new Array(fields.length);
       for (let f = 0; f < fields.length; f++) {
         const v = fields[f]!;
         row[f] = MISSING_TOKENS.has(v) || (v.length < 6 && MISSING_TOKENS.has(v.trim())) ? null : v;
       }
-      rows.push(row);
+      this.rows.push(row);
     }
   }
 
-  if (columns === null) throw badCsv(name, null, 'the file is empty.');
-  if (dataRows > limits.maxRows) {
-    throw new LinguacodusError(
-      'too_large',
-      `${name} has ${formatCount(dataRows)} rows; the limit is ${formatCount(limits.maxRows)} (MAX_ROWS).`,
-    );
+  /** A parser's error as ours, with the line it names; our own errors pass through. */
+  failure(error: unknown): unknown {
+    if (error instanceof LinguacodusError) return error;
+    const e = error as { code?: string; lines?: number; empty_lines?: number; message?: string };
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // The quote opened on the record's first line: the first line after the last whole record and any blank ones.
+      const line = this.lastLine + 1 + Math.max(0, (e.empty_lines ?? this.lastEmpty) - this.lastEmpty);
+      return badCsv(this.name, line, 'a quoted field is never closed (unterminated quote).', error);
+    }
+    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
+      const what = (e.message ?? 'it could not be parsed').replace(/\s*at line \d+\.?$/, '');
+      return badCsv(this.name, e.lines ?? null, `${what}.`.replace(/\.\.$/, '.'), error);
+    }
+    return error;
   }
-  if (dataRows === 0) throw badCsv(name, null, 'the file has a header but no data rows.');
-  return { columns, rows };
-}
 
-function countNewlines(text: string, from: number, to: number): number {
-  let count = 0;
-  for (let k = text.indexOf('\n', from); k !== -1 && k < to; k = text.indexOf('\n', k + 1)) count++;
-  return count;
+  finish(): Table {
+    const { name, limits, dataRows } = this;
+    if (this.columns === null) throw badCsv(name, null, 'the file is empty.');
+    if (dataRows > limits.maxRows) {
+      throw new LinguacodusError(
+        'too_large',
+        `${name} has ${formatCount(dataRows)} rows; the limit is ${formatCount(limits.maxRows)} (MAX_ROWS).`,
+      );
+    }
+    if (dataRows === 0) throw badCsv(name, null, 'the file has a header but no data rows.');
+    return { columns: this.columns, rows: this.rows };
+  }
 }
 
 function headerFrom(fields: string[], name: string, limits: IntakeLimits): string[] {

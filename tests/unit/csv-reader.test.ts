@@ -91,6 +91,46 @@ describe('readCsv accepts real-world files', () => {
   });
 });
 
+describe('readCsv streams the file through csv-parse', () => {
+  // Past the reader's 1 MiB chunks: quoted fields, multi-byte characters and broken bytes beyond the first chunk.
+  const filler = (rows: number) => Array.from({ length: rows }, (_, i) => `${i},"plain, quoted ${i}",é`);
+
+  it('reads fields and characters that cross a chunk boundary, with the lines counted through them', async () => {
+    const lines = ['id,text,word', ...filler(40_000), '40000,"two\r\nlines ""quoted""",ü'];
+    const path = await fixture('chunks.csv', `${lines.join('\n')}\n`);
+    const table = await readCsv(path, DEFAULT_INTAKE_LIMITS);
+    expect(table.rows).toHaveLength(40_001);
+    expect(table.rows.at(-1)).toEqual(['40000', 'two\r\nlines "quoted"', 'ü']);
+    const ragged = await fixture('chunks-ragged.csv', `${lines.join('\n')}\n1,2\n`);
+    expect((await failure(readCsv(ragged, DEFAULT_INTAKE_LIMITS))).message).toBe(
+      'chunks-ragged.csv, line 40,004: expected 3 fields (as in the header) but found 2.',
+    );
+  });
+
+  it('names the line of a NUL byte or a bad UTF-8 byte past the first chunk', async () => {
+    const head = Buffer.from(`id,text,word\n${filler(40_000).join('\n')}\n`);
+    const nul = await fixture('late-nul.csv', Buffer.concat([head, Buffer.from('1,a\0,b\n')]));
+    expect((await failure(readCsv(nul, DEFAULT_INTAKE_LIMITS))).message).toBe(
+      'late-nul.csv, line 40,002: this looks like a binary file, not a CSV (it holds NUL bytes).',
+    );
+    const latin1 = await fixture(
+      'late-latin1.csv',
+      Buffer.concat([head, Buffer.from([0x31, 0x2c, 0xe9, 0x2c, 0x62])]),
+    );
+    expect((await failure(readCsv(latin1, DEFAULT_INTAKE_LIMITS))).message).toBe(
+      'late-latin1.csv, line 40,002: the file is not UTF-8 text; save it as UTF-8 CSV and send it again.',
+    );
+  });
+
+  it('gives the same table as the in-memory parser, and keeps a quoted empty value while skipping blank lines', async () => {
+    const text = 'a\n1\n   \n""\r\n\n2\r3\n';
+    const path = await fixture('blank.csv', text);
+    const table = await readCsv(path, DEFAULT_INTAKE_LIMITS);
+    expect(table).toEqual(parse(text));
+    expect(table.rows).toEqual([['1'], [null], ['2'], ['3']]);
+  });
+});
+
 describe('readCsv refuses broken files, naming the file and line', () => {
   it('an unterminated quote', async () => {
     const path = await fixture('quote.csv', 'a,b\n1,2\n3,"never closed\n4,5\n');
