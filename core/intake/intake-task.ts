@@ -22,6 +22,15 @@ import { because, type Inferred } from './inference.ts';
 import type { TargetChoice } from './intake-question.ts';
 import { mergeStated, readReply, type StatedFields, statedInText } from './stated-fields.ts';
 import { droppedColumns, findUnlabelledFile, taskFiles } from './task-files.ts';
+import { readTask, type TaskLanguage } from './task-language.ts';
+
+const LANGUAGE_NAMES: Record<TaskLanguage, string> = {
+  en: 'English',
+  fr: 'French',
+  es: 'Spanish',
+  de: 'German',
+  pt: 'Portuguese',
+};
 
 export interface IntakeResult {
   spec: TaskSpec;
@@ -63,8 +72,11 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
   const table = await readCsv(files.train, limits);
   const columnProfiles = profileColumns(table);
   const facts = columnFacts(table, columnProfiles);
+  // A task in French, Spanish, German or Portuguese is read through its English gloss; the description stays as written.
+  const reading = readTask(text, table.columns);
+  const read = reading.text;
   const said = mergeStated(
-    statedInText(text, 'stated in the task'),
+    statedInText(read, 'stated in the task'),
     ...notes.map((note) => readReply(note, facts)),
     fromOverrides(input.overrides ?? {}),
   );
@@ -75,13 +87,13 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
     drop: said.drop?.value,
   };
   const unlabelled = await findUnlabelledFile(files, table, overrides, limits);
-  const namedMetric = said.metric ? requireMetric(said.metric.value) : metricInText(text);
+  const namedMetric = said.metric ? requireMetric(said.metric.value) : metricInText(read);
   const namedTarget =
     said.target && (!said.target.loose || namedColumns(table.columns, said.target.value))
       ? said.target
       : undefined;
   const targets = inferTargets({
-    text,
+    text: read,
     table,
     facts,
     trainFile: files.train,
@@ -98,13 +110,13 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
       columnProfiles,
     );
   const firstProfile = profileAs();
-  const metric = inferMetric(text, said.metric, firstProfile.target.type);
+  const metric = inferMetric(read, said.metric, firstProfile.target.type);
   const retype = targetTypeForMetric(metric.value, firstProfile, table);
   const profile = retype.value ? profileAs(retype.value) : firstProfile;
   const drop = droppedColumns(table, files.train, overrides, targets.value, id.value, unlabelled.value);
   const features = usedColumns(profile, targets.value, id.value.idColumn, drop.value, files.train);
-  const dataType = inferDataType(text, profile, targets.value, id.value.idColumn, said.dataType);
-  const split = inferSplit(text, table, profile, dataType.value, said.split?.value);
+  const dataType = inferDataType(read, profile, targets.value, id.value.idColumn, said.dataType);
+  const split = inferSplit(read, table, profile, dataType.value, said.split?.value);
 
   const steps = [unlabelled, targets, id, metric, retype, drop, dataType, split];
   const reasons: Record<string, Inferred<unknown>> = {
@@ -118,6 +130,13 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
     testFile: unlabelled,
     drop,
     features,
+    language:
+      reading.language === 'en'
+        ? { value: null, reason: null }
+        : {
+            value: reading.language,
+            reason: `The task is in ${LANGUAGE_NAMES[reading.language]}; it was read as “${read}”.`,
+          },
   };
   const spec = taskSpecSchema.parse({
     description: text === '' ? `Predict ${targets.value.join(', ')} from ${basename(files.train)}.` : text,
