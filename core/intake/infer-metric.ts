@@ -1,8 +1,8 @@
 // The metric step: the metric the user named (by any common spelling) or the default for the target, and the
 // target type the metric needs when the profiled one does not fit it.
 import { LinguacodusError } from '../errors.ts';
-// The registry itself, not the harness's index: the harness reads tables through this room's index.
-import { KNOWN_METRICS, METRICS, metricFits } from '../harness/metrics.ts';
+// The metric registry (core/metrics.ts), shared with the harness, which reads tables through this room's index.
+import { KNOWN_METRICS, METRICS, metricFits } from '../metrics.ts';
 import { type DataProfile, type MetricName, metricNameSchema, type TargetType } from '../types.ts';
 import { joinNames } from './column-names.ts';
 import type { Table } from './csv-reader.ts';

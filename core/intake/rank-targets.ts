@@ -1,8 +1,8 @@
 // Ranks the columns a task may want predicted, each with the evidence for it in words: the column named or a form of
 // its name in what the task asks, a synonym or paraphrase ("how old" for `Age`), one of its values ("spam"), its
 // kind against the metric and the question ("which", "how much"), its place, and the file to predict for.
-// The registry itself, not the harness's index: the harness reads tables through this room's index.
-import { METRICS } from '../harness/metrics.ts';
+// The metric registry (core/metrics.ts), shared with the harness, which reads tables through this room's index.
+import { METRICS } from '../metrics.ts';
 import type { MetricName } from '../types.ts';
 import { type ColumnFact, holdsClasses, holdsQuantity } from './column-facts.ts';
 import { normalizeName, normalizeText } from './column-names.ts';
