@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
+import { createLogger } from '../common/pino-logger.ts';
 import { METRICS } from '../core/harness/index.ts';
 import { type CoreRoles, createCore, type LlmUsage, summarizeUsage } from '../core/index.ts';
 import { DEFAULT_INTAKE_LIMITS } from '../core/intake/index.ts';
@@ -153,7 +153,11 @@ async function main(): Promise<number> {
       out: { type: 'string' },
     },
   });
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const logger = createLogger({
+    level: process.env.LOG_LEVEL ?? 'warn',
+    production: true,
+    destination: process.stderr,
+  });
   const suite = await loadSuite();
   const wanted = values.tasks?.split(',').map((t) => t.trim());
   const tasks = wanted ? suite.tasks.filter((t) => wanted.includes(t.id)) : suite.tasks;

@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
+import { createLogger } from '../common/pino-logger.ts';
 import { METRICS } from '../core/harness/index.ts';
 import { createCore } from '../core/index.ts';
 import { DEFAULT_INTAKE_LIMITS } from '../core/intake/index.ts';
@@ -34,7 +34,11 @@ async function main(): Promise<number> {
       reblend: { type: 'boolean', default: false },
     },
   });
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const logger = createLogger({
+    level: process.env.LOG_LEVEL ?? 'info',
+    production: true,
+    destination: process.stderr,
+  });
   const outDir = resolve(values.out ?? join(HERE, 'results'));
   if (values.merge) {
     const suite = await loadSuite();

@@ -3,7 +3,7 @@
 // beside the mean/majority baseline, a default linear model and the strong tuned panel, all through the same harness.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../common/logger.ts';
 import { collected, METRICS, prepareHarness, SUBMISSION_FILE } from '../core/harness/index.ts';
 import {
   type Choice,

@@ -1,14 +1,14 @@
 // What the conversation and the job processors share: config, Redis state, the deliver queue, the pipeline.
 import type { Redis } from 'ioredis';
-import type { CancelRegistry } from './cancel-registry.ts';
+import type { Logger } from '../common/pino-logger.ts';
 import type { Config } from './config.ts';
-import type { Deliverer } from './deliver.ts';
-import type { Logger } from './logger.ts';
+import type { CancelRegistry } from './jobs/cancel-registry.ts';
+import type { Deliverer } from './jobs/deliver.ts';
+import type { Queues } from './jobs/queues.ts';
 import type { Pipeline } from './pipeline.ts';
-import type { Queues } from './queues.ts';
-import type { SessionFiles } from './session-files.ts';
-import type { SessionStore } from './session-store.ts';
-import type { StateKeys } from './state-keys.ts';
+import type { SessionFiles } from './state/session-files.ts';
+import type { SessionStore } from './state/session-store.ts';
+import type { StateKeys } from './state/state-keys.ts';
 
 export interface BotContext {
   config: Config;

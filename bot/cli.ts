@@ -1,10 +1,10 @@
 // The `linguacodus` command line: the bot's roles (`serve`, `worker`), `solve` (plan, run and score a task),
 // `intake` (what was understood of a task) and `sandbox exec` (run a script in the sandbox).
 import { resolve } from 'node:path';
+import { createLogger } from '../common/pino-logger.ts';
 import { INTAKE_USAGE, runIntakeCli, runSolveCli, SOLVE_USAGE } from '../core/cli/index.ts';
 import { runSandboxCli, SANDBOX_CLI_USAGE } from '../sandbox/index.ts';
 import { ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
-import { createLogger } from './logger.ts';
 import { coreDepsFrom } from './pipeline.ts';
 import { parseWorkerArgs } from './process-role.ts';
 

@@ -1,9 +1,9 @@
 // The bot's pipeline: core's createCore with the real sandbox, limits and model roles taken from the config.
 import path from 'node:path';
+import type { Logger } from '../common/pino-logger.ts';
 import { type Core, type CoreDeps, createCore } from '../core/index.ts';
 import { createSandbox, sandboxOptionsFromEnv } from '../sandbox/index.ts';
 import type { Config } from './config.ts';
-import type { Logger } from './logger.ts';
 
 export type Pipeline = Pick<
   Core,

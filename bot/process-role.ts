@@ -1,6 +1,6 @@
 // What one bot process does: `npm start` does everything; `linguacodus serve` holds the chat surfaces and their
 // deliveries; `linguacodus worker` takes plan and run jobs and holds no surface.
-import type { QueueName } from './workers.ts';
+import type { QueueName } from './jobs/workers.ts';
 
 export type JobQueue = Exclude<QueueName, 'deliver'>;
 

@@ -1,11 +1,11 @@
 // Starts one bot process in its role (bot/process-role.ts): reads the config, starts the surfaces the role holds and
 // the workers it takes, prints what it does, and stops gracefully on SIGTERM/SIGINT.
 import { createWebSurface, type WebSurface } from '../adapters/web/index.ts';
+import { createLogger, type Logger } from '../common/pino-logger.ts';
+import type { ChatSurface } from '../contract/surface.ts';
 import { createBotApp } from './bot-app.ts';
 import { type Config, ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
-import { createLogger, type Logger } from './logger.ts';
 import { describeRole, holdsSurfaces, type ProcessRole, workersOf } from './process-role.ts';
-import type { ChatSurface } from './surface.ts';
 import { discordSurfaceOptions, slackSurfaceOptions, webSurfaceOptions } from './surface-options.ts';
 
 function readConfig(): Config {

@@ -2,9 +2,9 @@
 import type { DiscordAdapterOptions } from '../adapters/discord/index.ts';
 import type { SlackAdapterOptions } from '../adapters/slack/index.ts';
 import type { WebAdapterOptions } from '../adapters/web/index.ts';
+import type { Logger } from '../common/pino-logger.ts';
 import type { Config } from './config.ts';
-import type { Logger } from './logger.ts';
-import { createRedis, redisTarget } from './redis-connection.ts';
+import { createRedis, redisTarget } from './state/redis-connection.ts';
 
 export function webSurfaceOptions(config: Config, logger: Logger): WebAdapterOptions {
   return {

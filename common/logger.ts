@@ -1,4 +1,4 @@
-// The logging calls shared code makes: the bot's pino logger satisfies it, so adapters need neither pino nor bot/.
+// The logging calls shared code makes: the product's pino logger (pino-logger.ts) satisfies it, so adapters and core need neither pino nor bot/.
 export interface LogFn {
   (fields: object, message?: string): void;
   (message: string): void;

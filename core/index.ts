@@ -2,7 +2,7 @@
 // the engines chosen per role (a model endpoint, or the offline engine where a role has none).
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from '../common/logger.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
 import { type ColumnFact, intakeTask, type TargetChoice } from './intake/index.ts';
 import { blendRuns } from './pipeline/blend-runs.ts';

@@ -13,16 +13,16 @@ import {
   Routes,
   type SendableChannels,
 } from 'discord.js';
-import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
+import { LinguacodusError } from '../../common/errors.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { OutgoingMessage, ThreadRef } from '../../contract/messages.ts';
 import type {
   ChatSurface,
   IncomingEvent,
   IncomingHandler,
   PostedMessage,
   PostOptions,
-} from '../../bot/surface.ts';
-import { LinguacodusError } from '../../common/errors.ts';
-import type { Logger } from '../../common/logger.ts';
+} from '../../contract/surface.ts';
 import { rememberNewest } from '../remember-newest.ts';
 import { SeenEvents } from '../seen-events.ts';
 import { discordApiError } from './discord-api-error.ts';

@@ -1,5 +1,5 @@
 // The Discord surface's entry point: one factory the bot calls when a Discord token is configured.
-import type { ChatSurface } from '../../bot/surface.ts';
+import type { ChatSurface } from '../../contract/surface.ts';
 import type { DiscordAdapterOptions } from './discord-options.ts';
 import { DiscordSurface } from './discord-surface.ts';
 

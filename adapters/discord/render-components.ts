@@ -6,7 +6,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import type { Block, Button, OutgoingMessage } from '../../bot/messages.ts';
+import type { Block, Button, OutgoingMessage } from '../../contract/messages.ts';
 import { clampText, progressBar, snippetFilename, splitText } from '../render-text.ts';
 import { DISCORD_LIMITS } from './limits.ts';
 

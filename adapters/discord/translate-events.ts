@@ -1,7 +1,7 @@
 // Translates discord.js messages and button interactions into the bot's IncomingEvent; no decisions beyond addressing.
 import type { Attachment, ButtonInteraction, Message } from 'discord.js';
-import type { ThreadRef } from '../../bot/messages.ts';
-import type { IncomingEvent, IncomingFile } from '../../bot/surface.ts';
+import type { ThreadRef } from '../../contract/messages.ts';
+import type { IncomingEvent, IncomingFile } from '../../contract/surface.ts';
 import { withoutMentions } from '../mention-text.ts';
 import { clampText } from '../render-text.ts';
 import { DISCORD_LIMITS } from './limits.ts';

@@ -1,5 +1,5 @@
 // The Slack surface's entry point: one factory the bot calls when Slack tokens are configured.
-import type { ChatSurface } from '../../bot/surface.ts';
+import type { ChatSurface } from '../../contract/surface.ts';
 import type { SlackAdapterOptions } from './slack-options.ts';
 import { SlackSurface } from './slack-surface.ts';
 

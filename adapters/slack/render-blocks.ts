@@ -1,6 +1,6 @@
 // Renders a neutral OutgoingMessage as Slack Block Kit within SLACK_LIMITS; what cannot fit inline becomes a file upload.
 import type { types } from '@slack/bolt';
-import type { Block, Button, OutgoingMessage } from '../../bot/messages.ts';
+import type { Block, Button, OutgoingMessage } from '../../contract/messages.ts';
 import { clampText, progressBar, snippetFilename, splitText } from '../render-text.ts';
 import { SLACK_LIMITS } from './limits.ts';
 

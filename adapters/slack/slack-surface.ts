@@ -1,16 +1,16 @@
 // The Slack ChatSurface: Bolt (Socket Mode or signed HTTP) in, Web API out; translation only, no business logic.
 import { readFile } from 'node:fs/promises';
 import { App, HTTPReceiver, type webApi } from '@slack/bolt';
-import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
+import { LinguacodusError } from '../../common/errors.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { OutgoingMessage, ThreadRef } from '../../contract/messages.ts';
 import type {
   ChatSurface,
   IncomingFile,
   IncomingHandler,
   PostedMessage,
   PostOptions,
-} from '../../bot/surface.ts';
-import { LinguacodusError } from '../../common/errors.ts';
-import type { Logger } from '../../common/logger.ts';
+} from '../../contract/surface.ts';
 import { rememberNewest } from '../remember-newest.ts';
 import { SeenEvents } from '../seen-events.ts';
 import { toSlackLogger } from './bolt-logger.ts';

@@ -1,6 +1,6 @@
 // Validates Slack event and action payloads (zod) and translates them into the bot's IncomingEvent.
 import { z } from 'zod';
-import type { IncomingEvent, IncomingFile } from '../../bot/surface.ts';
+import type { IncomingEvent, IncomingFile } from '../../contract/surface.ts';
 import { withoutMentions } from '../mention-text.ts';
 
 export const slackFileSchema = z.object({

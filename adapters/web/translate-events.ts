@@ -1,5 +1,5 @@
 // A person's message or button press in the web chat, as the bot's IncomingEvent; a typed `@linguacodus` is removed.
-import type { IncomingEvent, IncomingFile } from '../../bot/surface.ts';
+import type { IncomingEvent, IncomingFile } from '../../contract/surface.ts';
 import { withoutMentions } from '../mention-text.ts';
 import type { WebMessage, WebUser } from './web-store.ts';
 

@@ -6,10 +6,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { IncomingHandler } from '../../bot/surface.ts';
 import { LinguacodusError } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
 import { safeFileName } from '../../common/safe-file-name.ts';
+import type { IncomingHandler } from '../../contract/surface.ts';
 import type { LiveEvents } from './live-events.ts';
 import { serveAsset } from './static-assets.ts';
 import { messageToIncoming, pressToIncoming } from './translate-events.ts';

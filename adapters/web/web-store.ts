@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { blockSchema, fileRefSchema } from '../../bot/messages.ts';
+import { blockSchema, fileRefSchema } from '../../contract/messages.ts';
 
 export const webUserSchema = z.object({
   id: z.string().min(1).max(64),

@@ -1,8 +1,8 @@
 // The local web chat as a ChatSurface: the bot's posts and edits go to the chat's Redis store, and start() opens the
 // way in (receiver), the page's files (vendor assets) and the live stream.
 import path from 'node:path';
-import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
-import type { ChatSurface, PostedMessage, PostOptions } from '../../bot/surface.ts';
+import type { OutgoingMessage, ThreadRef } from '../../contract/messages.ts';
+import type { ChatSurface, PostedMessage, PostOptions } from '../../contract/surface.ts';
 import { LiveEvents } from './live-events.ts';
 import { prepareVendorAssets } from './vendor-assets.ts';
 import { cookieSecret, WebIdentity } from './web-identity.ts';

@@ -3,9 +3,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import type { IncomingFile } from '../../bot/surface.ts';
 import { LinguacodusError } from '../../common/errors.ts';
 import { safeFileName } from '../../common/safe-file-name.ts';
+import type { IncomingFile } from '../../contract/surface.ts';
 import { newId, type Upload, type WebStore } from './web-store.ts';
 
 const MB = 1024 * 1024;

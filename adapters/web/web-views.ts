@@ -1,7 +1,7 @@
 // What the browser and the server exchange: request bodies (zod) and the views of stored messages, where file paths
 // on the host become download URLs. public/app.js takes its types from here.
 import { z } from 'zod';
-import type { Block, FileRef } from '../../bot/messages.ts';
+import type { Block, FileRef } from '../../contract/messages.ts';
 import { type WebEvent, type WebMessage, type WebUser, webUserSchema } from './web-store.ts';
 
 export type { WebUser } from './web-store.ts';

@@ -2,11 +2,11 @@
 // choice pressed): it changes only what it names, keeps the file and the rest, says so, and plans the task again.
 import { asLinguacodusError } from '../../common/errors.ts';
 import { namedColumns, readReply, type StatedFields } from '../../core/intake/index.ts';
-import { planJobId } from '../queues.ts';
-import { errorReply, planAck } from '../render-replies.ts';
-import { CHANGE_HINT, renderChange } from '../render-task.ts';
-import type { Session } from '../session-store.ts';
-import { statedWords, type Understood } from '../task-understood.ts';
+import { planJobId } from '../jobs/queues.ts';
+import { errorReply, planAck } from '../render/render-replies.ts';
+import { CHANGE_HINT, renderChange } from '../render/render-task.ts';
+import type { Session } from '../state/session-store.ts';
+import { statedWords, type Understood } from '../state/task-understood.ts';
 import type { EventContext } from './event-context.ts';
 import { queuePlan } from './start-task.ts';
 

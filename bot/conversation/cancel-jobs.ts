@@ -1,13 +1,14 @@
 // The `cancel` command: stops the thread's planning and runs, whether a worker has them yet or not, and releases
 // work whose job already ended unreported (its worker died, its job was lost), so nothing stays "running".
-import { refreshBoard } from '../board.ts';
-import { planKey, runKey } from '../delivery-keys.ts';
-import { planJobId } from '../queues.ts';
-import { capitalise, text } from '../render-replies.ts';
-import { renderRunProgress, runAtStart } from '../render-result.ts';
-import { runWhat } from '../run-labels.ts';
-import type { Session } from '../session-store.ts';
-import { type EndReason, endReasonOf, settleEndedPlan, settleEndedRun } from '../settle-ended-job.ts';
+
+import { planKey, runKey } from '../jobs/delivery-keys.ts';
+import { planJobId } from '../jobs/queues.ts';
+import { type EndReason, endReasonOf, settleEndedPlan, settleEndedRun } from '../jobs/settle-ended-job.ts';
+import { capitalise, text } from '../render/render-replies.ts';
+import { renderRunProgress, runAtStart } from '../render/render-result.ts';
+import { runWhat } from '../render/run-labels.ts';
+import { refreshBoard } from '../state/board.ts';
+import type { Session } from '../state/session-store.ts';
 import type { EventContext } from './event-context.ts';
 
 /** What became of a job asked to stop: a worker has it (and aborts), it was taken off the queue, or it had ended. */

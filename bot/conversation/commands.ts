@@ -1,8 +1,8 @@
 // Thread commands in a thread that holds a session: help, status, cancel, rerun, improve [N] and blend.
 
-import { help } from '../render-help.ts';
-import { errorReply, statusReply } from '../render-replies.ts';
-import type { Session } from '../session-store.ts';
+import { help } from '../render/render-help.ts';
+import { errorReply, statusReply } from '../render/render-replies.ts';
+import type { Session } from '../state/session-store.ts';
 import { cancelThreadJobs } from './cancel-jobs.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';
 import { startRun } from './start-run.ts';

@@ -1,8 +1,9 @@
 // What the handlers of one chat event share instead of closure variables: the bot's context, the event, a reply.
+
+import type { OutgoingMessage, ThreadRef } from '../../contract/messages.ts';
+import type { IncomingEvent } from '../../contract/surface.ts';
 import type { BotContext } from '../bot-context.ts';
-import { type ReplyPurpose, replyKey } from '../delivery-keys.ts';
-import type { OutgoingMessage, ThreadRef } from '../messages.ts';
-import type { IncomingEvent } from '../surface.ts';
+import { type ReplyPurpose, replyKey } from '../jobs/delivery-keys.ts';
 
 export type MessageEvent = Extract<IncomingEvent, { type: 'message' }>;
 export type ActionEvent = Extract<IncomingEvent, { type: 'action' }>;

@@ -1,8 +1,8 @@
 // The conversation: turns chat events into sessions, replies and jobs. Returns fast: slow work goes to queues.
 import { asLinguacodusError } from '../../common/errors.ts';
+import type { IncomingHandler } from '../../contract/surface.ts';
 import type { BotContext } from '../bot-context.ts';
-import { errorReply } from '../render-replies.ts';
-import type { IncomingHandler } from '../surface.ts';
+import { errorReply } from '../render/render-replies.ts';
 import { eventContext } from './event-context.ts';
 import { onAction } from './on-action.ts';
 import { onMessage } from './on-message.ts';

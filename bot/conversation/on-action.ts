@@ -1,5 +1,7 @@
 // A button press on a plan: a vote (the tally is edited in place), Run, or the full text of the instructions; a press
 // on the task (a choice of target or metric) goes to on-choice.ts.
+
+import { boardKey, planKey } from '../jobs/delivery-keys.ts';
 import {
   type BotAction,
   decodeAction,
@@ -7,12 +9,11 @@ import {
   isTaskAction,
   type RunAction,
   type TaskAction,
-} from '../action-ids.ts';
-import { boardKey, planKey } from '../delivery-keys.ts';
-import { fileRefFor } from '../file-refs.ts';
-import { renderFullText, renderPlan } from '../render-plan.ts';
-import { errorReply } from '../render-replies.ts';
-import { type Session, sessionIdFor } from '../session-store.ts';
+} from '../render/action-ids.ts';
+import { fileRefFor } from '../render/file-refs.ts';
+import { renderFullText, renderPlan } from '../render/render-plan.ts';
+import { errorReply } from '../render/render-replies.ts';
+import { type Session, sessionIdFor } from '../state/session-store.ts';
 import type { ActionEvent, EventContext } from './event-context.ts';
 import { onChoice } from './on-choice.ts';
 import { startRun } from './start-run.ts';

@@ -1,10 +1,11 @@
 // A press on the task rather than a plan: a target or metric chosen (from the question, or the choices the task card
 // offers), or the choices asked for ("Change target", "Change metric", "Columns"). A choice is the reply it stands for.
-import type { TaskAction } from '../action-ids.ts';
-import { type PlanPurpose, planKey } from '../delivery-keys.ts';
-import { errorReply, text } from '../render-replies.ts';
-import { renderChoices } from '../render-task.ts';
-import type { Session } from '../session-store.ts';
+
+import { type PlanPurpose, planKey } from '../jobs/delivery-keys.ts';
+import type { TaskAction } from '../render/action-ids.ts';
+import { errorReply, text } from '../render/render-replies.ts';
+import { renderChoices } from '../render/render-task.ts';
+import type { Session } from '../state/session-store.ts';
 import { amendTask } from './amend-task.ts';
 import type { ActionEvent, EventContext } from './event-context.ts';
 

@@ -1,7 +1,7 @@
 // A message in a thread: a command, a task (with or without its CSV), or a correction of the task (amend-task.ts).
-import { help } from '../render-help.ts';
-import { errorReply, text } from '../render-replies.ts';
-import { sessionIdFor } from '../session-store.ts';
+import { help } from '../render/render-help.ts';
+import { errorReply, text } from '../render/render-replies.ts';
+import { sessionIdFor } from '../state/session-store.ts';
 import { amendTask } from './amend-task.ts';
 import { parseCommand, runCommand } from './commands.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';

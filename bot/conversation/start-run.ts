@@ -1,16 +1,17 @@
 // Starts a run (Run or Vanilla pressed, `rerun`, Improve, Blend): who may, one open run per run key, the thread's
 // next run number, the leaderboard, then the run job. Every kind goes through the same run queue and worker.
+
+import type { ThreadRef } from '../../contract/messages.ts';
 import { METRICS } from '../../core/harness/index.ts';
 import type { Choice, RunKind } from '../../core/types.ts';
-import { refreshBoard } from '../board.ts';
-import { runKey } from '../delivery-keys.ts';
-import type { ThreadRef } from '../messages.ts';
-import { JOB_OPTIONS, type RunJob, runJobId } from '../queues.ts';
-import { BLEND_MAX_MEMBERS, bestImprovable, blendCandidates, blendExists } from '../render-board.ts';
-import { capitalise, errorReply, text } from '../render-replies.ts';
-import { renderRunProgress, runAtStart } from '../render-result.ts';
-import { type RunNaming, runSubject } from '../run-labels.ts';
-import type { Session, StoredRun } from '../session-store.ts';
+import { runKey } from '../jobs/delivery-keys.ts';
+import { JOB_OPTIONS, type RunJob, runJobId } from '../jobs/queues.ts';
+import { BLEND_MAX_MEMBERS, bestImprovable, blendCandidates, blendExists } from '../render/render-board.ts';
+import { capitalise, errorReply, text } from '../render/render-replies.ts';
+import { renderRunProgress, runAtStart } from '../render/render-result.ts';
+import { type RunNaming, runSubject } from '../render/run-labels.ts';
+import { refreshBoard } from '../state/board.ts';
+import type { Session, StoredRun } from '../state/session-store.ts';
 import type { EventContext } from './event-context.ts';
 
 /** What to run: an option (or the vanilla control), an improvement of run #parent, or a blend of the best runs. */

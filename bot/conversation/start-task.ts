@@ -2,14 +2,14 @@
 // Every (re)plan of a thread's task goes through queuePlan: a new task here, a correction in amend-task.ts.
 import path from 'node:path';
 import { asLinguacodusError } from '../../common/errors.ts';
-import { planKey } from '../delivery-keys.ts';
-import { fileRefFor } from '../file-refs.ts';
-import type { FileRef, OutgoingMessage } from '../messages.ts';
-import { JOB_OPTIONS, planJobId } from '../queues.ts';
-import { errorReply, planAck } from '../render-replies.ts';
-import { SessionFiles } from '../session-files.ts';
-import type { Session } from '../session-store.ts';
-import type { IncomingFile } from '../surface.ts';
+import type { FileRef, OutgoingMessage } from '../../contract/messages.ts';
+import type { IncomingFile } from '../../contract/surface.ts';
+import { planKey } from '../jobs/delivery-keys.ts';
+import { JOB_OPTIONS, planJobId } from '../jobs/queues.ts';
+import { fileRefFor } from '../render/file-refs.ts';
+import { errorReply, planAck } from '../render/render-replies.ts';
+import { SessionFiles } from '../state/session-files.ts';
+import type { Session } from '../state/session-store.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';
 
 /** Data files the pipeline reads; the first CSV is the training file. */

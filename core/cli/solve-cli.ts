@@ -3,7 +3,7 @@
 // resolver's and the vanilla control, then blends the finished ones and prints the leaderboard.
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Logger } from 'pino';
+import type { Logger } from '../../common/logger.ts';
 import type { Sandbox } from '../../sandbox/types.ts';
 import { asLinguacodusError, LinguacodusError } from '../errors.ts';
 import { METRICS } from '../harness/metrics.ts';

@@ -1,5 +1,5 @@
 // Chooses the engine for each role: the role's model endpoint when it has one, else the offline engine.
-import type { Logger } from 'pino';
+import type { Logger } from '../../common/logger.ts';
 import type { CoderEngine, CriticEngine, InstructorEngine } from '../engine.ts';
 import { LlmCoder } from '../llm/llm-coder.ts';
 import { LlmCritic } from '../llm/llm-critic.ts';

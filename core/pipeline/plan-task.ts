@@ -2,7 +2,7 @@
 // ranked instructions in parallel, the researcher's critique, the resolver's decision), then the quick
 // cross-validation evidence of the options, in parallel, which confirms or revises the resolver's choice.
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { Logger } from '../../common/logger.ts';
 import type { Sandbox, SandboxLimits } from '../../sandbox/types.ts';
 import type { EngineCall, ResolverDecision } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';

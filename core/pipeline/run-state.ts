@@ -1,6 +1,6 @@
 // What every kind of run is given (engines, sandbox, limits; the caller's folder, signal and progress listener) and
 // the bookkeeping it keeps from start to end: its clock, model usage, answer notes, token budget and log.
-import type { Logger } from 'pino';
+import type { Logger } from '../../common/logger.ts';
 import type { Sandbox, SandboxLimits } from '../../sandbox/types.ts';
 import { TokenBudget } from '../llm/usage.ts';
 import type { AnswerNote, IntakeLimits, LlmUsage, ProgressListener } from '../types.ts';

@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackSurface } from '../../adapters/slack/index.ts';
 import { parseConfig } from '../../bot/config.ts';
-import { createLogger } from '../../bot/logger.ts';
-import type { ChatSurface, IncomingEvent } from '../../bot/surface.ts';
 import { slackSurfaceOptions } from '../../bot/surface-options.ts';
+import { createLogger } from '../../common/pino-logger.ts';
+import type { ChatSurface, IncomingEvent } from '../../contract/surface.ts';
 import { FakeSlackServer, sendSignedRequest, slackSignature } from '../helpers/fake-slack-server.ts';
 import { dropPrefix, testPrefix } from '../helpers/redis-prefix.ts';
 

@@ -4,8 +4,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createWebSurface, type WebSurface } from '../../adapters/web/index.ts';
 import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
-import { createLogger } from '../../bot/logger.ts';
 import { webSurfaceOptions } from '../../bot/surface-options.ts';
+import { createLogger } from '../../common/pino-logger.ts';
 import { type TestEnv, testEnv } from './bot-test-kit.ts';
 
 export interface BrowserChat {

@@ -1,9 +1,9 @@
-// A run-queue worker (bot/workers.ts, with the product's lease and stall settings) whose jobs never finish: the
+// A run-queue worker (bot/jobs/workers.ts, with the product's lease and stall settings) whose jobs never finish: the
 // crash pickup measurement kills one and times how soon the next takes its job. Prints "ready" and "took <id> <ms>".
 import { parseConfig } from '../../bot/config.ts';
-import { createLogger } from '../../bot/logger.ts';
-import { createRedis } from '../../bot/redis-connection.ts';
-import { createWorker } from '../../bot/workers.ts';
+import { createWorker } from '../../bot/jobs/workers.ts';
+import { createRedis } from '../../bot/state/redis-connection.ts';
+import { createLogger } from '../../common/pino-logger.ts';
 
 const config = parseConfig(process.env);
 const worker = createWorker(

@@ -3,8 +3,8 @@
 import type { BotApp } from '../../bot/bot-app.ts';
 import { createBotApp } from '../../bot/bot-app.ts';
 import type { Config } from '../../bot/config.ts';
-import { createLogger, type Logger } from '../../bot/logger.ts';
-import type { ChatSurface } from '../../bot/surface.ts';
+import { createLogger, type Logger } from '../../common/pino-logger.ts';
+import type { ChatSurface } from '../../contract/surface.ts';
 import { type TestEnv, testEnv } from './bot-test-kit.ts';
 
 export { BLUEBERRY, BLUEBERRY_TASK } from './bot-test-kit.ts';

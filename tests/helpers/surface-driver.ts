@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ThreadRef } from '../../bot/messages.ts';
-import type { ChatSurface, IncomingEvent, PostedMessage } from '../../bot/surface.ts';
+import type { ThreadRef } from '../../contract/messages.ts';
+import type { ChatSurface, IncomingEvent, PostedMessage } from '../../contract/surface.ts';
 
 /** A fake's waitFor: resolves once the predicate holds. */
 export type WaitFor = <T>(predicate: () => T | undefined | false, what: string) => Promise<T>;

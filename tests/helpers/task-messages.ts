@@ -1,10 +1,10 @@
 // The task card and the choice messages at their largest, for the surfaces' limit tests: five likely targets with
 // long names and reasons, every metric that fits a two-class target, a wide table, long reasons on the card.
 
-import type { OutgoingMessage } from '../../bot/messages.ts';
-import { planAck } from '../../bot/render-replies.ts';
-import { type ChoicesView, renderChoices, type TaskCardView } from '../../bot/render-task.ts';
-import type { Understood } from '../../bot/task-understood.ts';
+import { planAck } from '../../bot/render/render-replies.ts';
+import { type ChoicesView, renderChoices, type TaskCardView } from '../../bot/render/render-task.ts';
+import type { Understood } from '../../bot/state/task-understood.ts';
+import type { OutgoingMessage } from '../../contract/messages.ts';
 import { metricsFor } from '../../core/intake/index.ts';
 import { taskFixture } from './task-fixture.ts';
 

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../bot/logger.ts';
-import { sessionIdFor } from '../../bot/session-store.ts';
-import { stateKeys } from '../../bot/state-keys.ts';
+import { sessionIdFor } from '../../bot/state/session-store.ts';
+import { stateKeys } from '../../bot/state/state-keys.ts';
+import { createLogger } from '../../common/pino-logger.ts';
 import {
   ANN as ann,
   BLUEBERRY,

@@ -1,5 +1,5 @@
 // How soon a killed worker's job is taken by another: the figure the README gives for JOB_LOCK_S. Two real worker
-// processes with the product's lease and stall settings (bot/workers.ts) on the shared Redis; the first is killed
+// processes with the product's lease and stall settings (bot/jobs/workers.ts) on the shared Redis; the first is killed
 // with SIGKILL while it holds a job, and the time until the second takes it is printed. The bound checked is loose
 // (JOB_LOCK_S plus 3 s; the settings aim at five sixths of it): it catches a regression to the old 45-70 s, not jitter.
 // More samples or another lease: CRASH_PICKUP_RUNS=5 CRASH_PICKUP_JOB_LOCK_S=30 npx vitest run <this file>
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leaseTimings } from '../../bot/workers.ts';
+import { leaseTimings } from '../../bot/jobs/workers.ts';
 import { type TestEnv, testEnv } from '../helpers/bot-test-kit.ts';
 import { dropPrefix } from '../helpers/redis-prefix.ts';
 

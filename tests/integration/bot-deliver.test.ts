@@ -6,19 +6,19 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebSurface } from '../../adapters/web/index.ts';
 import { WebStore } from '../../adapters/web/web-store.ts';
-import { createDeliverProcessor, Deliverer } from '../../bot/deliver.ts';
-import { editKey } from '../../bot/delivery-keys.ts';
-import { createLogger } from '../../bot/logger.ts';
-import type { ThreadRef } from '../../bot/messages.ts';
+import { createDeliverProcessor, Deliverer } from '../../bot/jobs/deliver.ts';
+import { editKey } from '../../bot/jobs/delivery-keys.ts';
 import {
   createQueues,
   type DeliverJob,
   deliverJobId,
   deliverQueueName,
   type Queues,
-} from '../../bot/queues.ts';
-import { stateKeys } from '../../bot/state-keys.ts';
+} from '../../bot/jobs/queues.ts';
+import { stateKeys } from '../../bot/state/state-keys.ts';
 import { webSurfaceOptions } from '../../bot/surface-options.ts';
+import { createLogger } from '../../common/pino-logger.ts';
+import type { ThreadRef } from '../../contract/messages.ts';
 import { type TestEnv, testEnv } from '../helpers/bot-test-kit.ts';
 
 const thread: ThreadRef = { surface: 'web', space: '', channel: 'general', thread: 'root-1' };

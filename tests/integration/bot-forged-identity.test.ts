@@ -2,8 +2,8 @@
 // the request body, an altered identity cookie, another thread's action id pressed through your own plan, or a
 // plan's action sent through another message change nothing; with WEB_USERS each person is their token's name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ThreadRef } from '../../bot/messages.ts';
-import { sessionIdFor } from '../../bot/session-store.ts';
+import { sessionIdFor } from '../../bot/state/session-store.ts';
+import type { ThreadRef } from '../../contract/messages.ts';
 import {
   ANN,
   BLUEBERRY,

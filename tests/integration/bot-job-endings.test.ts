@@ -2,8 +2,8 @@
 // interrupted by three shutdowns of its worker process (`bot/main.ts`), and plans and runs whose job vanished from
 // the queue, found by `cancel` or by the watchdog.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJobId } from '../../bot/queues.ts';
-import { sessionIdFor } from '../../bot/session-store.ts';
+import { runJobId } from '../../bot/jobs/queues.ts';
+import { sessionIdFor } from '../../bot/state/session-store.ts';
 import { type FrontAndWorkers, startFrontAndWorkers } from '../helpers/bot-process.ts';
 import {
   ANN,

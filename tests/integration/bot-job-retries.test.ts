@@ -3,8 +3,8 @@
 
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planJobId } from '../../bot/queues.ts';
-import { sessionIdFor } from '../../bot/session-store.ts';
+import { planJobId } from '../../bot/jobs/queues.ts';
+import { sessionIdFor } from '../../bot/state/session-store.ts';
 import {
   ANN,
   BLUEBERRY,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisEpoch } from '../../bot/redis-epoch.ts';
+import { RedisEpoch } from '../../bot/state/redis-epoch.ts';
 import { dropPrefix, TEST_REDIS_URL, testPrefix } from '../helpers/redis-prefix.ts';
 
 const prefix = testPrefix('epoch');

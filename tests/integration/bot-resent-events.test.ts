@@ -1,9 +1,9 @@
 // A platform that delivers the same message twice gets one answer: the task starts once, a command is answered
 // once (real Redis, the bot in this process, the web chat as the surface; plan jobs are left in their queue).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ThreadRef } from '../../bot/messages.ts';
-import { sessionIdFor } from '../../bot/session-store.ts';
-import type { IncomingEvent } from '../../bot/surface.ts';
+import { sessionIdFor } from '../../bot/state/session-store.ts';
+import type { ThreadRef } from '../../contract/messages.ts';
+import type { IncomingEvent } from '../../contract/surface.ts';
 import { ANN, BLUEBERRY, BLUEBERRY_TASK, startWebBot, textOf, type WebBot } from '../helpers/bot-test-kit.ts';
 
 describe('events delivered twice', () => {

@@ -6,9 +6,9 @@ import { rename } from 'node:fs/promises';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotApp, createBotApp } from '../../bot/bot-app.ts';
-import { createLogger } from '../../bot/logger.ts';
-import { deliverQueueName } from '../../bot/queues.ts';
-import { sessionIdFor } from '../../bot/session-store.ts';
+import { deliverQueueName } from '../../bot/jobs/queues.ts';
+import { sessionIdFor } from '../../bot/state/session-store.ts';
+import { createLogger } from '../../common/pino-logger.ts';
 import { type BotProcess, startBotProcess } from '../helpers/bot-process.ts';
 import {
   ANN,

@@ -2,7 +2,7 @@
 // cancelled while its script runs in the sandbox ends with its own look: no full bar, not "running in the sandbox"
 // (real Redis, the real core and sandbox, offline engine).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAction } from '../../bot/action-ids.ts';
+import { decodeAction } from '../../bot/render/action-ids.ts';
 import {
   ANN as ann,
   BLUEBERRY,

@@ -4,11 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAction } from '../../bot/action-ids.ts';
-import type { OutgoingMessage, ThreadRef } from '../../bot/messages.ts';
-import { formatScore } from '../../bot/render-result.ts';
-import { sessionIdFor } from '../../bot/session-store.ts';
-import type { PostOptions } from '../../bot/surface.ts';
+import { decodeAction } from '../../bot/render/action-ids.ts';
+import { formatScore } from '../../bot/render/render-result.ts';
+import { sessionIdFor } from '../../bot/state/session-store.ts';
+import type { OutgoingMessage, ThreadRef } from '../../contract/messages.ts';
+import type { PostOptions } from '../../contract/surface.ts';
 import {
   ANN as ann,
   BLUEBERRY,

@@ -1,7 +1,7 @@
 // Button action ids survive the round trip through a platform and stay within Discord's 100 characters.
 import { describe, expect, it } from 'vitest';
-import { decodeAction, encodeAction } from '../../bot/action-ids.ts';
-import { CHOICES } from '../../bot/render-plan.ts';
+import { decodeAction, encodeAction } from '../../bot/render/action-ids.ts';
+import { CHOICES } from '../../bot/render/render-plan.ts';
 
 const sid = '0123456789abcdef';
 

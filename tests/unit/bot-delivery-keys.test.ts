@@ -1,10 +1,10 @@
 // Delivery keys are deterministic: a resent event or a retried job gets the key of the first try, and replies
 // that must both be seen get keys of their own.
 import { describe, expect, it } from 'vitest';
-import { editKey, jobEndKey, planKey, replyKey, runKey } from '../../bot/delivery-keys.ts';
-import type { ThreadRef } from '../../bot/messages.ts';
-import { planJobId } from '../../bot/queues.ts';
-import type { IncomingEvent } from '../../bot/surface.ts';
+import { editKey, jobEndKey, planKey, replyKey, runKey } from '../../bot/jobs/delivery-keys.ts';
+import { planJobId } from '../../bot/jobs/queues.ts';
+import type { ThreadRef } from '../../contract/messages.ts';
+import type { IncomingEvent } from '../../contract/surface.ts';
 
 const thread: ThreadRef = { surface: 'slack', space: 'T1', channel: 'C1', thread: '1700000000.000100' };
 const ann = { id: 'U1', name: 'Ann' };

@@ -1,7 +1,7 @@
 // The help reply: every thread command, how to name a target and a metric, and every metric the harness scores.
 import { describe, expect, it } from 'vitest';
-import { outgoingMessageSchema } from '../../bot/messages.ts';
-import { help } from '../../bot/render-help.ts';
+import { help } from '../../bot/render/render-help.ts';
+import { outgoingMessageSchema } from '../../contract/messages.ts';
 import { METRICS } from '../../core/harness/index.ts';
 import { metricNameSchema } from '../../core/types.ts';
 

@@ -1,10 +1,10 @@
 // The task card and the choices, as neutral messages: every field with its reason and a way to change it, what
 // changed, the question's ranked columns and fitting metrics as buttons, and the change between two specs in words.
 import { describe, expect, it } from 'vitest';
-import { decodeAction } from '../../bot/action-ids.ts';
-import type { Block } from '../../bot/messages.ts';
-import { renderChoices, taskCardBlocks } from '../../bot/render-task.ts';
-import { specChanges, type Understood } from '../../bot/task-understood.ts';
+import { decodeAction } from '../../bot/render/action-ids.ts';
+import { renderChoices, taskCardBlocks } from '../../bot/render/render-task.ts';
+import { specChanges, type Understood } from '../../bot/state/task-understood.ts';
+import type { Block } from '../../contract/messages.ts';
 import { taskFixture } from '../helpers/task-fixture.ts';
 
 const sid = '0123456789abcdef';

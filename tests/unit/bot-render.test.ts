@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../bot/config.ts';
-import { runFilesOf } from '../../bot/file-refs.ts';
-import { outgoingMessageSchema } from '../../bot/messages.ts';
 import { createPipeline } from '../../bot/pipeline.ts';
-import { critiqueBrief, planMarkdown, renderFullText, renderPlan } from '../../bot/render-plan.ts';
-import { formatScore, renderRunProgress, renderRunResult } from '../../bot/render-result.ts';
+import { runFilesOf } from '../../bot/render/file-refs.ts';
+import { critiqueBrief, planMarkdown, renderFullText, renderPlan } from '../../bot/render/render-plan.ts';
+import { formatScore, renderRunProgress, renderRunResult } from '../../bot/render/render-result.ts';
+import { outgoingMessageSchema } from '../../contract/messages.ts';
 import type { Plan, RunResult } from '../../core/types.ts';
 import { BLUEBERRY } from '../helpers/datasets.ts';
 
@@ -19,7 +19,7 @@ describe('rendering plans and runs', () => {
 
   beforeAll(async () => {
     const config = parseConfig({ EVIDENCE_TIMEOUT_S: '0', DATA_DIR: dir });
-    const { createLogger } = await import('../../bot/logger.ts');
+    const { createLogger } = await import('../../common/pino-logger.ts');
     const core = createPipeline(config, createLogger({ level: 'silent' }));
     const prepared = await core.intake({ text: 'Predict bb_yield. Metric: mae', files: [BLUEBERRY] });
     plan = await core.plan(prepared, {});

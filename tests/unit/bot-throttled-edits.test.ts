@@ -1,7 +1,7 @@
 // A burst of progress updates becomes one edit carrying the latest state.
 import { describe, expect, it } from 'vitest';
-import type { OutgoingMessage } from '../../bot/messages.ts';
-import { throttledEdits } from '../../bot/throttled-edits.ts';
+import { throttledEdits } from '../../bot/jobs/throttled-edits.ts';
+import type { OutgoingMessage } from '../../contract/messages.ts';
 
 const msg = (text: string): OutgoingMessage => ({ text, blocks: [] });
 

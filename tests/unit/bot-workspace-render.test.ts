@@ -1,15 +1,15 @@
 // The thread as a workspace, rendered: leaderboard rows best first with the best marked, run titles and result
 // headings, the status reply during a run, Improve/Blend ids and commands, and each final look of a run's progress.
 import { describe, expect, it } from 'vitest';
-import { decodeAction, encodeAction } from '../../bot/action-ids.ts';
 import { improveTarget, parseCommand } from '../../bot/conversation/commands.ts';
 import { planRun } from '../../bot/conversation/start-run.ts';
-import { messageLink } from '../../bot/message-links.ts';
-import { blendCandidates, boardLines, renderBoard } from '../../bot/render-board.ts';
-import { statusReply } from '../../bot/render-replies.ts';
-import { renderRunProgress, renderRunResult, runAtStart } from '../../bot/render-result.ts';
-import { runTitle, runWhat } from '../../bot/run-labels.ts';
-import type { Session, StoredRun } from '../../bot/session-store.ts';
+import { decodeAction, encodeAction } from '../../bot/render/action-ids.ts';
+import { messageLink } from '../../bot/render/message-links.ts';
+import { blendCandidates, boardLines, renderBoard } from '../../bot/render/render-board.ts';
+import { statusReply } from '../../bot/render/render-replies.ts';
+import { renderRunProgress, renderRunResult, runAtStart } from '../../bot/render/render-result.ts';
+import { runTitle, runWhat } from '../../bot/render/run-labels.ts';
+import type { Session, StoredRun } from '../../bot/state/session-store.ts';
 import type { RunResult } from '../../core/types.ts';
 
 const SID = '0123456789abcdef';

@@ -3,7 +3,7 @@ import { ButtonStyle, ComponentType } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS } from '../../adapters/discord/limits.ts';
 import { OVERFLOW_FILENAME, renderDiscordMessage } from '../../adapters/discord/render-components.ts';
-import type { OutgoingMessage } from '../../bot/messages.ts';
+import type { OutgoingMessage } from '../../contract/messages.ts';
 
 describe('renderDiscordMessage', () => {
   it('renders text, context, code, progress and buttons in order', () => {

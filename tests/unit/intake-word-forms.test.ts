@@ -1,4 +1,4 @@
-// How intake compares words and finds where a task asks: Porter stems (so "survival" meets `Survived`), column names
+// How intake compares words and finds where a task asks: Snowball English stems (so "survival" meets `Survived`), column names
 // split as words, and the regions of a task: what is asked, the inputs listed, the rest.
 import { describe, expect, it } from 'vitest';
 import { taskRegions } from '../../core/intake/task-regions.ts';
@@ -8,7 +8,7 @@ const regions = (text: string, whole = false) =>
   taskRegions(text, whole).map((r) => `${r.kind}: ${text.slice(r.start, r.end).trim()}`);
 
 describe('word forms', () => {
-  it('stems as Porter does', () => {
+  it('stems as Snowball English (Porter2) does', () => {
     const cases: [string, string][] = [
       ['survival', 'surviv'],
       ['survived', 'surviv'],
@@ -17,7 +17,7 @@ describe('word forms', () => {
       ['caresses', 'caress'],
       ['ponies', 'poni'],
       ['relational', 'relat'],
-      ['generalizations', 'gener'],
+      ['generalizations', 'general'],
       ['hopping', 'hop'],
       ['price', 'price'],
       ['prices', 'price'],

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, jobLogger } from '../../bot/logger.ts';
+import { createLogger, jobLogger } from '../../common/pino-logger.ts';
 
 function capture() {
   const lines: string[] = [];

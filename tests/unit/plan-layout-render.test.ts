@@ -6,9 +6,9 @@ import { DISCORD_LIMITS } from '../../adapters/discord/limits.ts';
 import { renderDiscordMessage } from '../../adapters/discord/render-components.ts';
 import { SLACK_LIMITS } from '../../adapters/slack/limits.ts';
 import { renderSlackMessage, totalBlockChars } from '../../adapters/slack/render-blocks.ts';
-import { decodeAction, encodeAction } from '../../bot/action-ids.ts';
-import { outgoingMessageSchema } from '../../bot/messages.ts';
-import { cutAtBoundary, rankingLine, renderFullText, renderPlan } from '../../bot/render-plan.ts';
+import { decodeAction, encodeAction } from '../../bot/render/action-ids.ts';
+import { cutAtBoundary, rankingLine, renderFullText, renderPlan } from '../../bot/render/render-plan.ts';
+import { outgoingMessageSchema } from '../../contract/messages.ts';
 import type { Choice, Plan } from '../../core/types.ts';
 import { longPlan } from '../helpers/long-plan.ts';
 

@@ -7,7 +7,7 @@ import {
   toMrkdwn,
   totalBlockChars,
 } from '../../adapters/slack/render-blocks.ts';
-import type { OutgoingMessage } from '../../bot/messages.ts';
+import type { OutgoingMessage } from '../../contract/messages.ts';
 
 type AnyBlock = { type: string; text?: { text: string }; elements?: Array<Record<string, unknown>> };
 

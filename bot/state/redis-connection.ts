@@ -1,6 +1,6 @@
 // Redis connections for queues, workers, state and pub/sub: one server by URL, or the master its Sentinels name.
 import { Redis, type RedisOptions } from 'ioredis';
-import { LinguacodusError } from '../common/errors.ts';
+import { LinguacodusError } from '../../common/errors.ts';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -1,11 +1,11 @@
 // How a plan or run job ends on an error: back to the queue (transient, shutdown), or a clear reply and no retry.
 import { type Job, UnrecoverableError } from 'bullmq';
-import { asLinguacodusError, InfrastructureError } from '../common/errors.ts';
-import type { BotContext } from './bot-context.ts';
+import { asLinguacodusError, InfrastructureError } from '../../common/errors.ts';
+import type { ThreadRef } from '../../contract/messages.ts';
+import type { BotContext } from '../bot-context.ts';
+import { capitalise, errorReply, text } from '../render/render-replies.ts';
 import type { JobTracker } from './cancel-registry.ts';
 import { jobEndKey, jobRetryKey } from './delivery-keys.ts';
-import type { ThreadRef } from './messages.ts';
-import { capitalise, errorReply, text } from './render-replies.ts';
 
 export interface FailureContext {
   ctx: BotContext;

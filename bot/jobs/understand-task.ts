@@ -2,16 +2,16 @@
 // the session as what was understood. Either the task goes on to be planned, with its card, or the thread is asked
 // which column to predict, with choices, and the plan waits for the answer.
 
-import type { PreparedTask } from '../core/index.ts';
-import { TargetQuestion } from '../core/intake/index.ts';
-import type { BotContext } from './bot-context.ts';
+import type { PreparedTask } from '../../core/index.ts';
+import { TargetQuestion } from '../../core/intake/index.ts';
+import type { BotContext } from '../bot-context.ts';
+import type { Pipeline } from '../pipeline.ts';
+import { renderChoices, type TaskCardView } from '../render/render-task.ts';
+import type { Session } from '../state/session-store.ts';
+import { specChanges, type Understood } from '../state/task-understood.ts';
 import { planKey } from './delivery-keys.ts';
 import { requireFiles } from './job-files.ts';
-import type { Pipeline } from './pipeline.ts';
 import type { PlanJob } from './queues.ts';
-import { renderChoices, type TaskCardView } from './render-task.ts';
-import type { Session } from './session-store.ts';
-import { specChanges, type Understood } from './task-understood.ts';
 
 export type Understanding =
   | { kind: 'understood'; prepared: PreparedTask; card: TaskCardView }

@@ -2,10 +2,10 @@
 // platform resending an event, or BullMQ retrying a job, lands on the key of the first try, and the deliver queue
 // (key → message id in Redis, plus each surface's own check) posts that reply once.
 import { createHash } from 'node:crypto';
-import type { ChooseField } from './action-ids.ts';
+import type { IncomingEvent } from '../../contract/surface.ts';
+import type { ChooseField } from '../render/action-ids.ts';
+import { sessionIdFor } from '../state/session-store.ts';
 import { type PlanJob, planJobId } from './queues.ts';
-import { sessionIdFor } from './session-store.ts';
-import type { IncomingEvent } from './surface.ts';
 
 /** What the conversation's reply to one event is for: its answer, or the report that handling it failed. */
 export type ReplyPurpose = 'answer' | 'failure';

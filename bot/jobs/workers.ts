@@ -1,9 +1,9 @@
 // BullMQ workers for plan, run and a surface's deliveries, with concurrency and job leases from the config.
 import { type Processor, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from './config.ts';
-import type { Logger } from './logger.ts';
-import type { SurfaceName } from './messages.ts';
+import type { Logger } from '../../common/pino-logger.ts';
+import type { SurfaceName } from '../../contract/messages.ts';
+import type { Config } from '../config.ts';
 import { deliverQueueName, QUEUE_NAMES } from './queues.ts';
 
 export type QueueName = keyof typeof QUEUE_NAMES;

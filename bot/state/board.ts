@@ -1,11 +1,11 @@
 // Keeps the thread's leaderboard message up to date: posted with the first run of a plan, then edited through the
 // deliver queue whenever a run changes, once per change (an unchanged board is not edited again).
 import { createHash } from 'node:crypto';
-import { METRICS } from '../core/harness/index.ts';
-import type { BotContext } from './bot-context.ts';
-import { boardKey } from './delivery-keys.ts';
-import { messageLink } from './message-links.ts';
-import { renderBoard } from './render-board.ts';
+import { METRICS } from '../../core/harness/index.ts';
+import type { BotContext } from '../bot-context.ts';
+import { boardKey } from '../jobs/delivery-keys.ts';
+import { messageLink } from '../render/message-links.ts';
+import { renderBoard } from '../render/render-board.ts';
 
 type BoardContext = Pick<BotContext, 'store' | 'deliver' | 'redis' | 'keys'>;
 

@@ -1,5 +1,5 @@
 // Coalesces a stream of edits to one message into at most one edit per interval, always ending on the latest.
-import type { OutgoingMessage } from './messages.ts';
+import type { OutgoingMessage } from '../../contract/messages.ts';
 
 export interface ThrottledEdits {
   push(message: OutgoingMessage): void;

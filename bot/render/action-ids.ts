@@ -1,5 +1,5 @@
 // Button action ids: the session id and what to do, short enough for Discord's 100-character custom_id.
-import { type Choice, choiceSchema, type MetricName, metricNameSchema } from '../core/types.ts';
+import { type Choice, choiceSchema, type MetricName, metricNameSchema } from '../../core/types.ts';
 
 /** What the task card and a question let a user change by button, or see. */
 export type ChooseField = 'target' | 'metric' | 'columns';

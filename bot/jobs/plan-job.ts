@@ -3,15 +3,15 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from 'bullmq';
-import type { Plan } from '../core/types.ts';
-import type { BotContext } from './bot-context.ts';
+import type { OutgoingMessage } from '../../contract/messages.ts';
+import type { Plan } from '../../core/types.ts';
+import type { BotContext } from '../bot-context.ts';
+import { fileRefFor } from '../render/file-refs.ts';
+import { planMarkdown, renderPlan } from '../render/render-plan.ts';
+import { planAck, text } from '../render/render-replies.ts';
 import { planKey } from './delivery-keys.ts';
-import { fileRefFor } from './file-refs.ts';
 import { settleJobError } from './job-failure.ts';
-import type { OutgoingMessage } from './messages.ts';
 import { type PlanJob, planJobId, planJobSchema } from './queues.ts';
-import { planMarkdown, renderPlan } from './render-plan.ts';
-import { planAck, text } from './render-replies.ts';
 import { throttledEdits } from './throttled-edits.ts';
 import { understandTask } from './understand-task.ts';
 

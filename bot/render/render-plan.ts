@@ -1,10 +1,10 @@
 // Renders a Plan into neutral messages: the ranked options in brief with vote/run buttons, and the full text.
 
-import { METRICS } from '../core/harness/index.ts';
-import { noteLine, usageLine } from '../core/index.ts';
-import { type Choice, type Instruction, type Plan, SECTION_KEYS, SECTION_TITLES } from '../core/types.ts';
+import type { Block, Button, FileRef, OutgoingMessage } from '../../contract/messages.ts';
+import { METRICS } from '../../core/harness/index.ts';
+import { noteLine, usageLine } from '../../core/index.ts';
+import { type Choice, type Instruction, type Plan, SECTION_KEYS, SECTION_TITLES } from '../../core/types.ts';
 import { encodeAction } from './action-ids.ts';
-import type { Block, Button, FileRef, OutgoingMessage } from './messages.ts';
 
 export const CHOICES: Choice[] = ['1', '2', '3', 'resolver'];
 

@@ -1,7 +1,7 @@
 // Cancellation across processes: a flag in Redis (for jobs not started yet) and a pub/sub message that aborts
 // the job's signal, and with it its sandbox, in whichever process runs it.
 import type { Redis } from 'ioredis';
-import type { StateKeys } from './state-keys.ts';
+import type { StateKeys } from '../state/state-keys.ts';
 
 /** One running job's cancel signal; release() when the job ends. */
 export interface JobTracker {

@@ -1,8 +1,8 @@
 // FileRefs for files on disk: the reads that render functions must not do, made by their callers beforehand.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult } from '../core/types.ts';
-import type { FileRef } from './messages.ts';
+import type { FileRef } from '../../contract/messages.ts';
+import type { RunResult } from '../../core/types.ts';
 
 const MIME: Record<string, string> = {
   '.py': 'text/x-python',

@@ -1,6 +1,6 @@
 // How a run is named in the thread: by its number and what it is of ('#3 · option 2, improved from #1',
 // '#5 · blend of #1, #3', '#2 · vanilla control'), and the phrases replies build from it. Pure.
-import type { Choice, RunKind } from '../core/types.ts';
+import type { Choice, RunKind } from '../../core/types.ts';
 
 /** What naming a run needs of its record (RunState has all of it). */
 export interface RunNaming {

@@ -1,9 +1,10 @@
 // The thread's leaderboard: every run best first by the metric's direction (core's rankRuns), the best marked, each
 // row with what it is, its engine, status, holdout score, own CV, attempts, duration, tokens and its result. Pure;
 // `status` shows the same rows.
-import { bestRun, rankRuns } from '../core/index.ts';
+
+import type { Block, Button, OutgoingMessage } from '../../contract/messages.ts';
+import { bestRun, rankRuns } from '../../core/index.ts';
 import { encodeAction } from './action-ids.ts';
-import type { Block, Button, OutgoingMessage } from './messages.ts';
 import { formatElapsed, formatScore } from './render-result.ts';
 import { type RunNaming, runTitle } from './run-labels.ts';
 

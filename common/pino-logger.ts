@@ -1,4 +1,4 @@
-// The product's logger: JSON lines by default, pretty on a terminal outside production, secrets redacted.
+// The product's logger, the one place pino is imported: JSON lines by default, pretty on a terminal outside production, secrets redacted.
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';

@@ -1,6 +1,6 @@
 // A link to a message the bot posted, where the surface has one: the web chat's address of it, Discord's message URL.
 // Slack has none without an API call (chat.getPermalink): its rows name the message instead.
-import type { ThreadRef } from './messages.ts';
+import type { ThreadRef } from '../../contract/messages.ts';
 
 export function messageLink(thread: ThreadRef, messageId: string): string | null {
   switch (thread.surface) {

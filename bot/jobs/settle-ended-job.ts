@@ -1,8 +1,11 @@
 // A plan or run job that ended without its processor saying so (its worker stopped too often, shutdowns used up its
 // attempts, it vanished from the queue): the session is settled and the thread told once, so Run and `cancel` work.
 import type { Job } from 'bullmq';
-import { refreshBoard } from './board.ts';
-import type { BotContext } from './bot-context.ts';
+import type { BotContext } from '../bot-context.ts';
+import { capitalise, errorReply, text } from '../render/render-replies.ts';
+import { renderRunProgress, runAtStart } from '../render/render-result.ts';
+import { runWhat } from '../render/run-labels.ts';
+import { refreshBoard } from '../state/board.ts';
 import { jobEndKey, planKey, runKey } from './delivery-keys.ts';
 import {
   type PlanJob,
@@ -13,9 +16,6 @@ import {
   runJobSchema,
   runKeyOf,
 } from './queues.ts';
-import { capitalise, errorReply, text } from './render-replies.ts';
-import { renderRunProgress, runAtStart } from './render-result.ts';
-import { runWhat } from './run-labels.ts';
 
 /** Why a job ended unreported: what the thread is told. */
 export type EndReason = 'stalled' | 'shutdown' | 'lost' | 'failed';

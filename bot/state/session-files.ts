@@ -1,8 +1,8 @@
 // Files of a session under DATA_DIR/sessions/<id>/: uploads, plan text and run outputs; removed with the session.
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { safeFileName } from '../common/safe-file-name.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../../common/pino-logger.ts';
+import { safeFileName } from '../../common/safe-file-name.ts';
 import type { SessionStore } from './session-store.ts';
 
 export class SessionFiles {

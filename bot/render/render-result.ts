@@ -1,9 +1,10 @@
 // Renders a run's progress and its result (score beside the baseline, code, log tail, notebook, chart).
-import { noteLine, usageLine } from '../core/index.ts';
-import { type RunResult, STAGES, type StageName } from '../core/types.ts';
+
+import type { Block, Button, OutgoingMessage } from '../../contract/messages.ts';
+import { noteLine, usageLine } from '../../core/index.ts';
+import { type RunResult, STAGES, type StageName } from '../../core/types.ts';
 import { encodeAction } from './action-ids.ts';
 import { type RunFiles, runFileName } from './file-refs.ts';
-import type { Block, Button, OutgoingMessage } from './messages.ts';
 import { type RunNaming, runSubject, runTitle } from './run-labels.ts';
 
 /** Code up to this size goes as a code block (surfaces show it inline or as a snippet within their limits). */

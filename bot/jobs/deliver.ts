@@ -2,13 +2,13 @@
 // a retry after a crash finds "key → message id" in Redis and skips or edits instead of posting twice.
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LinguacodusError } from '../common/errors.ts';
+import { LinguacodusError } from '../../common/errors.ts';
+import type { Logger } from '../../common/pino-logger.ts';
+import type { OutgoingMessage, ThreadRef } from '../../contract/messages.ts';
+import type { ChatSurface } from '../../contract/surface.ts';
+import type { StateKeys } from '../state/state-keys.ts';
 import { editKey } from './delivery-keys.ts';
-import type { Logger } from './logger.ts';
-import type { OutgoingMessage, ThreadRef } from './messages.ts';
 import { type DeliverJob, deliverJobId, deliverJobSchema, JOB_OPTIONS, type Queues } from './queues.ts';
-import type { StateKeys } from './state-keys.ts';
-import type { ChatSurface } from './surface.ts';
 
 /** Enqueues posts and edits; callers never touch a surface directly. */
 export class Deliverer {

@@ -2,8 +2,8 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { choiceSchema } from '../core/types.ts';
-import { outgoingMessageSchema, type SurfaceName, threadRefSchema } from './messages.ts';
+import { outgoingMessageSchema, type SurfaceName, threadRefSchema } from '../../contract/messages.ts';
+import { choiceSchema } from '../../core/types.ts';
 
 export const QUEUE_NAMES = { plan: 'plan', run: 'run', deliver: 'deliver' } as const;
 

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { choiceSchema, planSchema, runKindSchema } from '../core/types.ts';
-import { fileRefSchema, type ThreadRef, threadRefSchema } from './messages.ts';
+import { fileRefSchema, type ThreadRef, threadRefSchema } from '../../contract/messages.ts';
+import { choiceSchema, planSchema, runKindSchema } from '../../core/types.ts';
 import type { StateKeys } from './state-keys.ts';
 import { understoodSchema } from './task-understood.ts';
 

@@ -1,9 +1,9 @@
 // What the last intake of a thread's task understood (or asked), kept in the session: the task card shows it, replies
 // in the thread are read against its columns, and a change is told as the fields that differ from it.
 import { z } from 'zod';
-import { METRICS } from '../core/harness/index.ts';
-import { columnFactSchema, type StatedFields } from '../core/intake/index.ts';
-import { metricNameSchema, type TaskSpec, taskSpecSchema } from '../core/types.ts';
+import { METRICS } from '../../core/harness/index.ts';
+import { columnFactSchema, type StatedFields } from '../../core/intake/index.ts';
+import { metricNameSchema, type TaskSpec, taskSpecSchema } from '../../core/types.ts';
 
 const targetChoiceSchema = z.object({ column: z.string(), reason: z.string().nullable() });
 

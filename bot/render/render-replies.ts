@@ -1,12 +1,13 @@
 // Short replies of the conversation: acknowledgements, status, refusals and errors (help: render-help.ts).
-import { METRICS } from '../core/harness/index.ts';
-import type { Plan } from '../core/types.ts';
-import type { Block, OutgoingMessage } from './messages.ts';
+
+import type { Block, OutgoingMessage } from '../../contract/messages.ts';
+import { METRICS } from '../../core/harness/index.ts';
+import type { Plan } from '../../core/types.ts';
+import type { Session, StoredRun } from '../state/session-store.ts';
 import { boardRows } from './render-board.ts';
 import { CHOICES } from './render-plan.ts';
 import { type TaskCardView, taskCardBlocks } from './render-task.ts';
 import { runSubject } from './run-labels.ts';
-import type { Session, StoredRun } from './session-store.ts';
 
 export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

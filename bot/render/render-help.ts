@@ -1,7 +1,8 @@
 // The `help` reply: the commands, how to name a target and a metric, the metrics the harness knows, and what the
 // bot can do. The metric list comes from the harness's registry, so a metric added there is listed here.
-import { KNOWN_METRICS, METRICS } from '../core/harness/index.ts';
-import type { OutgoingMessage } from './messages.ts';
+
+import type { OutgoingMessage } from '../../contract/messages.ts';
+import { KNOWN_METRICS, METRICS } from '../../core/harness/index.ts';
 import { text } from './render-replies.ts';
 
 /** The thread's commands, each with what it does (typed in the thread, no mention needed). */

@@ -1,12 +1,13 @@
 // The watchdog: every JOB_LOCK_S (and whenever Redis comes back after a drop) it settles plans and runs whose job is
 // no longer in the queue, and notices that Redis lost its data, telling the threads that had work under way.
-import type { BotContext } from './bot-context.ts';
+
+import type { ThreadRef } from '../../contract/messages.ts';
+import type { BotContext } from '../bot-context.ts';
+import { errorReply } from '../render/render-replies.ts';
+import type { RedisEpoch } from '../state/redis-epoch.ts';
+import type { OpenWork } from '../state/session-store.ts';
 import { storageLostKey } from './delivery-keys.ts';
-import type { ThreadRef } from './messages.ts';
 import { planJobId } from './queues.ts';
-import type { RedisEpoch } from './redis-epoch.ts';
-import { errorReply } from './render-replies.ts';
-import type { OpenWork } from './session-store.ts';
 import { type EndReason, endReasonOf, settleEndedPlan, settleEndedRun } from './settle-ended-job.ts';
 
 /** Job states in which the job is still coming: waiting, delayed for a retry, or held by a worker. */

@@ -1,12 +1,13 @@
 // Renders the task as understood into neutral messages: the task card at the head of each plan (every field with
 // its reason and a way to change it), the question with choices when the target is unclear, and the choices for
 // changing the target or the metric.
-import { METRICS } from '../core/harness/index.ts';
-import { metricsFor, type TargetChoice } from '../core/intake/index.ts';
-import type { MetricName, TaskSpec } from '../core/types.ts';
+
+import type { Block, Button, OutgoingMessage } from '../../contract/messages.ts';
+import { METRICS } from '../../core/harness/index.ts';
+import { metricsFor, type TargetChoice } from '../../core/intake/index.ts';
+import type { MetricName, TaskSpec } from '../../core/types.ts';
+import type { Understood } from '../state/task-understood.ts';
 import { type ChooseField, encodeAction } from './action-ids.ts';
-import type { Block, Button, OutgoingMessage } from './messages.ts';
-import type { Understood } from './task-understood.ts';
 
 /** A reason longer than this is cut: the card must stay readable and within every surface's limits. */
 const REASON_CHARS = 220;

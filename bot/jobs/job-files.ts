@@ -2,7 +2,7 @@
 // missing is the bot's fault (a worker without the front's DATA_DIR, a store gone away), not the user's file.
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { InfrastructureError } from '../common/errors.ts';
+import { InfrastructureError } from '../../common/errors.ts';
 
 export interface NeededFile {
   /** What the user knows it as: the upload's name, or the run's number. */
