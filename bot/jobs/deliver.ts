@@ -1,6 +1,6 @@
 // Every post and edit on a chat surface goes through the deliver queue with an idempotency key:
 // a retry after a crash finds "key → message id" in Redis and skips or edits instead of posting twice.
-import { type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LinguacodusError } from '../../common/errors.ts';
 import type { Logger } from '../../common/pino-logger.ts';
@@ -68,9 +68,16 @@ export interface DeliverProcessorDeps {
   logger: Logger;
 }
 
+/**
+ * An edit that overtakes its own post waits for it (back in the delayed set, not a failed attempt), 200 ms, then
+ * twice as long each time up to 5 s; after this many waits (about 2 minutes) it fails like any error and retries.
+ */
+const EDIT_WAITS = 30;
+const editWaitMs = (started: number) => Math.min(200 * 2 ** Math.max(0, started - 1), 5000);
+
 export function createDeliverProcessor(deps: DeliverProcessorDeps) {
   const { surface, redis, keys, ttlSeconds, logger } = deps;
-  return async (job: Job<DeliverJob>): Promise<string | null> => {
+  return async (job: Job<DeliverJob>, token?: string): Promise<string | null> => {
     const data = deliverJobSchema.parse(job.data);
     if (data.thread.surface !== surface.name) {
       // Only a job put on the wrong queue by hand can get here; retrying it would not help.
@@ -85,8 +92,14 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
         return posted.messageId;
       }
       const messageId = await redis.get(keys.delivered(data.target));
-      // The post may still be queued behind us: retry with backoff until it lands.
-      if (!messageId) throw new Error(`message ${data.target} not delivered yet`);
+      if (!messageId) {
+        // The post may still be queued behind us, or being delivered right now: wait for it to land.
+        if (token && job.attemptsStarted < EDIT_WAITS) {
+          await job.moveToDelayed(Date.now() + editWaitMs(job.attemptsStarted), token);
+          throw new DelayedError();
+        }
+        throw new Error(`message ${data.target} not delivered yet`);
+      }
       const applied = Number((await redis.get(keys.editApplied(data.target))) ?? 0);
       if (applied >= data.version) return messageId;
       await surface.edit(data.thread, messageId, data.message);
