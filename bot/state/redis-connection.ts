@@ -34,7 +34,8 @@ export function describeRedis(target: RedisTarget | string | undefined): string 
 
 /** Credentials, db and TLS from a redis:// URL, for a Sentinel-managed master. */
 function sentinelOptions(t: RedisTarget): RedisOptions {
-  const options: RedisOptions = { sentinels: t.sentinels, name: t.sentinelName };
+  // failoverDetector: ioredis listens to the sentinels' +switch-master and reconnects to the new master at once.
+  const options: RedisOptions = { sentinels: t.sentinels, name: t.sentinelName, failoverDetector: true };
   if (!t.url) return options;
   const u = new URL(t.url);
   if (u.username) options.username = decodeURIComponent(u.username);
