@@ -48,8 +48,8 @@ const list = z
   )
   .default([]);
 
-/** REDIS_SENTINELS: `host:port` pairs, comma-separated (IPv6 hosts in brackets). */
-const sentinels = z
+/** REDIS_SENTINELS, REDIS_CLUSTER_NODES: `host:port` pairs, comma-separated (IPv6 hosts in brackets). */
+const hostPorts = z
   .string()
   .transform((v, ctx) => {
     const nodes = v
@@ -161,7 +161,8 @@ const envSchema = z
 
     // redis and queues
     REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
-    REDIS_SENTINELS: sentinels,
+    REDIS_SENTINELS: hostPorts,
+    REDIS_CLUSTER_NODES: hostPorts,
     REDIS_SENTINEL_NAME: z.string().min(1).optional(),
     // The braces are a Redis Cluster hash tag: every key of the bot and its queues lands in one slot, as BullMQ's
     // scripts need there.
@@ -208,6 +209,13 @@ const envSchema = z
         code: 'custom',
         path: ['SLACK_APP_TOKEN'],
         message: 'set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) with SLACK_BOT_TOKEN',
+      });
+    }
+    if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_CLUSTER_NODES'],
+        message: 'set REDIS_CLUSTER_NODES (a Redis Cluster) or REDIS_SENTINELS (Sentinel), not both',
       });
     }
     if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) {

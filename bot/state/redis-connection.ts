@@ -1,43 +1,53 @@
-// Redis connections for queues, workers, state and pub/sub: one server by URL, or the master its Sentinels name.
-import { Redis, type RedisOptions } from 'ioredis';
+// Redis connections for queues, workers, state and pub/sub: one server by URL, the master its Sentinels name, or a
+// Redis Cluster.
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { LinguacodusError } from '../../common/errors.ts';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** Where Redis is: REDIS_URL, or REDIS_SENTINELS and REDIS_SENTINEL_NAME (REDIS_URL then gives only the credentials and db). */
+type HostPort = { host: string; port: number };
+
+/**
+ * Where Redis is: REDIS_URL; or REDIS_SENTINELS and REDIS_SENTINEL_NAME; or REDIS_CLUSTER_NODES (with either of the
+ * last two, REDIS_URL gives only the credentials, db and TLS).
+ */
 export interface RedisTarget {
   url?: string;
-  sentinels?: { host: string; port: number }[];
+  sentinels?: HostPort[];
   sentinelName?: string;
+  clusterNodes?: HostPort[];
 }
 
 export function redisTarget(config: {
   REDIS_URL?: string;
-  REDIS_SENTINELS?: { host: string; port: number }[];
+  REDIS_SENTINELS?: HostPort[];
   REDIS_SENTINEL_NAME?: string;
+  REDIS_CLUSTER_NODES?: HostPort[];
 }): RedisTarget {
   return {
     url: config.REDIS_URL,
     sentinels: config.REDIS_SENTINELS,
     sentinelName: config.REDIS_SENTINEL_NAME,
+    clusterNodes: config.REDIS_CLUSTER_NODES,
   };
 }
 
 /** The target in words, for a message. */
 export function describeRedis(target: RedisTarget | string | undefined): string {
   const t = typeof target === 'object' ? target : { url: target };
+  if (t.clusterNodes?.length)
+    return `the cluster of ${t.clusterNodes.map((n) => `${n.host}:${n.port}`).join(', ')}`;
   if (t.sentinels?.length) {
     return `master ${t.sentinelName} of the sentinels ${t.sentinels.map((s) => `${s.host}:${s.port}`).join(', ')}`;
   }
   return t.url ?? DEFAULT_REDIS_URL;
 }
 
-/** Credentials, db and TLS from a redis:// URL, for a Sentinel-managed master. */
-function sentinelOptions(t: RedisTarget): RedisOptions {
-  // failoverDetector: ioredis listens to the sentinels' +switch-master and reconnects to the new master at once.
-  const options: RedisOptions = { sentinels: t.sentinels, name: t.sentinelName, failoverDetector: true };
-  if (!t.url) return options;
-  const u = new URL(t.url);
+/** Credentials, db and TLS from a redis:// URL, for a Sentinel-managed master or the nodes of a cluster. */
+function urlOptions(url: string | undefined): RedisOptions {
+  const options: RedisOptions = {};
+  if (!url) return options;
+  const u = new URL(url);
   if (u.username) options.username = decodeURIComponent(u.username);
   if (u.password) options.password = decodeURIComponent(u.password);
   const db = Number(u.pathname.slice(1));
@@ -65,9 +75,28 @@ export function createRedis(
     lazyConnect: false,
     ...(use === 'producer' ? { enableOfflineQueue: false } : { maxRetriesPerRequest: null }),
   };
-  const redis = t.sentinels?.length
-    ? new Redis({ ...sentinelOptions(t), ...common })
-    : new Redis(t.url ?? DEFAULT_REDIS_URL, common);
+  let redis: Redis;
+  if (t.clusterNodes?.length) {
+    const { db: _db, ...credentials } = urlOptions(t.url);
+    const options: ClusterOptions = {
+      redisOptions: {
+        ...credentials,
+        connectionName: name,
+        ...(use === 'producer' ? {} : { maxRetriesPerRequest: null }),
+      },
+      enableOfflineQueue: use !== 'producer',
+      lazyConnect: false,
+    };
+    // A Cluster client takes the same commands as a Redis one; every key of the bot and of its queues carries
+    // QUEUE_PREFIX's hash tag, so multi-key commands and BullMQ's scripts stay within one slot.
+    redis = new Cluster(t.clusterNodes, options) as unknown as Redis;
+  } else if (t.sentinels?.length) {
+    // failoverDetector: ioredis listens to the sentinels' +switch-master and reconnects to the new master at once.
+    const sentinel: RedisOptions = { sentinels: t.sentinels, name: t.sentinelName, failoverDetector: true };
+    redis = new Redis({ ...urlOptions(t.url), ...sentinel, ...common });
+  } else {
+    redis = new Redis(t.url ?? DEFAULT_REDIS_URL, common);
+  }
   // ioredis retries on its own; an error event with no listener would crash the process.
   redis.on('error', () => {});
   return redis;

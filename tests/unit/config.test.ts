@@ -106,6 +106,18 @@ describe('configuration', () => {
     ).toEqual(['REDIS_SENTINELS']);
   });
 
+  it('Redis Cluster: host:port of its nodes, not with Sentinel', () => {
+    expect(
+      parseConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001' }).REDIS_CLUSTER_NODES,
+    ).toHaveLength(2);
+    const both = {
+      REDIS_CLUSTER_NODES: '127.0.0.1:7000',
+      REDIS_SENTINELS: '127.0.0.1:26379',
+      REDIS_SENTINEL_NAME: 'lc',
+    };
+    expect(problemsOf(both).map((p) => p.variable)).toEqual(['REDIS_CLUSTER_NODES']);
+  });
+
   it('README configuration table lists exactly the variables of the schema', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.split('## Configuration')[1]?.split('\n## ')[0] ?? '';
