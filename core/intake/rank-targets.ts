@@ -8,7 +8,8 @@ import { type ColumnFact, holdsClasses, holdsQuantity } from './column-facts.ts'
 import { normalizeName, normalizeText } from './column-names.ts';
 import { ABBREVIATIONS, GENERIC_LABEL_NAME, TARGET_CONCEPTS } from './target-lexicon.ts';
 import { type Region, type RegionKind, regionAt, taskRegions } from './task-regions.ts';
-import { sameStem, type Word, wordsOf } from './word-forms.ts';
+import { sameStem, stem, type Word, wordsOf } from './word-forms.ts';
+import { meaningRelation, type Relation, relatedStems } from './word-meanings.ts';
 
 export interface TargetSignal {
   /** What it rests on: the words of the task (name, concept, value), or the column's kind, place or absence. */
@@ -83,15 +84,40 @@ interface NameMatch {
   /** The share of the name's words the text holds, a word matched only by its beginning counting 0.6. */
   coverage: number;
   says: string;
+  /** Every word of it matched by meaning only (WordNet), none by spelling. */
+  byMeaning: boolean;
 }
 
 /** "for each passenger", "every hour", "per day": the rows' unit, not what is asked. */
 const UNIT_BEFORE = /\b(?:each|every|per)\s+$/;
 
+/** Units and scales a column name carries beside its words (`dist_km`, `price_usd`): not what the task says. */
+const UNIT_WORDS = new Set(
+  'km kg mm cm nm mg ml kwh kw mw mpa kpa pa psi bar mph kmh ms sec secs hr hrs usd eur gbp jpy pct ppm ppb deg degc degf'.split(
+    ' ',
+  ),
+);
+
+/**
+ * A column's short form of a word the task spells out: its beginning (`dist` for "distance", `max` for "maximum"),
+ * or, for a short form without vowels, its consonants in order (`tmp` for "temperature", `qty` for "quantity").
+ */
+export function abbreviates(short: string, word: string): boolean {
+  if (short.length < 3 || word.length < short.length + 2 || short[0] !== word[0]) return false;
+  if (word.startsWith(short)) return true;
+  if (/[aeiou]/.test(short.slice(1))) return false;
+  let at = 0;
+  for (const c of word) if (c === short[at]) at++;
+  return at === short.length;
+}
+
 /** How much of a column's name the text mentions, and where: each name word by its best region. */
 function nameMatch(column: string, words: Word[], regions: Region[], lower: string): NameMatch | null {
   const all = wordsOf(column.replace(/\[[^\]]*\]|\([^)]*\)/g, ' '));
-  const significant = all.filter((w) => w.word.length >= 2 && !NAME_STOPWORDS.has(w.word));
+  const named = all.filter((w) => w.word.length >= 2 && !NAME_STOPWORDS.has(w.word));
+  const significant = named.some((w) => !UNIT_WORDS.has(w.word))
+    ? named.filter((w) => !UNIT_WORDS.has(w.word))
+    : named;
   // A one-letter name ("y") counts only written as itself.
   const own = significant.length > 0 ? significant : all.length === 1 ? all : [];
   if (own.length === 0) return null;
@@ -99,33 +125,64 @@ function nameMatch(column: string, words: Word[], regions: Region[], lower: stri
   let best: RegionKind | null = null;
   let said: string | null = null;
   let exact = true;
+  let meant: { said: string; column: string; how: Relation } | null = null;
+  let spelledOut = false;
   for (const cw of own) {
     const spelled = ABBREVIATIONS[cw.word] ?? [];
     let region: RegionKind | null = null;
     let hit: Word | null = null;
     let weight = 0;
+    let how: Relation | null = null;
     for (const tw of words) {
-      const equal = /^[0-9]/.test(cw.word) ? tw.word === cw.word : cw.stem === tw.stem;
-      const same =
-        equal || (!/^[0-9]/.test(cw.word) && sameStem(cw.stem, tw.stem)) || spelled.includes(tw.word);
-      if (!same || UNIT_BEFORE.test(lower.slice(Math.max(0, tw.at - 12), tw.at))) continue;
+      if (UNIT_BEFORE.test(lower.slice(Math.max(0, tw.at - 12), tw.at))) continue;
+      const numeric = /^[0-9]/.test(cw.word);
+      const equal = numeric ? tw.word === cw.word : cw.stem === tw.stem;
+      const short = !numeric && (spelled.includes(tw.word) || abbreviates(cw.word, tw.word));
+      const same = equal || short || (!numeric && sameStem(cw.stem, tw.stem));
+      // By meaning (WordNet): a synonym, a hypernym or a derivation of the task's word.
+      const relation = same || numeric ? null : meaningOf(cw, tw);
+      if (!same && !relation) continue;
       const r = regionAt(regions, tw.at);
-      if (region === null || RANK[r] > RANK[region]) {
+      // By meaning only where the task asks or lists its inputs: "Here is the passenger list" names no column.
+      if (relation && r === 'neutral') continue;
+      const w = equal || short ? 1 : relation ? MEANING_WEIGHT[relation] : 0.6;
+      if (region === null || RANK[r] > RANK[region] || (RANK[r] === RANK[region] && w > weight)) {
         region = r;
         hit = tw;
-        weight = equal || spelled.includes(tw.word) ? 1 : 0.6;
+        weight = w;
+        how = relation;
       }
     }
     if (region === null || hit === null) continue;
     matched += weight;
     best = better(best, region);
     if (hit.word !== cw.word) exact = false;
+    if (how && (meant === null || region === 'target')) meant = { said: hit.word, column: cw.word, how };
+    if (!how) spelledOut = true;
     if (said === null || region === 'target') said = hit.word;
   }
   if (best === null || said === null) return null;
   const coverage = matched / own.length;
-  const says = exact && coverage === 1 ? 'the task names it' : `${quoted(said)} is a form of its name`;
-  return { region: best, coverage, says };
+  const says =
+    exact && coverage === 1
+      ? 'the task names it'
+      : meant && meant.said === said
+        ? meant.how === 'synonym'
+          ? `${quoted(said)} means ${quoted(meant.column)}`
+          : meant.how === 'hypernym'
+            ? `${quoted(said)} is a kind of ${quoted(meant.column)}`
+            : `${quoted(said)} is a form of its name`
+        : `${quoted(said)} is a form of its name`;
+  return { region: best, coverage, says, byMeaning: !spelledOut };
+}
+
+/** A word matched by meaning counts for less than one spelled out; a hypernym least ("wine" is a kind of "alcohol"). */
+const MEANING_WEIGHT: Record<Relation, number> = { synonym: 0.5, derivation: 0.5, hypernym: 0.3 };
+
+function meaningOf(cw: Word, tw: Word): Relation | null {
+  if (cw.word.length < 3 || tw.word.length < 3) return null;
+  const byStem = relatedStems(tw.word, stem).get(cw.stem);
+  return byStem ?? meaningRelation(cw.word, tw.word);
 }
 
 /** The best region where a pattern matches the text, and the words it matched. */
@@ -195,7 +252,14 @@ export function rankTargets(text: string, facts: ColumnFact[], options: RankOpti
       const add = (points: number, says: string, kind: TargetSignal['kind'] = 'words') =>
         signals.push({ kind, points, says });
       const name = names.get(fact.name);
-      if (name && (name.region !== 'feature' || name.coverage >= 0.5)) {
+      // A name matched by meaning only says what a concept found in the same words says: counted once.
+      const conceptHit =
+        name?.byMeaning === true &&
+        concepts.some(
+          ({ concept, hit }) =>
+            hit && hit.region !== 'feature' && concept.held.test(normalizeName(fact.name)),
+        );
+      if (name && !conceptHit && (name.region !== 'feature' || name.coverage >= 0.5)) {
         add(
           POINTS.name[name.region] * name.coverage,
           name.region === 'feature' ? 'the task lists it as an input' : name.says,

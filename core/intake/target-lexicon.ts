@@ -150,21 +150,18 @@ export const TARGET_CONCEPTS: readonly TargetConcept[] = [
   },
 ];
 
-/** Short forms columns use, and the words a task writes instead. */
+/**
+ * Short forms columns use that no rule finds: a beginning (`temp`, `dist`, `max`) or the consonants (`qty`, `amt`,
+ * `pct`, `avg`) of the word a task writes are found by `abbreviates` (rank-targets.ts), synonyms by WordNet.
+ */
 export const ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
-  out: ['outlet', 'exit', 'outflow', 'outgoing'],
+  out: ['exit', 'outflow', 'outgoing'],
   in: ['inlet', 'inflow', 'incoming'],
-  qty: ['quantity'],
-  num: ['number', 'count'],
-  amt: ['amount'],
-  pct: ['percent', 'percentage', 'share'],
-  avg: ['average', 'mean'],
+  num: ['count'],
+  pct: ['share'],
   yr: ['year'],
   mo: ['month'],
-  pop: ['population'],
   dewp: ['dew'],
-  pres: ['pressure'],
-  temp: ['temperature'],
 };
 
 /** Names that say "this is the label" whatever it labels. */
