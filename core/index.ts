@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Logger } from '../common/logger.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
 import { type ColumnFact, intakeTask, type TargetChoice } from './intake/index.ts';
+import { createModelClient } from './llm/model-client.ts';
 import { blendRuns } from './pipeline/blend-runs.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
 import { improveRun } from './pipeline/improve-run.ts';
@@ -106,6 +107,8 @@ export interface Core {
 export function createCore(deps: CoreDeps): Core {
   const engines = createEngines(deps.roles, deps.logger);
   const { limits } = deps;
+  // When intake is unsure of the target, the critic (if it has an endpoint) chooses among the candidates.
+  const advisor = deps.roles.critic ? createModelClient('critic', deps.roles.critic) : undefined;
   const planDeps: PlanDeps = {
     engines,
     sandbox: deps.sandbox,
@@ -132,7 +135,10 @@ export function createCore(deps: CoreDeps): Core {
   return {
     engines: engines.names,
     intake: async (input) => {
-      const { spec, profile, facts, choices } = await intakeTask(input, limits);
+      const { spec, profile, facts, choices } = await intakeTask(input, limits, {
+        advisor,
+        onAdviceRefused: (why) => deps.logger?.warn({ why }, 'the critic’s choice of target was not used'),
+      });
       return { task: spec, profile, facts, choices };
     },
     plan: (prepared, options = {}) => planTask(prepared, planDeps, options),

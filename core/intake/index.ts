@@ -26,6 +26,7 @@ export {
   parseMetricName,
   requireMetric,
 } from './infer-metric.ts';
+export type { IntakeAdvisor, TargetAdvice } from './intake-advice.ts';
 export { MAX_TARGET_CHOICES, type TargetChoice, TargetQuestion } from './intake-question.ts';
-export { type IntakeResult, intakeTask } from './intake-task.ts';
+export { type IntakeOptions, type IntakeResult, intakeTask } from './intake-task.ts';
 export { readReply, type StatedField, type StatedFields } from './stated-fields.ts';

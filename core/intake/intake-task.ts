@@ -18,8 +18,9 @@ import { inferIdColumn } from './infer-id-column.ts';
 import { inferMetric, metricInText, requireMetric, targetTypeForMetric } from './infer-metric.ts';
 import { inferSplit } from './infer-split.ts';
 import { inferTargets } from './infer-target.ts';
-import { because, type Inferred } from './inference.ts';
-import type { TargetChoice } from './intake-question.ts';
+import { because, type Inferred, inferred } from './inference.ts';
+import { adviseTarget, type IntakeAdvisor } from './intake-advice.ts';
+import { type TargetChoice, TargetQuestion } from './intake-question.ts';
 import { mergeStated, readReply, type StatedFields, statedInText } from './stated-fields.ts';
 import { droppedColumns, findUnlabelledFile, taskFiles } from './task-files.ts';
 import { readTask, type TaskLanguage } from './task-language.ts';
@@ -65,7 +66,18 @@ function fromOverrides(overrides: NonNullable<TaskInput['overrides']>): StatedFi
  * from the text and the data, step by step, each inference stated in `spec.inferred` in the steps' order and every
  * field's reason in `spec.reasons`. Throws TargetQuestion when the target cannot be told.
  */
-export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promise<IntakeResult> {
+export interface IntakeOptions {
+  /** A model (the critic role) asked to choose when the target cannot be told; absent offline. */
+  advisor?: IntakeAdvisor;
+  /** Where a refused or failed piece of advice is logged. */
+  onAdviceRefused?: (why: string) => void;
+}
+
+export async function intakeTask(
+  input: TaskInput,
+  limits: IntakeLimits,
+  options: IntakeOptions = {},
+): Promise<IntakeResult> {
   const text = input.text.trim();
   const notes = (input.notes ?? []).map((n) => n.trim()).filter(Boolean);
   const files = taskFiles(input);
@@ -92,7 +104,7 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
     said.target && (!said.target.loose || namedColumns(table.columns, said.target.value))
       ? said.target
       : undefined;
-  const targets = inferTargets({
+  const targetInput = {
     text: read,
     table,
     facts,
@@ -101,7 +113,27 @@ export async function intakeTask(input: TaskInput, limits: IntakeLimits): Promis
     unlabelled: unlabelled.value,
     metric: namedMetric,
     idColumn: said.idColumn?.value,
-  });
+  };
+  let targets: ReturnType<typeof inferTargets>;
+  try {
+    targets = inferTargets(targetInput);
+  } catch (error) {
+    // Unsure: the critic, when configured, chooses among the candidates; otherwise (or if it cannot) the question.
+    if (!(error instanceof TargetQuestion) || !options.advisor) throw error;
+    const advised = await adviseTarget(options.advisor, text, error, namedMetric !== null);
+    if ('refused' in advised) {
+      options.onAdviceRefused?.(advised.refused);
+      throw error;
+    }
+    const { target, metric: advisedMetric, reason } = advised.advice;
+    const because = `the critic chose it among the likely columns (${error.choices.map((c) => `\`${c.column}\``).join(', ')}): “${reason}”`;
+    targets = {
+      ...inferred([target], `The target is \`${target}\`: ${because}.`),
+      choices: error.choices,
+    };
+    if (advisedMetric && !said.metric)
+      said.metric = { value: advisedMetric, said: `chosen by the critic: “${reason}”` };
+  }
   const id = inferIdColumn(table, files.train, said.idColumn, targets.value, unlabelled.value.testTable);
   const profileAs = (targetType?: TargetType) =>
     profileTable(
