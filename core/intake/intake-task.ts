@@ -89,7 +89,7 @@ export async function intakeTask(
   const read = reading.text;
   const said = mergeStated(
     statedInText(read, 'stated in the task'),
-    ...notes.map((note) => readReply(note, facts)),
+    ...notes.map((note) => readReply(readTask(note, table.columns).text, facts)),
     fromOverrides(input.overrides ?? {}),
   );
   const overrides = {

@@ -1,7 +1,9 @@
 // Tasks in French, Spanish, German and Portuguese read through their English gloss: the language detected, words
 // stemmed with that language's Snowball stemmer, accents folded, metric words and phrases known; English untouched.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_INTAKE_LIMITS, intakeTask } from '../../core/intake/index.ts';
 import { foldAccents, readTask, snowballStemmer, taskLanguage } from '../../core/intake/task-language.ts';
+import { suiteFile } from '../helpers/datasets.ts';
 import { PLAIN_WORDS_TASKS } from '../helpers/plain-words-tasks.ts';
 
 describe('readTask', () => {
@@ -53,5 +55,33 @@ describe('readTask', () => {
     expect(snowballStemmer('spanish').stem('clientes')).toBe('client');
     expect(taskLanguage('Wie alt ist die Krabbe?')).toBe('de');
     expect(taskLanguage('RMSE')).toBe('en');
+  });
+});
+
+describe('intake in other languages', () => {
+  const crab = suiteFile('crab_age', 'CrabAgePrediction.csv');
+
+  it('understands a task and a correction in the thread, and says how it read them', async () => {
+    const { spec } = await intakeTask(
+      {
+        text: 'Prever a idade do caranguejo a partir das medidas. Métrica: erro absoluto médio.',
+        files: [crab],
+      },
+      DEFAULT_INTAKE_LIMITS,
+    );
+    expect(spec.targets).toEqual(['Age']);
+    expect(spec.metric).toBe('mae');
+    expect(spec.reasons.language).toMatch(
+      /^The task is in Portuguese; it was read as “predict .* mean absolute error\.”\.$/,
+    );
+    const corrected = await intakeTask(
+      {
+        text: 'Predict the diameter of each crab. RMSE.',
+        files: [crab],
+        notes: ['Nein, ich möchte wissen, wie alt die Krabbe ist.'],
+      },
+      DEFAULT_INTAKE_LIMITS,
+    );
+    expect(corrected.spec.targets).toEqual(['Age']);
   });
 });
