@@ -3,7 +3,6 @@
 // to ask for a prediction, list its inputs, name a metric or a common target are put in English; the rest (column
 // names among them) stays as written. The inference reads that gloss as it reads an English task.
 import { createRequire } from 'node:module';
-import { detect } from 'tinyld';
 
 export type TaskLanguage = 'en' | 'fr' | 'es' | 'de' | 'pt';
 const GLOSSED: readonly TaskLanguage[] = ['fr', 'es', 'de', 'pt'];
@@ -619,11 +618,15 @@ function lexicon(language: Exclude<TaskLanguage, 'en'>): Lexicon {
   return built;
 }
 
+let detector: typeof import('tinyld').detect | null = null;
+
 /** The task's language, among those glossed; English when unsure or too short to tell. */
 export function taskLanguage(text: string): TaskLanguage {
   const letters = text.replace(/[^\p{L}]+/gu, '');
   if (letters.length < 12) return 'en';
-  const found = detect(text, { only: ['en', 'fr', 'es', 'de', 'pt'] });
+  // Loaded on the first task, not with the module (its profiles take 150 ms to load).
+  detector ??= (require('tinyld') as typeof import('tinyld')).detect;
+  const found = detector(text, { only: ['en', 'fr', 'es', 'de', 'pt'] });
   return (GLOSSED as string[]).includes(found) ? (found as TaskLanguage) : 'en';
 }
 
