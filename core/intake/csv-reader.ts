@@ -2,7 +2,7 @@
 // parsing is csv-parse's (the node-csv project), streamed from disk; what is ours is the sniffing of the delimiter and
 // the encoding, the missing-value tokens, the header's names, the limits and the messages that name a file's line.
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -84,7 +84,7 @@ export async function readCsv(path: string, limits: IntakeLimits): Promise<Table
   const text = sample.charCodeAt(0) === 0xfeff ? sample.slice(1) : sample;
   if (text.trim() === '') throw badCsv(name, null, 'the file is empty.');
   const builder = new TableBuilder(name, limits);
-  const parser = parse(parserOptions(sniffDelimiter(text), builder));
+  const parser = parse(fastOptions(sniffDelimiter(text)));
   const source = Readable.from(
     (async function* () {
       yield* head;
@@ -95,11 +95,21 @@ export async function readCsv(path: string, limits: IntakeLimits): Promise<Table
       }
     })(),
   );
-  parser.resume();
+  parser.on('data', (record: string[]) => {
+    try {
+      builder.add(record, null, null);
+    } catch (error) {
+      parser.destroy(error as Error);
+    }
+  });
   try {
     await pipeline(source, parser);
   } catch (error) {
-    throw builder.failure(error);
+    // A parse error or a blank line: the file is read again, whole, by the exact path, for the exact message.
+    if (error instanceof NeedsExactParse || isParserError(error)) {
+      return parseCsvBytes(await readFile(path), name, limits);
+    }
+    throw error;
   }
   return builder.finish();
 }
@@ -251,28 +261,44 @@ const looksNumeric = (v: string) => /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s
 
 /**
  * csv-parse's options for our CSVs (RFC 4180 plus common habits): the sniffed delimiter, quoted fields with
- * delimiters, newlines and doubled quotes, CRLF, LF or CR, a BOM, empty lines skipped; rows of another length are
- * ours to judge (a trailing delimiter is tolerated), and text after a closing quote is kept with the quotes
- * (`"ab"c` reads `"ab"c`; the hand-written reader before it read `abc`, as Python's csv module does).
+ * delimiters, newlines and doubled quotes, CRLF, LF or CR, a BOM; rows of another length are ours to judge (a
+ * trailing delimiter is tolerated), and text after a closing quote is kept with the quotes (`"ab"c` reads `"ab"c`;
+ * the hand-written reader before it read `abc`, as Python's csv module does). This is the fast path: records come
+ * as plain arrays; a blank line or a parse error sends the file to the exact path (exactOptions).
  */
-function parserOptions(delimiter: Delimiter, builder: TableBuilder): Options {
+function fastOptions(delimiter: Delimiter): Options {
   return {
     delimiter,
     bom: true,
     record_delimiter: ['\r\n', '\n', '\r'],
-    skip_empty_lines: true,
     relax_column_count: true,
     relax_quotes: true,
-    // The record as written, so that `""` is a value and not a blank line.
+  };
+}
+
+/**
+ * The exact path: empty lines skipped and counted, each record with its raw text (so that `""` is a value and not a
+ * blank line) handed to the table as soon as it is parsed, so that the first broken line is the one reported.
+ */
+function exactOptions(delimiter: Delimiter, builder: TableBuilder): Options {
+  return {
+    ...fastOptions(delimiter),
+    skip_empty_lines: true,
     raw: true,
-    // Each record goes into the table as soon as it is parsed, so the first broken line is the one reported.
     // With `raw`, csv-parse hands each record over as `{record, raw}`.
     on_record: ((parsed: { record: string[]; raw: string }, context: InfoRecord) => {
-      builder.add(parsed.record, parsed.raw, context);
+      builder.add(parsed.record, parsed.raw, context.empty_lines);
       return null;
     }) as unknown as Options['on_record'],
   };
 }
+
+/** A blank line met on the fast path: only the exact path tells it from a quoted empty value. */
+class NeedsExactParse extends Error {}
+
+const isParserError = (error: unknown) =>
+  typeof (error as { code?: unknown })?.code === 'string' &&
+  (error as { code: string }).code.startsWith('CSV_');
 
 /**
  * Parses CSV text with csv-parse (see parserOptions) into a table: missing tokens as null, the header's names made
@@ -281,9 +307,18 @@ function parserOptions(delimiter: Delimiter, builder: TableBuilder): Options {
 export function parseCsvText(text: string, name: string, limits: IntakeLimits): Table {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (src.trim() === '') throw badCsv(name, null, 'the file is empty.');
+  const delimiter = sniffDelimiter(src);
+  try {
+    const builder = new TableBuilder(name, limits);
+    for (const record of parseSync(src, fastOptions(delimiter)) as string[][])
+      builder.add(record, null, null);
+    return builder.finish();
+  } catch (error) {
+    if (!(error instanceof NeedsExactParse) && !isParserError(error)) throw error;
+  }
   const builder = new TableBuilder(name, limits);
   try {
-    parseSync(src, parserOptions(sniffDelimiter(src), builder));
+    parseSync(src, exactOptions(delimiter, builder));
   } catch (error) {
     throw builder.failure(error);
   }
@@ -304,18 +339,25 @@ class TableBuilder {
     private readonly limits: IntakeLimits,
   ) {}
 
-  add(fields: string[], raw: string, info: InfoRecord): void {
+  /**
+   * One record. `raw` and `emptyLines` come from the exact path; without them (the fast path) a blank record throws
+   * NeedsExactParse.
+   */
+  add(fields: string[], raw: string | null, emptyLines: number | null): void {
+    const blank = fields.length === 1 && fields[0]!.trim() === '';
+    if (blank && raw === null) throw new NeedsExactParse();
     // Lines are counted here, not by the parser (which counts a CRLF inside quotes as two): a record starts on the
     // line after the last one and any empty lines skipped since, and ends as many lines on as its quoted fields break.
-    const rowLine = this.lastLine + 1 + (info.empty_lines - this.lastEmpty);
+    const skipped = emptyLines === null ? 0 : emptyLines - this.lastEmpty;
+    const rowLine = this.lastLine + 1 + skipped;
     let breaks = 0;
     for (const v of fields) {
       if (v.indexOf('\n') !== -1 || v.indexOf('\r') !== -1) breaks += v.match(/\r\n|\n|\r/g)?.length ?? 0;
     }
     this.lastLine = rowLine + breaks;
-    this.lastEmpty = info.empty_lines;
+    if (emptyLines !== null) this.lastEmpty = emptyLines;
     // A line of spaces is blank; a quoted empty field is not.
-    if (fields.length === 1 && fields[0]!.trim() === '' && !raw.includes('"')) return;
+    if (blank && !raw?.includes('"')) return;
     if (this.columns === null) {
       this.columns = headerFrom(fields, this.name, this.limits);
       return;
