@@ -620,10 +620,20 @@ function lexicon(language: Exclude<TaskLanguage, 'en'>): Lexicon {
 
 let detector: typeof import('tinyld').detect | null = null;
 
+const ENGLISH_WORDS = new Set(
+  'the a an of to and or is are was were be will would what which who how much many each every per from with for in on by it its this that these those their his her predict estimate forecast whether does do did should given using'.split(
+    ' ',
+  ),
+);
+
 /** The task's language, among those glossed; English when unsure or too short to tell. */
 export function taskLanguage(text: string): TaskLanguage {
   const letters = text.replace(/[^\p{L}]+/gu, '');
   if (letters.length < 12) return 'en';
+  // Plainly English (ASCII, a quarter of its words English function words): no detector needed.
+  const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
+  const english = words.filter((w) => ENGLISH_WORDS.has(w)).length;
+  if (!/[^\x00-\x7f]/.test(text) && english >= 3 && english >= words.length * 0.25) return 'en';
   // Loaded on the first task, not with the module (its profiles take 150 ms to load).
   detector ??= (require('tinyld') as typeof import('tinyld')).detect;
   const found = detector(text, { only: ['en', 'fr', 'es', 'de', 'pt'] });
