@@ -12,8 +12,8 @@ import { builtRecipe, DEFAULT_IMAGE, ensureSandboxImage } from './sandbox-image.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
 const PY_MODULES = ['pandas', 'sklearn', 'xgboost', 'matplotlib'];
-/** The tests lint every variant of the generated Python with pyflakes. */
-const TEST_PY_MODULES = ['pyflakes'];
+/** The tests lint every variant of the generated Python with pyflakes and measure its executed lines with coverage. */
+const TEST_PY_MODULES = ['pyflakes', 'coverage'];
 /** Debian package that provides each missing piece. */
 export const PACKAGES = {
   bwrap: 'bubblewrap',
@@ -23,6 +23,8 @@ export const PACKAGES = {
   xgboost: 'python3-xgboost',
   matplotlib: 'python3-matplotlib',
   pyflakes: 'python3-pyflakes',
+  coverage: 'python3-coverage',
+  black: 'black',
   'redis-server': 'redis-server',
   chromium: 'chromium',
   dockerd: 'docker.io',
@@ -145,6 +147,8 @@ export function missingSystemParts({ forTests = false } = {}) {
   const missing = [];
   const modules = forTests ? [...PY_MODULES, ...TEST_PY_MODULES] : PY_MODULES;
   if (!onPath('bwrap')) missing.push('bwrap');
+  // The offline engine formats every script it writes with black.
+  if (!onPath('black')) missing.push('black');
   if (!existsSync(PYTHON)) {
     missing.push('python3', ...modules);
   } else {

@@ -7,15 +7,15 @@ import json
 import numpy as np
 import pandas as pd
 
-SPEC = json.load(open('blend_spec.json'))
-METRIC = SPEC['metric']
-TARGET_TYPE = SPEC['target_type']
-CLASSIFICATION = TARGET_TYPE in ('binary', 'multiclass')
-CLASSES = SPEC['classes']
+SPEC = json.load(open("blend_spec.json"))
+METRIC = SPEC["metric"]
+TARGET_TYPE = SPEC["target_type"]
+CLASSIFICATION = TARGET_TYPE in ("binary", "multiclass")
+CLASSES = SPEC["classes"]
 N_CLASSES = len(CLASSES) if CLASSIFICATION else 0
-ID = SPEC['id']
-VALUE_COLUMNS = SPEC['prediction_columns'][1:]
-HIGHER_IS_BETTER = SPEC['higher_is_better']
+ID = SPEC["id"]
+VALUE_COLUMNS = SPEC["prediction_columns"][1:]
+HIGHER_IS_BETTER = SPEC["higher_is_better"]
 STEPS = 50
 
 # (the task metric's score_metric() is inserted here)
@@ -27,7 +27,9 @@ def canon(values):
     for value in values.astype(str).str.strip():
         try:
             number = float(value)
-            out.append(str(int(number)) if number.is_integer() and value.lstrip('+-').replace('.', '', 1).isdigit() else value)
+            out.append(
+                str(int(number)) if number.is_integer() and value.lstrip("+-").replace(".", "", 1).isdigit() else value
+            )
         except ValueError:
             out.append(value)
     return out
@@ -53,7 +55,7 @@ def read_predictions(path, order):
     """A prediction file's value columns as (rows, width) in the order of `order`'s ids; absent rows stay NaN."""
     frame = pd.read_csv(path, dtype={ID: str})
     frame.index = canon(frame[ID])
-    values = frame.reindex(order)[VALUE_COLUMNS].apply(pd.to_numeric, errors='coerce')
+    values = frame.reindex(order)[VALUE_COLUMNS].apply(pd.to_numeric, errors="coerce")
     return values.to_numpy(dtype=float)
 
 
@@ -62,24 +64,24 @@ def as_metric_input(values):
     return values[:, 0] if CLASSIFICATION and N_CLASSES == 2 else values
 
 
-train = pd.read_csv('train.csv', dtype={ID: str})
+train = pd.read_csv("train.csv", dtype={ID: str})
 train_ids = canon(train[ID])
 if CLASSIFICATION:
     if N_CLASSES == 2:
-        truth = np.array([1 if same_label(v, SPEC['positive']) else 0 for v in train[SPEC['targets'][0]]])
+        truth = np.array([1 if same_label(v, SPEC["positive"]) else 0 for v in train[SPEC["targets"][0]]])
     else:
-        truth = np.array([class_index(v) for v in train[SPEC['targets'][0]]])
+        truth = np.array([class_index(v) for v in train[SPEC["targets"][0]]])
     known = truth >= 0
 else:
-    truth = train[SPEC['targets']].apply(pd.to_numeric, errors='coerce').to_numpy(dtype=float)
+    truth = train[SPEC["targets"]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     known = np.isfinite(truth).all(axis=1)
 
-members = SPEC['members']
-oof = [read_predictions(m['oof'], train_ids) for m in members]
+members = SPEC["members"]
+oof = [read_predictions(m["oof"], train_ids) for m in members]
 rows = known & np.all([np.isfinite(p).all(axis=1) for p in oof], axis=0)
-print(f'fitting weights on {int(rows.sum())} of {len(train_ids)} training rows with every member\'s out-of-fold scores')
+print(f"fitting weights on {int(rows.sum())} of {len(train_ids)} training rows with every member's out-of-fold scores")
 if rows.sum() < 10:
-    raise SystemExit('too few training rows with out-of-fold scores from every member to fit weights')
+    raise SystemExit("too few training rows with out-of-fold scores from every member to fit weights")
 fit_truth = truth[rows]
 fit = [p[rows] for p in oof]
 
@@ -87,7 +89,7 @@ fit = [p[rows] for p in oof]
 # Label metrics (accuracy, F1) move in steps and a greedy search on them chases noise: their weights are fitted on
 # the log-loss of the blended probabilities instead, and the labels are taken from the blend at the end.
 TASK_METRIC = METRIC
-FIT_METRIC = 'log-loss' if CLASSIFICATION and METRIC not in ('roc-auc', 'log-loss') else METRIC
+FIT_METRIC = "log-loss" if CLASSIFICATION and METRIC not in ("roc-auc", "log-loss") else METRIC
 FIT_HIGHER_IS_BETTER = HIGHER_IS_BETTER if FIT_METRIC == METRIC else False
 
 
@@ -114,15 +116,15 @@ def better(a, b):
 
 member_scores = [metric_score(p, TASK_METRIC) for p in fit]
 for m, p, s in zip(members, fit, member_scores):
-    fitted_on = '' if FIT_METRIC == TASK_METRIC else f', {FIT_METRIC} = {score(p):.6f}'
+    fitted_on = "" if FIT_METRIC == TASK_METRIC else f", {FIT_METRIC} = {score(p):.6f}"
     print(f"member {m['label']}: out-of-fold {TASK_METRIC} = {s:.6f}{fitted_on}", flush=True)
 
 # Greedy selection with replacement: each step adds the member that most improves the average; the best prefix wins.
 counts = np.zeros(len(fit))
 total = np.zeros_like(fit[0])
-best_counts, best_score = None, float('nan')
+best_counts, best_score = None, float("nan")
 for step in range(STEPS):
-    choice, choice_score = None, float('nan')
+    choice, choice_score = None, float("nan")
     for j, p in enumerate(fit):
         candidate = score((total + p) / (step + 1))
         if choice is None or better(candidate, choice_score):
@@ -132,9 +134,12 @@ for step in range(STEPS):
     if best_counts is None or better(choice_score, best_score):
         best_counts, best_score = counts.copy(), choice_score
 weights = best_counts / best_counts.sum()
-print('weights:', ', '.join(f"{m['label']} {w:.3f}" for m, w in zip(members, weights)))
+print("weights:", ", ".join(f"{m['label']} {w:.3f}" for m, w in zip(members, weights)))
 blend_score = metric_score(sum(w * p for w, p in zip(weights, fit)), TASK_METRIC)
-print(f'blend out-of-fold {TASK_METRIC} = {blend_score:.6f}' + ('' if FIT_METRIC == TASK_METRIC else f' ({FIT_METRIC} {best_score:.6f})'))
+print(
+    f"blend out-of-fold {TASK_METRIC} = {blend_score:.6f}"
+    + ("" if FIT_METRIC == TASK_METRIC else f" ({FIT_METRIC} {best_score:.6f})")
+)
 
 
 def combine(arrays):
@@ -145,24 +150,24 @@ def write_submission(values, row_ids, path):
     """The submission layout: values per target, P(positive) or class probabilities, or labels for label metrics."""
     frame = pd.DataFrame({ID: row_ids})
     if not CLASSIFICATION:
-        if METRIC == 'rmsle':
+        if METRIC == "rmsle":
             values = np.clip(values, 0, None)
-        for j, target in enumerate(SPEC['targets']):
+        for j, target in enumerate(SPEC["targets"]):
             frame[target] = values[:, j]
-    elif SPEC['probability_output']:
+    elif SPEC["probability_output"]:
         if N_CLASSES == 2:
-            frame[SPEC['targets'][0]] = np.clip(values[:, 0], 0, 1)
+            frame[SPEC["targets"][0]] = np.clip(values[:, 0], 0, 1)
         else:
             normalised = np.clip(values, 1e-9, None)
             normalised = normalised / normalised.sum(axis=1, keepdims=True)
             for j, name in enumerate(VALUE_COLUMNS):
                 frame[name] = normalised[:, j]
     elif N_CLASSES == 2:
-        negative = [c for c in CLASSES if not same_label(c, SPEC['positive'])][0]
-        frame[SPEC['targets'][0]] = np.where(values[:, 0] >= 0.5, SPEC['positive'], negative)
+        negative = [c for c in CLASSES if not same_label(c, SPEC["positive"])][0]
+        frame[SPEC["targets"][0]] = np.where(values[:, 0] >= 0.5, SPEC["positive"], negative)
     else:
-        frame[SPEC['targets'][0]] = [VALUE_COLUMNS[i] for i in values.argmax(axis=1)]
-    frame[SPEC['submission_columns']].to_csv(path, index=False)
+        frame[SPEC["targets"][0]] = [VALUE_COLUMNS[i] for i in values.argmax(axis=1)]
+    frame[SPEC["submission_columns"]].to_csv(path, index=False)
 
 
 def write_predictions(values, row_ids, path):
@@ -171,10 +176,10 @@ def write_predictions(values, row_ids, path):
     frame.to_csv(path, index=False)
 
 
-write_predictions(combine(oof), list(train[ID]), 'oof_predictions.csv')
+write_predictions(combine(oof), list(train[ID]), "oof_predictions.csv")
 for part, submission_file, predictions_file in (
-    ('test', 'submission.csv', 'test_predictions.csv'),
-    ('user', 'user_submission.csv', 'user_test_predictions.csv'),
+    ("test", "submission.csv", "test_predictions.csv"),
+    ("user", "user_submission.csv", "user_test_predictions.csv"),
 ):
     if not all(part in m for m in members):
         continue
@@ -183,14 +188,14 @@ for part, submission_file, predictions_file in (
     blended = combine([read_predictions(m[part], order) for m in members])
     write_submission(blended, list(order_frame[ID]), submission_file)
     write_predictions(blended, list(order_frame[ID]), predictions_file)
-    print(f'wrote {submission_file} ({len(order)} rows)')
+    print(f"wrote {submission_file} ({len(order)} rows)")
 
 json.dump(
     {
-        'weights': [float(w) for w in weights],
-        'member_oof_scores': [float(s) for s in member_scores],
-        'blend_oof_score': float(blend_score),
-        'fitted_rows': int(rows.sum()),
+        "weights": [float(w) for w in weights],
+        "member_oof_scores": [float(s) for s in member_scores],
+        "blend_oof_score": float(blend_score),
+        "fitted_rows": int(rows.sum()),
     },
-    open('blend_weights.json', 'w'),
+    open("blend_weights.json", "w"),
 )

@@ -2,6 +2,7 @@
 import type { CoderEngine, EngineCall, StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { STAGES, type StageName } from '../types.ts';
+import { formatPython } from './format-python.ts';
 import { integrateStages, RECIPE_MARKER, renderStage, templateInput } from './recipe-script.ts';
 import { parseRecipe, type RecipeRef, recipeFromInstruction, saferRecipe } from './recipes.ts';
 import { VANILLA_RECIPE_ID, vanillaModelsText, vanillaTemplateInput } from './vanilla-template.ts';
@@ -78,8 +79,23 @@ export function planRepair(
   return { recipe: safer, fix: `${current.id} failed: regenerate with the safer ${safer.id} recipe` };
 }
 
+export interface OfflineCoderOptions {
+  /** Format integrated scripts with black (default true); unit tests, which start no process, turn it off. */
+  format?: boolean;
+}
+
 export class OfflineCoder implements CoderEngine {
   readonly kind = 'offline' as const;
+  private readonly format: boolean;
+
+  constructor(options: OfflineCoderOptions = {}) {
+    this.format = options.format ?? true;
+  }
+
+  /** The integrated script as people commit it: formatted by black when it can be. */
+  private async formatted(code: string): Promise<string> {
+    return this.format ? (await formatPython(code)).code : code;
+  }
 
   private recipe(context: StageContext): RecipeRef {
     if (isVanilla(context)) {
@@ -108,7 +124,7 @@ export class OfflineCoder implements CoderEngine {
       }
     }
     stages.sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
-    return integrateStages(stages);
+    return this.formatted(integrateStages(stages));
   }
 
   async repair(code: string, error: string, context: StageContext, _call?: EngineCall): Promise<string> {
@@ -121,6 +137,6 @@ export class OfflineCoder implements CoderEngine {
       stage,
       code: renderStage(stage, input, context.instruction),
     }));
-    return `# Repair: ${plan.fix}.\n${integrateStages(stages)}`;
+    return this.formatted(`# Repair: ${plan.fix}.\n${integrateStages(stages)}`);
   }
 }

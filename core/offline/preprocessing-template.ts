@@ -1,12 +1,11 @@
 // The preprocessing stage: the blocks of preprocessing-template.py a task needs (load, clean and engineer features,
 // encode the target, the encoders per model), the instruction step each implements, and the values they are filled with.
 import { join } from 'node:path';
-import { positiveClass, QUICK_ENV, TEST_FILE, TRAIN_FILE } from '../harness/index.ts';
+import { positiveClass, TEST_FILE, TRAIN_FILE } from '../harness/index.ts';
 import type { CodeBlock, TemplateInput } from './code-block.ts';
 import { columnList } from './column-roles.ts';
-import { QUICK_SAMPLE_ROWS, RARE_CLASS_ROWS } from './model-settings.ts';
-import { py, pyList } from './python-literal.ts';
 import { readPythonTemplate } from './python-template.ts';
+import { type ScriptFacts, scriptFacts } from './script-facts.ts';
 
 const PYTHON = readPythonTemplate(join(import.meta.dirname, 'preprocessing-template.py'));
 
@@ -15,44 +14,21 @@ function isClassification(input: TemplateInput): boolean {
   return type === 'binary' || type === 'multiclass';
 }
 
-function setupBlock(input: TemplateInput): CodeBlock {
-  const { task, profile, roles, recipe } = input;
-  const classNames = profile.target.classes?.map((c) => c.value) ?? [];
-  const dropColumns = [...roles.idColumns, ...roles.dropped, ...roles.constant].filter(
-    (c) => c !== task.idColumn,
-  );
-  const timeColumn = task.split.kind === 'time' ? (task.split.column ?? null) : null;
+function setupBlock(facts: ScriptFacts): CodeBlock {
   return {
     step: null,
-    note: 'Settings from the task and the data profile; LC_QUICK=1 asks for a quick sampled check.',
-    code: PYTHON.block('setup', {
-      QUICK_ENV: py(QUICK_ENV),
-      ID_COLUMN: py(task.idColumn),
-      TARGETS: pyList(task.targets),
-      TARGET_TYPE: py(profile.target.type),
-      METRIC: py(task.metric),
-      POSITIVE_CLASS: py(positiveClass(profile)),
-      CLASS_NAMES: pyList(classNames),
-      TIME_SERIES: py(recipe.params.timeSeries),
-      TIME_COLUMN: py(timeColumn),
-      GROUP_COLUMN: py(task.split.kind === 'group' ? (task.split.column ?? null) : null),
-      DROP_COLUMNS: pyList(dropColumns),
-      NUMERIC_COLUMNS: pyList(roles.numeric),
-      CATEGORICAL_COLUMNS: pyList(roles.categorical),
-      TEXT_COLUMNS: pyList(roles.text),
-      DATETIME_COLUMNS: pyList(roles.datetime),
-    }),
+    code: PYTHON.block('setup', facts),
   };
 }
 
-function loadBlock(): CodeBlock {
+function loadBlock(facts: ScriptFacts): CodeBlock {
   return {
     step: `Load \`${TRAIN_FILE}\` and \`${TEST_FILE}\`; drop training rows with a missing target.`,
-    code: PYTHON.block('load', { TRAIN_FILE: py(TRAIN_FILE), TEST_FILE: py(TEST_FILE) }),
+    code: PYTHON.block('load', facts),
   };
 }
 
-function columnsBlock(input: TemplateInput): CodeBlock {
+function columnsBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock {
   const { roles, task } = input;
   const dropped = [...roles.idColumns, ...roles.dropped, ...roles.constant];
   const parts = [`Drop id and unused columns ${columnList(dropped)} from the features`];
@@ -60,14 +36,14 @@ function columnsBlock(input: TemplateInput): CodeBlock {
   parts.push(`; keep \`${task.idColumn}\` only to label the submission.`);
   return {
     step: parts.join(' ').replace(' ;', ';'),
-    code: PYTHON.block('columns'),
+    code: PYTHON.block('columns', facts),
   };
 }
 
-function datetimeBlock(input: TemplateInput): CodeBlock | null {
+function datetimeBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock | null {
   const { roles, recipe } = input;
-  const hasYmd = ['year', 'month', 'day'].every((k) => roles.numeric.some((c) => c.toLowerCase() === k));
-  if (roles.datetime.length === 0 && !recipe.params.timeSeries && !hasYmd) return null;
+  if (facts.dates.length === 0 && facts.calendar === null && !(facts.time_series && facts.time_from))
+    return null;
   const what =
     roles.datetime.length > 0
       ? `Parse the date column(s) ${columnList(roles.datetime)}`
@@ -77,20 +53,20 @@ function datetimeBlock(input: TemplateInput): CodeBlock | null {
     : '';
   return {
     step: `${what} into year, month, day, day of week, day of year and hour features${extra}.`,
-    code: PYTHON.block('datetime'),
+    code: PYTHON.block('datetime', facts),
   };
 }
 
-function lagBlock(input: TemplateInput): CodeBlock | null {
+function lagBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock | null {
   if (!input.recipe.params.timeSeries) return null;
   const target = input.task.targets[0] ?? '';
   return {
     step: `Add lag and rolling-mean features of \`${target}\` shifted by at least the length of the forecast period, so every test row only uses training history.`,
-    code: PYTHON.block('lags'),
+    code: PYTHON.block('lags', facts),
   };
 }
 
-function categoricalBlock(input: TemplateInput): CodeBlock | null {
+function categoricalBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock | null {
   const { roles } = input;
   if (roles.categorical.length === 0) return null;
   const high =
@@ -99,35 +75,35 @@ function categoricalBlock(input: TemplateInput): CodeBlock | null {
       : '';
   return {
     step: `Clean categoricals ${columnList(roles.categorical)}: missing values become \`__missing__\`, values seen fewer than 3 times in training (and unseen test values) become \`__rare__\`.${high}`,
-    code: PYTHON.block('categorical'),
+    code: PYTHON.block('categorical', facts),
   };
 }
 
-function textBlock(input: TemplateInput): CodeBlock | null {
+function textBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock | null {
   const { roles } = input;
   if (roles.text.length === 0) return null;
   return {
     step: `Keep the text of ${columnList(roles.text)} (missing as empty) and add character count, word count, upper-case share and digit share features.`,
-    code: PYTHON.block('text'),
+    code: PYTHON.block('text', facts),
   };
 }
 
-function finalizeBlock(input: TemplateInput): CodeBlock {
+function finalizeBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock {
   const { roles } = input;
   const missing = roles.withMissing.length > 0 ? ` (missing in ${columnList(roles.withMissing, 5)})` : '';
   return {
     step: `Split the engineered table back into training and test features; drop features that are constant or empty in training; numeric missing values${missing} are left to the model's imputation.`,
-    code: PYTHON.block('finalize'),
+    code: PYTHON.block('finalize', facts),
   };
 }
 
-function targetBlock(input: TemplateInput): CodeBlock {
+function targetBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock {
   const { task, profile } = input;
   if (!isClassification(input)) {
     const log = input.models.some((m) => m.logTarget);
     return {
       step: `Use ${columnList(task.targets)} as the regression target${task.targets.length > 1 ? 's (one model per target)' : ''}${log ? '; models marked for it fit on log1p of the target and invert with expm1' : ''}.`,
-      code: PYTHON.block('target-regression'),
+      code: PYTHON.block('target-regression', facts),
     };
   }
   const positive = positiveClass(profile);
@@ -137,11 +113,11 @@ function targetBlock(input: TemplateInput): CodeBlock {
       : `Encode the ${profile.target.classes?.length ?? 'several'} classes of \`${task.targets[0]}\` as integers 0..K-1 (sorted), keeping the original labels for the submission.`;
   return {
     step,
-    code: PYTHON.block('target-classification'),
+    code: PYTHON.block('target-classification', facts),
   };
 }
 
-function encoderBlock(input: TemplateInput): CodeBlock {
+function encoderBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock {
   const { roles, models } = input;
   const styles = new Set(models.map((m) => m.style));
   const lines: string[] = [];
@@ -169,69 +145,54 @@ function encoderBlock(input: TemplateInput): CodeBlock {
   const tfidf = models.find((m) => m.style === 'text');
   if (tfidf && roles.text.length > 0) {
     lines.push(
-      `TF-IDF of ${columnList(roles.text)}: word 1-2-grams${tfidf.charNgrams ? ' and character 2-5-grams (word n-grams only in quick mode)' : ''}, sublinear term frequency, up to ${tfidf.maxTfidfFeatures} features each`,
+      `TF-IDF of ${columnList(roles.text)}: word 1-2-grams${tfidf.charNgrams ? ' and character 2-5-grams' : ''}, sublinear term frequency, up to ${tfidf.maxTfidfFeatures} features each`,
     );
   }
   return {
     step: `Encoders fitted inside each CV fold on the training part only: ${lines.join('; ')}.`,
-    code: PYTHON.block('encoders'),
+    code: PYTHON.block('encoders', facts),
   };
 }
 
-function sameLabelBlock(): CodeBlock {
+function quickSampleBlock(facts: ScriptFacts): CodeBlock {
   return {
     step: null,
-    note: 'Class names in the profile are text, while pandas may read the same labels as numbers: the target encoding and the submission compare them with this.',
-    code: PYTHON.block('same-label'),
+    code: PYTHON.block('quick-sample', facts),
   };
 }
 
-function quickSampleBlock(): CodeBlock {
+function rangeClipperBlock(facts: ScriptFacts): CodeBlock | null {
+  if (!facts.encoders.some((e) => e.style === 'linear' || e.style === 'text')) return null;
   return {
     step: null,
-    note: `Quick mode cross-validates on ${QUICK_SAMPLE_ROWS} seeded rows; sampled after feature engineering so lags and counts see all history, and kept in order so time-ordered folds stay valid. Classes with fewer than ${RARE_CLASS_ROWS} rows are kept whole: a random sample would leave a rare class too few rows to score.`,
-    code: PYTHON.block('quick-sample', {
-      QUICK_SAMPLE_ROWS: String(QUICK_SAMPLE_ROWS),
-      RARE_CLASS_ROWS: String(RARE_CLASS_ROWS),
-    }),
+    code: PYTHON.block('range-clipper', facts),
   };
 }
 
-function rangeClipperBlock(): CodeBlock {
-  return {
-    step: null,
-    note: 'Linear models extrapolate: numeric inputs are clipped to the range seen in training (its 0.5-99.5 percentiles) so an outlier in test cannot explode a prediction.',
-    code: PYTHON.block('range-clipper'),
-  };
+/** The blocks every script shares before its features: settings and loading. */
+export function headBlocks(facts: ScriptFacts): CodeBlock[] {
+  return [setupBlock(facts), loadBlock(facts)];
 }
 
-/**
- * The vanilla control's shared preprocessing: the settings, loading, the class-name comparison and the target
- * encoding (its own features block follows), and the quick-mode sample after it.
- */
-export function vanillaSharedBlocks(input: TemplateInput): { head: CodeBlock[]; quickSample: CodeBlock } {
-  return {
-    head: [setupBlock(input), loadBlock(), sameLabelBlock(), targetBlock(input)],
-    quickSample: quickSampleBlock(),
-  };
+/** The blocks every script shares after its features: the target and the quick check's sample. */
+export function targetBlocks(input: TemplateInput, facts: ScriptFacts): CodeBlock[] {
+  return [targetBlock(input, facts), quickSampleBlock(facts)];
 }
 
 /** The preprocessing stage's blocks, in order. */
 export function preprocessingBlocks(input: TemplateInput): CodeBlock[] {
+  const facts = scriptFacts(input);
   const blocks = [
-    setupBlock(input),
-    loadBlock(),
-    columnsBlock(input),
-    datetimeBlock(input),
-    lagBlock(input),
-    categoricalBlock(input),
-    textBlock(input),
-    finalizeBlock(input),
-    sameLabelBlock(),
-    targetBlock(input),
-    quickSampleBlock(),
-    rangeClipperBlock(),
-    encoderBlock(input),
+    ...headBlocks(facts),
+    columnsBlock(input, facts),
+    datetimeBlock(input, facts),
+    lagBlock(input, facts),
+    categoricalBlock(input, facts),
+    textBlock(input, facts),
+    finalizeBlock(input, facts),
+    ...targetBlocks(input, facts),
+    rangeClipperBlock(facts),
+    encoderBlock(input, facts),
   ];
   return blocks.filter((b): b is CodeBlock => b !== null);
 }

@@ -20,12 +20,15 @@ import { VANILLA_MARKER, vanillaStageBlocks } from './vanilla-template.ts';
 export const RECIPE_MARKER = '# linguacodus-recipe: ';
 
 export function templateInput(task: TaskSpec, profile: DataProfile, recipe: RecipeRef): TemplateInput {
+  const models = modelSettings(recipe, profile);
+  // One target space per script: when any part fits on log1p of the target, every part does.
+  const logTarget = models.some((m) => m.logTarget);
   return {
     task,
     profile,
     recipe,
     roles: columnRoles(task, profile),
-    models: modelSettings(recipe, profile),
+    models: models.map((m) => ({ ...m, logTarget })),
     folds: foldCount(recipe.params, profile),
   };
 }
@@ -72,7 +75,7 @@ function commentLines(prefix: string, text: string): string {
   const out: string[] = [];
   let line = prefix;
   for (const word of text.split(/\s+/)) {
-    if (line.length + word.length + 1 > 110 && line.trim() !== '#') {
+    if (line.length + word.length + 1 > 118 && line.trim() !== '#') {
       out.push(line);
       line = '#   ';
     }
@@ -93,8 +96,9 @@ export function renderStage(
   const blocks = options.vanilla ? vanillaStageBlocks(stage, input) : stageBlocks(stage, input);
   const parts = blocks.map((block) => {
     const step = matchingStep(block, section);
-    const comment = step !== null ? commentLines('# Step:', step) : commentLines('#', block.note ?? '');
-    return `${comment}\n${block.code}`;
+    const comment =
+      step !== null ? commentLines('# Step:', step) : block.note ? commentLines('#', block.note) : null;
+    return comment === null ? block.code : `${comment}\n${block.code}`;
   });
   const header =
     stage === 'preprocessing' && options.vanilla
@@ -102,12 +106,57 @@ export function renderStage(
       : stage === 'preprocessing'
         ? `${RECIPE_MARKER}${JSON.stringify(recipeJson(input.recipe))}\n# Stage 1/4 - data preprocessing (${instruction.title})\n`
         : `# Stage ${STAGES.indexOf(stage) + 1}/4 - ${stage}\n`;
-  return `${header}${parts.join('\n\n\n')}\n`;
+  return `${header}${parts.join('\n\n')}\n`;
 }
 
 const TOP_IMPORT = /^(import\s+\S|from\s+\S+\s+import\s)/;
+const STANDARD_LIBRARY = new Set(['itertools', 'json', 'math', 'os', 'sys', 'warnings']);
 
-/** Joins stage code into one script: top-level imports (including parenthesised ones) hoisted and de-duplicated. */
+/** The hoisted imports as people write them: the standard library first, each module once, names merged. */
+function sortImports(statements: string[]): string[] {
+  const plain = new Set<string>();
+  const named = new Map<string, Set<string>>();
+  for (const statement of statements) {
+    const flat = statement
+      .replace(/[()\n]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const from = /^from (\S+) import (.+)$/.exec(flat);
+    if (!from) {
+      plain.add(flat);
+      continue;
+    }
+    const names = named.get(from[1]!) ?? new Set<string>();
+    for (const name of from[2]!.split(',')) if (name.trim()) names.add(name.trim());
+    named.set(from[1]!, names);
+  }
+  const lines = [
+    ...[...plain].map((line) => ({ module: line.split(' ')[1]!, line, from: false })),
+    ...[...named].map(([module, names]) => ({
+      module,
+      line: `from ${module} import ${[...names].sort().join(', ')}`,
+      from: true,
+    })),
+  ];
+  const section = (module: string) => (STANDARD_LIBRARY.has(module.split('.')[0]!) ? 0 : 1);
+  lines.sort(
+    (a, b) =>
+      section(a.module) - section(b.module) ||
+      Number(a.from) - Number(b.from) ||
+      a.module.localeCompare(b.module),
+  );
+  const out: string[] = [];
+  lines.forEach((entry, i) => {
+    if (i > 0 && section(entry.module) !== section(lines[i - 1]!.module)) out.push('');
+    out.push(entry.line);
+  });
+  return out;
+}
+
+/** A comment left above a blank line by a hoisted import belongs to the code below it. */
+const tidy = (body: string) => body.replace(/^(#[^\n]*)\n\n(?=[^\n#])/gm, '$1\n');
+
+/** Joins stage code into one script: top-level imports (including parenthesised ones) hoisted, merged and sorted. */
 export function integrateStages(stages: { stage: StageName; code: string }[]): string {
   const imports: string[] = [];
   const bodies: string[] = [];
@@ -128,13 +177,13 @@ export function integrateStages(stages: { stage: StageName; code: string }[]): s
           i++;
           statement += `\n${lines[i] ?? ''}`;
         }
-        if (!imports.includes(statement)) imports.push(statement);
+        imports.push(statement);
         continue;
       }
       body.push(line);
     }
-    bodies.push(body.join('\n').replace(/^\n+/, '').replace(/\n+$/, ''));
+    bodies.push(tidy(body.join('\n').replace(/^\n+/, '').replace(/\n+$/, '')));
   }
   const head = marker ? [marker] : [];
-  return `${[...head, ...imports].join('\n')}\n\n${bodies.join('\n\n\n')}\n`;
+  return `${[...head, ...sortImports(imports)].join('\n')}\n\n${bodies.join('\n\n')}\n`;
 }

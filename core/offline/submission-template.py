@@ -1,59 +1,42 @@
-# The submission stage's Python, one "# @block <name>" section; submission-template.ts writes the instruction step
-# above it and fills the {{PLACEHOLDERS}} with Python literals.
+# The submission stage's Python, one "# @block <name>" section per code block; submission-template.ts writes the
+# instruction step above each, and nunjucks renders them with what the engine knows (script-facts.ts).
 
 # @block submission
-SUBMISSION_COLUMNS = {{SUBMISSION_COLUMNS}}
-PROBABILITY_OUTPUT = {{PROBABILITY_OUTPUT}}
-ids = test[ID_COLUMN].values if ID_COLUMN in test.columns else np.arange(len(test))
-submission = pd.DataFrame({ID_COLUMN: ids})
-if not CLASSIFICATION:
-    prediction = np.asarray(final_prediction, dtype=float).reshape(len(test), -1)
-    if METRIC == 'rmsle':
-        prediction = np.clip(prediction, 0, None)
-    for j, target in enumerate(TARGETS):
-        column = prediction[:, j]
-        submission[target] = np.where(np.isfinite(column), column, np.nanmean(Y[:, j]))
-elif N_CLASSES == 2:
-    probability = np.nan_to_num(np.asarray(final_prediction, dtype=float), nan=0.5)
-    if PROBABILITY_OUTPUT:
-        submission[TARGETS[0]] = probability
-    else:
-        submission[TARGETS[0]] = np.where(probability >= 0.5, CLASSES[1], CLASSES[0])
-else:
-    probability = np.nan_to_num(np.asarray(final_prediction, dtype=float).reshape(len(test), N_CLASSES))
-    if PROBABILITY_OUTPUT:
-        for name in SUBMISSION_COLUMNS[1:]:
-            matches = [i for i, value in enumerate(CLASSES) if same_label(value, name)]
-            submission[name] = probability[:, matches[0]] if matches else 0.0
-    else:
-        submission[TARGETS[0]] = [CLASSES[i] for i in probability.argmax(axis=1)]
-submission = submission[SUBMISSION_COLUMNS]
-submission.to_csv({{SUBMISSION_FILE}}, index=False)
-print(f'wrote {{SUBMISSION_FILE_NAME}}: {len(submission)} rows, columns {list(submission.columns)}')
+{% if regression %}
+submission = pd.DataFrame(test_prediction, columns=TARGETS)
+{% if metric == "rmsle" %}
+submission = submission.clip(lower=0)  # RMSLE takes no negative prediction
+{% endif %}
+{% elif binary and probability_output %}
+submission = pd.DataFrame({TARGETS[0]: test_prediction})
+{% elif binary %}
+submission = pd.DataFrame({TARGETS[0]: np.where(test_prediction >= 0.5, CLASSES[1], CLASSES[0])})
+{% elif probability_output %}
+# One probability column per class; a class absent from the training rows gets 0.
+submission = pd.DataFrame(test_prediction, columns=CLASSES).reindex(columns={{ submission_columns.slice(1) | py }}, fill_value=0.0)
+{% else %}
+submission = pd.DataFrame({TARGETS[0]: np.asarray(CLASSES)[test_prediction.argmax(axis=1)]})
+{% endif %}
+submission.insert(0, ID_COLUMN, test[ID_COLUMN].to_numpy())
+submission.to_csv({{ submission_file | py }}, index=False)
+print(f"wrote {{ submission_file }}: {len(submission)} rows, columns {list(submission.columns)}")
+
+# @block contract
+import json
 
 
-# @block predictions
-PREDICTION_COLUMNS = {{PREDICTION_COLUMNS}}
+def write_contract(oof, test_prediction, cv_score):
+    """The CV score, and the out-of-fold and test predictions{{ "" if regression else (" as P(" + positive + ")" if binary else " as class probabilities") }}."""
+    with open({{ cv_score_file | py }}, "w") as handle:
+        json.dump({"metric": {{ metric | py }}, "cv_score": cv_score}, handle)
+    for path, rows, values in (({{ oof_file | py }}, train, oof), ({{ test_predictions_file | py }}, test, test_prediction)):
+{% if multiclass %}
+        frame = pd.DataFrame(values, columns=CLASSES).reindex(columns={{ prediction_columns.slice(1) | py }}, fill_value=0.0)
+{% else %}
+        frame = pd.DataFrame(np.reshape(values, (len(rows), -1)), columns=TARGETS)
+{% endif %}
+        frame.insert(0, ID_COLUMN, rows[ID_COLUMN].to_numpy())
+        frame.to_csv(path, index=False)
 
 
-def prediction_frame(row_ids, values):
-    """Scores in the harness's prediction layout: the value per target, P(positive class), or one probability per
-    class; rows the cross-validation never predicted stay empty."""
-    frame = pd.DataFrame({ID_COLUMN: row_ids})
-    values = np.asarray(values, dtype=float).reshape(len(row_ids), -1)
-    if not CLASSIFICATION:
-        for j, target in enumerate(TARGETS):
-            frame[target] = values[:, j]
-    elif N_CLASSES == 2:
-        frame[TARGETS[0]] = values[:, -1]
-    else:
-        for name in PREDICTION_COLUMNS[1:]:
-            matches = [i for i, value in enumerate(CLASSES) if same_label(value, name)]
-            frame[name] = values[:, matches[0]] if matches else 0.0
-    return frame[PREDICTION_COLUMNS]
-
-
-train_ids = train[ID_COLUMN].values if ID_COLUMN in train.columns else np.arange(len(train))
-prediction_frame(train_ids, oof_prediction).to_csv({{OOF_FILE}}, index=False)
-prediction_frame(ids, final_prediction).to_csv({{TEST_PREDICTIONS_FILE}}, index=False)
-print(f'wrote {{OOF_FILE_NAME}} ({len(train_ids)} rows) and {{TEST_PREDICTIONS_FILE_NAME}} ({len(ids)} rows)')
+write_contract(oof, test_prediction, cv_score)

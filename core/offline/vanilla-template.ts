@@ -7,16 +7,20 @@
 // harness contract, the same prediction files; what it lacks is what the instructions add (engineered features,
 // boosting, early stopping, tuned settings).
 import { join } from 'node:path';
-import { CHART_FILE, CV_SCORE_FILE } from '../harness/index.ts';
+import { CHART_FILE } from '../harness/index.ts';
 import type { DataProfile, Instruction, StageName, TaskSpec } from '../types.ts';
 import type { CodeBlock, TemplateInput } from './code-block.ts';
 import { columnList, columnRoles } from './column-roles.ts';
-import { metricBlock } from './model-template.ts';
-import { vanillaSharedBlocks } from './preprocessing-template.ts';
-import { py } from './python-literal.ts';
+import { modelSettings } from './model-settings.ts';
+import { trainingBlocks } from './model-template.ts';
+import { headBlocks, targetBlocks } from './preprocessing-template.ts';
 import { readPythonTemplate } from './python-template.ts';
 import { parseRecipe } from './recipes.ts';
+import { importanceExpression, type ScriptFacts, scriptFacts } from './script-facts.ts';
 import { submissionBlocks } from './submission-template.ts';
+
+/** Categoricals with at most this many values are one-hot encoded by the vanilla control; others are left out. */
+const ONE_HOT_MAX_VALUES = 20;
 
 const PYTHON = readPythonTemplate(join(import.meta.dirname, 'vanilla-template.py'));
 
@@ -68,43 +72,93 @@ export function vanillaTemplateInput(task: TaskSpec, profile: DataProfile): Temp
   };
 }
 
+/** The vanilla script's template values: its own columns and its one default model, no engineered features. */
+function vanillaFacts(input: TemplateInput): ScriptFacts {
+  const { task, profile, roles } = input;
+  const text = vanillaModelsText(task, profile);
+  const unique = new Map(profile.columns.map((c) => [c.name, c.unique]));
+  const facts = scriptFacts(input);
+  const categorical = roles.categorical.filter((c) => (unique.get(c) ?? Infinity) <= ONE_HOT_MAX_VALUES);
+  const settings = modelSettings(input.recipe, profile)[0]!;
+  const model = {
+    ...settings,
+    c: 1,
+    name: 'vanilla',
+    encoder: 'vanilla',
+    id: text ? ('linear' as const) : ('random-forest' as const),
+  };
+  return {
+    ...facts,
+    numeric: roles.numeric.filter((c) => c !== facts.time_column),
+    categorical,
+    high_cardinality: [],
+    text: text ? roles.text : [],
+    dates: roles.datetime,
+    models: [model],
+    weights: { vanilla: 1 },
+    blend: false,
+    fit_weights: false,
+    log_target: false,
+    linear_base: false,
+    refit: false,
+    importance: text ? 'linear' : 'trees',
+    feature_lists: [
+      ...(facts.numeric.length > 0 ? ['NUMERIC'] : []),
+      ...(categorical.length > 0 ? ['CATEGORICAL'] : []),
+      ...(text ? ['TEXT'] : []),
+      ...(roles.datetime.length > 0 ? ['DATES'] : []),
+    ].join(' + '),
+    non_numeric_constants: [
+      ...(categorical.length > 0 ? ['CATEGORICAL'] : []),
+      ...(text ? ['TEXT'] : []),
+    ].join(' + '),
+    vanilla_what: [
+      'numeric columns',
+      ...(categorical.length > 0 ? [`one-hot categoricals with at most ${ONE_HOT_MAX_VALUES} values`] : []),
+      ...(text ? ['TF-IDF of the text'] : []),
+      ...(roles.datetime.length > 0 ? ["the dates' year, month and day"] : []),
+    ].join(', '),
+    importance_model: 'vanilla',
+    importance_expression: importanceExpression(text),
+  };
+}
+
 /** The blocks of one stage of the vanilla script. */
 export function vanillaStageBlocks(stage: StageName, input: TemplateInput): CodeBlock[] {
   const { task, profile, roles } = input;
   const text = vanillaModelsText(task, profile);
+  const facts = vanillaFacts(input);
   switch (stage) {
     case 'preprocessing': {
-      const shared = vanillaSharedBlocks(input);
       const what = text
-        ? `the text of ${columnList(roles.text)} as it is, numeric columns and categoricals with at most 20 values`
-        : `numeric columns ${columnList(roles.numeric, 5)} and categoricals with at most 20 values`;
+        ? `the text of ${columnList(roles.text)} as it is, numeric columns and categoricals with at most ${ONE_HOT_MAX_VALUES} values`
+        : `numeric columns ${columnList(roles.numeric, 5)} and categoricals with at most ${ONE_HOT_MAX_VALUES} values`;
       return [
-        ...shared.head,
-        {
-          step: `Use ${what}; nothing engineered.`,
-          code: PYTHON.block('features', { TEXT_MODEL: py(text) }),
-        },
-        shared.quickSample,
+        ...headBlocks(facts),
+        { step: `Use ${what}; nothing engineered.`, code: PYTHON.block('features', facts) },
+        ...targetBlocks(input, facts),
       ];
     }
     case 'architecture':
       return [
-        { step: vanillaInstruction(task, profile).modelArchitecture[0] ?? null, code: PYTHON.block('model') },
+        {
+          step: vanillaInstruction(task, profile).modelArchitecture[0] ?? null,
+          code: PYTHON.block('model', facts),
+        },
       ];
     case 'training':
-      return [
-        metricBlock(),
-        {
-          step: '5-fold cross-validation with the task metric; no tuning.',
-          code: PYTHON.block('cross-validation', { CV_SCORE_FILE: py(CV_SCORE_FILE) }),
-        },
-        {
-          step: null,
-          note: `The model's feature importances (or coefficients) in ${CHART_FILE}.`,
-          code: PYTHON.block('chart', { CHART_FILE: py(CHART_FILE) }),
-        },
-      ];
+      return trainingBlocks(input, facts).map((block) =>
+        block.step === null
+          ? block
+          : {
+              ...block,
+              step: block.step.startsWith('Save')
+                ? null
+                : `${facts.folds}-fold cross-validation with the task metric; no tuning.`,
+              note: `The model's feature importances (or coefficients) in ${CHART_FILE}.`,
+            },
+      );
     case 'submission':
-      return submissionBlocks(input);
+      return submissionBlocks(input, facts);
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { offlineImprovement } from '../offline/offline-improve.ts';
+import { RECIPE_MARKER } from '../offline/recipe-script.ts';
 import { type Plan, type RunResult, runResultSchema } from '../types.ts';
 import { ARTIFACT_NAMES } from './artifacts.ts';
 import { parseJson } from './blend-runs.ts';
@@ -93,9 +94,13 @@ export async function improveRun(
     { task, profile, instruction: step.instruction },
     { signal, usage, budget, notes, onProgress },
   );
+  // The parent's script with one change, written where a reader starts: under the recipe marker, as a comment.
+  const lines = written.code.split('\n');
+  const at = lines[0]?.startsWith(RECIPE_MARKER) ? 1 : 0;
+  lines.splice(at, 0, `# Improved: ${step.change}.`);
   return runSource(
     plan,
-    stagedSource('improve', choice, step.change, step.instruction, written),
+    stagedSource('improve', choice, step.change, step.instruction, { ...written, code: lines.join('\n') }),
     deps,
     options,
     state,

@@ -54,7 +54,9 @@ interface Variant {
   recipe?: string;
 }
 
-const coder = new OfflineCoder();
+// Unformatted: pyflakes reads the same code either way, and black for hundreds of variants would take minutes
+// (generated-code-quality.test.ts checks the formatted scripts).
+const coder = new OfflineCoder({ format: false });
 const critic = new OfflineCritic();
 const instructor = new OfflineInstructor();
 
