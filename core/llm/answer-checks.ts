@@ -82,17 +82,18 @@ export function refusalOf(text: string): string | null {
 const DECLINING_SENTENCE = new RegExp(
   [
     // Apologies and regrets.
-    /\b(?:I\s+(?:do\s+)?apologi[sz]e|apologies\b|(?:I'm|I am|I['’]m)\s+(?:really\s+|very\s+|so\s+)?sorry|^sorry\b|unfortunately\b|regrettably\b|I['’]?m afraid|I am afraid)/
+    /\b(?:I\s+(?:do\s+)?apologi[sz]e|apologies\b|(?:I'm|I am|I['’]m)\s+(?:really\s+|very\s+|so\s+)?sorry|^sorry\b|^unfortunately\b|^regrettably\b|I['’]?m afraid|I am afraid)/
       .source,
-    // Refusals in the first person, or an AI's disclaimer.
-    /\b(?:I|we)\s+(?:cannot|can['’]?t|can not|could not|couldn['’]t|am unable|['’]m unable|am not able|['’]m not able|won['’]t|will not|must decline|have to decline|do not have|don['’]t have|lack)\b/
+    // Refusals in the model's own voice ("we cannot use the id" is a step), or an AI's disclaimer.
+    /\bI\s+(?:cannot|can['’]?t|can not|could not|couldn['’]t|am unable|['’]m unable|am not able|['’]m not able|won['’]t|will not|must decline|have to decline|do not have|don['’]t have|lack)\b/
       .source,
-    /\bas an AI\b|\blanguage model\b/.source,
-    /\b(?:it is|it['’]s)\s+not\s+(?:appropriate|possible|ethical|feasible)\b/.source,
+    /\bas an AI\b|\bI am an AI\b|\bas a (?:large )?language model\b/.source,
+    /\b(?:it is|it['’]s)\s+not\s+(?:appropriate|possible|ethical|feasible)\s+(?:for me\s+)?to\s+(?:provide|give|rank|write|create|generate|answer|say|tell|compare)\b/
+      .source,
     // Asking for more to go on.
-    /\b(?:I|we)\s+(?:would\s+|will\s+|)need\s+(?:more|additional|further|some)\b/.source,
+    /\bI\s+(?:would\s+|will\s+|)need\s+(?:more|additional|further|some)\b/.source,
     /\b(?:could|can|would)\s+you\s+(?:please\s+)?(?:provide|share|give|clarify|tell|specify|send)\b/.source,
-    /^(?:please\s+)?(?:provide|share|clarify|specify)\s+(?:me\s+)?(?:more|the|some|additional|further)\b/
+    /^please\s+(?:provide|share|clarify|specify|tell)\b|^(?:provide|share)\s+(?:me\s+)?(?:with\s+)?(?:more|additional|further)\b/
       .source,
     /\b(?:more|additional|further)\s+(?:information|details|context)\s+(?:is|are|would be)\s+needed\b/.source,
     /\bwithout\s+(?:more|additional|further|any)\s+(?:information|details|context|knowledge)\b/.source,

@@ -190,9 +190,18 @@ describe('refusals', () => {
     expect(
       checkInstructionAnswer(`Sorting the rows by date first matters here.\n\n${GOOD}`, 'stop', 1).ok,
     ).toBe(true);
-    // "cannot" that is not the model declining.
+    // "cannot", "language model", "not possible", "specify" that are not the model declining.
     const text = GOOD.replace('Fill missing numeric values', 'Missing values cannot be dropped; fill them');
     expect(checkInstructionAnswer(text, 'stop', 1).ok).toBe(true);
+    for (const opening of [
+      'We cannot use the id column as a feature, so it is dropped first.',
+      'Fine-tune a pretrained language model (DeBERTa) on the summaries.',
+      'It is not possible to use the raw date as it is; extract the year and month.',
+      'Specify the target column as `SalePrice` and log-transform it.',
+      'Unlike the other options, this one uses no ensembling.',
+    ]) {
+      expect(checkInstructionAnswer(`${opening}\n\n${GOOD}`, 'stop', 1).ok, opening).toBe(true);
+    }
   });
 
   it('an answer must name a model or technique and something of the data', () => {
