@@ -19,7 +19,7 @@ import {
 } from '../render/render-result.ts';
 import { type RunNaming, runWhat } from '../render/run-labels.ts';
 import { refreshBoard } from '../state/board.ts';
-import type { StoredRun } from '../state/session-store.ts';
+import type { Session, StoredRun } from '../state/session-store.ts';
 import type { JobTracker } from './cancel-registry.ts';
 import { runKey } from './delivery-keys.ts';
 import { settleJobError } from './job-failure.ts';
@@ -53,9 +53,8 @@ export function createRunProcessor(ctx: BotContext) {
   return (job: Job<RunJob>): Promise<string> => RunAttempt.process(ctx, job);
 }
 
-type StartedSession = NonNullable<Awaited<ReturnType<BotContext['store']['get']>>> & {
-  plan: NonNullable<Plan>;
-};
+/** The session of a run that can start: it has the plan the job was queued for. */
+type StartedSession = Session & { plan: Plan };
 
 /**
  * One attempt at a run job: its status message (edited at most once a second, ticking while nothing happens), the
