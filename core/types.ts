@@ -103,6 +103,19 @@ export const dataProfileSchema = z.object({
     skew: z.number().optional(),
     mean: z.number().optional(),
   }),
+  /** An image task's pictures (core/intake/image-intake.ts): counts, sizes, channels, a few samples. */
+  images: z
+    .object({
+      count: z.number().int(),
+      testCount: z.number().int(),
+      formats: z.array(z.string()),
+      width: z.object({ min: z.number(), max: z.number() }),
+      height: z.object({ min: z.number(), max: z.number() }),
+      channels: z.array(z.number().int()),
+      layout: z.enum(['labels csv', 'folder per class']),
+      samples: z.array(z.string()),
+    })
+    .optional(),
 });
 export type DataProfile = z.infer<typeof dataProfileSchema>;
 

@@ -1,7 +1,7 @@
 // The harness around generated code: the holdout split as sandbox files, the submission check the repair loop
 // sees, and the score on the held-out labels, which stay here and never reach the script, critic or coder.
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
 import type { SandboxFile } from '../../sandbox/types.ts';
 import { LinguacodusError } from '../errors.ts';
 import { parseCsvBytes, readCsv, type Table } from '../intake/index.ts';
@@ -112,6 +112,20 @@ function checker(expectedIds: string[], task: TaskSpec, profile: DataProfile) {
   };
 }
 
+/** An extra file by its name; a folder (an image task's pictures) with every file under it, under its name. */
+async function extraFiles(path: string): Promise<SandboxFile[]> {
+  if (!(await stat(path)).isDirectory()) return [{ path: basename(path), content: await readFile(path) }];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries
+      .filter((e) => e.isFile())
+      .map(async (e) => {
+        const file = join(e.parentPath, e.name);
+        return { path: join(basename(path), relative(path, file)), content: await readFile(file) };
+      }),
+  );
+}
+
 export async function prepareHarness(
   task: TaskSpec,
   profile: DataProfile,
@@ -119,9 +133,7 @@ export async function prepareHarness(
 ): Promise<Harness> {
   const table = await readCsv(task.trainFile, limits);
   const split = splitHoldout(table, task, profile);
-  const extras: SandboxFile[] = await Promise.all(
-    task.extraFiles.map(async (path) => ({ path: basename(path), content: await readFile(path) })),
-  );
+  const extras: SandboxFile[] = (await Promise.all(task.extraFiles.map(extraFiles))).flat();
   const targets = new Set(task.targets);
   const evidenceTest = withoutColumns(spread(split.train, EVIDENCE_TEST_ROWS), targets);
 

@@ -12,6 +12,7 @@ import { type ColumnFact, columnFacts } from './column-facts.ts';
 import { namedColumns } from './column-names.ts';
 import { readCsv, type Table } from './csv-reader.ts';
 import { profileColumns, profileTable } from './data-profile.ts';
+import { imageFeatures, imageWorkDir, prepareImageTask, withImages } from './image-intake.ts';
 import { inferDataType } from './infer-data-type.ts';
 import { usedColumns } from './infer-features.ts';
 import { inferIdColumn } from './infer-id-column.ts';
@@ -78,6 +79,9 @@ export async function intakeTask(
   limits: IntakeLimits,
   options: IntakeOptions = {},
 ): Promise<IntakeResult> {
+  // Pictures (a zip or folder) become a CSV task over an images folder first (image-intake.ts).
+  const images = await prepareImageTask(input, imageWorkDir(input), limits);
+  if (images) return withImages(await intakeTask(images.input, limits, options), images);
   const text = input.text.trim();
   const notes = (input.notes ?? []).map((n) => n.trim()).filter(Boolean);
   const files = taskFiles(input);
@@ -146,7 +150,10 @@ export async function intakeTask(
   const retype = targetTypeForMetric(metric.value, firstProfile, table);
   const profile = retype.value ? profileAs(retype.value) : firstProfile;
   const drop = droppedColumns(table, files.train, overrides, targets.value, id.value, unlabelled.value);
-  const features = usedColumns(profile, targets.value, id.value.idColumn, drop.value, files.train);
+  const features =
+    said.dataType?.value === 'image'
+      ? imageFeatures(table.columns)
+      : usedColumns(profile, targets.value, id.value.idColumn, drop.value, files.train);
   const dataType = inferDataType(read, profile, targets.value, id.value.idColumn, said.dataType);
   const split = inferSplit(read, table, profile, dataType.value, said.split?.value);
 
