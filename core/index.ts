@@ -6,6 +6,8 @@ import type { Logger } from '../common/logger.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
 import { type ColumnFact, intakeTask, type TargetChoice } from './intake/index.ts';
 import { createModelClient } from './llm/model-client.ts';
+import { METRICS } from './metrics.ts';
+import { type AutoEvent, type AutoTree, autoSearch } from './pipeline/auto-search.ts';
 import { blendRuns } from './pipeline/blend-runs.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
 import { improveRun } from './pipeline/improve-run.ts';
@@ -25,6 +27,15 @@ export { LinguacodusError } from './errors.ts';
 export { renderInstruction } from './instruction-markdown.ts';
 export { bestRun, type Rankable, rankRuns } from './leaderboard.ts';
 export { BudgetExceededError, noteLine, summarizeUsage, usageJson, usageLine } from './llm/usage.ts';
+export {
+  AUTO_NODES_DIR,
+  AUTO_TREE_FILE,
+  type AutoEvent,
+  type AutoNode,
+  type AutoTree,
+  autoTreeSchema,
+  pickedNode,
+} from './pipeline/auto-search.ts';
 export type { CoreRoleConfig, CoreRoleName, CoreRoles, EngineNames } from './pipeline/engines.ts';
 export type { EvidenceOutcome, PlanOptions, PreparedTask } from './pipeline/plan-task.ts';
 export type { RunOptions } from './pipeline/run-plan.ts';
@@ -102,6 +113,19 @@ export interface Core {
     members: { label: string; dir: string }[],
     options?: Partial<RunOptions>,
   ): Promise<RunResult>;
+  /**
+   * Auto: a search within `budgetS` seconds from the drafts (options 1-3, vanilla) by improve, debug and blend moves,
+   * each node a run in outDir/tree/; the pick by cross-validation only. tree.json at the top of outDir.
+   */
+  auto(plan: Plan, options: AutoRunOptions): Promise<AutoTree>;
+}
+
+export interface AutoRunOptions {
+  budgetS: number;
+  outDir?: string;
+  signal?: AbortSignal;
+  onEvent?: (event: AutoEvent) => void;
+  onProgress?: RunOptions['onProgress'];
 }
 
 export function createCore(deps: CoreDeps): Core {
@@ -155,6 +179,42 @@ export function createCore(deps: CoreDeps): Core {
     blend: async (plan, members, options = {}) => {
       const outDir = await runFolder(plan, 'blend', options);
       return blendRuns(plan, members, runDeps(plan), { ...options, outDir });
+    },
+    auto: async (plan, options) => {
+      const outDir = await runFolder(plan, 'auto', { outDir: options.outDir });
+      const deps = runDeps(plan);
+      // Nodes skip the notebook's extra run: the search's time goes to nodes.
+      const nodeOptions = (dir: string, signal: AbortSignal): RunOptions => ({
+        outDir: dir,
+        signal,
+        onProgress: options.onProgress,
+        executeNotebook: false,
+      });
+      const made = async (dir: string) => {
+        await mkdir(dir, { recursive: true });
+        return dir;
+      };
+      return autoSearch(
+        {
+          draft: async (choice, dir, signal) =>
+            runPlan(plan, choice, deps, nodeOptions(await made(dir), signal)),
+          debug: async (choice, dir, signal) =>
+            runPlan(plan, choice, deps, nodeOptions(await made(dir), signal)),
+          improve: async (from, dir, signal) =>
+            improveRun(plan, { dir: from, blind: true }, deps, nodeOptions(await made(dir), signal)),
+          blend: async (members, dir, signal) =>
+            blendRuns(plan, members, deps, nodeOptions(await made(dir), signal)),
+        },
+        {
+          budgetS: options.budgetS,
+          outDir,
+          signal: options.signal,
+          canDebug: engines.names.coder === 'llm',
+          higherIsBetter: METRICS[plan.task.metric].higherIsBetter,
+          metric: plan.task.metric,
+          onEvent: options.onEvent,
+        },
+      );
     },
   };
 }

@@ -17,7 +17,13 @@ import { writeStagedCode } from './write-code.ts';
 /** Lines of the parent's run log the coder sees. */
 const LOG_TAIL_LINES = 40;
 
-async function readParent(dir: string): Promise<{ result: RunResult; code: string; logTail: string }> {
+/** A log line that tells of the held-out rows (their score, the baseline on them, their chart). */
+const HOLDOUT_LINE = /holdout|held-out|baseline/i;
+
+async function readParent(
+  dir: string,
+  blind: boolean,
+): Promise<{ result: RunResult; code: string; logTail: string }> {
   let text: string;
   try {
     text = await readFile(join(dir, ARTIFACT_NAMES.result), 'utf8');
@@ -32,22 +38,26 @@ async function readParent(dir: string): Promise<{ result: RunResult; code: strin
   const result = parsed.data;
   const code = await readFile(join(dir, ARTIFACT_NAMES.code), 'utf8').catch(() => result.code);
   const log = await readFile(join(dir, ARTIFACT_NAMES.log), 'utf8').catch(() => '');
-  return { result, code, logTail: log.trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n') };
+  const lines = log.trimEnd().split('\n');
+  const seen = blind ? lines.filter((line) => !HOLDOUT_LINE.test(line)) : lines;
+  return { result, code, logTail: seen.slice(-LOG_TAIL_LINES).join('\n') };
 }
 
 export async function improveRun(
   plan: Plan,
-  from: { dir: string },
+  /** `blind`: the step sees nothing of the held-out rows (Auto's honest search): no holdout score, no such log lines. */
+  from: { dir: string; blind?: boolean },
   deps: RunDeps,
   options: RunOptions,
 ): Promise<RunResult> {
   const { task, profile } = plan;
   const { signal, onProgress } = options;
-  const parent = await readParent(from.dir);
+  const blind = from.blind === true;
+  const parent = await readParent(from.dir, blind);
   if (parent.result.kind === 'blend' || parent.result.choice === null) {
     throw new LinguacodusError('bad_input', 'A blend cannot be improved; improve one of the runs it blends.');
   }
-  if (!parent.result.ok || parent.result.score === null) {
+  if (!parent.result.ok) {
     throw new LinguacodusError('bad_input', 'Only a run that finished with a score can be improved.');
   }
   const choice = parent.result.choice;
@@ -55,7 +65,7 @@ export async function improveRun(
   const { log, usage, notes, budget } = state;
   const parentInstruction = chosenInstruction(plan, choice);
   log.line(
-    `plan ${plan.id}: improve the ${parent.result.kind} run of choice ${choice} (holdout ${task.metric} ${parent.result.score}, own cv ${parent.result.cvScore ?? 'none'})`,
+    `plan ${plan.id}: improve the ${parent.result.kind} run of choice ${choice} (${blind ? '' : `holdout ${task.metric} ${parent.result.score}, `}own cv ${parent.result.cvScore ?? 'none'})`,
   );
   const coder = deps.engines.coder;
   if (coder.improve) {
@@ -64,7 +74,7 @@ export async function improveRun(
       {
         context,
         code: parent.code,
-        score: parent.result.score,
+        score: blind ? null : parent.result.score,
         cvScore: parent.result.cvScore,
         logTail: parent.logTail,
         history: parent.result.kind === 'improve' && parent.result.change ? [parent.result.change] : [],
