@@ -1,7 +1,8 @@
 # The harness's blend of finished runs: non-negative weights summing to 1, fitted on the members' out-of-fold
-# predictions against train.csv's labels (Caruana-style greedy ensemble selection with replacement; label metrics on the log-loss), applied to the
-# members' predictions for test.csv's rows. The held-out labels never reach this script: the harness scores the
-# submission.csv it writes. blend-runs.ts inserts the task metric's score_metric() and puts blend_spec.json beside.
+# predictions against train.csv's labels (Caruana-style greedy ensemble selection with replacement; label metrics,
+# and tied or saturated scores, on a proper scoring rule), applied to the members' predictions for test.csv's rows.
+# The held-out labels never reach this script: the harness scores the submission.csv it writes. blend-runs.ts
+# inserts the task metric's score_metric() and puts blend_spec.json beside.
 import json
 
 import numpy as np
@@ -87,10 +88,14 @@ fit = [p[rows] for p in oof]
 
 
 # Label metrics (accuracy, F1) move in steps and a greedy search on them chases noise: their weights are fitted on
-# the log-loss of the blended probabilities instead, and the labels are taken from the blend at the end.
+# the log-loss of the blended probabilities instead, and the labels are taken from the blend at the end. When the
+# members' out-of-fold scores are tied or saturated (every AUC 1.0), the task metric carries no information about
+# the weights: they are fitted on a proper scoring rule of the same predictions (log-loss for probabilities, squared
+# error for numbers). Ties along the greedy search are broken by that rule too.
 TASK_METRIC = METRIC
+PROPER_METRIC = "log-loss" if CLASSIFICATION else "mcrmse" if len(SPEC["targets"]) > 1 else "mse"
+PERFECT = {"roc-auc": 1.0, "accuracy": 1.0, "f1": 1.0, "f1-macro": 1.0, "f1-micro": 1.0, "r2": 1.0}
 FIT_METRIC = "log-loss" if CLASSIFICATION and METRIC not in ("roc-auc", "log-loss") else METRIC
-FIT_HIGHER_IS_BETTER = HIGHER_IS_BETTER if FIT_METRIC == METRIC else False
 
 
 def metric_score(values, name):
@@ -102,43 +107,70 @@ def metric_score(values, name):
         METRIC = TASK_METRIC
 
 
-def score(values):
-    return metric_score(values, FIT_METRIC)
-
-
-def better(a, b):
-    if not np.isfinite(a):
-        return False
-    if not np.isfinite(b):
-        return True
-    return a > b if FIT_HIGHER_IS_BETTER else a < b
+def close(a, b):
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
 member_scores = [metric_score(p, TASK_METRIC) for p in fit]
-for m, p, s in zip(members, fit, member_scores):
-    fitted_on = "" if FIT_METRIC == TASK_METRIC else f", {FIT_METRIC} = {score(p):.6f}"
-    print(f"member {m['label']}: out-of-fold {TASK_METRIC} = {s:.6f}{fitted_on}", flush=True)
+member_proper = [metric_score(p, PROPER_METRIC) for p in fit]
+finite = [s for s in member_scores if np.isfinite(s)]
+tied = len(finite) > 1 and all(close(s, finite[0]) for s in finite)
+saturated = TASK_METRIC in PERFECT and any(close(s, PERFECT[TASK_METRIC]) for s in finite)
+if FIT_METRIC == TASK_METRIC and (tied or saturated):
+    FIT_METRIC = PROPER_METRIC
+    why = "saturated" if saturated else "tied"
+    print(f"members' out-of-fold {TASK_METRIC} {why}: weights fitted on the {PROPER_METRIC} of the same predictions")
+FIT_HIGHER_IS_BETTER = HIGHER_IS_BETTER if FIT_METRIC == METRIC else False
+
+
+def key(values):
+    """The fitted metric, and the proper scoring rule that breaks its ties."""
+    return metric_score(values, FIT_METRIC), metric_score(values, PROPER_METRIC)
+
+
+def better(a, b):
+    if not np.isfinite(a[0]):
+        return False
+    if not np.isfinite(b[0]):
+        return True
+    if not close(a[0], b[0]):
+        return a[0] > b[0] if FIT_HIGHER_IS_BETTER else a[0] < b[0]
+    return np.isfinite(a[1]) and (not np.isfinite(b[1]) or a[1] < b[1])
+
+
+for m, p, s, q in zip(members, fit, member_scores, member_proper):
+    print(f"member {m['label']}: out-of-fold {TASK_METRIC} = {s:.6f}, {PROPER_METRIC} = {q:.6f}", flush=True)
 
 # Greedy selection with replacement: each step adds the member that most improves the average; the best prefix wins.
 counts = np.zeros(len(fit))
 total = np.zeros_like(fit[0])
-best_counts, best_score = None, float("nan")
+best_counts, best_key = None, (float("nan"), float("nan"))
 for step in range(STEPS):
-    choice, choice_score = None, float("nan")
+    choice, choice_key = None, (float("nan"), float("nan"))
     for j, p in enumerate(fit):
-        candidate = score((total + p) / (step + 1))
-        if choice is None or better(candidate, choice_score):
-            choice, choice_score = j, candidate
+        candidate = key((total + p) / (step + 1))
+        if choice is None or better(candidate, choice_key):
+            choice, choice_key = j, candidate
     counts[choice] += 1
     total = total + fit[choice]
-    if best_counts is None or better(choice_score, best_score):
-        best_counts, best_score = counts.copy(), choice_score
+    if best_counts is None or better(choice_key, best_key):
+        best_counts, best_key = counts.copy(), choice_key
 weights = best_counts / best_counts.sum()
 print("weights:", ", ".join(f"{m['label']} {w:.3f}" for m, w in zip(members, weights)))
-blend_score = metric_score(sum(w * p for w, p in zip(weights, fit)), TASK_METRIC)
+blended_oof = sum(w * p for w, p in zip(weights, fit))
+blend_score = metric_score(blended_oof, TASK_METRIC)
+blend_proper = metric_score(blended_oof, PROPER_METRIC)
+best_member = (max(finite) if HIGHER_IS_BETTER else min(finite)) if finite else float("nan")
+beats_best = bool(
+    np.isfinite(blend_score)
+    and np.isfinite(best_member)
+    and not close(blend_score, best_member)
+    and (blend_score > best_member if HIGHER_IS_BETTER else blend_score < best_member)
+)
 print(
-    f"blend out-of-fold {TASK_METRIC} = {blend_score:.6f}"
-    + ("" if FIT_METRIC == TASK_METRIC else f" ({FIT_METRIC} {best_score:.6f})")
+    f"blend out-of-fold {TASK_METRIC} = {blend_score:.6f} ({PROPER_METRIC} {blend_proper:.6f}); "
+    + ("beats" if beats_best else "does not beat")
+    + f" its best member's {best_member:.6f}"
 )
 
 
@@ -195,6 +227,10 @@ json.dump(
         "weights": [float(w) for w in weights],
         "member_oof_scores": [float(s) for s in member_scores],
         "blend_oof_score": float(blend_score),
+        "fit_metric": FIT_METRIC,
+        "member_proper_scores": [float(q) for q in member_proper],
+        "blend_proper_score": float(blend_proper),
+        "beats_best_member": beats_best,
         "fitted_rows": int(rows.sum()),
     },
     open("blend_weights.json", "w"),

@@ -40,6 +40,9 @@ const weightsSchema = z.object({
   member_oof_scores: z.array(z.number().nullable()),
   blend_oof_score: z.number().nullable(),
   fitted_rows: z.number().int(),
+  /** The metric the weights were fitted on: the task's, or a proper scoring rule when its scores tie or saturate. */
+  fit_metric: z.string().optional(),
+  beats_best_member: z.boolean().optional(),
 });
 
 interface UsableMember {
@@ -235,7 +238,16 @@ function blendOutcome(
         .map((m) => `${m.label} ${Number(m.weight.toFixed(2))}`)
         .join(', ')}`
     : null;
-  if (scored) log.line(`${change} (fitted on ${fitted.fitted_rows} training rows' out-of-fold predictions)`);
+  if (scored) {
+    log.line(
+      `${change} (fitted on ${fitted.fitted_rows} training rows' out-of-fold predictions${fitted.fit_metric ? `, by ${fitted.fit_metric}` : ''})`,
+    );
+    if (fitted.beats_best_member === false) {
+      log.line(
+        `the blend's out-of-fold ${fitted.blend_oof_score} does not beat its best member's: not offered as the pick`,
+      );
+    }
+  }
   const oof = collected(execution, ARTIFACT_NAMES.oofPredictions);
   const test = collected(execution, ARTIFACT_NAMES.testPredictions);
   const code = `# Blend of ${members.map((m) => m.label).join(', ')}${change ? `: ${change}` : ''}\n# weights fitted on the members' out-of-fold predictions only (blend_spec.json lists the files)\n${blendScript()}`;
