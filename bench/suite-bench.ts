@@ -15,6 +15,7 @@ import {
 } from '../core/index.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/index.ts';
 import { linearBaselineFiles } from './linear-baseline.ts';
+import { measureScript } from './script-coverage.ts';
 import { type PanelScore, runStrongPanel, strongPanelFiles } from './strong-panel.ts';
 import { type SuiteTask, suiteTaskInput } from './suite.ts';
 
@@ -42,6 +43,8 @@ export interface BenchRow {
   choices: ChoiceScore[];
   /** Which option the resolver chose before improving it. */
   resolverChose: number | null;
+  /** The resolver's script as the thread hands it over: its lines and the share of statements its own run executes. */
+  resolverScript?: { lines: number; executed: number | null; error: string | null } | null;
   evidence: { rank: number; cvScore: number | null; error?: string }[];
   /** The paper's vanilla control: the task alone, no instruction (offline: the plain default model). */
   vanilla?: RunScore | null;
@@ -240,6 +243,15 @@ export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<Bench
       try {
         const result = await core.run(plan, choice, { outDir: dir, executeNotebook: false });
         finish(LABELS[choice], dir, result);
+        if (choice === 'resolver' && result.code) {
+          const measured = await measureScript(
+            deps.sandbox,
+            harness.runFiles,
+            result.code,
+            deps.sandboxLimits,
+          );
+          row.resolverScript = { lines: measured.lines, executed: measured.executed, error: measured.error };
+        }
         row.choices.push({
           choice,
           title: instruction.title,
@@ -492,6 +504,7 @@ export function renderBenchMarkdown(
       '"linear" is scikit-learn LinearRegression / LogisticRegression with imputation, scaling, one-hot (and TF-IDF for free text), run through the same harness. ' +
       '"vanilla" is the paper\'s control: the task alone, no instruction (offline: the plain default model for the data type). ' +
       '"resolver" is the resolver\'s improved instruction (the option it chose in brackets). ' +
+      '"lines" and "executed %" are the resolver\'s script as the thread hands it over: its lines, and the share of its statements that run on its own task (python3-coverage in the sandbox, full mode). ' +
       '"best option" is the best holdout score among ranks 1-3 and the resolver (which one in brackets). ' +
       '"improve" is one Improve step from the best option\'s run. ' +
       '"blend" combines every finished run (ranks 1-3, resolver, vanilla, improve) with weights fitted on their out-of-fold predictions (how many members in brackets). ' +
@@ -509,6 +522,8 @@ export function renderBenchMarkdown(
     'rank 2',
     'rank 3',
     'resolver',
+    'lines',
+    'executed %',
     'best option',
     'improve',
     'blend',
@@ -555,6 +570,8 @@ export function renderBenchMarkdown(
       cell('2'),
       cell('3'),
       resolverCell,
+      r.resolverScript ? String(r.resolverScript.lines) : '—',
+      r.resolverScript?.executed != null ? r.resolverScript.executed.toFixed(1) : '—',
       best ? `${fmt(best.score)} (${choiceName(best.choice)})` : '—',
       runCell(r.improve, r.error),
       blendCell,

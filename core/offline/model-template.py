@@ -315,9 +315,8 @@ figure, folds_axes = plt.subplots(figsize=(6, 5))
 folds_axes.bar([str(k) for k in range(1, len(fold_scores) + 1)], fold_scores)
 folds_axes.set(title=f"{{ metric }} by CV fold (mean {cv_score:.5f})", xlabel="fold")
 {% if importance %}
-top = importance.sort_values().tail(20)
-importance_axes.barh([name[:40] for name in top.index], top.to_numpy())
-importance_axes.set_title({{ ("|coefficient| on scaled features (sum over folds)" if importance == "linear" else "feature importance (sum over folds)") | py }})
+importance_title = {{ ("|coefficient| on scaled features (sum over folds)" if importance == "linear" else "feature importance (sum over folds)") | py }}
+importance.sort_values().tail(20).plot.barh(ax=importance_axes, title=importance_title)
 {% endif %}
 figure.tight_layout()
 figure.savefig({{ chart_file | py }}, dpi=90)

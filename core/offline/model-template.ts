@@ -44,7 +44,7 @@ export function architectureBlocks(input: TemplateInput): CodeBlock[] {
   const step = `${
     blend
       ? input.recipe.params.fitWeights
-        ? `Blend ${models.length} models, averaging their predictions with weights fitted on their out-of-fold predictions (every weighting on a 0.1 grid, the task metric; log-loss for label metrics): ${steps.join(' ')}`
+        ? `Blend ${models.length} models with weights fitted on their out-of-fold predictions (a 0.1 grid): ${steps.join(' ')}`
         : `Blend ${models.length} models, averaging their predictions with weights ${models.map((m) => m.weight.toFixed(2)).join(' / ')}: ${steps.join(' ')}`
       : (steps[0] ?? '')
   }${base}`;

@@ -3,6 +3,15 @@ import type { CoderEngine, EngineCall, StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { STAGES, type StageName } from '../types.ts';
 import { formatPython } from './format-python.ts';
+import {
+  type ImageRecipe,
+  imageRecipe,
+  imageRecipeOf,
+  imageRecipeOfScript,
+  imageRepair,
+  imageScript,
+  renderImageStage,
+} from './image-template.ts';
 import { integrateStages, RECIPE_MARKER, renderStage, templateInput } from './recipe-script.ts';
 import { parseRecipe, type RecipeRef, recipeFromInstruction, saferRecipe } from './recipes.ts';
 import { VANILLA_RECIPE_ID, vanillaModelsText, vanillaTemplateInput } from './vanilla-template.ts';
@@ -106,7 +115,17 @@ export class OfflineCoder implements CoderEngine {
     return recipeFromInstruction(context.instruction, context.task, context.profile);
   }
 
+  /** The image recipe of an image task (the instruction's, else the CNN, or the reference for vanilla). */
+  private imageRecipe(context: StageContext): ImageRecipe | null {
+    if (context.task.dataType !== 'image') return null;
+    const fallback = isVanilla(context) ? 'image-pca' : 'image-cnn';
+    return imageRecipeOf(context.instruction) ?? imageRecipe(fallback, context.profile);
+  }
+
   async writeStage(stage: StageName, context: StageContext, _call?: EngineCall): Promise<string> {
+    const image = this.imageRecipe(context);
+    if (image)
+      return renderImageStage(stage, context.task, context.profile, image, context.instruction.title);
     if (isVanilla(context)) {
       return renderStage(stage, vanillaTemplateInput(context.task, context.profile), context.instruction, {
         vanilla: true,
@@ -128,6 +147,14 @@ export class OfflineCoder implements CoderEngine {
   }
 
   async repair(code: string, error: string, context: StageContext, _call?: EngineCall): Promise<string> {
+    const image = this.imageRecipe(context);
+    if (image) {
+      const { task, profile, instruction } = context;
+      const plan = imageRepair(imageRecipeOfScript(code) ?? image, error, profile);
+      return this.formatted(
+        `# Repair: ${plan.fix}.\n${imageScript(task, profile, plan.recipe, instruction.title)}`,
+      );
+    }
     const current = recipeOfScript(code) ?? this.recipe(context);
     // A script this coder already repaired says what was tried, so the same fix is not repeated.
     const previousFix = /^# Repair: (.*)\.$/m.exec(code)?.[1] ?? null;

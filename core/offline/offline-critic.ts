@@ -5,6 +5,7 @@ import { LinguacodusError } from '../errors.ts';
 import { METRICS } from '../harness/index.ts';
 import type { DataProfile, Evidence, Instruction, TaskSpec } from '../types.ts';
 import { columnList, columnRoles } from './column-roles.ts';
+import { imageCritique, imageResolve } from './image-critic.ts';
 import { modelName, modelSettings, QUICK_SAMPLE_ROWS, RARE_CLASS_ROWS } from './model-settings.ts';
 import { instructionForRecipe } from './offline-instructor.ts';
 import { type RecipeRef, recipeFromInstruction } from './recipes.ts';
@@ -189,6 +190,7 @@ export class OfflineCritic implements CriticEngine {
   readonly kind = 'offline' as const;
 
   async critique(input: CriticInput, _call?: EngineCall): Promise<string> {
+    if (input.task.dataType === 'image') return imageCritique(input);
     const { task, profile, instructions, evidence } = input;
     const sections = instructions.map((instruction) => {
       const recipe = recipeFromInstruction(instruction, task, profile);
@@ -213,6 +215,7 @@ export class OfflineCritic implements CriticEngine {
   }
 
   async resolve(input: CriticInput & { critique: string }, _call?: EngineCall): Promise<ResolverDecision> {
+    if (input.task.dataType === 'image') return imageResolve(input);
     const { task, profile, instructions, evidence } = input;
     const byRank = new Map(instructions.map((i) => [i.rank, i] as const));
     const scored = rankByEvidence(task, evidence).filter((e) => byRank.has(e.rank));

@@ -2,6 +2,7 @@
 import type { EngineCall, InstructorEngine } from '../engine.ts';
 import { type DataProfile, type Instruction, STAGE_SECTIONS, STAGES, type TaskSpec } from '../types.ts';
 import { columnList } from './column-roles.ts';
+import { imageInstructions } from './image-template.ts';
 import { modelName } from './model-settings.ts';
 import { stageBlocks, templateInput } from './recipe-script.ts';
 import { type RecipeRef, rankRecipes, recipeJson } from './recipes.ts';
@@ -59,6 +60,7 @@ export class OfflineInstructor implements InstructorEngine {
   readonly kind = 'offline' as const;
 
   async instructions(task: TaskSpec, profile: DataProfile, _call?: EngineCall): Promise<Instruction[]> {
+    if (task.dataType === 'image') return imageInstructions(task, profile);
     return rankRecipes(task, profile).map((ranked, i) =>
       instructionForRecipe(task, profile, ranked.recipe, i + 1, ranked.reason),
     );

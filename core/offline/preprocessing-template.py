@@ -46,8 +46,7 @@ test = pd.read_csv({{ test_file | py }})
 {% if time_from or calendar %}
 
 
-def moments(frame):
-    """Each row's moment in UTC (unparsable values become NaT)."""
+def moments(frame):  # each row's moment in UTC; unparsable values become NaT
 {% if time_from %}
     return pd.to_datetime(frame[{{ time_from | py }}], errors="coerce", utc=True)
 {% else %}
@@ -78,13 +77,13 @@ features = pd.DataFrame(index=combined.index)
 
 # @block datetime
 def calendar_features(moment, prefix):
-    """Calendar parts of a timestamp{% if time_series %}, seasonal sine/cosine terms and a trend in days{% endif %}."""
     parts = {name: getattr(moment.dt, name) for name in ("year", "month", "day", "dayofweek", "dayofyear", "hour")}
 {% if time_series %}
     for k in (1, 2):  # two harmonics of the year's cycle, one of the day's
         parts[f"doy_sin{k}"] = np.sin(2 * np.pi * k * moment.dt.dayofyear / 365.25)
         parts[f"doy_cos{k}"] = np.cos(2 * np.pi * k * moment.dt.dayofyear / 365.25)
-    parts["hour_sin"], parts["hour_cos"] = np.sin(2 * np.pi * moment.dt.hour / 24), np.cos(2 * np.pi * moment.dt.hour / 24)
+    parts["hour_sin"] = np.sin(2 * np.pi * moment.dt.hour / 24)
+    parts["hour_cos"] = np.cos(2 * np.pi * moment.dt.hour / 24)
     parts["trend_days"] = (moment - moment.min()).dt.total_seconds() / 86400
 {% endif %}
     return pd.DataFrame({f"{prefix}_{name}": values for name, values in parts.items()}).astype(float)

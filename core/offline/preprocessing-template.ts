@@ -102,7 +102,7 @@ function targetBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock {
   if (!isClassification(input)) {
     const log = input.models.some((m) => m.logTarget);
     return {
-      step: `Use ${columnList(task.targets)} as the regression target${task.targets.length > 1 ? 's (one model per target)' : ''}${log ? '; models marked for it fit on log1p of the target and invert with expm1' : ''}.`,
+      step: `Use ${columnList(task.targets)} as the regression target${task.targets.length > 1 ? 's (one model per target)' : ''}${log ? '; fitted on log1p of the target, inverted with expm1' : ''}.`,
       code: PYTHON.block('target-regression', facts),
     };
   }
@@ -123,17 +123,17 @@ function encoderBlock(input: TemplateInput, facts: ScriptFacts): CodeBlock {
   const lines: string[] = [];
   if (styles.has('trees')) {
     lines.push(
-      `for gradient boosting: numeric features as they are (the model learns a direction for missing values)${roles.categorical.length > 0 ? `, ordinal codes for ${columnList(roles.categorical, 5)}` : ''}`,
+      `for gradient boosting: numeric features as they are (the model learns a direction for missing values)${roles.categorical.length > 0 ? `, ordinal codes for ${columnList(roles.categorical, 3)}` : ''}`,
     );
   }
   if (styles.has('forest')) {
     lines.push(
-      `for the forest: median imputation of numeric features${roles.categorical.length > 0 ? `, ordinal codes for ${columnList(roles.categorical, 5)}` : ''}`,
+      `for the forest: median imputation of numeric features${roles.categorical.length > 0 ? `, ordinal codes for ${columnList(roles.categorical, 3)}` : ''}`,
     );
   }
   if (styles.has('linear') || styles.has('text')) {
     lines.push(
-      `for the linear model: median imputation with missing-value indicators and standard scaling of numeric features${roles.categorical.length > 0 ? `, one-hot encoding of ${columnList(roles.categorical, 5)} (unseen categories ignored)` : ''}`,
+      `for the linear model: median imputation with missing-value indicators and standard scaling of numeric features${roles.categorical.length > 0 ? `, one-hot encoding of ${columnList(roles.categorical, 3)} (unseen categories ignored)` : ''}`,
     );
   }
   const svd = models.find((m) => m.textSvd > 0);

@@ -154,7 +154,7 @@ function sortImports(statements: string[]): string[] {
 }
 
 /** A comment left above a blank line by a hoisted import belongs to the code below it. */
-const tidy = (body: string) => body.replace(/^(#[^\n]*)\n\n(?=[^\n#])/gm, '$1\n');
+const tidy = (body: string) => body.replace(/^(#[^\n]*)\n\n+(?=\S)/gm, '$1\n');
 
 /** Joins stage code into one script: top-level imports (including parenthesised ones) hoisted, merged and sorted. */
 export function integrateStages(stages: { stage: StageName; code: string }[]): string {

@@ -4,6 +4,7 @@
 // check), measured by Debian's python3-coverage. The vanilla control and one Improve step are held to the same.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { measureScript } from '../../bench/script-coverage.ts';
 import { prepareHarness } from '../../core/harness/index.ts';
 import { DEFAULT_INTAKE_LIMITS } from '../../core/intake/index.ts';
 import { OfflineCoder } from '../../core/offline/offline-coder.ts';
@@ -17,21 +18,6 @@ import { prepareSuiteTask } from '../helpers/offline-task-runner.ts';
 const MAX_LINES = 250;
 const MIN_EXECUTED = 90;
 const PYTHON = '/usr/bin/python3';
-/** Runs solution.py under coverage.py, counting its own statements only, and writes the report as JSON. */
-const COVERAGE_RUNNER = `import os
-import runpy
-
-import coverage
-
-path = os.path.abspath("solution.py")
-measure = coverage.Coverage(include=[path], data_file=None)
-measure.start()
-try:
-    runpy.run_path(path, run_name="__main__")
-finally:
-    measure.stop()
-    measure.json_report(outfile="coverage.json")
-`;
 
 const coder = new OfflineCoder();
 const instructor = new OfflineInstructor();
@@ -53,28 +39,14 @@ async function quality(task: TaskSpec, profile: DataProfile, code: string): Prom
   });
   const pyflakes = spawnSync(PYTHON, ['-m', 'pyflakes'], { input: code, encoding: 'utf8' });
   const harness = await prepareHarness(task, profile, DEFAULT_INTAKE_LIMITS);
-  const execution = await sandbox.execute({
-    files: [
-      ...harness.runFiles,
-      { path: 'solution.py', content: code },
-      { path: 'coverage_runner.py', content: COVERAGE_RUNNER },
-    ],
-    entry: 'coverage_runner.py',
-    collect: ['coverage.json', 'submission.csv'],
-    limits: { timeoutMs: 300_000 },
-  });
-  const file = (name: string) => execution.files.find((f) => f.name === name)?.bytes ?? null;
-  const report = file('coverage.json');
-  if (!report) throw new Error(`the script did not run to its end: ${execution.stderr.slice(-600)}`);
-  const summary = JSON.parse(report.toString('utf8')) as {
-    totals: { percent_covered: number };
-  };
+  const measured = await measureScript(sandbox, harness.runFiles, code, { timeoutMs: 300_000 });
+  if (measured.executed === null) throw new Error(`the script did not run to its end: ${measured.error}`);
   return {
-    lines: code.trimEnd().split('\n').length,
-    executed: summary.totals.percent_covered,
+    lines: measured.lines,
+    executed: measured.executed,
     black: black.status === 0 ? 'clean' : `black would reformat (${black.stderr.trim()})`,
     pyflakes: pyflakes.status === 0 ? 'clean' : pyflakes.stdout.trim(),
-    submission: harness.checkHoldoutSubmission(file('submission.csv')),
+    submission: harness.checkHoldoutSubmission(measured.submission),
   };
 }
 

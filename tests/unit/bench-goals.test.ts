@@ -219,6 +219,8 @@ describe('bench markdown', () => {
       'rank 2',
       'rank 3',
       'resolver',
+      'lines',
+      'executed %',
       'best option',
       'improve',
       'blend',
@@ -241,6 +243,8 @@ describe('bench markdown', () => {
       '0.0508 gbdt',
       '0.077 gbdt',
       '**0.0429** (chose 1)',
+      '—',
+      '—',
       '0.0429 (resolver)',
       '0.041',
       '**0.04** (1)',
@@ -275,8 +279,10 @@ describe('bench markdown', () => {
       .map((c) => c.trim())
       .filter(Boolean);
     expect(cells[5]).toBe('—');
-    expect(cells[10]).toBe('0.83 (resolver)');
-    expect(cells.slice(11, 14)).toEqual(['—', '—', '—']);
+    // Nor the resolver script's lines and executed share.
+    expect(cells.slice(10, 12)).toEqual(['—', '—']);
+    expect(cells[12]).toBe('0.83 (resolver)');
+    expect(cells.slice(13, 16)).toEqual(['—', '—', '—']);
     expect(md).not.toContain('## Strong panel members');
   });
 
@@ -294,7 +300,7 @@ describe('bench markdown', () => {
       .split('|')
       .map((c) => c.trim())
       .filter(Boolean);
-    expect(cells[12]).toBe('not run');
+    expect(cells[14]).toBe('not run');
     expect(md).toContain(
       '- crab_age blend: not run: a blend needs two finished runs with predictions; 1 finished',
     );
