@@ -88,11 +88,11 @@ from sklearn.metrics import f1_score
 
 def score(truth, prediction):
 {% if regression %}
-    """{{ metric | upper }} of (rows, targets) values{{ ", the mean over the targets" if targets.length > 1 }}."""
+    """The task metric, {{ metric }}, of (rows, targets) values{{ ", the mean over the targets" if targets.length > 1 }}."""
 {% elif binary %}
-    """{{ metric | upper }} of the labels (0/1) against P({{ positive }})."""
+    """The task metric, {{ metric }}, of the labels (0/1) against P({{ positive }})."""
 {% else %}
-    """{{ metric | upper }} of the class indexes against (rows, classes) probabilities."""
+    """The task metric, {{ metric }}, of the class indexes against (rows, classes) probabilities."""
 {% endif %}
 {% if metric in ["rmse", "mcrmse"] %}
     return float(np.mean(np.sqrt(np.mean((truth - prediction) ** 2, axis=0))))
