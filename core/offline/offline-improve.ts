@@ -189,9 +189,13 @@ function readEvidence(
     const { mean, std } = spread(folds);
     const bounded = BOUNDED_METRICS.has(task.metric);
     const wide = bounded ? std > SPREAD_BOUNDED : Math.abs(mean) > 0 && std / Math.abs(mean) > SPREAD_SHARE;
+    // Once along a line: a part already given its depth or ridge strength is not regularised again.
     const regularisable = parts.some(
       (p) =>
-        (p.id === 'gbdt' && (modelSettings(p, profile)[0]!.maxDepth ?? 0) > MIN_DEPTH) || p.id === 'linear',
+        (p.id === 'gbdt' &&
+          p.params.maxDepth === undefined &&
+          modelSettings(p, profile)[0]!.maxDepth > MIN_DEPTH) ||
+        (p.id === 'linear' && p.params.alpha === undefined),
     );
     if (wide && regularisable) {
       const next = parts.map((p): RecipeRef => {

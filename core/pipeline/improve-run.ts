@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StageContext } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
-import { offlineImprovement } from '../offline/offline-improve.ts';
+import { foldScoresOf, offlineImprovement } from '../offline/offline-improve.ts';
 import { RECIPE_MARKER } from '../offline/recipe-script.ts';
 import { type Plan, type RunResult, runResultSchema } from '../types.ts';
 import { ARTIFACT_NAMES } from './artifacts.ts';
@@ -98,7 +98,11 @@ export async function improveRun(
     );
   }
   // The offline engine's next step: a new recipe, its instruction and staged code from the templates.
-  const step = offlineImprovement(parent.code, parentInstruction, task, profile);
+  // What the parent's run showed on the training rows: its folds' scores (the target's distribution is the profile's).
+  const step = offlineImprovement(parent.code, parentInstruction, task, profile, {
+    foldScores: foldScoresOf(parent.result.attempts.at(-1)?.stdoutTail ?? ''),
+    higherIsBetter: parent.result.higherIsBetter,
+  });
   const written = await writeStagedCode(
     coder,
     { task, profile, instruction: step.instruction },
