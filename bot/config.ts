@@ -1,5 +1,6 @@
 // The one schema over the environment: every setting the product reads, with its default and check.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { CoreRoleConfig, CoreRoleName, CoreRoles } from '../core/index.ts';
 import { sandboxEnvShape } from '../sandbox/index.ts';
@@ -119,6 +120,18 @@ const envSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+    // operations (README, Operating it)
+    ADMIN_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+    ADMIN_ALLOW_RETRY: bool.default(false),
+    // Unset: the operations routes are served on the web chat's port only (a process without it serves none).
+    OPS_PORT: z.coerce
+      .number({ error: 'expected a port number' })
+      .int({ error: 'expected a whole port number' })
+      .min(1, { error: 'expected a port from 1 to 65535' })
+      .max(65535, { error: 'expected a port from 1 to 65535' })
+      .optional(),
+    OPS_HOST: z.string().min(1).default('127.0.0.1'),
+
     // chat surfaces
     WEB_CHAT: bool.default(true),
     HOST: z.string().min(1).default('127.0.0.1'),
@@ -174,7 +187,13 @@ const envSchema = z
       .min(1)
       .default('{linguacodus}'),
     PLAN_CONCURRENCY: positiveInt(2, 'a job count'),
-    RUN_CONCURRENCY: positiveInt(1, 'a job count'),
+    // `auto`: one run per core this machine gives the process (os.availableParallelism()).
+    RUN_CONCURRENCY: z
+      .union([
+        z.literal('auto').transform(() => availableParallelism()),
+        positiveInt(1, 'a job count or auto'),
+      ])
+      .default(1),
     DELIVER_CONCURRENCY: positiveInt(4, 'a job count'),
     PLAN_TIMEOUT_S: positiveInt(900, 'seconds'),
     RUN_TIMEOUT_S: positiveInt(3600, 'seconds'),
@@ -187,6 +206,14 @@ const envSchema = z
 
     // limits and storage
     DATA_DIR: z.string().min(1).default('./data'),
+    // The file store for what moves between machines (bot/store/): DATA_DIR itself unless an S3 URL is given.
+    FILE_STORE_URL: z
+      .string()
+      .regex(/^s3:\/\/[^/]+(\/.*)?$/, { error: 'expected s3://bucket/prefix' })
+      .optional(),
+    S3_ENDPOINT: url(['http:', 'https:'], 'http://127.0.0.1:9000'),
+    S3_FORCE_PATH_STYLE: bool.default(false),
+    FILE_CACHE_MB: positiveInt(2048, 'megabytes'),
     MAX_UPLOAD_MB: positiveInt(50, 'megabytes'),
     MAX_ROWS: positiveInt(2_000_000, 'a row count'),
     MAX_COLUMNS: positiveInt(2_000, 'a column count'),
@@ -316,6 +343,7 @@ export function configSecrets(config: Config): string[] {
     config.DISCORD_TOKEN,
     config.WEB_ACCESS_TOKEN,
     config.WEB_COOKIE_SECRET,
+    config.ADMIN_TOKEN,
     ...config.WEB_USERS.map((u) => u.token),
     ...Object.values(config.roles).map((role) => role?.apiKey),
   ].filter((s): s is string => typeof s === 'string' && s !== 'not-needed');
