@@ -151,7 +151,13 @@ def to_tensor(pictures):
 
 
 def predict(network, pictures):
-    """{{ "The predicted values" if regression else "P(" + positive + ")" if binary else "Class probabilities" }} for the pictures, in batches."""
+{% if regression %}
+    """The predicted values for the pictures, in batches."""
+{% elif binary %}
+    """P({{ positive }}) for the pictures, in batches."""
+{% else %}
+    """Class probabilities for the pictures, in batches."""
+{% endif %}
     network.eval()
     with torch.no_grad():
         out = torch.cat([network(to_tensor(pictures[i : i + 256])) for i in range(0, len(pictures), 256)])

@@ -38,6 +38,8 @@ const imageRecipeSchema = z.object({
     epochs: z.number().int().min(1).max(100).default(6),
     /** HOG only: boosting rounds. */
     trees: z.number().int().min(10).max(2000).default(200),
+    /** CNN only: quarter turns in the augmentation (for pictures with no upright, such as cells or tiles). */
+    turns: z.boolean().default(false),
   }),
 });
 export type ImageRecipe = z.infer<typeof imageRecipeSchema>;
@@ -59,7 +61,10 @@ function sideFor(profile: DataProfile, id: ImageRecipeId): number {
 export function imageRecipe(id: ImageRecipeId, profile: DataProfile): ImageRecipe {
   const count = profile.images?.count ?? profile.rows;
   const epochs = count > 20_000 ? 3 : count > 5_000 ? 5 : 8;
-  return { id, params: { side: sideFor(profile, id), folds: 3, epochs, trees: count > 20_000 ? 100 : 200 } };
+  return {
+    id,
+    params: { side: sideFor(profile, id), folds: 3, epochs, trees: count > 20_000 ? 100 : 200, turns: false },
+  };
 }
 
 function facts(task: TaskSpec, profile: DataProfile, recipe: ImageRecipe) {
@@ -88,8 +93,8 @@ function facts(task: TaskSpec, profile: DataProfile, recipe: ImageRecipe) {
       trees: recipe.params.trees,
       components: 50,
       cell: Math.max(4, Math.floor(recipe.params.side / 7)),
-      // Quarter turns only where a turned picture is still one of its class: square, not an upright photo (off).
-      turns: square && false,
+      // Quarter turns only where asked and the pictures are square.
+      turns: square && recipe.params.turns,
       quick_pictures: 600,
     },
   };
