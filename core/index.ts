@@ -7,7 +7,13 @@ import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
 import { type ColumnFact, intakeTask, type TargetChoice } from './intake/index.ts';
 import { createModelClient } from './llm/model-client.ts';
 import { METRICS } from './metrics.ts';
-import { type AutoEvent, type AutoTree, autoSearch } from './pipeline/auto-search.ts';
+import {
+  type AutoEvent,
+  type AutoTree,
+  autoSearch,
+  pickedNode,
+  publishPick,
+} from './pipeline/auto-search.ts';
 import { blendRuns } from './pipeline/blend-runs.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
 import { improveRun } from './pipeline/improve-run.ts';
@@ -34,7 +40,12 @@ export {
   type AutoNode,
   type AutoTree,
   autoTreeSchema,
+  DEFAULT_AUTO_BUDGET_S,
+  MAX_AUTO_BUDGET_S,
   pickedNode,
+  pickNode,
+  publishPick,
+  type SearchView,
 } from './pipeline/auto-search.ts';
 export type { CoreRoleConfig, CoreRoleName, CoreRoles, EngineNames } from './pipeline/engines.ts';
 export type { EvidenceOutcome, PlanOptions, PreparedTask } from './pipeline/plan-task.ts';
@@ -117,7 +128,15 @@ export interface Core {
    * Auto: a search within `budgetS` seconds from the drafts (options 1-3, vanilla) by improve, debug and blend moves,
    * each node a run in outDir/tree/; the pick by cross-validation only. tree.json at the top of outDir.
    */
-  auto(plan: Plan, options: AutoRunOptions): Promise<AutoTree>;
+  auto(plan: Plan, options: AutoRunOptions): Promise<AutoOutcome>;
+}
+
+/** A finished (or cancelled) search: its tree, and the pick's result as published at the top of its folder. */
+export interface AutoOutcome {
+  tree: AutoTree;
+  /** The pick's result.json at the top of outDir (its files copied there); null when no node finished. */
+  pick: RunResult | null;
+  outDir: string;
 }
 
 export interface AutoRunOptions {
@@ -194,7 +213,7 @@ export function createCore(deps: CoreDeps): Core {
         await mkdir(dir, { recursive: true });
         return dir;
       };
-      return autoSearch(
+      const tree = await autoSearch(
         {
           draft: async (choice, dir, signal) =>
             runPlan(plan, choice, deps, nodeOptions(await made(dir), signal)),
@@ -215,6 +234,9 @@ export function createCore(deps: CoreDeps): Core {
           onEvent: options.onEvent,
         },
       );
+      const node = pickedNode(tree);
+      const pick = node ? await publishPick(node.dir, outDir) : null;
+      return { tree, pick, outDir };
     },
   };
 }

@@ -7,11 +7,12 @@
 // whether it finished, whether it left prediction files); the harness's held-out scores are kept for the
 // leaderboard but never read by a choice: `searchView` is all the choices see. The pick is the best node by
 // cross-validation; a blend only when its out-of-fold score beats its best member's.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LinguacodusError } from '../errors.ts';
-import { type Choice, choiceSchema, type RunResult } from '../types.ts';
+import { type Choice, choiceSchema, type RunResult, runResultSchema } from '../types.ts';
+import { ARTIFACT_NAMES } from './artifacts.ts';
 import { throwIfCancelled } from './cancellation.ts';
 
 /** How a node came to be: a draft (an option or the vanilla control), or a move from its parent(s). */
@@ -98,6 +99,9 @@ export interface AutoOptions {
 }
 
 export const DEFAULT_DRAFTS: Choice[] = ['1', '2', '3', 'vanilla'];
+/** Auto's budget when none is asked for (10 minutes), and the most a caller may ask without a setting of its own. */
+export const DEFAULT_AUTO_BUDGET_S = 600;
+export const MAX_AUTO_BUDGET_S = 3600;
 /** The most members a blend node takes: the best nodes by cross-validation. */
 const BLEND_TOP = 3;
 /** UCT's exploration weight over CV ranks in [0, 1]. */
@@ -460,4 +464,33 @@ async function writeTree(outDir: string, tree: AutoTree): Promise<void> {
 /** The picked node of a tree, or null. */
 export function pickedNode(tree: AutoTree): AutoNode | null {
   return tree.nodes.find((n) => n.id === tree.pick) ?? null;
+}
+
+/**
+ * The picked run's files at the top of a folder (submission.csv, code.py, notebook, charts, log, predictions) and its
+ * result.json naming those copies; the run itself stays in its own folder below. Null when it left no result.
+ */
+export async function publishPick(fromDir: string, outDir: string): Promise<RunResult | null> {
+  let result: RunResult;
+  try {
+    result = runResultSchema.parse(JSON.parse(await readFile(join(fromDir, ARTIFACT_NAMES.result), 'utf8')));
+  } catch {
+    return null;
+  }
+  const artifacts: RunResult['artifacts'] = { ...result.artifacts };
+  for (const [key, name] of Object.entries(ARTIFACT_NAMES) as [keyof RunResult['artifacts'], string][]) {
+    if (!result.artifacts[key]) continue;
+    const to = join(outDir, name);
+    await copyFile(result.artifacts[key]!, to).then(
+      () => {
+        artifacts[key] = to;
+      },
+      () => {
+        delete artifacts[key];
+      },
+    );
+  }
+  const published = { ...result, artifacts: { ...artifacts, code: artifacts.code ?? result.artifacts.code } };
+  await writeFile(join(outDir, ARTIFACT_NAMES.result), `${JSON.stringify(published, null, 1)}\n`);
+  return published;
 }

@@ -9,6 +9,7 @@ import {
   type AutoEvent,
   type AutoTree,
   autoTreeSchema,
+  type RunResult,
   runResultSchema,
 } from '../../core/index.ts';
 import { type CoreFixture, coreFixture } from '../helpers/core-runs.ts';
@@ -17,16 +18,19 @@ describe('auto (blueberry_yield, quick, offline engine)', () => {
   let fixture: CoreFixture;
   let tree: AutoTree;
   let outDir: string;
+  let pick: RunResult | null;
   const events: AutoEvent[] = [];
   beforeAll(async () => {
     fixture = await coreFixture('blueberry_yield', { quick: true });
     outDir = fixture.dir('auto');
     const started = Date.now();
-    tree = await fixture.core.auto(fixture.plan, {
+    const outcome = await fixture.core.auto(fixture.plan, {
       budgetS: 120,
       outDir,
       onEvent: (event) => events.push(event),
     });
+    tree = outcome.tree;
+    pick = outcome.pick;
     console.info(
       `auto on blueberry_yield in ${((Date.now() - started) / 1000).toFixed(0)} s: ${tree.nodes
         .map(
@@ -54,5 +58,11 @@ describe('auto (blueberry_yield, quick, offline engine)', () => {
       .map((n) => n.cvScore!);
     expect(picked.cvScore).toBeLessThanOrEqual(Math.min(...cvs));
     expect(events.filter((e) => e.type === 'node-end')).toHaveLength(tree.nodes.length);
+    // The pick's files at the top of the folder, its result naming them.
+    expect(pick?.cvScore).toBe(picked.cvScore);
+    expect(pick?.artifacts.submission).toBe(join(outDir, 'submission.csv'));
+    expect(await readFile(join(outDir, 'code.py'), 'utf8')).toBe(
+      await readFile(join(picked.dir, 'code.py'), 'utf8'),
+    );
   });
 });
