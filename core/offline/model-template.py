@@ -108,7 +108,8 @@ def score(truth, prediction):
 {% elif metric == "r2" %}
     return float(r2_score(truth, prediction))
 {% elif metric == "roc-auc" and binary %}
-    return float(roc_auc_score(truth, prediction))
+    # A fold of a rare positive class may hold none: its AUC is undefined, and the CV mean skips it.
+    return float(roc_auc_score(truth, prediction)) if len(np.unique(truth)) == 2 else float("nan")
 {% elif metric == "roc-auc" %}
     present = np.unique(truth)  # a fold may lack a rare class: macro one-vs-rest over those it has
     share = prediction[:, present] / prediction[:, present].sum(axis=1, keepdims=True)
@@ -208,7 +209,6 @@ groups = train[{{ group_column | py }}].astype(str).to_numpy()
 FOLDS = min(FOLDS, len(set(groups)))
 splits = GroupKFold(n_splits=FOLDS).split(X, groups=groups)
 {% elif time_series %}
-# Each fold validates on a later period than it trains on; the first period is never validated.
 splits = TimeSeriesSplit(n_splits=FOLDS).split(X)
 {% elif classification %}
 splits = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(X, y)
@@ -273,7 +273,9 @@ print("blend weights fitted out of fold:", weights)
 {% endif %}
 {% if blend %}
 oof = sum(weights[name] * oof[name] for name in MODELS)
+{% if not refit %}
 test_prediction = sum(weights[name] * test_prediction[name] for name in MODELS)
+{% endif %}
 {% endif %}
 {% if refit %}
 
@@ -287,7 +289,7 @@ test_prediction = sum(weights[n] * refit_all(encoder, fit) for n, (encoder, fit)
 test_prediction = refit_all({{ models[0].encoder }}_encoder, fit_{{ models[0].name }})
 {% endif %}
 {% endif %}
-cv_score = float(np.mean(fold_scores))
+cv_score = float(np.nanmean(fold_scores))
 print(f"cv {{ metric }}: {cv_score:.5f} ({{ "higher" if higher_is_better else "lower" }} is better)")
 
 # @block refit
@@ -315,8 +317,7 @@ figure, folds_axes = plt.subplots(figsize=(6, 5))
 folds_axes.bar([str(k) for k in range(1, len(fold_scores) + 1)], fold_scores)
 folds_axes.set(title=f"{{ metric }} by CV fold (mean {cv_score:.5f})", xlabel="fold")
 {% if importance %}
-importance_title = {{ ("|coefficient| on scaled features (sum over folds)" if importance == "linear" else "feature importance (sum over folds)") | py }}
-importance.sort_values().tail(20).plot.barh(ax=importance_axes, title=importance_title)
+importance.sort_values().tail(20).plot.barh(ax=importance_axes, title={{ ("|coefficient| (sum over folds)" if importance == "linear" else "feature importance (sum over folds)") | py }})
 {% endif %}
 figure.tight_layout()
 figure.savefig({{ chart_file | py }}, dpi=90)

@@ -62,11 +62,11 @@ function cvStep(input: TemplateInput): string {
   const scheme = group
     ? `group ${folds}-fold CV by \`${group}\` (the holdout holds unseen ${group} values)`
     : recipe.params.timeSeries
-      ? `time-ordered ${folds}-fold CV (each fold validates on a later period than it trains on), then a refit on all training rows with the median number of boosting rounds`
+      ? `time-ordered ${folds}-fold CV (each fold validates on a later period), then a refit on every training row`
       : profile.target.type === 'binary' || profile.target.type === 'multiclass'
         ? `stratified ${folds}-fold CV (shuffled, seed 42)`
         : `${folds}-fold CV (shuffled, seed 42)`;
-  return `Train with ${scheme}; score each fold with ${task.metric} on the out-of-fold predictions; test predictions are the average of the fold models${recipe.params.timeSeries ? "' refit" : ''}. The quick check: 3 folds and fewer trees.`;
+  return `Train with ${scheme}; score each fold with ${task.metric} on the out-of-fold predictions; test predictions are ${recipe.params.timeSeries ? 'those of the refit' : 'the average of the fold models'}.`;
 }
 
 /** The task metric's score_metric() as Python for any task (needs np, METRIC, CLASSIFICATION, N_CLASSES): the

@@ -181,6 +181,7 @@ rows = np.sort(order[:MAX_ROWS])
 X, train = X.iloc[rows].reset_index(drop=True), train.iloc[rows].reset_index(drop=True)
 {% if classification %}
 y = y[rows]
+print("rows per class in the sample:", np.bincount(y, minlength=len(CLASSES)).tolist())
 {% else %}
 Y = Y[rows]
 {% endif %}

@@ -32,7 +32,7 @@ export function submissionBlocks(input: TemplateInput, facts: ScriptFacts = scri
   return [
     {
       step: null,
-      note: `The harness contract: ${CV_SCORE_FILE}, ${OOF_FILE} and ${TEST_PREDICTIONS_FILE} (scores, not labels), so runs can be blended.`,
+      note: `The harness contract: ${CV_SCORE_FILE}, ${OOF_FILE} and ${TEST_PREDICTIONS_FILE} (scores, for blends).`,
       code: PYTHON.block('contract', facts),
     },
     {

@@ -30,8 +30,8 @@ describe('vanilla and improve with a coder model (titanic, quick)', () => {
     server = await startFakeOpenAI((request) => {
       const prompt = promptText(request);
       if (prompt.includes('Propose ONE concrete change')) {
-        const improved = script.replace('ONE_HOT_MAX_VALUES = 20', 'ONE_HOT_MAX_VALUES = 30');
-        return `Change: one-hot categoricals with up to 30 values.\n\`\`\`python\n${improved}\n\`\`\``;
+        const improved = script.replace('TREES = 50 if QUICK else 100', 'TREES = 50 if QUICK else 200');
+        return `Change: a forest of 200 trees.\n\`\`\`python\n${improved}\n\`\`\``;
       }
       return `Here is the solution.\n\`\`\`python\n${script}\n\`\`\``;
     });
@@ -85,10 +85,10 @@ describe('vanilla and improve with a coder model (titanic, quick)', () => {
     expect(improved.ok, improved.error ?? '').toBe(true);
     expect(improved.kind).toBe('improve');
     expect(improved.choice).toBe('vanilla');
-    expect(improved.change).toBe('one-hot categoricals with up to 30 values.');
-    expect(improved.code).toContain('ONE_HOT_MAX_VALUES = 30');
+    expect(improved.change).toBe('a forest of 200 trees.');
+    expect(improved.code).toContain('TREES = 50 if QUICK else 200');
     const improvePrompt = promptText(server.requests[1]!);
-    expect(improvePrompt).toContain('ONE_HOT_MAX_VALUES = 20');
+    expect(improvePrompt).toContain('TREES = 50 if QUICK else 100');
     expect(improvePrompt).toContain(String(vanilla.score));
     console.info(
       `titanic accuracy: vanilla ${vanilla.score}, improved ${improved.score} (${improved.change})`,

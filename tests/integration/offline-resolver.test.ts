@@ -73,7 +73,7 @@ describe('offline resolver on evidence', () => {
     const context = { task: prepared.task, profile: prepared.profile, instruction: first, previous: [] };
     const original = await coder.integrate(context);
     // The failure a machine without xgboost produces: the import raises inside the script.
-    const broken = original.replace('    import xgboost\n', '    import xgboost_missing_module as xgboost\n');
+    const broken = original.replace('from xgboost import ', 'from xgboost_missing_module import ');
     expect(broken).not.toBe(original);
     const fixed = await coder.repair(broken, "ModuleNotFoundError: No module named 'xgboost'", context);
     expect(recipeOfScript(fixed)?.params.engine).toBe('hgb');

@@ -38,7 +38,7 @@ describe('offline engine on tabular suite tasks (quick mode)', () => {
     expectValidAndBetter(prepared, solved);
     // The quick sample keeps every row of a rare class (quality 3 and 9 have a few dozen rows at most): thinning them
     // further would leave the quick CV next to nothing to score them on.
-    const sampled = /quick sample rows per class: \[([\d, ]+)\]/.exec(solved.run.stdout)?.[1];
+    const sampled = /rows per class in the sample: \[([\d, ]+)\]/.exec(solved.run.stdout)?.[1];
     const perClass = (sampled ?? '').split(',').map(Number);
     const target = prepared.task.targets[0] ?? '';
     // The training part the harness gave the script.
