@@ -37,6 +37,7 @@ export {
   type ProbabilityMetric,
   type RegressionMetric,
 } from './metrics.ts';
+export { drawPictureGrid } from './picture-grid.ts';
 export { checkPredictions, type PredictionCheckOptions } from './prediction-check.ts';
 export { type Harness, prepareHarness } from './prepare-harness.ts';
 export { collected, readCvScore } from './script-outputs.ts';

@@ -131,7 +131,7 @@ def make_model():
 {% if recipe == "image-hog" %}
     """Gradient boosting on the HOG and colour features."""
     return HistGradientBoosting{{ "Regressor" if regression else "Classifier" }}(
-        max_iter=60 if QUICK else {{ trees }}, learning_rate=0.1, early_stopping=False, random_state=SEED
+        max_iter=30 if QUICK else {{ trees }}, min_samples_leaf={{ leaf }}, early_stopping=False, random_state=SEED
     )
 {% else %}
     """Pixels scaled, reduced by PCA to at most {{ components }} components, then a linear model."""

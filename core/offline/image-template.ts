@@ -63,7 +63,7 @@ export function imageRecipe(id: ImageRecipeId, profile: DataProfile): ImageRecip
   const epochs = count > 20_000 ? 3 : count > 5_000 ? 5 : 8;
   return {
     id,
-    params: { side: sideFor(profile, id), folds: 3, epochs, trees: count > 20_000 ? 100 : 200, turns: false },
+    params: { side: sideFor(profile, id), folds: 3, epochs, trees: count > 20_000 ? 60 : 100, turns: false },
   };
 }
 
@@ -91,8 +91,10 @@ function facts(task: TaskSpec, profile: DataProfile, recipe: ImageRecipe) {
       mode: channels === 3 ? 'RGB' : 'L',
       epochs: recipe.params.epochs,
       trees: recipe.params.trees,
+      // Leaves of at least 2 to 20 pictures: boosting on a few dozen pictures must still split.
+      leaf: Math.min(20, Math.max(2, Math.floor((profile.images?.count ?? profile.rows) / 60))),
       components: 50,
-      cell: Math.max(4, Math.floor(recipe.params.side / 7)),
+      cell: Math.max(3, Math.floor(recipe.params.side / 4)),
       // Quarter turns only where asked and the pictures are square.
       turns: square && recipe.params.turns,
       quick_pictures: 600,

@@ -2,7 +2,7 @@
 // Auto's nodes and image runs): the harness's score on the held-out rows beside its baseline, the holdout chart, the
 // submission for the user's test file, the notebook, the artifacts and result.json.
 import type { SandboxFile } from '../../sandbox/types.ts';
-import { chartSpec, drawHoldoutChart, type Harness, METRICS } from '../harness/index.ts';
+import { chartSpec, drawHoldoutChart, drawPictureGrid, type Harness, METRICS } from '../harness/index.ts';
 import { noteLine, usageLine } from '../llm/usage.ts';
 import {
   type Attempt,
@@ -161,13 +161,19 @@ async function scoreAndDeliver(
   );
   for (const line of script.outcomeLines) log.line(line);
 
-  const drawn = await drawHoldoutChart(
-    deps.sandbox,
-    chartSpec(task, profile),
-    harness.truthCsv,
-    holdoutSubmission,
-    options.signal,
-  );
+  const spec = chartSpec(task, profile);
+  // An image run's chart: the held-out pictures, mistakes first, beside the confusion matrix.
+  const drawn =
+    task.dataType === 'image'
+      ? await drawPictureGrid(
+          deps.sandbox,
+          spec,
+          harness.truthCsv,
+          holdoutSubmission,
+          harness.runFiles,
+          options.signal,
+        )
+      : await drawHoldoutChart(deps.sandbox, spec, harness.truthCsv, holdoutSubmission, options.signal);
   if (drawn.problem) log.line(`holdout chart not drawn (${drawn.problem})`);
   const chart = drawn.png;
 
