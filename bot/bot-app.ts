@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../common/pino-logger.ts';
 import type { SurfaceName } from '../contract/messages.ts';
 import type { ChatSurface, IncomingHandler } from '../contract/surface.ts';
+import { checkSandbox, sandboxOptionsFromEnv } from '../sandbox/index.ts';
 import type { BotContext } from './bot-context.ts';
 import type { Config } from './config.ts';
 import { createConversation } from './conversation/index.ts';
@@ -16,6 +17,9 @@ import { createRunProcessor } from './jobs/run-job.ts';
 import { settleFailedJob } from './jobs/settle-ended-job.ts';
 import { Watchdog } from './jobs/watchdog.ts';
 import { createWorker, type QueueName } from './jobs/workers.ts';
+import { measureHandler, measurePlans, measureRuns } from './ops/job-metrics.ts';
+import { Operations } from './ops/operations.ts';
+import { createReadiness } from './ops/readiness.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { checkRedis, createRedis, redisDurabilityWarnings, redisTarget } from './state/redis-connection.ts';
 import { RedisEpoch } from './state/redis-epoch.ts';
@@ -31,11 +35,17 @@ export interface BotAppOptions {
   workers?: QueueName[];
   /** The pipeline (default: the real core with the real sandbox, made on first use). */
   pipeline?: Pipeline;
+  /**
+   * Health, readiness, metrics and the queue dashboard (default: its own, from ADMIN_TOKEN and ADMIN_ALLOW_RETRY).
+   * Hand the same one to the web chat (WebAdapterOptions.operations) to serve them on its port.
+   */
+  operations?: Operations;
 }
 
 export interface BotApp {
   readonly ctx: BotContext;
   readonly handler: IncomingHandler;
+  readonly operations: Operations;
   start(): Promise<void>;
   /** Stops taking events and jobs, lets running jobs finish within SHUTDOWN_GRACE_S, then closes Redis. */
   stop(): Promise<void>;
@@ -58,6 +68,10 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const cancels = new CancelRegistry(redis, subscriber, keys);
   let shuttingDown = false;
   let pipeline: Pipeline | undefined = options.pipeline;
+  const operations =
+    options.operations ??
+    new Operations({ adminToken: config.ADMIN_TOKEN, allowRetry: config.ADMIN_ALLOW_RETRY, logger });
+  const metrics = operations.metrics;
   const ctx: BotContext = {
     config,
     logger,
@@ -73,10 +87,23 @@ export function createBotApp(options: BotAppOptions): BotApp {
       return pipeline;
     },
     shuttingDown: () => shuttingDown,
+    metrics,
   };
-  const handler = createConversation(ctx);
+  const handler = measureHandler(createConversation(ctx), metrics);
   const surfaces = new Map<SurfaceName, ChatSurface>(options.surfaces.map((s) => [s.name, s]));
   const workers: Worker[] = [];
+  const wanted = options.workers ?? ['plan', 'run', 'deliver'];
+  operations.attach({
+    queues,
+    readiness: createReadiness({
+      pingRedis: () => producer.ping(),
+      workers: () => workers.map((w) => ({ name: w.name, running: w.isRunning() })),
+      checkSandbox:
+        wanted.includes('plan') || wanted.includes('run')
+          ? () => checkSandbox(sandboxOptionsFromEnv(config))
+          : null,
+    }),
+  });
   let sweepTimer: NodeJS.Timeout | undefined;
   const epoch = new RedisEpoch(
     redis,
@@ -98,6 +125,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
   return {
     ctx,
     handler,
+    operations,
     async start() {
       await checkRedis(redis, target);
       await checkRedis(producer, target);
@@ -108,19 +136,30 @@ export function createBotApp(options: BotAppOptions): BotApp {
         );
       }
       await cancels.start();
-      const wanted = options.workers ?? ['plan', 'run', 'deliver'];
       // A deliver worker per surface this process holds, and none without one: no reply waits on a process
       // that cannot post it.
       if (wanted.includes('deliver')) {
         for (const surface of surfaces.values()) {
           const processor = createDeliverProcessor({ surface, redis, keys, ttlSeconds, logger });
-          workers.push(createWorker('deliver', processor, redis, config, logger, surface.name));
+          const worker = createWorker('deliver', processor, redis, config, logger, surface.name);
+          worker.on('failed', (job, err) => {
+            const final =
+              !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+            (final ? metrics.deliveriesFailed : metrics.deliveriesRetried).inc({ surface: surface.name });
+          });
+          workers.push(worker);
         }
       }
       if (wanted.includes('plan'))
-        workers.push(settleWhenFailed(createWorker('plan', createPlanProcessor(ctx), redis, config, logger)));
-      if (wanted.includes('run'))
-        workers.push(settleWhenFailed(createWorker('run', createRunProcessor(ctx), redis, config, logger)));
+        workers.push(
+          settleWhenFailed(
+            createWorker('plan', measurePlans(createPlanProcessor(ctx), ctx, metrics), redis, config, logger),
+          ),
+        );
+      if (wanted.includes('run')) {
+        const processor = measureRuns(createRunProcessor(ctx), ctx, metrics);
+        workers.push(settleWhenFailed(createWorker('run', processor, redis, config, logger)));
+      }
       for (const surface of surfaces.values()) await surface.start(handler);
       const sweep = () =>
         files.sweep(store, logger).catch((err) => logger.warn({ err }, 'file sweep failed'));
@@ -157,6 +196,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
           .stop()
           .catch((err) => logger.warn({ err, surface: surface.name }, 'surface stop failed'));
       }
+      await operations.close();
       await queues.close();
       await Promise.allSettled([redis.quit(), subscriber.quit(), producer.quit()]);
     },

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { CancelRegistry } from './jobs/cancel-registry.ts';
 import type { Deliverer } from './jobs/deliver.ts';
 import type { Queues } from './jobs/queues.ts';
+import type { BotMetrics } from './ops/metrics.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { SessionFiles } from './state/session-files.ts';
 import type { SessionStore } from './state/session-store.ts';
@@ -24,4 +25,6 @@ export interface BotContext {
   pipeline: () => Promise<Pipeline>;
   /** True once shutdown began: an aborted job goes back to the queue instead of reporting "cancelled". */
   shuttingDown: () => boolean;
+  /** The process's Prometheus metrics (bot/ops/metrics.ts); absent in a context made for a test. */
+  metrics?: BotMetrics;
 }

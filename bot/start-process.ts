@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../common/pino-logger.ts';
 import type { ChatSurface } from '../contract/surface.ts';
 import { createBotApp } from './bot-app.ts';
 import { type Config, ConfigError, configSecrets, loadDotEnv, parseConfig } from './config.ts';
+import { Operations } from './ops/operations.ts';
 import { describeRole, holdsSurfaces, type ProcessRole, workersOf } from './process-role.ts';
 import { discordSurfaceOptions, slackSurfaceOptions, webSurfaceOptions } from './surface-options.ts';
 
@@ -25,9 +26,12 @@ function readConfig(): Config {
 async function chatSurfaces(
   config: Config,
   logger: Logger,
+  operations: Operations,
 ): Promise<{ surfaces: ChatSurface[]; web?: WebSurface }> {
   const surfaces: ChatSurface[] = [];
-  const web = config.WEB_CHAT ? createWebSurface(webSurfaceOptions(config, logger)) : undefined;
+  const web = config.WEB_CHAT
+    ? createWebSurface(webSurfaceOptions(config, logger, operations.handle))
+    : undefined;
   if (web) surfaces.push(web);
   if (config.SLACK_BOT_TOKEN) {
     const { createSlackSurface } = await import('../adapters/slack/index.ts');
@@ -48,14 +52,21 @@ export async function startProcess(role: ProcessRole): Promise<void> {
     production: config.NODE_ENV === 'production',
     secrets: configSecrets(config),
   });
-  const { surfaces, web } = holdsSurfaces(role) ? await chatSurfaces(config, logger) : { surfaces: [] };
+  const operations = new Operations({
+    adminToken: config.ADMIN_TOKEN,
+    allowRetry: config.ADMIN_ALLOW_RETRY,
+    logger,
+  });
+  const { surfaces, web } = holdsSurfaces(role)
+    ? await chatSurfaces(config, logger, operations)
+    : { surfaces: [] };
   if (role.kind === 'serve' && surfaces.length === 0) {
     process.stderr.write(
       'linguacodus serve: no chat surface to serve. Set WEB_CHAT=true, SLACK_BOT_TOKEN or DISCORD_TOKEN.\n',
     );
     process.exit(2);
   }
-  const app = createBotApp({ config, logger, surfaces, workers: workersOf(role) });
+  const app = createBotApp({ config, logger, surfaces, workers: workersOf(role), operations });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -76,6 +87,10 @@ export async function startProcess(role: ProcessRole): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   try {
     await app.start();
+    if (config.OPS_PORT) {
+      const opsUrl = await operations.listen(config.OPS_PORT, config.OPS_HOST);
+      process.stdout.write(`Linguacodus operations: ${opsUrl}/readyz, /metrics, /admin/queues\n`);
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.debug({ err: error }, 'could not start');

@@ -6,7 +6,12 @@ import type { Logger } from '../common/pino-logger.ts';
 import type { Config } from './config.ts';
 import { createRedis, redisTarget } from './state/redis-connection.ts';
 
-export function webSurfaceOptions(config: Config, logger: Logger): WebAdapterOptions {
+/** `operations`: the process's health, metrics and dashboard routes, served on the chat's port too. */
+export function webSurfaceOptions(
+  config: Config,
+  logger: Logger,
+  operations?: WebAdapterOptions['operations'],
+): WebAdapterOptions {
   return {
     host: config.HOST,
     port: config.PORT,
@@ -21,6 +26,7 @@ export function webSurfaceOptions(config: Config, logger: Logger): WebAdapterOpt
     keyPrefix: config.QUEUE_PREFIX,
     connectRedis: (name) => createRedis(redisTarget(config), name),
     logger,
+    operations,
   };
 }
 

@@ -1,4 +1,5 @@
 // What the web chat needs to run, handed in by the bot: address, access token, channels, limits, storage, Redis, a logger.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../common/logger.ts';
 import type { WebMember } from './web-auth.ts';
@@ -29,4 +30,10 @@ export interface WebAdapterOptions {
    */
   connectRedis(name: string): Redis;
   logger: Logger;
+  /**
+   * The process's operations routes (health, readiness, metrics, the queue dashboard), served on the chat's port
+   * before its access check (they have their own token): true when it answered the request, false for a path of
+   * the chat's. Unset: the chat answers /healthz itself.
+   */
+  operations?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }

@@ -42,7 +42,10 @@ export function chatUrl(host: string, port: number): string {
 }
 
 export interface WebReceiverParts {
-  options: Pick<WebAdapterOptions, 'host' | 'port' | 'accessToken' | 'members' | 'channels' | 'maxUploadMb'>;
+  options: Pick<
+    WebAdapterOptions,
+    'host' | 'port' | 'accessToken' | 'members' | 'channels' | 'maxUploadMb' | 'operations'
+  >;
   /** Who is behind a request: members by their token, guests by the signed cookie it issues. */
   identity: WebIdentity;
   /** Only files under it are ever served, whatever a message says. */
@@ -119,6 +122,7 @@ export class WebReceiver {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { options, store, live, uploads } = this.parts;
+    if (options.operations?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     const admission = authorize(req, res, url, { token: options.accessToken, members: options.members });

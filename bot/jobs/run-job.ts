@@ -233,6 +233,7 @@ class RunAttempt {
     const { thread, plan } = this.session;
     clearInterval(this.ticker);
     await this.stored;
+    ctx.metrics?.recordRunResult(result);
     view.status = result.ok ? 'done' : 'failed';
     view.detail = undefined;
     view.sandbox = null;
