@@ -1,13 +1,27 @@
 // `linguacodus solve`: plans a task from a CSV and a sentence, runs the chosen instruction and reports the
 // harness's score, as text for people or one JSON object for scripts. `--choice all` runs every option, the
-// resolver's and the vanilla control, then blends the finished ones and prints the leaderboard.
+// resolver's and the vanilla control, then blends the finished ones and prints the leaderboard, its pick (by
+// cross-validation) copied to the top of --out. `--auto --budget-s N` runs Auto's search: the pick's files at the top
+// of --out, the tree's runs in tree/ below.
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../../common/logger.ts';
 import type { Sandbox } from '../../sandbox/types.ts';
 import { asLinguacodusError, LinguacodusError } from '../errors.ts';
 import { METRICS } from '../harness/metrics.ts';
-import { type Core, type CoreLimits, type CoreRoles, createCore } from '../index.ts';
+import {
+  type AutoOutcome,
+  type AutoTree,
+  type Core,
+  type CoreLimits,
+  type CoreRoles,
+  createCore,
+  DEFAULT_AUTO_BUDGET_S,
+  MAX_AUTO_BUDGET_S,
+  pickNode,
+  publishPick,
+  type SearchView,
+} from '../index.ts';
 import { renderInstruction } from '../instruction-markdown.ts';
 import { TargetQuestion } from '../intake/index.ts';
 import { rankRuns } from '../leaderboard.ts';
@@ -33,12 +47,14 @@ export interface SolveEnv {
   logger?: Logger;
   /** Folder for default output folders (default: the current folder's `out/`). */
   workRoot?: string;
+  /** The most seconds `--auto --budget-s` may ask for (default 3600). */
+  maxAutoBudgetS?: number;
   stdout?: { write(text: string): unknown };
   stderr?: { write(text: string): unknown };
 }
 
 export const SOLVE_USAGE =
-  'usage: linguacodus solve --data TRAIN.csv [--test TEST.csv] [--task "text"] [--metric M] [--target COL] [--choice 1|2|3|resolver|vanilla|all] [--out DIR] [--json]';
+  'usage: linguacodus solve --data TRAIN.csv [--test TEST.csv] [--task "text"] [--metric M] [--target COL] [--choice 1|2|3|resolver|vanilla|all | --auto [--budget-s N]] [--out DIR] [--json]';
 
 export interface SolveArgs {
   data: string;
@@ -50,6 +66,9 @@ export interface SolveArgs {
   choice: Choice | 'all';
   out?: string;
   json: boolean;
+  /** Auto's search within `budgetS` seconds instead of one choice. */
+  auto: boolean;
+  budgetS: number;
 }
 
 /** Parses the arguments after `solve` (a leading `solve` is accepted too). */
@@ -70,6 +89,8 @@ export function parseSolveArgs(argv: string[]): SolveArgs {
         choice: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        auto: { type: 'boolean', default: false },
+        'budget-s': { type: 'string' },
       },
     });
   }
@@ -95,7 +116,25 @@ export function parseSolveArgs(argv: string[]): SolveArgs {
       `--choice must be 1, 2, 3 or resolver (an option), vanilla (the control) or all, not "${values.choice}".`,
     );
   }
+  const budgetS = values['budget-s'] === undefined ? DEFAULT_AUTO_BUDGET_S : Number(values['budget-s']);
+  if (!Number.isFinite(budgetS) || budgetS <= 0) {
+    throw new LinguacodusError(
+      'bad_input',
+      `--budget-s must be a number of seconds, not "${values['budget-s']}".`,
+    );
+  }
+  if (values['budget-s'] !== undefined && !values.auto) {
+    throw new LinguacodusError('bad_input', `--budget-s goes with --auto. ${SOLVE_USAGE}`);
+  }
+  if (values.auto && values.choice !== undefined) {
+    throw new LinguacodusError(
+      'bad_input',
+      `--auto chooses its own runs; leave out --choice. ${SOLVE_USAGE}`,
+    );
+  }
   return {
+    auto: values.auto ?? false,
+    budgetS,
     data: values.data,
     test: values.test,
     task: values.task,
@@ -462,6 +501,85 @@ function allTextReport(plan: Plan, runs: AllRun[]): string {
   return `${out.join('\n')}\n`;
 }
 
+/** The honest pick of `--choice all`: by cross-validation only, a blend only when it beats its best member's. */
+export function allPick(runs: AllRun[], higherIsBetter: boolean): { run: AllRun; reason: string } | null {
+  const views: SearchView[] = runs.map((r) => ({
+    id: r.n,
+    parent: null,
+    move: r.kind === 'blend' ? 'blend' : 'draft',
+    choice: r.choice,
+    members:
+      r.kind === 'blend'
+        ? runs
+            .filter((m) => r.result?.blend?.members.some((b) => b.label === m.label && b.weight > 0))
+            .map((m) => m.n)
+        : [],
+    ok: Boolean(r.result?.ok),
+    cvScore: r.result?.ok ? r.result.cvScore : null,
+    blendable: false,
+    sameAs: null,
+  }));
+  const pick = pickNode(views, higherIsBetter);
+  const run = pick ? runs.find((r) => r.n === pick.id) : undefined;
+  return pick && run ? { run, reason: pick.reason.replace(/node (\d+)/g, `#$1 ${run.label}`) } : null;
+}
+
+/** `--auto --json`: the pick's object as a single run's, the tree with every node, and what the pick was picked on. */
+export function solveAutoJson(task: TaskSpec, plan: Plan, outcome: AutoOutcome) {
+  const base = outcome.pick
+    ? solveJson(task, plan, outcome.pick)
+    : { task, plan: null, run: null, usage: null };
+  return {
+    ...base,
+    pick: outcome.tree.pick,
+    pick_reason: outcome.tree.pickReason,
+    tree: outcome.tree,
+    out_dir: outcome.outDir,
+  };
+}
+
+/** The tree as text lines: each node under its parent (a blend under its best member), its move, CV and holdout. */
+export function treeText(tree: AutoTree): string[] {
+  const byParent = new Map<number | null, AutoTree['nodes']>();
+  for (const node of tree.nodes) {
+    const parent = node.parent ?? (node.move === 'blend' ? (node.members[0] ?? null) : null);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), node]);
+  }
+  const out: string[] = [];
+  const walk = (parent: number | null, depth: number) => {
+    for (const node of byParent.get(parent) ?? []) {
+      const score = node.ok
+        ? `cv ${num(node.cvScore)}, holdout ${num(node.holdout)}`
+        : `failed: ${node.error}`;
+      out.push(
+        `${'  '.repeat(depth)}${node.id === tree.pick ? '*' : '-'} ${node.id} ${node.move}: ${node.what} (${score})`,
+      );
+      walk(node.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+function autoTextReport(plan: Plan, outcome: AutoOutcome): string {
+  const { tree, pick } = outcome;
+  const out = planText(plan);
+  out.push(
+    `=== Auto: ${tree.nodes.length} nodes in ${tree.usedS} s of ${tree.budgetS} s (${tree.stopped === 'budget' ? 'stopped at the budget' : tree.stopped === 'cancelled' ? 'cancelled' : 'no move left'}); * = pick ===`,
+    ...treeText(tree),
+    '',
+    `Pick: ${tree.pickReason}`,
+  );
+  if (pick?.score != null)
+    out.push(`Holdout ${pick.metric} of the pick: ${pick.score} (scored once the search was over)`);
+  if (pick) {
+    out.push(`Code: ${pick.artifacts.code}`);
+    if (pick.artifacts.submission) out.push(`Submission: ${pick.artifacts.submission}`);
+  }
+  out.push(`Tree: ${join(outcome.outDir, 'tree.json')}`);
+  return `${out.join('\n')}\n`;
+}
+
 /** Runs `solve`; returns the exit code: 0 when the run produced a scored submission, 2 a question, 1 anything else. */
 export async function runSolveCli(argv: string[], env: SolveEnv): Promise<number> {
   const stdout = env.stdout ?? process.stdout;
@@ -491,11 +609,39 @@ export async function runSolveCli(argv: string[], env: SolveEnv): Promise<number
       },
     });
     const plan = await core.plan(prepared, { onProgress });
+    if (args.auto) {
+      const max = env.maxAutoBudgetS ?? MAX_AUTO_BUDGET_S;
+      if (args.budgetS > max) {
+        throw new LinguacodusError('bad_input', `--budget-s is at most ${max} seconds here.`);
+      }
+      const outcome = await core.auto(plan, {
+        budgetS: args.budgetS,
+        outDir: resolve(args.out ?? defaultOutDir(workRoot, args.data)),
+        onEvent: args.json
+          ? undefined
+          : (event) =>
+              stderr.write(
+                event.type === 'node-start'
+                  ? `auto: node ${event.node.id} ${event.node.move}: ${event.node.what} (${event.budgetLeftS} s left)\n`
+                  : `auto: node ${event.node.id} ${event.node.ok ? `cv ${event.node.cvScore}` : `failed: ${event.node.error}`}\n`,
+              ),
+      });
+      stdout.write(
+        args.json
+          ? `${JSON.stringify(solveAutoJson(plan.task, plan, outcome))}\n`
+          : autoTextReport(plan, outcome),
+      );
+      return outcome.pick?.ok ? 0 : 1;
+    }
     if (args.choice === 'all') {
       const outDir = resolve(args.out ?? defaultOutDir(workRoot, args.data));
       const runs = await runAll(core, plan, outDir, args.json ? undefined : stderr);
+      const pick = allPick(runs, METRICS[plan.task.metric].higherIsBetter);
+      if (pick) await publishPick(pick.run.dir, outDir);
       stdout.write(
-        args.json ? `${JSON.stringify(solveAllJson(plan.task, plan, runs))}\n` : allTextReport(plan, runs),
+        args.json
+          ? `${JSON.stringify({ ...solveAllJson(plan.task, plan, runs), pick: pick ? { n: pick.run.n, run: pick.run.label, reason: pick.reason } : null })}\n`
+          : `${allTextReport(plan, runs)}${pick ? `Pick (copied to ${outDir}): ${pick.reason}\n` : ''}`,
       );
       return runs.every((r) => r.result?.ok) ? 0 : 1;
     }
