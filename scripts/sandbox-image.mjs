@@ -31,6 +31,10 @@ export const ROOT_PACKAGES = [
   'python3-xgboost',
   'python3-matplotlib',
   'python3-scipy',
+  // Image tasks: pictures read with Pillow, HOG from scikit-image (torch, about 400 MB, is left out: a CNN script
+  // is repaired into HOG with boosting where torch is missing).
+  'python3-pil',
+  'python3-skimage',
   'coreutils',
 ];
 /** Packages a Depends line pulls in that nothing needs at run time (compilers, headers, docs): left out. */

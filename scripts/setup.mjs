@@ -11,9 +11,14 @@ import { builtRecipe, DEFAULT_IMAGE, ensureSandboxImage } from './sandbox-image.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON = '/usr/bin/python3';
-const PY_MODULES = ['pandas', 'sklearn', 'xgboost', 'matplotlib'];
-/** The tests lint every variant of the generated Python with pyflakes and measure its executed lines with coverage. */
-const TEST_PY_MODULES = ['pyflakes', 'coverage'];
+/** Image tasks read pictures with Pillow and describe them with scikit-image (HOG). */
+const PY_MODULES = ['pandas', 'sklearn', 'xgboost', 'matplotlib', 'PIL', 'skimage'];
+/**
+ * The tests lint every variant of the generated Python with pyflakes and measure its executed lines with coverage;
+ * the image tests train the small CNN with torch (about 400 MB installed, so a plain start leaves it out: an image
+ * script without torch is repaired into HOG features with boosting).
+ */
+const TEST_PY_MODULES = ['pyflakes', 'coverage', 'torch', 'torchvision'];
 /** Debian package that provides each missing piece. */
 export const PACKAGES = {
   bwrap: 'bubblewrap',
@@ -24,6 +29,10 @@ export const PACKAGES = {
   matplotlib: 'python3-matplotlib',
   pyflakes: 'python3-pyflakes',
   coverage: 'python3-coverage',
+  PIL: 'python3-pil',
+  skimage: 'python3-skimage',
+  torch: 'python3-torch',
+  torchvision: 'python3-torchvision',
   black: 'black',
   'redis-server': 'redis-server',
   chromium: 'chromium',

@@ -3,8 +3,8 @@
 import type { CriticInput, ResolverDecision } from '../engine.ts';
 import { LinguacodusError } from '../errors.ts';
 import { METRICS } from '../harness/index.ts';
-import type { Instruction } from '../types.ts';
-import { type ImageRecipe, imageInstruction, imageRecipeOf } from './image-template.ts';
+import type { DataProfile, Instruction, TaskSpec } from '../types.ts';
+import { type ImageRecipe, imageInstruction, imageRecipe, imageRecipeOf } from './image-template.ts';
 
 const fmt = (value: number) => Number(value.toPrecision(4)).toString();
 
@@ -82,4 +82,35 @@ export function imageResolve(input: CriticInput): ResolverDecision {
   const rationale = `${why} Improvement: ${change}.`;
   instruction.modelTraining.push(`Resolver's evidence: ${rationale}`);
   return { chose: chosen.rank, instruction, rationale };
+}
+
+/** Improve on an image run: the CNN trained half as long again, more boosting rounds, or the CNN after the others. */
+export function imageImprovement(
+  parentInstruction: Instruction,
+  task: TaskSpec,
+  profile: DataProfile,
+  parent: ImageRecipe | null,
+): { instruction: Instruction; change: string } {
+  const current = parent ?? imageRecipeOf(parentInstruction) ?? imageRecipe('image-pca', profile);
+  const { params } = current;
+  const next: { recipe: ImageRecipe; change: string } =
+    current.id === 'image-cnn'
+      ? {
+          recipe: {
+            id: 'image-cnn',
+            params: { ...params, epochs: Math.min(100, Math.ceil(params.epochs * 1.5)) },
+          },
+          change: `train the CNN for ${Math.min(100, Math.ceil(params.epochs * 1.5))} epochs instead of ${params.epochs}`,
+        }
+      : current.id === 'image-hog'
+        ? {
+            recipe: { id: 'image-hog', params: { ...params, trees: Math.min(2000, params.trees * 2) } },
+            change: `${Math.min(2000, params.trees * 2)} boosting rounds instead of ${params.trees}`,
+          }
+        : {
+            recipe: imageRecipe('image-cnn', profile),
+            change: 'model: a small CNN learning from the pixels instead of PCA and a linear model',
+          };
+  const instruction = imageInstruction(task, profile, next.recipe, 0, next.change);
+  return { instruction: { ...instruction, title: `${instruction.title} (improved)` }, change: next.change };
 }

@@ -241,9 +241,9 @@ for fold, (fit_rows, valid_rows) in enumerate(splitter.split(inputs, y), start=1
 {% endif %}
 {% endif %}
     fold_scores.append(score(truth[valid_rows], oof[valid_rows]))
-    print(f"fold {fold}/{FOLDS}: {{ metric }} {fold_scores[-1]:.5f}", flush=True)
+    print(f"fold {fold} of {FOLDS}: {{ metric }} = {fold_scores[-1]:.5f}", flush=True)
 cv_score = float(np.mean(fold_scores))
-print(f"CV {{ metric }}: {cv_score:.5f}")
+print(f"CV {{ metric }}: {cv_score:.5f} (mean of {FOLDS} folds)")
 
 # @block chart
 import matplotlib.pyplot as plt

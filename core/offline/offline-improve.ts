@@ -9,6 +9,8 @@
 // variance) get regularised models (shallower, slower boosting; a stronger ridge; more forest trees). The change line
 // says what was seen. Without that evidence the ladder alone.
 import type { DataProfile, Instruction, TaskSpec } from '../types.ts';
+import { imageImprovement } from './image-critic.ts';
+import { imageRecipeOfScript } from './image-template.ts';
 import { modelName, modelSettings } from './model-settings.ts';
 import { recipeOfScript } from './offline-coder.ts';
 import { instructionForRecipe } from './offline-instructor.ts';
@@ -49,6 +51,7 @@ function spread(scores: number[]): { mean: number; std: number } {
 const fmt = (x: number) => Number(x.toPrecision(3));
 
 export interface OfflineImprovement {
+  /** The tabular recipe; an image step's recipe is in its instruction, and this is the linear family's. */
   recipe: RecipeRef;
   instruction: Instruction;
   /** The change, in one line. */
@@ -80,6 +83,10 @@ export function offlineImprovement(
   profile: DataProfile,
   evidence?: ParentEvidence,
 ): OfflineImprovement {
+  if (task.dataType === 'image') {
+    const step = imageImprovement(parentInstruction, task, profile, imageRecipeOfScript(code));
+    return { ...step, recipe: parseRecipe({ id: 'linear', params: {} }) };
+  }
   const fromScript = recipeOfScript(code);
   const make = (recipe: RecipeRef, change: string): OfflineImprovement => ({
     recipe,
