@@ -56,6 +56,8 @@ export interface BenchRow {
   blend?: (RunScore & { members: { label: string; weight: number; score: number | null }[] }) | null;
   /** The strong tuned panel (strong-panel.ts): its CV's pick, and every member's CV and holdout scores. */
   panel?: PanelScore | null;
+  /** Auto (`--auto`): the pick of a search within the budget, by cross-validation; `change` names the pick. */
+  auto?: (RunScore & { nodes: number; budgetS: number }) | null;
   planSeconds: number;
   seconds: number;
   error: string | null;
@@ -82,6 +84,8 @@ export interface BenchDeps {
   logger?: Logger;
   /** Time box per member of the strong panel's search, in seconds; 0 skips the panel. */
   panelBudgetS?: number;
+  /** Auto's budget per task in seconds (`--auto`); absent or 0 skips it. */
+  autoBudgetS?: number;
 }
 
 /** The blend's member label of a run. */
@@ -298,11 +302,50 @@ export async function benchTask(task: SuiteTask, deps: BenchDeps): Promise<Bench
     }
     row.blend = await blendRuns(core, plan, finished, join(deps.outRoot, task.id, 'blend'));
     logger?.info({ task: task.id, blend: row.blend }, 'blend scored');
+    if (deps.autoBudgetS) {
+      row.auto = await autoRun(core, plan, deps.autoBudgetS, join(deps.outRoot, task.id, 'auto'));
+      logger?.info({ task: task.id, auto: row.auto }, 'auto scored');
+    }
   } catch (error) {
     row.error = message(error);
   }
   row.seconds = seconds(started);
   return row;
+}
+
+/** Auto's search on the plan within the budget: the pick's holdout score (scored once, at the end) and its CV. */
+async function autoRun(
+  core: Core,
+  plan: Awaited<ReturnType<Core['plan']>>,
+  budgetS: number,
+  outDir: string,
+): Promise<NonNullable<BenchRow['auto']>> {
+  const started = Date.now();
+  try {
+    const { tree, pick } = await core.auto(plan, { budgetS, outDir });
+    const node = tree.nodes.find((n) => n.id === tree.pick);
+    return {
+      score: pick?.ok ? pick.score : null,
+      cvScore: pick?.cvScore ?? null,
+      attempts: pick?.attempts.length ?? 0,
+      seconds: seconds(started),
+      change: node ? `node ${node.id} of ${tree.nodes.length} (${node.move}): ${node.what}` : null,
+      error: pick ? pick.error : tree.pickReason,
+      nodes: tree.nodes.length,
+      budgetS,
+    };
+  } catch (error) {
+    return {
+      score: null,
+      cvScore: null,
+      attempts: 0,
+      seconds: seconds(started),
+      change: null,
+      error: message(error),
+      nodes: 0,
+      budgetS,
+    };
+  }
 }
 
 /**
@@ -344,7 +387,13 @@ function markdownTable(header: string[], body: string[][]): string[] {
 
 const OPTIONS = ['1', '2', '3', 'resolver'] as const;
 /** The goals of issue 14 on the 16 suite tasks. */
-export const GOALS = { blendVsBest: 14, blendVsPanel: 12, suiteTasks: 16 } as const;
+export const GOALS = {
+  blendVsBest: 14,
+  blendVsPanel: 12,
+  suiteTasks: 16,
+  autoVsPanel: 14,
+  autoVsBest: 10,
+} as const;
 
 /** Whether `a` is at least as good as `b` in the metric's direction (a tie counts). */
 export function atLeast(a: number, b: number, higherIsBetter: boolean): boolean {
@@ -400,6 +449,8 @@ export interface GoalChecks {
   /** Tasks where the panel's CV pick is not the member with the best holdout score, of the tasks with a panel. */
   panelOracleDiffers: number;
   panelTasks: number;
+  /** Auto (issue 23), over the tasks it ran on: ≥ the panel's pick, ≥ the best option by holdout, < vanilla. */
+  auto?: { tasks: number; vsPanel: number; vsBest: number; belowVanilla: number };
 }
 
 /** The issue's goal checks, from the rows alone. */
@@ -440,7 +491,28 @@ export function goalChecks(rows: BenchRow[]): GoalChecks {
       meanGain: gains.length > 0 ? gains.reduce((a, b) => a + b, 0) / gains.length : null,
     };
   });
+  const autoRows = rows.filter((r) => r.auto);
+  const auto = autoRows.length
+    ? autoRows.reduce(
+        (a, r) => {
+          const score = r.auto?.score ?? null;
+          const best = r.best ?? bestSingleOption(r);
+          const panel = r.panel?.score ?? null;
+          const vanilla = r.vanilla?.score ?? null;
+          const at = (x: number | null) =>
+            score !== null && x !== null && atLeast(score, x, r.higherIsBetter);
+          return {
+            tasks: a.tasks + 1,
+            vsPanel: a.vsPanel + (at(panel) ? 1 : 0),
+            vsBest: a.vsBest + (best && at(best.score) ? 1 : 0),
+            belowVanilla: a.belowVanilla + (vanilla !== null && !at(vanilla) ? 1 : 0),
+          };
+        },
+        { tasks: 0, vsPanel: 0, vsBest: 0, belowVanilla: 0 },
+      )
+    : undefined;
   return {
+    ...(auto ? { auto } : {}),
     total: rows.length,
     blendVsBest,
     blendVsPanel,
@@ -473,6 +545,13 @@ export function goalLines(checks: GoalChecks): string[] {
     `- Every option above vanilla on average: ${checks.everyOptionAboveVanilla ? 'yes' : 'no'}: ${vanilla}`,
     `- Improve ≥ the option it started from: ${checks.improveVsBest}/${total}`,
     `- Strong panel: its CV's pick differs from the member with the best holdout score on ${checks.panelOracleDiffers}/${checks.panelTasks} tasks`,
+    ...(checks.auto
+      ? [
+          `- Auto ≥ strong panel: ${checks.auto.vsPanel}/${checks.auto.tasks} (${goal(GOALS.autoVsPanel)})${met(checks.auto.vsPanel, GOALS.autoVsPanel)}`,
+          `- Auto ≥ best single option (oracle): ${checks.auto.vsBest}/${checks.auto.tasks} (${goal(GOALS.autoVsBest)})${met(checks.auto.vsBest, GOALS.autoVsBest)}`,
+          `- Auto below vanilla: ${checks.auto.belowVanilla}/${checks.auto.tasks} (goal 0)`,
+        ]
+      : []),
   ];
 }
 
@@ -494,6 +573,7 @@ export function renderBenchMarkdown(
   rows: BenchRow[],
   meta: { command: string; wallSeconds: number; date: string },
 ): string {
+  const withAuto = rows.some((r) => r.auto);
   const lines = [
     '# Offline engine on the task suite',
     '',
@@ -508,7 +588,10 @@ export function renderBenchMarkdown(
       '"best option" is the best holdout score among ranks 1-3 and the resolver (which one in brackets). ' +
       '"improve" is one Improve step from the best option\'s run. ' +
       '"blend" combines every finished run (ranks 1-3, resolver, vanilla, improve) with weights fitted on their out-of-fold predictions (how many members in brackets). ' +
-      '"panel" is the strong tuned panel: HistGradientBoosting, random forest, XGBoost and a linear model, each tuned by a time-boxed randomized search with 3-fold CV on the same training rows; its score is the member its own CV picks (named), never the holdout\'s best.',
+      '"panel" is the strong tuned panel: HistGradientBoosting, random forest, XGBoost and a linear model, each tuned by a time-boxed randomized search with 3-fold CV on the same training rows; its score is the member its own CV picks (named), never the holdout\'s best.' +
+      (withAuto
+        ? ' "auto" is Auto\'s pick after a search within the budget (drafts, improve, blend; nodes in brackets), picked by cross-validation only; the holdout scores it once at the end.'
+        : ''),
     '',
   ];
   const header = [
@@ -528,6 +611,7 @@ export function renderBenchMarkdown(
     'improve',
     'blend',
     'panel',
+    ...(withAuto ? ['auto'] : []),
     'seconds',
   ];
   const body = rows.map((r) => {
@@ -576,6 +660,9 @@ export function renderBenchMarkdown(
       runCell(r.improve, r.error),
       blendCell,
       panelCell,
+      ...(withAuto
+        ? [r.auto?.score != null ? `**${fmt(r.auto.score)}** (${r.auto.nodes})` : runCell(r.auto, r.error)]
+        : []),
       String(Math.round(r.seconds)),
     ];
   });
@@ -619,6 +706,7 @@ export function renderBenchMarkdown(
       ? [`- ${r.id} improve, from ${choiceName(r.improve.from)}: ${r.improve.change}`]
       : []),
     ...(r.blend?.change ? [`- ${r.id} blend: ${r.blend.change}`] : []),
+    ...(r.auto?.change ? [`- ${r.id} auto (${r.auto.budgetS} s): ${r.auto.change}`] : []),
   ]);
   if (steps.length > 0) lines.push('', '## Improve steps and blend weights', '', ...steps);
   const problems = rows.flatMap((r) => [
@@ -628,6 +716,7 @@ export function renderBenchMarkdown(
     ...(r.vanilla?.error ? [`- ${r.id} vanilla: ${r.vanilla.error}`] : []),
     ...(r.improve?.error ? [`- ${r.id} improve: ${r.improve.error}`] : []),
     ...(r.blend?.error ? [`- ${r.id} blend: ${r.blend.error}`] : []),
+    ...(r.auto?.error ? [`- ${r.id} auto: ${r.auto.error}`] : []),
     ...(r.panel?.error ? [`- ${r.id} panel: ${r.panel.error}`] : []),
     ...(r.panel?.members ?? []).filter((m) => m.error).map((m) => `- ${r.id} panel ${m.name}: ${m.error}`),
   ]);
