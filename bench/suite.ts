@@ -52,10 +52,10 @@ export interface Suite {
   tasks: SuiteTask[];
 }
 
-/** Loads suite.json from `dir` (relative paths are taken from the repository root). */
-export async function loadSuite(dir: string = DEFAULT_SUITE_DIR): Promise<Suite> {
+/** Loads suite.json (or another file of the same schema, e.g. images.json) from `dir` (relative to the repository root). */
+export async function loadSuite(dir: string = DEFAULT_SUITE_DIR, file = 'suite.json'): Promise<Suite> {
   const root = isAbsolute(dir) ? dir : resolve(REPO_ROOT, dir);
-  const path = resolve(root, 'suite.json');
+  const path = resolve(root, file);
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));

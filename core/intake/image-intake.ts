@@ -61,11 +61,17 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 /** The zips and folders among the files: the pictures to learn from, and those to predict for. */
-async function imageSources(files: string[]): Promise<{ train: string; test: string | null } | null> {
+async function imageSources(
+  files: string[],
+  testFile: string | undefined,
+): Promise<{ train: string; test: string | null } | null> {
+  const isSource = async (file: string) => isZip(file) || (await isDirectory(file));
   const sources: string[] = [];
-  for (const file of files) if (isZip(file) || (await isDirectory(file))) sources.push(file);
+  for (const file of files) if (await isSource(file)) sources.push(file);
+  // `--test test.zip` on the command line names the pictures to predict for.
+  const named = testFile !== undefined && (await isSource(testFile)) ? testFile : null;
   if (sources.length === 0) return null;
-  const test = sources.find((s) => /test/i.test(basename(s))) ?? null;
+  const test = named ?? sources.find((s) => /test/i.test(basename(s))) ?? null;
   const train = sources.find((s) => s !== test) ?? null;
   if (train === null) {
     throw new LinguacodusError(
@@ -181,7 +187,7 @@ export async function prepareImageTask(
   workDir: string,
   limits: IntakeLimits,
 ): Promise<ImageTask | null> {
-  const sources = await imageSources(input.files);
+  const sources = await imageSources(input.files, input.overrides?.testFile);
   if (sources === null) return null;
   await rm(workDir, { recursive: true, force: true });
   const imagesDir = join(workDir, IMAGES_FOLDER);

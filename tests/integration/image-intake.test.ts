@@ -34,7 +34,8 @@ describe('image intake', () => {
       entries.push({ name: `data/train/${i}.png`, content: classPicture(i % 3, i) });
       rows.push(`${i},${CLASSES[i % 3]}`);
     }
-    for (let i = 0; i < 6; i++) entries.push({ name: `data/test/t${i}.png`, content: classPicture(i % 3, 99 + i) });
+    for (let i = 0; i < 6; i++)
+      entries.push({ name: `data/test/t${i}.png`, content: classPicture(i % 3, 99 + i) });
     entries.push({ name: 'data/train.csv', content: `${rows.join('\n')}\n` });
     const zip = writeZip(join(at, 'clothes.zip'), entries);
     const { spec, profile } = await intakeTask(
@@ -68,7 +69,10 @@ describe('image intake', () => {
     const zip = writeZip(join(at, 'train.zip'), entries);
     const testZip = writeZip(
       join(at, 'test.zip'),
-      Array.from({ length: 4 }, (_, i) => ({ name: `x${i}.png`, content: classPicture(i % 3, 50 + i, 10, 3) })),
+      Array.from({ length: 4 }, (_, i) => ({
+        name: `x${i}.png`,
+        content: classPicture(i % 3, 50 + i, 10, 3),
+      })),
     );
     const { spec, profile } = await intakeTask(
       { text: 'Sort the photos by kind. Metric: accuracy.', files: [zip, testZip] },
@@ -86,12 +90,29 @@ describe('image intake', () => {
     expect(test.split('\n')[1]).toBe('x0.png,images/test/x0.png');
   });
 
+  it('takes the pictures to predict for from --test (overrides.testFile), whatever its name', async () => {
+    const at = await folder('flag');
+    const entries = Array.from({ length: 12 }, (_, i) => ({
+      name: `${CLASSES[i % 2]}/${i}.png`,
+      content: classPicture(i % 2, i),
+    }));
+    const zip = writeZip(join(at, 'mine.zip'), entries);
+    const other = writeZip(join(at, 'unlabelled.zip'), [{ name: 'a.png', content: classPicture(0, 77) }]);
+    const { spec } = await intakeTask(
+      { text: 'Classify the pictures.', files: [zip], overrides: { testFile: other } },
+      DEFAULT_INTAKE_LIMITS,
+    );
+    expect(spec.testFile).toMatch(/test\.csv$/);
+    expect((await readFile(spec.testFile!, 'utf8')).split('\n')[1]).toBe('a.png,images/test/a.png');
+  });
+
   async function refusal(name: string, entries: ZipEntry[]): Promise<string> {
     const at = await folder(name);
     const zip = writeZip(join(at, `${name}.zip`), entries);
-    const error = await intakeTask({ text: 'Classify the pictures.', files: [zip] }, DEFAULT_INTAKE_LIMITS).catch(
-      (e: unknown) => e,
-    );
+    const error = await intakeTask(
+      { text: 'Classify the pictures.', files: [zip] },
+      DEFAULT_INTAKE_LIMITS,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LinguacodusError);
     expect(existsSync(join(at, '.linguacodus-images'))).toBe(false);
     return (error as LinguacodusError).userMessage;
