@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../common/logger.ts';
 import type { Sandbox, SandboxLimits } from '../sandbox/types.ts';
+import { prepareHarness } from './harness/index.ts';
 import { type ColumnFact, intakeTask, type TargetChoice } from './intake/index.ts';
 import { createModelClient } from './llm/model-client.ts';
 import { METRICS } from './metrics.ts';
@@ -17,6 +18,7 @@ import {
 import { blendRuns } from './pipeline/blend-runs.ts';
 import { type CoreRoles, createEngines, type EngineNames } from './pipeline/engines.ts';
 import { improveRun } from './pipeline/improve-run.ts';
+import { oofProperScorer } from './pipeline/oof-proper.ts';
 import {
   addEvidence,
   draftPlan,
@@ -202,6 +204,8 @@ export function createCore(deps: CoreDeps): Core {
     auto: async (plan, options) => {
       const outDir = await runFolder(plan, 'auto', { outDir: options.outDir });
       const deps = runDeps(plan);
+      // Ties of the CV score are broken by a proper scoring rule of the out-of-fold predictions (training rows).
+      const harness = await prepareHarness(plan.task, plan.profile, limits);
       // Nodes skip the notebook's extra run: the search's time goes to nodes.
       const nodeOptions = (dir: string, signal: AbortSignal): RunOptions => ({
         outDir: dir,
@@ -229,6 +233,7 @@ export function createCore(deps: CoreDeps): Core {
           outDir,
           signal: options.signal,
           canDebug: engines.names.coder === 'llm',
+          properScore: oofProperScorer(plan.task, plan.profile, harness),
           higherIsBetter: METRICS[plan.task.metric].higherIsBetter,
           metric: plan.task.metric,
           onEvent: options.onEvent,

@@ -516,6 +516,7 @@ export function allPick(runs: AllRun[], higherIsBetter: boolean): { run: AllRun;
         : [],
     ok: Boolean(r.result?.ok),
     cvScore: r.result?.ok ? r.result.cvScore : null,
+    cvProper: null,
     blendable: false,
     sameAs: null,
   }));

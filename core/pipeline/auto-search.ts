@@ -38,6 +38,11 @@ export const autoNodeSchema = z.object({
   ok: z.boolean(),
   /** The node's own cross-validation score on the training rows: what the search chooses by. */
   cvScore: z.number().nullable(),
+  /**
+   * A proper scoring rule of its out-of-fold predictions on the training rows (log-loss, or squared error for
+   * numbers; lower is better): what breaks ties of the CV score (saturated AUC).
+   */
+  cvProper: z.number().nullable().default(null),
   /** The harness's held-out score: shown on the leaderboard, never read by the search. */
   holdout: z.number().nullable(),
   error: z.string().nullable(),
@@ -87,6 +92,8 @@ export interface AutoOptions {
   /** The Auto folder: tree.json at its top, one folder per node under tree/. */
   outDir: string;
   signal?: AbortSignal;
+  /** The proper scoring rule of a node's out-of-fold file (oof-proper.ts); absent: ties stay ties. */
+  properScore?: (oofPath: string) => Promise<number | null>;
   /** Whether a failed node can be debugged (a coder model writes afresh; the offline engine would repeat itself). */
   canDebug: boolean;
   higherIsBetter: boolean;
@@ -125,6 +132,8 @@ export interface SearchView {
   members: number[];
   ok: boolean;
   cvScore: number | null;
+  /** The proper scoring rule of its out-of-fold predictions (lower is better), the tie-breaker. */
+  cvProper: number | null;
   /** It left out-of-fold and held-out prediction files, so it can be blended. */
   blendable: boolean;
   /** An earlier node with the same script. */
@@ -140,6 +149,7 @@ export function searchView(node: AutoNode, result: RunResult | null): SearchView
     members: node.members,
     ok: node.ok,
     cvScore: node.cvScore !== null && Number.isFinite(node.cvScore) ? node.cvScore : null,
+    cvProper: node.cvProper !== null && Number.isFinite(node.cvProper) ? node.cvProper : null,
     blendable:
       node.sameAs === null &&
       Boolean(result?.ok && result.artifacts.oofPredictions && result.artifacts.testPredictions),
@@ -147,51 +157,65 @@ export function searchView(node: AutoNode, result: RunResult | null): SearchView
   };
 }
 
-/** Better-first comparison of two CV scores in the metric's direction (ties: 0). */
-function cvOrder(a: number, b: number, higherIsBetter: boolean): number {
-  return higherIsBetter ? b - a : a - b;
+/** Two CV scores equal to the last digits: a tie (a saturated AUC of 1.0 on every node, say). */
+function tied(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-/** Finished nodes with a CV score, best first; ties keep the simpler move, then the earlier node. */
+/** Better-first order of two views by CV in the metric's direction; ties by the proper scoring rule (lower first). */
+function compareViews(a: SearchView, b: SearchView, higherIsBetter: boolean): number {
+  if (!tied(a.cvScore!, b.cvScore!))
+    return higherIsBetter ? b.cvScore! - a.cvScore! : a.cvScore! - b.cvScore!;
+  if (a.cvProper !== null && b.cvProper !== null && !tied(a.cvProper, b.cvProper))
+    return a.cvProper - b.cvProper;
+  return 0;
+}
+
+/** Finished nodes with a CV score, best first; full ties keep the simpler move, then the earlier node. */
 export function rankByCv(views: readonly SearchView[], higherIsBetter: boolean): SearchView[] {
   const simplicity: Record<AutoMove, number> = { draft: 0, debug: 1, improve: 2, blend: 3 };
   return views
     .filter((v) => v.ok && v.cvScore !== null)
     .sort(
-      (a, b) =>
-        cvOrder(a.cvScore!, b.cvScore!, higherIsBetter) ||
-        simplicity[a.move] - simplicity[b.move] ||
-        a.id - b.id,
+      (a, b) => compareViews(a, b, higherIsBetter) || simplicity[a.move] - simplicity[b.move] || a.id - b.id,
     );
 }
 
 /**
- * The honest pick: the best node by cross-validation on the training rows; a blend only when its out-of-fold score
- * beats every member's. Without any CV score, the first node that finished.
+ * The honest pick: the best node by cross-validation on the training rows (ties by the proper scoring rule of the
+ * same out-of-fold predictions); a blend only when it beats its best member so. Without any CV score, the first node
+ * that finished.
  */
 export function pickNode(
   views: readonly SearchView[],
   higherIsBetter: boolean,
 ): { id: number; reason: string } | null {
   const byId = new Map(views.map((v) => [v.id, v]));
-  const eligible = rankByCv(views, higherIsBetter).filter((v) => {
+  const ranked = rankByCv(views, higherIsBetter);
+  const eligible = ranked.filter((v) => {
     if (v.move !== 'blend') return true;
-    const memberScores = v.members.map((m) => byId.get(m)?.cvScore).filter((s): s is number => s != null);
-    if (memberScores.length === 0) return false;
-    const bestMember = memberScores.sort((a, b) => cvOrder(a, b, higherIsBetter))[0]!;
-    return cvOrder(v.cvScore!, bestMember, higherIsBetter) < 0;
+    const members = rankByCv(
+      v.members.flatMap((m) => (byId.has(m) ? [byId.get(m)!] : [])),
+      higherIsBetter,
+    );
+    return members[0] !== undefined && compareViews(v, members[0], higherIsBetter) < 0;
   });
   const top = eligible[0];
   if (top) {
-    const blendNote =
+    const tie = ranked.some((v) => v !== top && tied(v.cvScore!, top.cvScore!));
+    const how =
+      tie && top.cvProper !== null
+        ? `${top.cvScore}, tied, so by the ${Number(top.cvProper.toPrecision(4))} log-loss or squared error of its out-of-fold predictions`
+        : `${top.cvScore}`;
+    const note =
       top.move === 'blend'
         ? ', above its best member'
-        : eligible.length < rankByCv(views, higherIsBetter).length
+        : eligible.length < ranked.length
           ? '; a blend that did not beat its best member was passed over'
           : '';
     return {
       id: top.id,
-      reason: `picked node ${top.id} on its cross-validation score on the training rows (${top.cvScore}${blendNote}); the held-out rows were not used to choose`,
+      reason: `picked node ${top.id} on its cross-validation score on the training rows (${how}${note}); the held-out rows were not used to choose`,
     };
   }
   const first = views.find((v) => v.ok);
@@ -371,6 +395,10 @@ export async function autoSearch(moves: SearchMoves, options: AutoOptions): Prom
       dir,
       ok: Boolean(result?.ok),
       cvScore: result?.ok ? result.cvScore : null,
+      cvProper:
+        result?.ok && result.artifacts.oofPredictions && options.properScore
+          ? await options.properScore(result.artifacts.oofPredictions).catch(() => null)
+          : null,
       holdout: result?.ok ? result.score : null,
       error,
       durationMs,

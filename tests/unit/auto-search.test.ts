@@ -1,7 +1,7 @@
 // Auto's search on made-up runs with a made-up clock: the drafts, then improve, debug and blend moves within the
 // budget; the pick by cross-validation only (held-out scores changed at random leave the same tree and pick); a
 // blend tied with its best member is not picked; cancel keeps the best so far.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,8 @@ import {
   type SearchMoves,
   type SearchView,
 } from '../../core/pipeline/auto-search.ts';
-import type { Choice, RunResult } from '../../core/types.ts';
+import { oofProperScorer } from '../../core/pipeline/oof-proper.ts';
+import { type Choice, dataProfileSchema, type RunResult, taskSpecSchema } from '../../core/types.ts';
 
 function result(
   ok: boolean,
@@ -207,6 +208,43 @@ describe('auto search', () => {
   });
 });
 
+describe('proper scoring rule of out-of-fold predictions', () => {
+  it('scores binary probabilities by log-loss against the training labels, by id', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lc-proper-'));
+    const task = taskSpecSchema.parse({
+      description: 't',
+      dataType: 'tabular',
+      trainFile: '/x.csv',
+      metric: 'roc-auc',
+      targets: ['y'],
+      idColumn: 'id',
+      split: { kind: 'random', testFraction: 0.25 },
+    });
+    const profile = dataProfileSchema.parse({
+      rows: 3,
+      columns: [],
+      target: {
+        names: ['y'],
+        type: 'binary',
+        classes: [
+          { value: 'no', count: 2 },
+          { value: 'yes', count: 1 },
+        ],
+      },
+    });
+    const score = oofProperScorer(task, profile, {
+      runFiles: [{ path: 'train.csv', content: 'id,y\n1,yes\n2,no\n3,no\n' }],
+    });
+    await writeFile(join(dir, 'sharp.csv'), 'id,y\n3,0.1\n1,0.9\n2,0.1\n');
+    await writeFile(join(dir, 'vague.csv'), 'id,y\n1,0.51\n2,0.49\n3,0.49\n');
+    const sharp = (await score(join(dir, 'sharp.csv')))!;
+    expect(sharp).toBeCloseTo(-Math.log(0.9), 6);
+    expect((await score(join(dir, 'vague.csv')))!).toBeGreaterThan(sharp);
+    expect(await score(join(dir, 'missing.csv'))).toBeNull();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
 describe('honest pick', () => {
   const view = (id: number, move: SearchView['move'], cv: number, members: number[] = []): SearchView => ({
     id,
@@ -216,6 +254,7 @@ describe('honest pick', () => {
     members,
     ok: true,
     cvScore: cv,
+    cvProper: null,
     blendable: true,
     sameAs: null,
   });
@@ -225,6 +264,19 @@ describe('honest pick', () => {
     expect(pick.id).toBe(1);
     expect(pick.reason).toMatch(/passed over/);
   });
+  it('breaks a tie of saturated CV scores by the log-loss of the out-of-fold predictions', () => {
+    const views = [
+      { ...view(1, 'draft', 1), cvProper: 0.3 },
+      { ...view(2, 'draft', 1), cvProper: 0.05 },
+      { ...view(3, 'blend', 1, [1, 2]), cvProper: 0.2 },
+    ];
+    const pick = pickNode(views, true)!;
+    expect(pick.id).toBe(2);
+    expect(pick.reason).toMatch(/tied, so by the 0.05 log-loss/);
+    views[2]!.cvProper = 0.01;
+    expect(pickNode(views, true)!.id).toBe(3);
+  });
+
   it('takes a blend that beats its best member', () => {
     const views = [view(1, 'draft', 0.8), view(2, 'draft', 0.82), view(3, 'blend', 0.84, [1, 2])];
     expect(pickNode(views, true)!.id).toBe(3);

@@ -70,6 +70,7 @@ describe('solve --auto', () => {
       dir: `/t/${id}`,
       ok: true,
       cvScore: id,
+      cvProper: null,
       holdout: id * 2,
       error: null,
       durationMs: 1,
