@@ -23,7 +23,7 @@ describe('prediction files of every offline recipe (titanic, quick)', () => {
       if (choice === 'vanilla') {
         const log = await readFile(result.artifacts.log!, 'utf8');
         expect(log).toContain('choice vanilla: Vanilla control: the task alone');
-        expect(result.code).toContain('RandomForestClassifier(n_estimators=trees');
+        expect(result.code).toContain('RandomForestClassifier(n_estimators=TREES');
       }
     });
   }

@@ -22,7 +22,8 @@ describe('offline engine on text and time-series suite tasks (quick mode)', () =
     if (!first) throw new Error('no instruction');
     const solved = await solveWithOffline(prepared, first, { quick: true });
     expectValidAndBetter(prepared, solved);
-    expect(solved.result.code).toContain('GROUP_COLUMN = "prompt_id"');
+    expect(solved.result.code).toContain('splits = GroupKFold(n_splits=FOLDS).split(X, groups=groups)');
+    expect(solved.result.code).toContain('groups = train["prompt_id"]');
   });
 
   it('min_temperature: calendar and horizon-safe lag features forecast the final days better than the mean', {
@@ -33,7 +34,8 @@ describe('offline engine on text and time-series suite tasks (quick mode)', () =
     for (const instruction of instructions.slice(0, 2)) {
       const solved = await solveWithOffline(prepared, instruction, { quick: true });
       expectValidAndBetter(prepared, solved);
-      expect(solved.result.code).toContain('horizon = max(len(test), 1)');
+      // Lags shifted by the number of rows to forecast: every test row's lag lies in the training part.
+      expect(solved.result.code).toContain('.shift(max(len(test), 1))');
     }
   });
 });
