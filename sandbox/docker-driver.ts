@@ -1,6 +1,7 @@
 // Runs a job in a throwaway container through the docker (or podman) CLI, with the same contract as bwrap.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   checkJob,
@@ -35,10 +36,26 @@ const IN_CONTAINER_GRACE_S = 10;
 /** How to rebuild the image, for error messages. */
 export const IMAGE_FIX = 'SANDBOX_DRIVER=docker npm run setup (or: node scripts/sandbox-image.mjs)';
 
+/**
+ * True when the engine is on another machine (DOCKER_HOST=tcp://… or ssh://…): it cannot see this machine's folders,
+ * so the work folder and inputs are copied into the container and its outputs copied back instead of bind-mounted.
+ * The docker CLI itself reads DOCKER_HOST (and DOCKER_CONTEXT, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) from the
+ * environment it inherits.
+ */
+export function engineIsRemote(env: NodeJS.ProcessEnv = process.env): boolean {
+  const host = env.DOCKER_HOST?.trim();
+  return Boolean(host) && !/^(unix|npipe):\/\//.test(host ?? '');
+}
+
+/** In copy mode the work folder is /work/run inside a volume at /work (its root is the image's, not writable). */
+const COPIED_WORK = '/work/run';
+
 export interface DockerSandboxOptions {
   image?: string;
   /** `docker` or `podman` (or a path to either). */
   cli?: string;
+  /** Copy files in and out instead of bind mounts (default: when DOCKER_HOST names a remote engine). */
+  copyFiles?: boolean;
   limits?: Partial<SandboxLimits>;
   workRoot?: string;
   threads?: number;
@@ -56,14 +73,17 @@ export interface DockerArgvInput {
   threads: number;
   /** Unix milliseconds of the run's wall-clock deadline. */
   deadlineMs: number;
+  /** `docker create` for a remote engine: volumes at /work and /input filled by `docker cp`, no bind mount. */
+  copyFiles?: boolean;
 }
 
 /** The `docker run` arguments for one job. Pure, so every isolation flag is unit-tested. */
 export function buildDockerRunArgv(input: DockerArgvInput): string[] {
   const { limits } = input;
   const remainingS = Math.max(1, Math.ceil((input.deadlineMs - Date.now()) / 1000));
+  const work = input.copyFiles ? COPIED_WORK : '/work';
   const argv = [
-    'run',
+    input.copyFiles ? 'create' : 'run',
     '--name',
     input.containerName,
     '--label',
@@ -104,11 +124,13 @@ export function buildDockerRunArgv(input: DockerArgvInput): string[] {
     `fsize=${limits.maxFileMb * MB}:${limits.maxFileMb * MB}`,
     '--ulimit',
     'core=0:0',
-    '--volume',
-    `${input.workDir}:/work:rw`,
   ];
-  for (const item of input.inputs) argv.push('--volume', `${item.hostPath}:/input/${item.name}:ro`);
-  argv.push('--workdir', '/work');
+  if (input.copyFiles) argv.push('--volume', '/work', '--volume', '/input');
+  else {
+    argv.push('--volume', `${input.workDir}:/work:rw`);
+    for (const item of input.inputs) argv.push('--volume', `${item.hostPath}:/input/${item.name}:ro`);
+  }
+  argv.push('--workdir', work);
   for (const [key, value] of Object.entries(sandboxEnvironment(input.threads, input.env))) {
     argv.push('--env', `${key}=${value}`);
   }
@@ -119,7 +141,7 @@ export function buildDockerRunArgv(input: DockerArgvInput): string[] {
     '--signal=KILL',
     `${remainingS + IN_CONTAINER_GRACE_S}s`,
     '/usr/bin/python3',
-    `/work/${input.entry}`,
+    `${work}/${input.entry}`,
     ...input.args,
   );
   return argv;
@@ -154,10 +176,12 @@ export class DockerSandbox implements Sandbox {
   private readonly cli: string;
   private readonly workRoot: string;
   private readonly threads: number;
+  private readonly copyFiles: boolean;
 
   constructor(private readonly options: DockerSandboxOptions = {}) {
     this.image = options.image ?? DEFAULT_DOCKER_IMAGE;
     this.cli = options.cli ?? 'docker';
+    this.copyFiles = options.copyFiles ?? engineIsRemote();
     const settings = driverSettings(options);
     this.workRoot = settings.workRoot;
     this.threads = settings.threads;
@@ -189,8 +213,13 @@ export class DockerSandbox implements Sandbox {
         env: checked.env,
         threads: this.threads,
         deadlineMs,
+        copyFiles: this.copyFiles,
       });
-      const child = spawn(this.cli, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      if (this.copyFiles) await this.createAndFill(argv, containerName, folder.work, checked.inputs);
+      const child = spawn(this.cli, this.copyFiles ? ['start', '--attach', containerName] : argv, {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const kill = async () => {
         // The client first: nothing more reaches us, even from a container that starts while we kill it (a job
         // cancelled before it began: `docker kill` finds no container yet). The container then, and rm --force below.
@@ -206,6 +235,7 @@ export class DockerSandbox implements Sandbox {
         (result) => result.stdout.trim(),
         () => '',
       );
+      if (this.copyFiles && state !== '') await this.copyOut(containerName, folder.work);
       const stderr = outcome.stderr.text();
       if (outcome.exitCode === 125 && state === '') {
         throw new SandboxUnavailableError(
@@ -219,4 +249,82 @@ export class DockerSandbox implements Sandbox {
       await removeRunFolder(folder);
     }
   }
+
+  /** A remote engine: the container created, its work folder and inputs copied in (tar through `docker cp`). */
+  private async createAndFill(argv: string[], name: string, workDir: string, inputs: SandboxInput[]) {
+    const where = `the engine at ${process.env.DOCKER_HOST ?? 'DOCKER_HOST'}`;
+    try {
+      await run(this.cli, argv);
+      // The work folder as /work/run (0777 like the folder itself: the container's user writes there).
+      await pipe(
+        [
+          'tar',
+          [
+            '-c',
+            '-C',
+            path.dirname(workDir),
+            '--transform',
+            renamed(path.basename(workDir), 'run'),
+            path.basename(workDir),
+          ],
+        ],
+        [this.cli, ['cp', '-', `${name}:/work`]],
+      );
+      for (const item of inputs) {
+        const base = path.basename(item.hostPath);
+        await pipe(
+          ['tar', ['-c', '-C', path.dirname(item.hostPath), '--transform', renamed(base, item.name), base]],
+          [this.cli, ['cp', '-', `${name}:/input`]],
+        );
+      }
+    } catch (error) {
+      throw new SandboxUnavailableError(
+        `${this.cli} could not prepare the sandbox container on ${where}: ${error instanceof Error ? error.message : String(error)}`,
+        `check DOCKER_HOST and the engine; if the image is missing there: ${IMAGE_FIX}`,
+      );
+    }
+  }
+
+  /** A remote engine: what the run left in /work/run, copied back into the host's work folder. */
+  private async copyOut(name: string, workDir: string): Promise<void> {
+    await pipe(
+      [this.cli, ['cp', `${name}:${COPIED_WORK}`, '-']],
+      ['tar', ['-x', '-C', workDir, '--strip-components=1', '--no-same-owner', '--no-same-permissions']],
+    ).catch(() => undefined);
+  }
+}
+
+/** A tar --transform that renames the leading `from` to `to`. */
+function renamed(from: string, to: string): string {
+  const pattern = from.replace(/[\\.*^$[\],]/g, '\\$&');
+  const replacement = to.replace(/[\\&,]/g, '\\$&');
+  return `s,^${pattern},${replacement},`;
+}
+
+/** Runs `from | to`; fails with either side's stderr when either exits non-zero. */
+function pipe(from: [string, string[]], to: [string, string[]]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const a = spawn(from[0], from[1], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const b = spawn(to[0], to[1], { stdio: ['pipe', 'ignore', 'pipe'] });
+    a.stdout.pipe(b.stdin);
+    let stderr = '';
+    a.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    b.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    let open = 2;
+    let failed = false;
+    const closed = (code: number | null) => {
+      if (code !== 0) failed = true;
+      if (--open > 0) return;
+      if (failed) reject(new Error(stderr.trim() || `${from[0]} | ${to[0]} failed`));
+      else resolve();
+    };
+    a.on('error', reject);
+    b.on('error', reject);
+    a.on('close', closed);
+    b.on('close', closed);
+  });
 }
