@@ -324,7 +324,14 @@ export function profileSummary(profile: DataProfile, maxColumns = 60): string {
     `${target}.`,
     ...columns,
     ...more,
+    ...(profile.images ? [picturesLine(profile.images)] : []),
   ].join('\n');
+}
+
+/** An image task's layout for the models: where the pictures are, their sizes, and what is installed to read them. */
+function picturesLine(images: NonNullable<DataProfile['images']>): string {
+  const span = (r: { min: number; max: number }) => (r.min === r.max ? `${r.min}` : `${r.min}-${r.max}`);
+  return `Pictures: each row is one picture (${images.count} to learn from, ${images.testCount} to predict for; ${images.formats.join(', ')}, ${span(images.width)}x${span(images.height)} pixels, ${images.channels.join(' or ')} channel(s)); the last column holds its path under the images/ folder, relative to the current folder (open it with PIL.Image.open). torch and torchvision (CPU only), scikit-image and Pillow are installed.`;
 }
 
 /** Prompts for a model whose context is small: a short data profile and, for stages, earlier code by name only. */
