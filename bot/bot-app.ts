@@ -26,6 +26,7 @@ import { RedisEpoch } from './state/redis-epoch.ts';
 import { SessionFiles } from './state/session-files.ts';
 import { SessionStore } from './state/session-store.ts';
 import { stateKeys } from './state/state-keys.ts';
+import { createFileStore } from './store/index.ts';
 
 export interface BotAppOptions {
   config: Config;
@@ -65,6 +66,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
   const ttlSeconds = config.SESSION_TTL_HOURS * 3600;
   const store = new SessionStore(redis, keys, ttlSeconds);
   const files = new SessionFiles(config.DATA_DIR);
+  const fileStore = createFileStore(config);
   const cancels = new CancelRegistry(redis, subscriber, keys);
   let shuttingDown = false;
   let pipeline: Pipeline | undefined = options.pipeline;
@@ -79,6 +81,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
     keys,
     store,
     files,
+    fileStore,
     deliver: new Deliverer(queues, redis, keys),
     queues,
     cancels,
@@ -140,7 +143,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       // that cannot post it.
       if (wanted.includes('deliver')) {
         for (const surface of surfaces.values()) {
-          const processor = createDeliverProcessor({ surface, redis, keys, ttlSeconds, logger });
+          const processor = createDeliverProcessor({ surface, redis, keys, ttlSeconds, logger, fileStore });
           const worker = createWorker('deliver', processor, redis, config, logger, surface.name);
           worker.on('failed', (job, err) => {
             const final =
@@ -162,7 +165,7 @@ export function createBotApp(options: BotAppOptions): BotApp {
       }
       for (const surface of surfaces.values()) await surface.start(handler);
       const sweep = () =>
-        files.sweep(store, logger).catch((err) => logger.warn({ err }, 'file sweep failed'));
+        files.sweep(store, logger, fileStore).catch((err) => logger.warn({ err }, 'file sweep failed'));
       void sweep();
       sweepTimer = setInterval(sweep, SWEEP_MS);
       sweepTimer.unref();

@@ -10,6 +10,7 @@ import type { Pipeline } from './pipeline.ts';
 import type { SessionFiles } from './state/session-files.ts';
 import type { SessionStore } from './state/session-store.ts';
 import type { StateKeys } from './state/state-keys.ts';
+import type { FileStore } from './store/index.ts';
 
 export interface BotContext {
   config: Config;
@@ -18,6 +19,8 @@ export interface BotContext {
   keys: StateKeys;
   store: SessionStore;
   files: SessionFiles;
+  /** Where files that outlive a job or move between machines are kept (DATA_DIR, or S3): bot/store/. */
+  fileStore: FileStore;
   deliver: Deliverer;
   queues: Queues;
   cancels: CancelRegistry;

@@ -10,6 +10,7 @@ import { fileRefFor } from '../render/file-refs.ts';
 import { errorReply, planAck } from '../render/render-replies.ts';
 import { SessionFiles } from '../state/session-files.ts';
 import type { Session } from '../state/session-store.ts';
+import { keep } from '../store/index.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';
 
 /** Data files the pipeline reads; the first CSV is the training file. */
@@ -155,6 +156,8 @@ async function downloadAll(
     await f.download(dest, maxBytes);
     const ref = await fileRefFor(dest, f.name);
     if (!ref) throw new Error(`the upload of ${f.name} left no file`);
+    // Into the file store, where a worker on another machine reads it (DATA_DIR itself by default: nothing moves).
+    await keep(cx.bot.fileStore, dest);
     out.push(ref);
   }
   return out;

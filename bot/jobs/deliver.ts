@@ -7,6 +7,7 @@ import type { Logger } from '../../common/pino-logger.ts';
 import type { OutgoingMessage, ThreadRef } from '../../contract/messages.ts';
 import type { ChatSurface } from '../../contract/surface.ts';
 import type { StateKeys } from '../state/state-keys.ts';
+import { type FileStore, localise } from '../store/index.ts';
 import { editKey } from './delivery-keys.ts';
 import { type DeliverJob, deliverJobId, deliverJobSchema, JOB_OPTIONS, type Queues } from './queues.ts';
 
@@ -66,6 +67,8 @@ export interface DeliverProcessorDeps {
   keys: StateKeys;
   ttlSeconds: number;
   logger: Logger;
+  /** Where the files a message attaches are fetched from (a worker made them); default: they are local already. */
+  fileStore?: FileStore;
 }
 
 /**
@@ -76,7 +79,7 @@ const EDIT_WAITS = 30;
 const editWaitMs = (started: number) => Math.min(200 * 2 ** Math.max(0, started - 1), 5000);
 
 export function createDeliverProcessor(deps: DeliverProcessorDeps) {
-  const { surface, redis, keys, ttlSeconds, logger } = deps;
+  const { surface, redis, keys, ttlSeconds, logger, fileStore } = deps;
   return async (job: Job<DeliverJob>, token?: string): Promise<string | null> => {
     const data = deliverJobSchema.parse(job.data);
     if (data.thread.surface !== surface.name) {
@@ -87,7 +90,8 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
       if (data.op === 'post') {
         const existing = await redis.get(keys.delivered(data.key));
         if (existing) return existing;
-        const posted = await surface.post(data.thread, data.message, { idempotencyKey: data.key });
+        const message = await withLocalFiles(data.message, fileStore);
+        const posted = await surface.post(data.thread, message, { idempotencyKey: data.key });
         await redis.set(keys.delivered(data.key), posted.messageId, 'EX', ttlSeconds);
         return posted.messageId;
       }
@@ -102,7 +106,7 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
       }
       const applied = Number((await redis.get(keys.editApplied(data.target))) ?? 0);
       if (applied >= data.version) return messageId;
-      await surface.edit(data.thread, messageId, data.message);
+      await surface.edit(data.thread, messageId, await withLocalFiles(data.message, fileStore));
       await redis.eval(
         "local cur = tonumber(redis.call('get', KEYS[1]) or '0') if cur < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 0",
         1,
@@ -119,4 +123,23 @@ export function createDeliverProcessor(deps: DeliverProcessorDeps) {
       throw error;
     }
   };
+}
+
+/**
+ * The message with its attached files at local paths: a notebook or chart a worker on another machine made is fetched
+ * from the file store first (a store that is away fails the attempt as an infrastructure fault, and it is retried).
+ */
+async function withLocalFiles(
+  message: OutgoingMessage,
+  store: FileStore | undefined,
+): Promise<OutgoingMessage> {
+  if (!store || !message.blocks.some((b) => b.kind === 'file' || b.kind === 'image')) return message;
+  const blocks = await Promise.all(
+    message.blocks.map(async (b) =>
+      b.kind === 'file' || b.kind === 'image'
+        ? { ...b, file: { ...b.file, path: await localise(store, b.file.path, b.file.bytes) } }
+        : b,
+    ),
+  );
+  return { ...message, blocks };
 }

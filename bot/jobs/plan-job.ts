@@ -9,6 +9,7 @@ import type { BotContext } from '../bot-context.ts';
 import { fileRefFor } from '../render/file-refs.ts';
 import { planMarkdown, renderPlan } from '../render/render-plan.ts';
 import { planAck, text } from '../render/render-replies.ts';
+import { keep } from '../store/index.ts';
 import { planKey } from './delivery-keys.ts';
 import { settleJobError } from './job-failure.ts';
 import { type PlanJob, planJobId, planJobSchema } from './queues.ts';
@@ -32,6 +33,8 @@ export function createPlanProcessor(ctx: BotContext) {
       const dir = await ctx.files.ensure(sid, 'plan');
       const mdPath = path.join(dir, `plan-${planSeq}.md`);
       await writeFile(mdPath, planMarkdown(plan));
+      // The front attaches it (from the store when this worker is another machine).
+      await keep(ctx.fileStore, mdPath);
       const saved = await ctx.store.update(sid, (s) =>
         s?.planSeq === planSeq ? { ...s, status: 'planned', plan, planMarkdown: mdPath, error: null } : null,
       );

@@ -20,6 +20,7 @@ import {
 import { type RunNaming, runWhat } from '../render/run-labels.ts';
 import { refreshBoard } from '../state/board.ts';
 import type { Session, StoredRun } from '../state/session-store.ts';
+import { type FileStore, keep, localise } from '../store/index.ts';
 import type { JobTracker } from './cancel-registry.ts';
 import { runKey } from './delivery-keys.ts';
 import { settleJobError } from './job-failure.ts';
@@ -194,12 +195,13 @@ class RunAttempt {
   /** The run folder, clean; then the pipeline call of the run's kind, its files checked first. */
   private async execute(): Promise<{ result: RunResult; outPath: string }> {
     const { ctx, data, naming, runs } = this;
-    const plan = this.session.plan;
     const runFolder = ['runs', `${data.planSeq}-${this.key}-${data.seq}`];
     // A retried job starts from a clean folder, not from the half-written files of the crashed attempt.
     await rm(await ctx.files.ensure(data.sid, ...runFolder), { recursive: true, force: true });
     const outPath = await ctx.files.ensure(data.sid, ...runFolder);
     const pipeline = await ctx.pipeline();
+    // The task's files from the file store: the plan names them where the plan worker read them.
+    const plan = await localPlan(ctx.fileStore, this.session.plan);
     const options = {
       outDir: outPath,
       signal: this.tracker.signal,
@@ -211,14 +213,18 @@ class RunAttempt {
       const parent = Object.values(runs).find((r) => r.n === naming.parent);
       if (!parent?.dir)
         throw new LinguacodusError('bad_input', `Run #${naming.parent} left no run folder to improve from.`);
-      await requireFiles([{ name: `#${naming.parent}`, path: parent.dir, kind: 'run folder' }]);
-      return { result: await pipeline.improve(plan, { dir: parent.dir }, options), outPath };
+      const dir = await localise(ctx.fileStore, parent.dir);
+      await requireFiles([{ name: `#${naming.parent}`, path: dir, kind: 'run folder' }]);
+      return { result: await pipeline.improve(plan, { dir }, options), outPath };
     }
     if (naming.kind === 'blend') {
-      const members = naming.members.flatMap((n) => {
+      const stored = naming.members.flatMap((n) => {
         const r = Object.values(runs).find((m) => m.n === n);
         return r?.dir ? [{ label: `#${n}`, dir: r.dir }] : [];
       });
+      const members = await Promise.all(
+        stored.map(async (m) => ({ ...m, dir: await localise(ctx.fileStore, m.dir) })),
+      );
       if (members.length < 2)
         throw new LinguacodusError('bad_input', 'A blend needs two finished runs with predictions.');
       await requireFiles(members.map((m) => ({ name: m.label, path: m.dir, kind: 'run folder' as const })));
@@ -231,9 +237,11 @@ class RunAttempt {
   private async report({ result, outPath }: { result: RunResult; outPath: string }): Promise<string> {
     const { ctx, data, naming, view } = this;
     const { thread, plan } = this.session;
+    // The run folder into the file store before anything points at it: Improve, Blend and the result's files read
+    // it from there on other machines. A store that is away fails the attempt here, and the job is retried.
+    await keep(ctx.fileStore, outPath);
     clearInterval(this.ticker);
     await this.stored;
-    ctx.metrics?.recordRunResult(result);
     view.status = result.ok ? 'done' : 'failed';
     view.detail = undefined;
     view.sandbox = null;
@@ -313,6 +321,23 @@ class RunAttempt {
       },
     });
   }
+}
+
+/** The plan with its task's files at local paths, fetched from the file store when this machine lacks them. */
+async function localPlan(store: FileStore, plan: Plan): Promise<Plan> {
+  const { task } = plan;
+  const [trainFile, testFile, ...extraFiles] = await Promise.all(
+    [task.trainFile, task.testFile, ...task.extraFiles].map((p) => (p ? localise(store, p) : null)),
+  );
+  return {
+    ...plan,
+    task: {
+      ...task,
+      trainFile: trainFile ?? task.trainFile,
+      testFile: testFile ?? null,
+      extraFiles: extraFiles.filter((p): p is string => p !== null),
+    },
+  };
 }
 
 async function releaseIfFinal(ctx: BotContext, sid: string, key: string, jobId: string): Promise<void> {

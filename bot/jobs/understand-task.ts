@@ -9,6 +9,7 @@ import type { Pipeline } from '../pipeline.ts';
 import { renderChoices, type TaskCardView } from '../render/render-task.ts';
 import type { Session } from '../state/session-store.ts';
 import { specChanges, type Understood } from '../state/task-understood.ts';
+import { keep as keepFile, keyOf, localise } from '../store/index.ts';
 import { planKey } from './delivery-keys.ts';
 import { requireFiles } from './job-files.ts';
 import type { PlanJob } from './queues.ts';
@@ -31,13 +32,23 @@ export async function understandTask(
       s?.planSeq === planSeq ? { ...s, understood, ...(status ? { status, error: null } : {}) } : null,
     );
   // Outside the try below: a missing upload is the bot's fault, retried, never "your file could not be opened".
-  await requireFiles(session.files.map((f) => ({ name: f.name, path: f.path, kind: 'uploaded file' })));
+  // The uploads from the file store: a worker on another machine than the front reads its own copies.
+  const uploads = await Promise.all(
+    session.files.map(async (f) => ({ name: f.name, path: await localise(ctx.fileStore, f.path) })),
+  );
+  await requireFiles(uploads.map((f) => ({ ...f, kind: 'uploaded file' as const })));
   try {
     const outcome = await pipeline.intake({
       text: session.text,
-      files: session.files.map((f) => f.path),
+      files: uploads.map((f) => f.path),
       notes: session.notes,
     });
+    // Files intake made in the session's folder (the tables and pictures of a zip) go to the store for the runs.
+    const made = [outcome.task.trainFile, outcome.task.testFile, ...outcome.task.extraFiles].filter(
+      (p): p is string =>
+        typeof p === 'string' && !uploads.some((u) => u.path === p) && keyOf(ctx.fileStore.root, p) !== null,
+    );
+    for (const p of made) await keepFile(ctx.fileStore, p);
     const changes = specChanges(session.understood?.spec ?? null, outcome.task);
     const understood: Understood = {
       facts: outcome.facts,

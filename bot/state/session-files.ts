@@ -3,6 +3,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/pino-logger.ts';
 import { safeFileName } from '../../common/safe-file-name.ts';
+import type { FileStore } from '../store/index.ts';
 import type { SessionStore } from './session-store.ts';
 
 export class SessionFiles {
@@ -28,16 +29,16 @@ export class SessionFiles {
     await rm(this.dir(sid), { recursive: true, force: true });
   }
 
-  /** Removes the folders of sessions whose Redis state has expired. */
-  async sweep(store: SessionStore, logger: Logger): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(this.root);
-    } catch {
-      return 0;
-    }
+  /** Removes the folders (and the file store's objects) of sessions whose Redis state has expired. */
+  async sweep(store: SessionStore, logger: Logger, fileStore?: FileStore): Promise<number> {
+    const local = await readdir(this.root).catch(() => [] as string[]);
+    const stored = fileStore ? await fileStore.sessionIds() : [];
+    const names = [...new Set([...local, ...stored])];
     const gone = await store.expiredIds(names.filter((n) => /^[0-9a-f]{16}$/.test(n)));
-    for (const sid of gone) await this.remove(sid);
+    for (const sid of gone) {
+      await this.remove(sid);
+      if (fileStore && stored.includes(sid)) await fileStore.delete(`sessions/${sid}`);
+    }
     if (gone.length) logger.info({ removed: gone.length }, 'removed files of expired sessions');
     return gone.length;
   }

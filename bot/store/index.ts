@@ -4,7 +4,7 @@ import type { FileStore } from './file-store.ts';
 import { LocalFileStore } from './local-store.ts';
 import { S3FileStore } from './s3-store.ts';
 
-export { type FileStore, keyOf, localise } from './file-store.ts';
+export { type FileStore, keep, keyOf, localise } from './file-store.ts';
 export { LocalFileStore } from './local-store.ts';
 export { S3FileStore } from './s3-store.ts';
 

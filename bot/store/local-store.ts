@@ -34,6 +34,10 @@ export class LocalFileStore implements FileStore {
     return files.filter((k) => k.startsWith(prefix)).sort();
   }
 
+  async sessionIds(): Promise<string[]> {
+    return readdir(path.join(this.root, 'sessions')).catch(() => []);
+  }
+
   async delete(key: string): Promise<void> {
     await rm(pathUnder(this.root, key), { recursive: true, force: true });
   }

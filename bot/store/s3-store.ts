@@ -2,7 +2,7 @@
 // v3: FILE_STORE_URL=s3://bucket/prefix, credentials and region from the SDK's standard variables (AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_PROFILE …), S3_ENDPOINT and S3_FORCE_PATH_STYLE for stores other than AWS.
 // Local copies live under DATA_DIR at the key's path, a bounded cache (least recently used out first).
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -139,6 +139,29 @@ export class S3FileStore implements FileStore {
     return keys.sort();
   }
 
+  async sessionIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call('list sessions', () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: `${this.prefix}sessions/`,
+            Delimiter: '/',
+            ContinuationToken: token,
+          }),
+        ),
+      );
+      for (const p of page.CommonPrefixes ?? []) {
+        const id = p.Prefix?.slice(`${this.prefix}sessions/`.length).replace(/\/$/, '');
+        if (id) ids.push(id);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return ids;
+  }
+
   async delete(key: string): Promise<void> {
     const keys = [...new Set([...(await this.list(`${key}/`)), key])];
     for (let i = 0; i < keys.length; i += 1000) {
@@ -156,19 +179,20 @@ export class S3FileStore implements FileStore {
     await rm(pathUnder(this.root, key), { recursive: true, force: true });
   }
 
-  localPath(key: string): Promise<string> {
+  localPath(key: string, bytes?: number): Promise<string> {
     const pending = this.fetching.get(key);
     if (pending) return pending;
-    const fetched = this.fetch(key).finally(() => this.fetching.delete(key));
+    const fetched = this.fetch(key, bytes).finally(() => this.fetching.delete(key));
     this.fetching.set(key, fetched);
     return fetched;
   }
 
-  private async fetch(key: string): Promise<string> {
+  private async fetch(key: string, bytes?: number): Promise<string> {
     const dest = pathUnder(this.root, key);
     // A file: one object under the key.
-    if (this.cached.has(key)) {
-      this.touch(key, this.cached.get(key) ?? 0);
+    const held = this.cached.get(key);
+    if (held !== undefined && (bytes === undefined || held === bytes) && existsSync(dest)) {
+      this.touch(key, held);
       return dest;
     }
     try {
@@ -183,7 +207,7 @@ export class S3FileStore implements FileStore {
     // A folder: the objects under `key/` (a run folder, an images/ folder); none: a path that does not exist.
     const keys = await this.list(`${key}/`);
     for (const k of keys) {
-      if (this.cached.has(k)) {
+      if (this.cached.has(k) && existsSync(pathUnder(this.root, k))) {
         this.touch(k, this.cached.get(k) ?? 0);
         continue;
       }
