@@ -242,6 +242,7 @@ class RunAttempt {
     await keep(ctx.fileStore, outPath);
     clearInterval(this.ticker);
     await this.stored;
+    ctx.metrics?.recordRunResult(result);
     view.status = result.ok ? 'done' : 'failed';
     view.detail = undefined;
     view.sandbox = null;
