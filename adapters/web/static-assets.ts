@@ -1,13 +1,11 @@
 // The chat page's files: its own (public/, its script's ES modules in public/app/) and the vendor files prepared at
 // start, by a fixed table of paths.
 import { readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VENDOR_NAMES } from './vendor-assets.ts';
 
-const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /** The entry module's parts (app.js imports them as /app/name.js): the .js files of public/app/, listed at start. */
 const APP_MODULES = readdirSync(path.join(PUBLIC_DIR, 'app')).filter((name) => name.endsWith('.js'));
@@ -35,15 +33,7 @@ export function assetFile(pathname: string, vendorDir: string): string | undefin
   return undefined;
 }
 
-/** Answers a GET for a page file; false when the path is not one (the router goes on). */
-export async function serveAsset(res: ServerResponse, pathname: string, vendorDir: string): Promise<boolean> {
-  const file = assetFile(pathname, vendorDir);
-  if (!file) return false;
-  const body = await readFile(file);
-  res.writeHead(200, {
-    'Content-Type': TYPES[path.extname(file)] ?? 'text/plain',
-    'Cache-Control': 'no-cache',
-  });
-  res.end(body);
-  return true;
+/** The Content-Type a page file is served with. */
+export function assetType(file: string): string {
+  return TYPES[path.extname(file)] ?? 'text/plain';
 }
