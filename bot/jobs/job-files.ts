@@ -11,14 +11,17 @@ export interface NeededFile {
   kind: 'uploaded file' | 'run folder';
 }
 
-/** Throws an InfrastructureError (retryable, its cause the file system's error) naming the first missing file. */
-export async function requireFiles(files: NeededFile[]): Promise<void> {
+/**
+ * Throws an InfrastructureError (retryable, its cause the file system's error) naming the first missing file and the
+ * store it should have come from (FileStore.where: `DATA_DIR`, or `s3://bucket/prefix`).
+ */
+export async function requireFiles(files: NeededFile[], where = 'DATA_DIR'): Promise<void> {
   for (const file of files) {
     try {
       await access(file.path);
     } catch (cause) {
       throw new InfrastructureError(
-        `The worker could not reach the ${file.kind} ${file.name}: it is not in the file store this worker reads (DATA_DIR). This is a fault of the bot's set-up, not of your file.`,
+        `The worker could not reach the ${file.kind} ${file.name}: it is not in the file store this worker reads (${where}). This is a fault of the bot's set-up, not of your file.`,
         { cause },
       );
     }

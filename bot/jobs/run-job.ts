@@ -208,13 +208,13 @@ class RunAttempt {
       onProgress: (event: ProgressEvent) => this.onProgress(event),
     };
     // A file missing from the store is the bot's fault: retried and told as such, never "could not be opened".
-    await requireFiles(taskFiles(plan.task));
+    await requireFiles(taskFiles(plan.task), ctx.fileStore.where);
     if (naming.kind === 'improve') {
       const parent = Object.values(runs).find((r) => r.n === naming.parent);
       if (!parent?.dir)
         throw new LinguacodusError('bad_input', `Run #${naming.parent} left no run folder to improve from.`);
       const dir = await localise(ctx.fileStore, parent.dir);
-      await requireFiles([{ name: `#${naming.parent}`, path: dir, kind: 'run folder' }]);
+      await requireFiles([{ name: `#${naming.parent}`, path: dir, kind: 'run folder' }], ctx.fileStore.where);
       return { result: await pipeline.improve(plan, { dir }, options), outPath };
     }
     if (naming.kind === 'blend') {
@@ -227,7 +227,10 @@ class RunAttempt {
       );
       if (members.length < 2)
         throw new LinguacodusError('bad_input', 'A blend needs two finished runs with predictions.');
-      await requireFiles(members.map((m) => ({ name: m.label, path: m.dir, kind: 'run folder' as const })));
+      await requireFiles(
+        members.map((m) => ({ name: m.label, path: m.dir, kind: 'run folder' as const })),
+        ctx.fileStore.where,
+      );
       return { result: await pipeline.blend(plan, members, options), outPath };
     }
     return { result: await pipeline.run(plan, data.choice ?? 'resolver', options), outPath };

@@ -36,7 +36,10 @@ export async function understandTask(
   const uploads = await Promise.all(
     session.files.map(async (f) => ({ name: f.name, path: await localise(ctx.fileStore, f.path) })),
   );
-  await requireFiles(uploads.map((f) => ({ ...f, kind: 'uploaded file' as const })));
+  await requireFiles(
+    uploads.map((f) => ({ ...f, kind: 'uploaded file' as const })),
+    ctx.fileStore.where,
+  );
   try {
     const outcome = await pipeline.intake({
       text: session.text,

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface FileStore {
-  /** What the store is, for logs and messages: `DATA_DIR ./data` or `s3://bucket/prefix`. */
+  /** What the store is, for logs and messages: `DATA_DIR` or `s3://bucket/prefix`. */
   readonly where: string;
   /** The root local copies live under (DATA_DIR). */
   readonly root: string;

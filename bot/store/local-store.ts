@@ -9,7 +9,7 @@ export class LocalFileStore implements FileStore {
   readonly where: string;
   constructor(dataDir: string) {
     this.root = path.resolve(dataDir);
-    this.where = `DATA_DIR ${dataDir}`;
+    this.where = 'DATA_DIR';
   }
 
   async put(key: string, file: string): Promise<void> {
