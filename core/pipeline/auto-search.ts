@@ -117,6 +117,8 @@ const EXPLORATION = 0.5;
 const BLEND_SHARE = 0.3;
 /** An improvement adds a model family or tunes: guessed this many times its parent's time until one is timed. */
 const IMPROVE_FACTOR = 1.5;
+/** The guessed time of the next node is stretched by this much before it is weighed against the time left. */
+const TIME_MARGIN = 1.1;
 /** A node still running this long past the budget is stopped (a share of the budget, at least 30 s). */
 const GRACE_SHARE = 0.2;
 const MIN_GRACE_S = 30;
@@ -331,7 +333,8 @@ export async function autoSearch(moves: SearchMoves, options: AutoOptions): Prom
     }
     return draft;
   };
-  const fits = (ms: number) => elapsed() + ms <= budgetMs;
+  // A node's time varies (the machine is shared): the guess gets a margin.
+  const fits = (ms: number) => elapsed() + ms * TIME_MARGIN <= budgetMs;
   const tree = (): AutoTree => {
     const pick = pickNode(views(), options.higherIsBetter);
     return {
