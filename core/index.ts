@@ -234,6 +234,7 @@ export function createCore(deps: CoreDeps): Core {
           signal: options.signal,
           canDebug: engines.names.coder === 'llm',
           properScore: oofProperScorer(plan.task, plan.profile, harness),
+          maxTokens: limits.maxTokensPerRun ?? null,
           higherIsBetter: METRICS[plan.task.metric].higherIsBetter,
           metric: plan.task.metric,
           onEvent: options.onEvent,

@@ -94,6 +94,11 @@ export interface AutoOptions {
   signal?: AbortSignal;
   /** The proper scoring rule of a node's out-of-fold file (oof-proper.ts); absent: ties stay ties. */
   properScore?: (oofPath: string) => Promise<number | null>;
+  /**
+   * The run's token budget (MAX_TOKENS_PER_RUN) for the whole search: no node starts once the nodes' model calls
+   * have used it. Null or absent: no limit. Each node keeps its own run budget too.
+   */
+  maxTokens?: number | null;
   /** Whether a failed node can be debugged (a coder model writes afresh; the offline engine would repeat itself). */
   canDebug: boolean;
   higherIsBetter: boolean;
@@ -334,7 +339,9 @@ export async function autoSearch(moves: SearchMoves, options: AutoOptions): Prom
     return draft;
   };
   // A node's time varies (the machine is shared): the guess gets a margin.
-  const fits = (ms: number) => elapsed() + ms * TIME_MARGIN <= budgetMs;
+  const fits = (ms: number) => elapsed() + ms * TIME_MARGIN <= budgetMs && !outOfTokens();
+  let tokens = 0;
+  const outOfTokens = () => options.maxTokens != null && tokens >= options.maxTokens;
   const tree = (): AutoTree => {
     const pick = pickNode(views(), options.higherIsBetter);
     return {
@@ -408,6 +415,7 @@ export async function autoSearch(moves: SearchMoves, options: AutoOptions): Prom
     };
     nodes.push(node);
     results.set(id, result);
+    tokens += (result?.usage ?? []).reduce((n, u) => n + u.promptTokens + u.completionTokens, 0);
     codes.set(id, result?.code ?? null);
     await writeTree(options.outDir, tree());
     options.onEvent?.({ type: 'node-end', node, budgetLeftS: leftS(), tree: tree() });

@@ -200,6 +200,28 @@ describe('auto search', () => {
     expect(tree.stopped).toBe('exhausted');
   });
 
+  it('starts no node once the model calls used the token budget', async () => {
+    const w = world((cv) => cv);
+    const spend = (r: RunResult): RunResult => ({
+      ...r,
+      usage: [{ promptTokens: 600, completionTokens: 100 } as RunResult['usage'][number]],
+    });
+    const tree = await autoSearch(
+      { ...w.moves, draft: async (...args) => spend(await w.moves.draft(...args)) },
+      {
+        budgetS: 600,
+        outDir: join(root, 'tokens'),
+        canDebug: false,
+        higherIsBetter: false,
+        metric: 'rmse',
+        now: w.now,
+        maxTokens: 1000,
+      },
+    );
+    expect(tree.nodes).toHaveLength(2);
+    expect(tree.stopped).toBe('budget');
+  });
+
   it('a tiny budget runs the first draft only', async () => {
     const tree = await search('tiny', (cv) => cv, { budgetS: 10 });
     expect(tree.nodes).toHaveLength(1);
