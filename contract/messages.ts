@@ -98,5 +98,10 @@ export const outgoingMessageSchema = z.object({
   /** Plain text for notifications and surfaces that cannot show blocks. */
   text: z.string(),
   blocks: z.array(blockSchema),
+  /**
+   * The bot is still at work on what this message announces (understanding the task, planning): a surface may show
+   * its own sign of it (Discord's typing indicator) until a post or edit in the thread comes without it.
+   */
+  busy: z.boolean().optional(),
 });
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;

@@ -33,6 +33,9 @@ import { attachmentsToFiles, buttonToIncoming, messageToIncoming, threadName } f
 
 /** How many posted messages we remember the attachments of, so edits do not attach a file twice. */
 const UPLOAD_MEMORY = 1000;
+/** Discord shows "is typing…" for 10 s after each call: renewed every 8 s, for at most a plan's usual time. */
+const TYPING_EVERY_MS = 8000;
+const TYPING_MAX_MS = 15 * 60_000;
 
 /** Discord's error code for "A thread has already been created for this message". */
 const THREAD_ALREADY_CREATED = 160004;
@@ -44,6 +47,8 @@ export class DiscordSurface implements ChatSurface {
   readonly name = 'discord' as const;
   private client: Client | undefined;
   private readonly uploaded = new Map<string, Set<string>>();
+  /** The typing indicator's timer per channel (thread) where the bot is at work. */
+  private readonly typists = new Map<string, NodeJS.Timeout>();
   private readonly seen: SeenEvents;
   private readonly apiHost: string | undefined;
   private readonly logger: Logger;
@@ -242,6 +247,31 @@ export class DiscordSurface implements ChatSurface {
     return channel;
   }
 
+  /**
+   * Discord's typing indicator while a message says the bot is at work (OutgoingMessage.busy): sent now and every
+   * 8 s (it lasts 10 s), until a post or edit in the thread comes without `busy`, or TYPING_MAX_MS have passed.
+   */
+  private typing(channel: SendableChannels, busy: boolean | undefined): void {
+    const running = this.typists.get(channel.id);
+    if (!busy) {
+      if (running) clearInterval(running);
+      this.typists.delete(channel.id);
+      return;
+    }
+    if (running) return;
+    const started = Date.now();
+    const type = () => {
+      if (Date.now() - started > TYPING_MAX_MS) return this.typing(channel, false);
+      channel
+        .sendTyping()
+        .catch((err: unknown) => this.logger.debug({ err, channel: channel.id }, 'typing indicator failed'));
+    };
+    const timer = setInterval(type, TYPING_EVERY_MS);
+    timer.unref();
+    this.typists.set(channel.id, timer);
+    type();
+  }
+
   async post(thread: ThreadRef, message: OutgoingMessage, options: PostOptions = {}): Promise<PostedMessage> {
     const channel = await this.sendable(thread);
     const rendered = renderDiscordMessage(message);
@@ -262,6 +292,7 @@ export class DiscordSurface implements ChatSurface {
         throw discordApiError('POST /channels/{thread.id}/messages', 'post a message', error);
       });
     this.remember(sent.id, rendered.files);
+    this.typing(channel, message.busy);
     return { messageId: sent.id };
   }
 
@@ -278,6 +309,7 @@ export class DiscordSurface implements ChatSurface {
       .catch((error: unknown) => {
         throw discordApiError('PATCH /channels/{thread.id}/messages/{message.id}', 'edit a message', error);
       });
+    this.typing(channel, message.busy);
     // Files new to this message go to the thread once, as a follow-up: an edit keeps its attachments as they were.
     const done = this.uploaded.get(messageId) ?? new Set<string>();
     const fresh = rendered.files.filter((f) => !done.has(uploadKey(f)));
@@ -297,6 +329,8 @@ export class DiscordSurface implements ChatSurface {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.typists.values()) clearInterval(timer);
+    this.typists.clear();
     await this.client?.destroy();
     this.client = undefined;
     await this.seen.close();

@@ -36,6 +36,7 @@ export function planAck(step: string | null, done = false, card?: TaskCardView):
     return {
       text: `Task: predict ${card.spec.targets.join(', ')}, metric ${card.spec.metric}. ${done ? 'Plan ready.' : `Working on it: ${detail}`}`,
       blocks: [...taskCardBlocks(card), { kind: 'context', text: `Now: ${detail}` }],
+      ...(done ? {} : { busy: true }),
     };
   }
   if (done) return text('Plan ready: see below.', 'context');
@@ -43,7 +44,7 @@ export function planAck(step: string | null, done = false, card?: TaskCardView):
     { kind: 'text', text: 'Got it. Working on three ranked instructions and the resolver’s choice…' },
     { kind: 'context', text: `Now: ${detail}` },
   ];
-  return { text: `Working on it: ${detail}`, blocks };
+  return { text: `Working on it: ${detail}`, blocks, busy: true };
 }
 
 export function errorReply(message: string, hint?: string): OutgoingMessage {

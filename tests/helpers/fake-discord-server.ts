@@ -510,6 +510,15 @@ export class FakeDiscordServer extends WireFake {
       ],
       [
         'POST',
+        /^\/channels\/(\d+)\/typing$/,
+        (m, _r, res) => {
+          if (!this.channels.has(m[1] as string))
+            return json(res, 404, { message: 'Unknown Channel', code: 10003 });
+          res.writeHead(204).end();
+        },
+      ],
+      [
+        'POST',
         /^\/channels\/(\d+)\/messages$/,
         (m, request, res) => {
           const channelId = m[1] as string;
