@@ -194,7 +194,7 @@ def fit(pictures, target, valid_pictures, valid_truth):
             optimiser.step()
             total += float(loss) * len(rows)
         epoch_score = score(valid_truth, predict(network, valid_pictures))
-        history.append({"epoch": epoch, "loss": total / len(x), "score": epoch_score})
+        history.append({"fold": len(fold_scores) + 1, "epoch": epoch, "loss": total / len(x), "score": epoch_score})
         print(f"epoch {epoch}/{EPOCHS}: loss {total / len(x):.4f}, {{ metric }} {epoch_score:.4f}")
     return network
 
@@ -251,12 +251,12 @@ import matplotlib.pyplot as plt
 plt.switch_backend("Agg")  # no display in the sandbox
 {% if cnn %}
 figure, (loss_axes, score_axes) = plt.subplots(1, 2, figsize=(11, 4))
-curve = pd.DataFrame(history)
-curve["step"] = np.arange(1, len(curve) + 1)
-loss_axes.plot(curve["step"], curve["loss"])
-loss_axes.set(title="training loss per epoch (folds one after another)", xlabel="epoch")
-score_axes.plot(curve["step"], curve["score"])
+for fold, curve in pd.DataFrame(history).groupby("fold"):
+    loss_axes.plot(curve["epoch"], curve["loss"], label=f"fold {fold}")
+    score_axes.plot(curve["epoch"], curve["score"], label=f"fold {fold}")
+loss_axes.set(title="training loss per epoch", xlabel="epoch")
 score_axes.set(title=f"{{ metric }} on the fold's held-out pictures (CV {cv_score:.4f})", xlabel="epoch")
+score_axes.legend()
 {% else %}
 figure, score_axes = plt.subplots(figsize=(6, 4))
 score_axes.bar([str(k) for k in range(1, len(fold_scores) + 1)], fold_scores)
