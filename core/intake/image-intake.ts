@@ -275,6 +275,18 @@ async function prepareIn(
     }
     train = { columns: [...labels.table.columns, pathColumn], rows };
     targets = labels.table.columns.filter((_, i) => i !== c);
+    // The image scripts learn one label: the first, unless the task names others (several become a question).
+    if (targets.length > 1 && input.overrides?.target === undefined) {
+      // The latest reply (or else the task) naming a label column chooses it.
+      const said = [...(input.notes ?? [])].reverse().concat(input.text);
+      const mentions = (text: string, t: string) =>
+        new RegExp(`(^|[^\\w])${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`, 'i').test(text);
+      const chosen = said.map((text) => targets.find((t) => mentions(text, t))).find((t) => t !== undefined);
+      notes.push(
+        `${basename(labels.file)} has several label columns (${targets.map((t) => `\`${t}\``).join(', ')}); ${chosen ? `\`${chosen}\` is the one the task names` : 'the first is the target'} (say \`target: <column>\` for another).`,
+      );
+      targets = [chosen ?? targets[0]!];
+    }
   } else {
     const kept = pictures.filter((p) => trainFacts.facts.has(p));
     train = {

@@ -106,6 +106,28 @@ describe('image intake', () => {
     expect((await readFile(spec.testFile!, 'utf8')).split('\n')[1]).toBe('a.png,images/test/a.png');
   });
 
+  it('with several label columns, takes the one a reply names (else the first)', async () => {
+    const at = await folder('several');
+    const rows = ['file,colour,shape'];
+    const entries: ZipEntry[] = [];
+    for (let i = 0; i < 12; i++) {
+      entries.push({ name: `${i}.png`, content: classPicture(i % 2, i) });
+      rows.push(`${i}.png,${i % 2 ? 'red' : 'blue'},${i % 3 ? 'round' : 'square'}`);
+    }
+    entries.push({ name: 'labels.csv', content: `${rows.join('\n')}\n` });
+    const zip = writeZip(join(at, 'several.zip'), entries);
+    const first = await intakeTask({ text: 'Classify the pictures.', files: [zip] }, DEFAULT_INTAKE_LIMITS);
+    expect(first.spec.targets).toEqual(['colour']);
+    const named = await intakeTask(
+      { text: 'Classify the pictures.', notes: ['target: shape'], files: [zip] },
+      DEFAULT_INTAKE_LIMITS,
+    );
+    expect(named.spec.targets).toEqual(['shape']);
+    expect(named.spec.inferred[1]).toBe(
+      'labels.csv has several label columns (`colour`, `shape`); `shape` is the one the task names (say `target: <column>` for another).',
+    );
+  });
+
   async function refusal(name: string, entries: ZipEntry[]): Promise<string> {
     const at = await folder(name);
     const zip = writeZip(join(at, `${name}.zip`), entries);
