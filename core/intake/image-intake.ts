@@ -2,7 +2,9 @@
 // pictures to predict for in a second zip or folder or a `test/` folder inside. They become a CSV task the rest of
 // the pipeline knows: train.csv (the id, the label(s) and `path`, the picture's path in the sandbox) and test.csv
 // (the id and `path`), beside an `images/` folder that travels with the task as an extra file.
-import { cp, lstat, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { cp, lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { LinguacodusError } from '../errors.ts';
 import type { IntakeLimits, TaskInput } from '../types.ts';
@@ -92,6 +94,23 @@ async function bring(source: string, dest: string): Promise<{ files: string[]; n
   return { files: await walk(dest), notes: [] };
 }
 
+/**
+ * `bring`, once: a re-plan of the same upload (a reply in the thread) finds the pictures already there and leaves
+ * them alone, so a run copying them meanwhile never sees them go.
+ */
+async function bringOnce(source: string, dest: string): Promise<{ files: string[]; notes: string[] }> {
+  const marker = `${dest}.done.json`;
+  const done = await readFile(marker, 'utf8').then(
+    (text) => JSON.parse(text) as { files: string[]; notes: string[] },
+    () => null,
+  );
+  if (done) return done;
+  await rm(dest, { recursive: true, force: true });
+  const brought = await bring(source, dest);
+  await writeFile(marker, JSON.stringify(brought));
+  return brought;
+}
+
 /** How a labels CSV names a picture: its path, its file name, or its file name without the extension. */
 type KeyForm = 'path' | 'name' | 'stem';
 const keyOf = (form: KeyForm, path: string) =>
@@ -168,9 +187,15 @@ function refuseBroken(broken: string[], total: number): string | null {
 
 const quote = (v: string | null) =>
   v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-/** A small CSV writer (the harness's is a room above). */
-const writeCsvTable = (path: string, table: Table) =>
-  writeFile(path, `${[table.columns, ...table.rows].map((row) => row.map(quote).join(',')).join('\n')}\n`);
+/** A small CSV writer (the harness's is a room above), written whole then renamed so no reader sees half a file. */
+async function writeCsvTable(path: string, table: Table): Promise<void> {
+  const partial = `${path}.${process.pid}.partial`;
+  await writeFile(
+    partial,
+    `${[table.columns, ...table.rows].map((row) => row.map(quote).join(',')).join('\n')}\n`,
+  );
+  await rename(partial, path);
+}
 
 const range = (values: number[]) => ({
   min: values.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
@@ -189,12 +214,13 @@ export async function prepareImageTask(
 ): Promise<ImageTask | null> {
   const sources = await imageSources(input.files, input.overrides?.testFile);
   if (sources === null) return null;
-  await rm(workDir, { recursive: true, force: true });
   const imagesDir = join(workDir, IMAGES_FOLDER);
   try {
     return await prepareIn(input, sources, workDir, imagesDir, limits);
   } catch (error) {
     await rm(workDir, { recursive: true, force: true });
+    // The folder of image tasks goes too when this was its only one.
+    await rmdir(dirname(workDir)).catch(() => undefined);
     throw error;
   }
 }
@@ -209,7 +235,7 @@ async function prepareIn(
   await mkdir(imagesDir, { recursive: true });
   const trainName = basename(sources.train);
   const trainRoot = join(imagesDir, 'train');
-  const brought = await bring(sources.train, trainRoot);
+  const brought = await bringOnce(sources.train, trainRoot);
   const notes = [...brought.notes];
   const tables = brought.files.filter((f) => !isImage(f)).map((f) => join(trainRoot, f));
   tables.push(...input.files.filter((f) => /\.(csv|tsv)$/i.test(f)));
@@ -219,7 +245,7 @@ async function prepareIn(
   let testPictures: string[];
   if (sources.test) {
     testRoot = join(imagesDir, 'test');
-    const test = await bring(sources.test, testRoot);
+    const test = await bringOnce(sources.test, testRoot);
     notes.push(...test.notes);
     testPictures = test.files.filter(isImage);
   } else {
@@ -367,7 +393,13 @@ export function imageFeatures(columns: string[]): { value: string[]; reason: str
 /** Where an image task's files are written: beside the first zip or folder (a session's uploads folder). */
 export function imageWorkDir(input: TaskInput): string {
   const first = input.files[0] ?? '.';
-  return join(dirname(first), '.linguacodus-images');
+  // One folder per upload (paths, sizes and times), so a new upload never replaces pictures a run may be copying.
+  const hash = createHash('sha256');
+  for (const file of [...input.files, input.overrides?.testFile ?? '']) {
+    const s = file ? statSync(file, { throwIfNoEntry: false }) : undefined;
+    hash.update(`${file}\0${s?.size ?? ''}\0${s?.mtimeMs ?? ''}\0`);
+  }
+  return join(dirname(first), '.linguacodus-images', hash.digest('hex').slice(0, 16));
 }
 
 /** The intake result of the CSV task behind the pictures, with the pictures' facts on the profile and the card. */
