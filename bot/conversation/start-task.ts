@@ -14,7 +14,8 @@ import { keep } from '../store/index.ts';
 import type { EventContext, MessageEvent } from './event-context.ts';
 
 /** Data files the pipeline reads; the first CSV is the training file. */
-const DATA_FILE = /\.(csv|tsv|txt|json)$/i;
+/** Tables, and zips of pictures (image tasks: core/intake/image-intake.ts unpacks them safely). */
+const DATA_FILE = /\.(csv|tsv|txt|json|zip)$/i;
 
 const MB = 1024 * 1024;
 
@@ -75,8 +76,8 @@ export async function startTask(
   const other = event.files.find((f) => !DATA_FILE.test(f.name));
   if (other) {
     await awaiting(
-      `I can read CSV files only, and ${other.name} is not one.`,
-      'Attach the data as a .csv file.',
+      `I can read CSV files and zips of pictures only, and ${other.name} is neither.`,
+      'Attach the data as a .csv file, or the pictures as a .zip (with a labels CSV or one folder per class).',
     );
     return;
   }
