@@ -1,7 +1,7 @@
 // The web chat's access check: a shared access token (WEB_ACCESS_TOKEN) or a person's own (WEB_USERS), offered in a
 // header or in the cookie a ?token= link sets once. Who the person is comes after, from web-identity.ts.
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const TOKEN_COOKIE = 'lc_token';
 
@@ -26,20 +26,6 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function cookieValue(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) {
-      try {
-        return decodeURIComponent(v.join('='));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
 /** Who a token admits: a member's own token names them, the shared one admits a guest, anything else no one. */
 function admit(offered: string, access: WebAccess): Admission | null {
   // Every member's token is compared, so the time taken does not tell how far down the list a match was.
@@ -50,36 +36,31 @@ function admit(offered: string, access: WebAccess): Admission | null {
 }
 
 /**
- * The request's admission, or null after answering it. With no token configured (loopback only, enforced by the
+ * The request's admission, or null after answering it (cookies read and set by @fastify/cookie). With no token configured (loopback only, enforced by the
  * config) everyone is a guest. A valid ?token= answers with a cookie and a redirect that drops the token from the
  * address bar.
  */
-export function authorize(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  access: WebAccess,
-): Admission | null {
+export function authorize(req: FastifyRequest, reply: FastifyReply, access: WebAccess): Admission | null {
   if (!access.token && access.members.length === 0) return { kind: 'guest' };
+  const url = new URL(req.url, 'http://localhost');
   const fromQuery = url.searchParams.get('token');
   if (fromQuery !== null && admit(fromQuery, access)) {
     url.searchParams.delete('token');
-    res.writeHead(303, {
-      'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(fromQuery)}; HttpOnly; SameSite=Strict; Path=/`,
-      Location: `${url.pathname}${url.search}`,
-    });
-    res.end();
+    reply
+      .setCookie(TOKEN_COOKIE, fromQuery, { httpOnly: true, sameSite: 'strict', path: '/' })
+      .redirect(`${url.pathname}${url.search}`, 303);
     return null;
   }
   const header = req.headers['x-access-token'];
   const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
-  const offered =
-    (typeof header === 'string' ? header : undefined) ?? bearer ?? cookieValue(req, TOKEN_COOKIE);
+  const offered = (typeof header === 'string' ? header : undefined) ?? bearer ?? req.cookies[TOKEN_COOKIE];
   const admission = offered ? admit(offered, access) : null;
   if (admission) return admission;
-  res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(
-    'Access token required: open the chat with ?token=<your access token> once, or send an X-Access-Token header.\n',
-  );
+  reply
+    .code(401)
+    .header('Content-Type', 'text/plain; charset=utf-8')
+    .send(
+      'Access token required: open the chat with ?token=<your access token> once, or send an X-Access-Token header.\n',
+    );
   return null;
 }

@@ -2,10 +2,9 @@
 // guest identity the server issued to the browser in a signed cookie. An id in a request body is never read.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Admission } from './web-auth.ts';
-import { cookieValue } from './web-auth.ts';
 import { type WebUser, webUserSchema } from './web-store.ts';
 
 export const IDENTITY_COOKIE = 'lc_id';
@@ -29,22 +28,22 @@ export class WebIdentity {
   constructor(private readonly secret: Buffer) {}
 
   /** The request's person; a guest without a valid cookie gets a new identity, set on the response. */
-  identify(req: IncomingMessage, res: ServerResponse, admission: Admission): Identity {
+  identify(req: FastifyRequest, reply: FastifyReply, admission: Admission): Identity {
     if (admission.kind === 'member') {
       return { user: { id: memberId(admission.name), name: admission.name }, nameFixed: true };
     }
-    const known = this.verify(cookieValue(req, IDENTITY_COOKIE));
+    const known = this.verify(req.cookies[IDENTITY_COOKIE]);
     if (known) return { user: known, nameFixed: false };
     const id = randomBytes(6).toString('hex');
     const user = { id: `guest-${id}`, name: `guest-${id.slice(0, 4)}` };
-    this.issue(res, user);
+    this.issue(reply, user);
     return { user, nameFixed: false };
   }
 
   /** A guest's new display name, under the same id. */
-  rename(res: ServerResponse, identity: Identity, name: string): Identity {
+  rename(reply: FastifyReply, identity: Identity, name: string): Identity {
     const user = { ...identity.user, name };
-    this.issue(res, user);
+    this.issue(reply, user);
     return { user, nameFixed: false };
   }
 
@@ -73,11 +72,13 @@ export class WebIdentity {
     return createHmac('sha256', this.secret).update(payload).digest('base64url');
   }
 
-  private issue(res: ServerResponse, user: WebUser): void {
-    res.setHeader(
-      'Set-Cookie',
-      `${IDENTITY_COOKIE}=${this.sign(user)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}`,
-    );
+  private issue(reply: FastifyReply, user: WebUser): void {
+    reply.setCookie(IDENTITY_COOKIE, this.sign(user), {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      maxAge: COOKIE_MAX_AGE_S,
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { LinguacodusError } from '../../common/errors.ts';
@@ -70,7 +71,7 @@ export class WebReceiver {
   /** Binds host:port; a taken or forbidden port is an error naming the setting to change. */
   async listen(): Promise<void> {
     const { host, port } = this.parts.options;
-    const app = this.routes();
+    const app = await this.routes();
     this.app = app;
     try {
       await app.listen({ port, host });
@@ -101,22 +102,23 @@ export class WebReceiver {
   }
 
   /** The chat's routes: the operations' and /healthz before the access check, then the page, the API and files. */
-  private routes(): FastifyInstance {
+  private async routes(): Promise<FastifyInstance> {
     const { options, store, live, uploads, identity } = this.parts;
     const app = Fastify({ logger: false, bodyLimit: MAX_JSON_BYTES, forceCloseConnections: true });
     const admissions = new WeakMap<FastifyRequest, Admission>();
     const admissionOf = (req: FastifyRequest): Admission => admissions.get(req) ?? { kind: 'guest' };
-    app.register(fastifyStatic, { root: PUBLIC_DIR, serve: false });
+    // Loaded before the hooks below, so that the cookies are parsed when the access check reads them.
+    await app.register(fastifyCookie);
+    await app.register(fastifyStatic, { root: PUBLIC_DIR, serve: false });
     app.addHook('onRequest', async (req, reply) => {
       if (options.operations?.(req.raw, reply.raw)) return reply.hijack();
       if (req.routeOptions.url === '/healthz') return;
-      const url = new URL(req.url, 'http://localhost');
-      const admission = authorize(req.raw, reply.raw, url, {
+      const admission = authorize(req, reply, {
         token: options.accessToken,
         members: options.members,
       });
       // authorize answered (401, or the redirect that sets the token cookie).
-      if (!admission) return reply.hijack();
+      if (!admission) return reply;
       admissions.set(req, admission);
     });
     app.setErrorHandler((error: unknown, req, reply) => {
@@ -157,14 +159,14 @@ export class WebReceiver {
       return sendJson(reply, 200, view);
     });
     app.get('/api/me', (req, reply) => {
-      const view: MeView = identity.identify(req.raw, reply.raw, admissionOf(req));
+      const view: MeView = identity.identify(req, reply, admissionOf(req));
       return sendJson(reply, 200, view);
     });
     app.post('/api/me', (req, reply) => {
-      const who = identity.identify(req.raw, reply.raw, admissionOf(req));
+      const who = identity.identify(req, reply, admissionOf(req));
       const { name } = bodyOf(req, renameSchema);
       if (who.nameFixed) throw new HttpError(403, 'Your name comes from your access token (WEB_USERS).');
-      const view: MeView = identity.rename(reply.raw, who, name.trim() || who.user.name);
+      const view: MeView = identity.rename(reply, who, name.trim() || who.user.name);
       return sendJson(reply, 200, view);
     });
     app.get<{ Params: { channel: string } }>('/api/channels/:channel/messages', async (req, reply) => {
@@ -190,14 +192,14 @@ export class WebReceiver {
       return sendJson(reply, 200, view);
     });
     app.post('/api/messages', async (req, reply) => {
-      const who = identity.identify(req.raw, reply.raw, admissionOf(req));
+      const who = identity.identify(req, reply, admissionOf(req));
       const view: PostedView = {
         message: toView(await this.postFromPerson(bodyOf(req, postMessageSchema), who)),
       };
       return sendJson(reply, 200, view);
     });
     app.post('/api/actions', async (req, reply) => {
-      const who = identity.identify(req.raw, reply.raw, admissionOf(req));
+      const who = identity.identify(req, reply, admissionOf(req));
       await this.pressButton(bodyOf(req, pressSchema), who);
       return sendJson(reply, 200, { ok: true });
     });
