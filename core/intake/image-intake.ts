@@ -403,13 +403,14 @@ export function imageWorkDir(input: TaskInput): string {
 }
 
 /** The intake result of the CSV task behind the pictures, with the pictures' facts on the profile and the card. */
-export function withImages<R extends { spec: { inferred: string[] }; profile: object }>(
-  result: R,
-  images: ImageTask,
-): R {
+export function withImages<
+  R extends { spec: { inferred: string[]; reasons: Record<string, string> }; profile: object },
+>(result: R, images: ImageTask): R {
+  // The card's data type line says what the pictures are (and what was skipped).
+  const reasons = { ...result.spec.reasons, dataType: images.notes.join(' ') };
   return {
     ...result,
-    spec: { ...result.spec, inferred: [...images.notes, ...result.spec.inferred] },
+    spec: { ...result.spec, inferred: [...images.notes, ...result.spec.inferred], reasons },
     profile: { ...result.profile, images: images.profile },
   };
 }
