@@ -70,12 +70,6 @@ export class BotMetrics {
     labelNames: ['surface'] as const,
     registers: [this.registry],
   });
-  readonly feedback = new Counter({
-    name: 'linguacodus_feedback_total',
-    help: 'Feedback on results by its kind (good, bad).',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
   private queues: Queue[] = [];
 
   constructor() {
