@@ -105,8 +105,12 @@ def make_network():
 
 
 def augment(batch):
-    """Random horizontal flips, quarter turns (square pictures) and shifts of up to 2 pixels (a padded crop)."""
+{% if flips %}
+    """Random horizontal flips{{ ", quarter turns" if turns }} and shifts of up to 2 pixels (a padded crop)."""
     batch = torch.where(torch.rand(len(batch), 1, 1, 1) < 0.5, batch.flip(3), batch)
+{% else %}
+    """Random shifts of up to 2 pixels (a padded crop){{ " and quarter turns" if turns }}; no mirroring."""
+{% endif %}
 {% if turns %}
     batch = torch.rot90(batch, int(torch.randint(0, 4, (1,))), dims=(2, 3))
 {% endif %}

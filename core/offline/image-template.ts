@@ -40,6 +40,8 @@ const imageRecipeSchema = z.object({
     trees: z.number().int().min(10).max(2000).default(200),
     /** CNN only: quarter turns in the augmentation (for pictures with no upright, such as cells or tiles). */
     turns: z.boolean().default(false),
+    /** CNN only: mirrored pictures in the augmentation (off for small grey pictures, such as digits and letters). */
+    flips: z.boolean().default(true),
   }),
 });
 export type ImageRecipe = z.infer<typeof imageRecipeSchema>;
@@ -52,10 +54,14 @@ export function imageRecipeOf(instruction: Pick<Instruction, 'recipe'>): ImageRe
 
 /** The side pictures are resized to: their largest side, at most 64 for the CNN and 48 for the others, a multiple of 4. */
 function sideFor(profile: DataProfile, id: ImageRecipeId): number {
-  const largest = Math.max(profile.images?.width.max ?? 32, profile.images?.height.max ?? 32);
   const cap = id === 'image-cnn' ? 64 : 48;
-  return Math.max(8, Math.floor(Math.min(largest, cap) / 4) * 4);
+  // The CNN pools twice, so tiny pictures are enlarged to 16 pixels to keep a 4×4 map.
+  const floor = id === 'image-cnn' ? 16 : 8;
+  return Math.max(floor, Math.floor(Math.min(largestSide(profile), cap) / 4) * 4);
 }
+
+const largestSide = (profile: DataProfile) =>
+  Math.max(profile.images?.width.max ?? 32, profile.images?.height.max ?? 32);
 
 /** The recipe with its settings sized to the data: fewer epochs for more pictures, 3 folds. */
 export function imageRecipe(id: ImageRecipeId, profile: DataProfile): ImageRecipe {
@@ -63,7 +69,15 @@ export function imageRecipe(id: ImageRecipeId, profile: DataProfile): ImageRecip
   const epochs = count > 20_000 ? 3 : count > 5_000 ? 5 : 8;
   return {
     id,
-    params: { side: sideFor(profile, id), folds: 3, epochs, trees: count > 20_000 ? 60 : 100, turns: false },
+    params: {
+      side: sideFor(profile, id),
+      folds: 3,
+      epochs,
+      trees: count > 20_000 ? 60 : 100,
+      turns: false,
+      // A mirrored digit or letter is another one (or none): small grey pictures are likely such.
+      flips: !(Math.max(...(profile.images?.channels ?? [3])) < 3 && largestSide(profile) <= 16),
+    },
   };
 }
 
@@ -97,6 +111,7 @@ function facts(task: TaskSpec, profile: DataProfile, recipe: ImageRecipe) {
       cell: Math.max(3, Math.floor(recipe.params.side / 4)),
       // Quarter turns only where asked and the pictures are square.
       turns: square && recipe.params.turns,
+      flips: recipe.params.flips,
       quick_pictures: 600,
     },
   };
@@ -161,7 +176,7 @@ export function imageStageBlocks(
         },
         cnn
           ? {
-              step: `A small CNN: two convolution blocks (16 and 32 filters, batch norm, ReLU, max pooling), dropout and a dense head; augmentation by flips and shifts of up to 2 pixels.`,
+              step: `A small CNN: two convolution blocks (16 and 32 filters, batch norm, ReLU, max pooling), dropout and a dense head; augmentation by ${recipe.params.flips ? 'flips and ' : ''}shifts of up to 2 pixels.`,
               code: PYTHON.block('network', values),
             }
           : {
