@@ -183,7 +183,8 @@ function readEvidence(
     min !== undefined &&
     min >= 0 &&
     parts.every((p) => p.id !== 'tfidf-linear') &&
-    !parts.every((p) => p.params.logTarget)
+    // Once along a line: when a part is already on the log scale the move was made (a family added later may not be).
+    !parts.some((p) => p.params.logTarget)
   ) {
     const next = parts.map((p) => ({ id: p.id, params: { ...p.params, logTarget: true } }));
     return {
