@@ -25,6 +25,12 @@ describe('offline improve reads the parent run', () => {
       /^target: median_house_value is right-skewed \(skew 1.6\) and never negative/,
     );
     expect(step.recipe.params.logTarget).toBe(true);
+    // Once along a line: the improved run's next step is the ladder's.
+    const again = offlineImprovement('', instructionForRecipe(task, profile, step.recipe, 0), task, profile, {
+      foldScores: [1, 1, 1],
+      higherIsBetter: false,
+    });
+    expect(again.change).toMatch(/^model: blend/);
     // Without the parent's evidence: the ladder (a second family).
     expect(offlineImprovement('', first, task, profile).change).toMatch(/^model: blend/);
   });
