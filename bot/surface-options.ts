@@ -42,8 +42,17 @@ export function slackSurfaceOptions(config: Config, logger: Logger): SlackAdapte
     connectRedis: (name) => createRedis(redisTarget(config), name),
     keyPrefix: `${config.QUEUE_PREFIX}:slack`,
     logger,
+    assistantPrompts: ASSISTANT_PROMPTS,
+    assistantPromptsTitle: 'Describe an ML task in plain words and attach its CSV, for example:',
   };
 }
+
+/** Suggested prompts on a new Slack assistant thread: tasks the bot takes as they are (each asks for its CSV). */
+const ASSISTANT_PROMPTS = [
+  { title: 'Predict churn from my CSV', message: 'Predict churn from my CSV' },
+  { title: 'Forecast a number', message: 'Predict the price column of my CSV; metric rmse' },
+  { title: 'How does this work?', message: 'help' },
+] as const;
 
 /** An unset token reaches the surface as '', which refuses to start with a message naming DISCORD_TOKEN. */
 export function discordSurfaceOptions(config: Config, logger: Logger): DiscordAdapterOptions {

@@ -1,6 +1,7 @@
 // What the Slack surface needs to run, handed in by the bot: tokens, the HTTP port, channels, the API URL, Redis, a logger.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../common/logger.ts';
+import type { AssistantPrompt } from './assistant-thread.ts';
 
 export interface SlackAdapterOptions {
   /** The xoxb- bot token: every Web API call and every file download. */
@@ -20,4 +21,8 @@ export interface SlackAdapterOptions {
   /** Prefix of the surface's Redis keys. */
   keyPrefix: string;
   logger: Logger;
+  /** Suggested prompts on a new assistant thread (the app installed with the assistant feature); none: no prompts. */
+  assistantPrompts?: readonly AssistantPrompt[];
+  /** The line above the suggested prompts. */
+  assistantPromptsTitle?: string;
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../contract/surface.ts';
 import { rememberNewest } from '../remember-newest.ts';
 import { SeenEvents } from '../seen-events.ts';
+import { isAssistantChannel, slackAssistant, WORKING_STATUS } from './assistant-thread.ts';
 import { toSlackLogger } from './bolt-logger.ts';
 import { deliveryMetadata, findDeliveredMessage } from './delivery-key.ts';
 import { downloadSlackFile } from './download-file.ts';
@@ -162,6 +163,26 @@ export class SlackSurface implements ChatSurface {
       await next();
     });
 
+    // The AI-app container (app installed with the assistant feature): its threads are DMs with the app, every
+    // message in one addressed to the bot, and then the same path as a mention.
+    app.assistant(
+      slackAssistant({
+        prompts: this.options.assistantPrompts ?? [],
+        ...(this.options.assistantPromptsTitle ? { promptsTitle: this.options.assistantPromptsTitle } : {}),
+        logger: this.logger,
+        onMessage: async (event) => {
+          const parsed = slackMessageEventSchema.safeParse(event);
+          if (!parsed.success || !isPersonMessage(parsed.data, this.botUserId)) return false;
+          const name = await this.userName(parsed.data.user);
+          await this.dispatch(
+            handler,
+            messageToIncoming(parsed.data, this.teamId, true, this.files(parsed.data), name),
+          );
+          return true;
+        },
+      }),
+    );
+
     app.event('app_mention', async ({ event }) => {
       const parsed = slackMessageEventSchema.safeParse(event);
       if (!parsed.success)
@@ -309,6 +330,8 @@ export class SlackSurface implements ChatSurface {
       });
     const messageId = String(result.ts);
     if (key) rememberNewest(this.keyed, key, messageId, UPLOAD_MEMORY);
+    // Slack clears an assistant thread's status when the app posts in it; a post still at work sets it again.
+    if (message.busy) await this.assistantStatus(thread, WORKING_STATUS);
     await this.upload(thread, messageId, rendered.uploads);
     return { messageId };
   }
@@ -356,7 +379,22 @@ export class SlackSurface implements ChatSurface {
       .catch((error: unknown) => {
         throw slackApiError('chat.update', 'edit a message', error);
       });
+    // An edit does not clear the status line: one that is no longer at work clears it.
+    await this.assistantStatus(thread, message.busy ? WORKING_STATUS : '');
     await this.upload(thread, messageId, rendered.uploads);
+  }
+
+  /**
+   * The status line under an assistant thread ('' clears it), as Bolt's setStatus does. Only assistant threads
+   * have one; a refusal (a DM that is not one, an app without assistant:write) costs the message nothing.
+   */
+  private async assistantStatus(thread: ThreadRef, status: string): Promise<void> {
+    if (!isAssistantChannel(thread.channel)) return;
+    await this.requireApp()
+      .client.assistant.threads.setStatus({ channel_id: thread.channel, thread_ts: thread.thread, status })
+      .catch((error: unknown) =>
+        this.logger.debug({ err: error, thread }, 'could not set the assistant thread status'),
+      );
   }
 
   /** Uploads into the thread with files.uploadV2; a file already uploaded for this message is not sent again. */

@@ -184,6 +184,23 @@ export class FakeSlackServer extends WireFake {
     };
   }
 
+  /**
+   * An `assistant_thread_started` event: a person opened a new thread in the app's assistant container (a DM with
+   * the app, `channel`), rooted at the message Slack posts for it (`threadTs`).
+   */
+  assistantThreadStarted(options: { channel: string; threadTs: string; userId?: string }) {
+    return this.eventCallback({
+      type: 'assistant_thread_started',
+      assistant_thread: {
+        user_id: options.userId ?? 'U0ALICE',
+        context: { channel_id: 'C0DATATEAM', team_id: this.teamId, enterprise_id: null },
+        channel_id: options.channel,
+        thread_ts: options.threadTs,
+      },
+      event_ts: `${Date.now() / 1000}`,
+    });
+  }
+
   /** A block_actions payload for a button on a message the bot posted. */
   blockActions(options: {
     actionId: string;
@@ -193,6 +210,8 @@ export class FakeSlackServer extends WireFake {
     threadTs?: string;
     userId?: string;
     teamId?: string;
+    /** The element pressed: a button (default) or one of a `feedback_buttons` element's two. */
+    actionType?: 'button' | 'feedback_buttons';
   }) {
     const teamId = options.teamId ?? this.teamId;
     return {
@@ -220,11 +239,11 @@ export class FakeSlackServer extends WireFake {
       response_url: `${this.origin}/response/${randomUUID()}`,
       actions: [
         {
-          type: 'button',
+          type: options.actionType ?? 'button',
           action_id: options.actionId,
           block_id: 'b1',
           value: options.value,
-          text: { type: 'plain_text', text: 'x' },
+          ...(options.actionType === 'feedback_buttons' ? {} : { text: { type: 'plain_text', text: 'x' } }),
           action_ts: `${Date.now() / 1000}`,
         },
       ],
@@ -405,6 +424,12 @@ export class FakeSlackServer extends WireFake {
           },
         };
       }
+      // The AI-app container's thread calls: recorded (callsOf) and answered as Slack does.
+      case 'assistant.threads.setStatus':
+      case 'assistant.threads.setSuggestedPrompts':
+      case 'assistant.threads.setTitle':
+        if (!args.channel_id || !args.thread_ts) return { ok: false, error: 'invalid_arguments' };
+        return { ok: true };
       case 'conversations.info':
         return { ok: true, channel: { id: args.channel, name: 'ml', is_channel: true } };
       default:
