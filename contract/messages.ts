@@ -103,5 +103,11 @@ export const outgoingMessageSchema = z.object({
    * its own sign of it (Discord's typing indicator) until a post or edit in the thread comes without it.
    */
   busy: z.boolean().optional(),
+  /**
+   * A result people may rate: the action ids of its two feedback buttons. A surface with its own feedback control
+   * (Slack's `feedback_buttons`) draws them under the message and hands a press back as an action; others leave
+   * them out.
+   */
+  feedback: z.object({ good: z.string().max(100), bad: z.string().max(100) }).optional(),
 });
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;

@@ -200,7 +200,37 @@ function renderPieces(message: OutgoingMessage, uploads: SlackUpload[]): Piece[]
         break;
     }
   }
+  if (message.feedback) pieces.push(piece([feedbackButtons(message.feedback, usedIds)], '', true));
   return pieces;
+}
+
+/**
+ * Slack's thumbs up and down under an AI app's answer: a `feedback_buttons` element in a context_actions block; a
+ * press comes back as a block action whose value is the neutral action.
+ */
+function feedbackButtons(feedback: { good: string; bad: string }, usedIds: Set<string>): SlackBlock {
+  let actionId = 'feedback';
+  for (let n = 2; usedIds.has(actionId); n += 1) actionId = `feedback#${n}`;
+  usedIds.add(actionId);
+  return {
+    type: 'context_actions',
+    elements: [
+      {
+        type: 'feedback_buttons',
+        action_id: actionId,
+        positive_button: {
+          text: { type: 'plain_text', text: 'Good result' },
+          accessibility_label: 'Mark this result as good',
+          value: clampText(feedback.good, SLACK_LIMITS.buttonValue),
+        },
+        negative_button: {
+          text: { type: 'plain_text', text: 'Bad result' },
+          accessibility_label: 'Mark this result as bad',
+          value: clampText(feedback.bad, SLACK_LIMITS.buttonValue),
+        },
+      },
+    ],
+  };
 }
 
 /**

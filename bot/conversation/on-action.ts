@@ -16,6 +16,7 @@ import { errorReply } from '../render/render-replies.ts';
 import { type Session, sessionIdFor } from '../state/session-store.ts';
 import type { ActionEvent, EventContext } from './event-context.ts';
 import { onChoice } from './on-choice.ts';
+import { onFeedback } from './on-feedback.ts';
 import { startRun } from './start-run.ts';
 
 /**
@@ -51,6 +52,11 @@ export async function onAction(cx: EventContext<ActionEvent>): Promise<void> {
   // A choice on the task (its card, a question) works before any plan: on-choice.ts checks its own message.
   if (isTaskAction(action)) {
     await onChoice(cx, action, session);
+    return;
+  }
+  // A rating counts on any of the thread's results, an earlier plan's included.
+  if (action.kind === 'feedback') {
+    await onFeedback(cx, action, session);
     return;
   }
   if (action.planSeq !== session.planSeq || !session.plan) {
@@ -113,7 +119,7 @@ async function pressOnRuns(
 
 async function pressOnPlan(
   cx: EventContext<ActionEvent>,
-  action: Exclude<BotAction, TaskAction | RunAction>,
+  action: Exclude<BotAction, TaskAction | RunAction | { kind: 'feedback' }>,
   session: Session,
 ): Promise<void> {
   const { store, deliver } = cx.bot;

@@ -70,6 +70,12 @@ export class BotMetrics {
     labelNames: ['surface'] as const,
     registers: [this.registry],
   });
+  readonly feedback = new Counter({
+    name: 'linguacodus_feedback_total',
+    help: 'Feedback buttons pressed on results (Slack), by value (good, bad).',
+    labelNames: ['value'] as const,
+    registers: [this.registry],
+  });
   private queues: Queue[] = [];
 
   constructor() {

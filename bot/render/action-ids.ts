@@ -21,7 +21,11 @@ export type BotAction =
   /** Improve run #run of the thread (a button on its result). */
   | { kind: 'improve'; sid: string; planSeq: number; run: number }
   /** Blend the thread's best finished runs (on a result, or on the leaderboard). */
-  | { kind: 'blend'; sid: string; planSeq: number };
+  | { kind: 'blend'; sid: string; planSeq: number }
+  /** A rating of run #run's result (Slack's feedback buttons). */
+  | { kind: 'feedback'; sid: string; planSeq: number; run: number; value: FeedbackValue };
+
+export type FeedbackValue = 'good' | 'bad';
 
 /** Actions on the thread's runs rather than on the plan message: pressed on a result or on the leaderboard. */
 export type RunAction = Extract<BotAction, { kind: 'improve' | 'blend' }>;
@@ -48,6 +52,8 @@ export function encodeAction(action: BotAction): string {
       return base;
     case 'improve':
       return `${base}|${action.run}`;
+    case 'feedback':
+      return `${base}|${action.run}|${action.value}`;
     default:
       return `${base}|${action.choice}`;
   }
@@ -79,6 +85,11 @@ export function decodeAction(id: string): BotAction | null {
     case 'improve': {
       const run = Number(arg);
       return Number.isInteger(run) && run > 0 && run < 1e6 ? { kind, sid, planSeq, run } : null;
+    }
+    case 'feedback': {
+      const run = Number(arg);
+      if (!Number.isInteger(run) || run <= 0 || run >= 1e6) return null;
+      return extra === 'good' || extra === 'bad' ? { kind, sid, planSeq, run, value: extra } : null;
     }
     case 'choose': {
       const field = CHOOSE_FIELDS.find((f) => f === arg);

@@ -284,6 +284,11 @@ export function renderRunResult(
         style: 'default',
       });
     if (buttons.length) blocks.push({ kind: 'buttons', buttons });
+    if (run.n > 0) {
+      const rate = (value: 'good' | 'bad') =>
+        encodeAction({ kind: 'feedback', sid: actions.sid, planSeq: actions.planSeq, run: run.n, value });
+      return { text: headline, blocks, feedback: { good: rate('good'), bad: rate('bad') } };
+    }
   }
   return { text: headline, blocks };
 }

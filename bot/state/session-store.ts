@@ -77,6 +77,8 @@ const runStateSchema = z.object({
   dir: z.string().nullable().default(null),
   /** Whether it left the out-of-fold and held-out predictions a blend needs. */
   predictions: z.boolean().default(false),
+  /** People's ratings of its result (feedback buttons), by user id: the latest press of each person counts. */
+  feedback: z.record(z.string(), z.enum(['good', 'bad'])).optional(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 /** A run as read back: its record and the run key it is stored under. */

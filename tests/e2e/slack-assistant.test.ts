@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackSurface } from '../../adapters/slack/index.ts';
+import { planKey } from '../../bot/jobs/delivery-keys.ts';
+import { sessionIdFor } from '../../bot/state/session-store.ts';
 import { slackSurfaceOptions } from '../../bot/surface-options.ts';
 import { FakeSlackServer, type RecordedCall } from '../helpers/fake-slack-server.ts';
 import {
@@ -14,6 +16,7 @@ import {
   startPlatformBot,
   BLUEBERRY_TASK as TASK,
 } from '../helpers/platform-bot.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const BOT_TOKEN = 'xoxb-777-888-assistant';
 const APP_TOKEN = 'xapp-1-A0APP-999-assistant';
@@ -46,7 +49,7 @@ const blocksOf = (c: RecordedCall | undefined) => (c?.args.blocks ?? []) as Bloc
 
 describe('Slack as an AI app', () => {
   it(
-    'a new assistant thread gets suggested prompts; a task in it gets a title, a status while planned, and the plan',
+    'a new assistant thread gets suggested prompts; a task in it gets a title, a status while planned, the plan; a rating of its result is recorded',
     async () => {
       const root = '1700200000.000001';
       fake.sendEnvelope('events_api', fake.assistantThreadStarted({ channel: DM, threadTs: root }));
@@ -117,6 +120,74 @@ describe('Slack as an AI app', () => {
       await fake.waitFor(
         () => fake.callsOf('assistant.threads.setStatus').filter(inThread(root)).at(-1)?.args.status === '',
         'the status cleared once the plan is ready',
+      );
+
+      // Run the resolver's choice; its result carries Slack's feedback buttons, and a press is recorded with the run.
+      const run = blocksOf(plan)
+        .flatMap((b) => b.elements ?? [])
+        .find((e) => e.value?.endsWith('|run|resolver'));
+      if (!run?.value) throw new Error('no Run button on the plan');
+      const postsBefore = fake.callsOf('chat.postMessage').length;
+      const press = (value: string, actionType: 'button' | 'feedback_buttons', messageTs: string) =>
+        fake.sendEnvelope(
+          'interactive',
+          fake.blockActions({
+            actionId: actionType === 'button' ? value : 'feedback',
+            value,
+            channel: DM,
+            messageTs,
+            threadTs: root,
+            actionType,
+          }),
+        );
+      // The bot records the plan's ts once the post returns; a press before that would find no plan yet.
+      const sid = sessionIdFor({ surface: 'slack', space: fake.teamId, channel: DM, thread: root });
+      await waitFor(
+        async () =>
+          (await bot.app.ctx.deliver.messageIdOf(planKey({ sid, planSeq: 1 }, 'plan'))) === plan.response?.ts,
+        'the plan delivery recorded',
+      );
+      press(run.value, 'button', String(plan.response?.ts));
+      const result = await fake.waitFor(
+        () =>
+          fake
+            .callsOf('chat.postMessage')
+            .slice(postsBefore)
+            .filter(inThread(root))
+            .find((c) => blocksOf(c).some((b) => b.type === 'context_actions')),
+        'the result with feedback buttons',
+        180_000,
+      );
+      const feedback = blocksOf(result).find((b) => b.type === 'context_actions') as unknown as {
+        elements: { type: string; positive_button: { value: string }; negative_button: { value: string } }[];
+      };
+      expect(feedback.elements[0]?.type).toBe('feedback_buttons');
+      const good = feedback.elements[0]?.positive_button.value ?? '';
+      expect(good).toMatch(/\|feedback\|\d+\|good$/);
+      expect(feedback.elements[0]?.negative_button.value).toMatch(/\|feedback\|\d+\|bad$/);
+
+      // As for the plan: the result's ts is recorded once its post returns.
+      await waitFor(async () => {
+        for (const r of await bot.app.ctx.store.runList(sid))
+          if (r.resultKey && (await bot.app.ctx.deliver.messageIdOf(r.resultKey)) === result.response?.ts)
+            return true;
+        return false;
+      }, 'the result delivery recorded');
+      press(good, 'feedback_buttons', String(result.response?.ts));
+      const rated = await waitFor(async () => {
+        const runs = await bot.app.ctx.store.runList(sid);
+        return runs.find((r) => r.feedback?.U0ALICE === 'good');
+      }, 'the rating recorded with the run');
+      expect(rated.n).toBeGreaterThan(0);
+      const metrics = await bot.app.operations.metrics.registry.getSingleMetricAsString(
+        'linguacodus_feedback_total',
+      );
+      expect(metrics).toMatch(/linguacodus_feedback_total\{value="good"\} 1/);
+      // A rating pressed through another message (forged) changes nothing.
+      press(feedback.elements[0]?.negative_button.value ?? '', 'feedback_buttons', String(plan.response?.ts));
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await bot.app.ctx.store.runList(sid)).find((r) => r.n === rated.n)?.feedback?.U0ALICE).toBe(
+        'good',
       );
 
       // A channel thread never gets an assistant call (only the DM threads are the container's).
