@@ -1,6 +1,7 @@
 // `npm run bench`: the offline engine on every task of the suite, written to bench/results/suite.{md,json}.
 // Options: --tasks id,id (a subset), --out DIR (results folder), --evidence-s N (evidence time box per option),
 // --panel-s N (the strong panel's search time box per member; 0 skips the panel),
+// --auto (an Auto column: Auto's search per task within --auto-s N seconds, default 300),
 // --render (rewrite suite.md from suite.json), --merge a.json,b.json (one report from parallel partial runs),
 // --reblend (the blends again from the run folders under out/bench, after a change to the blend).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -26,6 +27,9 @@ async function main(): Promise<number> {
       'evidence-s': { type: 'string', default: '120' },
       'timeout-s': { type: 'string', default: '900' },
       'panel-s': { type: 'string', default: '20' },
+      /** Auto's search per task (issue 23), within --auto-s seconds (default 300): the bench's Auto column. */
+      auto: { type: 'boolean', default: false },
+      'auto-s': { type: 'string', default: '300' },
       /** Rewrite suite.md from an existing suite.json (after a change to the report's layout). */
       render: { type: 'boolean', default: false },
       /** Combine partial runs (suite.json files of runs with --tasks) into one report, in suite order. */
@@ -121,6 +125,7 @@ async function main(): Promise<number> {
   const extra = [
     ...(values.tasks ? [`--tasks ${values.tasks}`] : []),
     ...(values['panel-s'] !== '20' ? [`--panel-s ${values['panel-s']}`] : []),
+    ...(values.auto ? [`--auto${values['auto-s'] !== '300' ? ` --auto-s ${values['auto-s']}` : ''}`] : []),
   ];
   const command = `npm run bench${extra.length > 0 ? ` -- ${extra.join(' ')}` : ''}`;
   const write = async () => {
@@ -141,6 +146,7 @@ async function main(): Promise<number> {
           intakeLimits,
           logger,
           panelBudgetS: Number(values['panel-s']),
+          autoBudgetS: values.auto ? Number(values['auto-s']) : 0,
         }),
       );
     } catch (error) {
