@@ -82,6 +82,7 @@ export function renderRunProgress(v: RunProgressView): OutgoingMessage {
           detail: 'waiting for a worker',
         },
       ],
+      busy: true,
     };
   }
   const stageText = v.stage ? `stage ${v.stageIndex} of 4 (${v.stage})` : 'starting';
@@ -136,6 +137,8 @@ export function renderRunProgress(v: RunProgressView): OutgoingMessage {
   return {
     text: `Run of ${who} ${state}: ${detail}`,
     blocks: [{ kind: 'progress', label: `Run of ${who}: ${state}`, step, total, detail }],
+    // Still at work while it runs (Slack's assistant status line, Discord's typing); its last edit ends that.
+    ...(v.status === 'running' ? { busy: true } : {}),
   };
 }
 

@@ -158,6 +158,13 @@ describe('Slack as an AI app', () => {
         'the result with feedback buttons',
         180_000,
       );
+      // The status line while the run was under way: set by its progress edits, cleared by its last one.
+      const runStatuses = fake
+        .callsOf('assistant.threads.setStatus')
+        .filter(inThread(root))
+        .filter((c) => c.at >= plan.at);
+      expect(runStatuses.some((c) => String(c.args.status) !== '')).toBe(true);
+      expect(runStatuses.at(-1)?.args.status).toBe('');
       const feedback = blocksOf(result).find((b) => b.type === 'context_actions') as unknown as {
         elements: { type: string; positive_button: { value: string }; negative_button: { value: string } }[];
       };
