@@ -157,3 +157,27 @@ describe('toMrkdwn', () => {
     expect(toMrkdwn('- one\n- _two_ `x`')).toBe('• one\n• _two_ `x`');
   });
 });
+
+describe('feedback on a result', () => {
+  it("draws the message's two rating actions as Slack's feedback_buttons, kept when the text overflows", () => {
+    const message: OutgoingMessage = {
+      text: 'Run #1 scored',
+      blocks: Array.from({ length: 80 }, (_, i) => ({ kind: 'text' as const, text: `line ${i}` })),
+      feedback: {
+        good: 'lc|0123456789abcdef|1|feedback|1|good',
+        bad: 'lc|0123456789abcdef|1|feedback|1|bad',
+      },
+    };
+    const { blocks } = renderSlackMessage(message);
+    assertWithinLimits(blocks as AnyBlock[]);
+    const rating = blocks.find((b) => b.type === 'context_actions') as unknown as {
+      elements: { type: string; positive_button: { value: string }; negative_button: { value: string } }[];
+    };
+    expect(rating.elements[0]?.type).toBe('feedback_buttons');
+    expect(rating.elements[0]?.positive_button.value).toBe(message.feedback?.good);
+    expect(rating.elements[0]?.negative_button.value).toBe(message.feedback?.bad);
+    expect(
+      renderSlackMessage({ text: 'x', blocks: [] }).blocks.some((b) => b.type === 'context_actions'),
+    ).toBe(false);
+  });
+});
