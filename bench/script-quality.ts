@@ -20,6 +20,7 @@ import type { Instruction } from '../core/types.ts';
 import { createSandbox } from '../sandbox/index.ts';
 import { measureScript } from './script-coverage.ts';
 import { loadSuite, suiteTaskInput } from './suite.ts';
+import { markdownTable } from './suite-bench.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -81,11 +82,17 @@ async function main(): Promise<number> {
     '',
     `Command: \`npm run bench:scripts${values.tasks ? ` -- --tasks ${values.tasks}` : ''}\`; ${new Date().toISOString()}.`,
     '',
-    '| task | script | lines | executed % | black | pyflakes | problem |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (r) =>
-        `| ${r.task} | ${r.script} | ${r.lines} | ${r.executed === null ? '—' : r.executed.toFixed(1)} | ${r.black ? 'clean' : 'would reformat'} | ${r.pyflakes ? 'clean' : 'findings'} | ${r.problem ?? ''} |`,
+    ...markdownTable(
+      ['task', 'script', 'lines', 'executed %', 'black', 'pyflakes', 'problem'],
+      rows.map((r) => [
+        r.task,
+        r.script,
+        String(r.lines),
+        r.executed === null ? '—' : r.executed.toFixed(1),
+        r.black ? 'clean' : 'would reformat',
+        r.pyflakes ? 'clean' : 'findings',
+        r.problem ?? '',
+      ]),
     ),
     '',
     `- ${rows.length} scripts: ${Math.min(...rows.map((r) => r.lines))} to ${Math.max(...rows.map((r) => r.lines))} lines; executed ${executed.length ? `${Math.min(...executed).toFixed(1)} % at the least` : '—'}; black-clean ${rows.filter((r) => r.black).length}, pyflakes-clean ${rows.filter((r) => r.pyflakes).length}.`,

@@ -379,7 +379,7 @@ const fmt = (x: number | null | undefined) =>
       : Number(x.toPrecision(4)).toString();
 
 /** A markdown table with padded columns, as the formatter (Biome) leaves it. */
-function markdownTable(header: string[], body: string[][]): string[] {
+export function markdownTable(header: string[], body: string[][]): string[] {
   const widths = header.map((h, c) => Math.max(h.length, 3, ...body.map((row) => (row[c] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
