@@ -17,6 +17,9 @@ const port = (fallback: number) =>
     .max(65535, { error: 'expected a port from 1 to 65535' })
     .default(fallback);
 
+/** Auto's budget when `auto` names none (and the plan's Auto button), in minutes; AUTO_MAX_MINUTES caps it. */
+export const DEFAULT_AUTO_MINUTES = 10;
+
 const positiveInt = (fallback: number, what: string) =>
   z.coerce
     .number({ error: `expected ${what}` })
@@ -197,6 +200,8 @@ const envSchema = z
     DELIVER_CONCURRENCY: positiveInt(4, 'a job count'),
     PLAN_TIMEOUT_S: positiveInt(900, 'seconds'),
     RUN_TIMEOUT_S: positiveInt(3600, 'seconds'),
+    /** The longest search `auto [minutes]` may ask for in a thread. */
+    AUTO_MAX_MINUTES: positiveInt(30, 'minutes'),
     SHUTDOWN_GRACE_S: positiveInt(30, 'seconds'),
     JOB_LOCK_S: positiveInt(30, 'seconds'),
     SESSION_TTL_HOURS: positiveInt(72, 'hours'),

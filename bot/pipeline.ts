@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 
 export type Pipeline = Pick<
   Core,
-  'intake' | 'plan' | 'draftPlan' | 'addEvidence' | 'run' | 'improve' | 'blend' | 'engines'
+  'intake' | 'plan' | 'draftPlan' | 'addEvidence' | 'run' | 'improve' | 'blend' | 'auto' | 'engines'
 >;
 
 const MB = 1024 * 1024;

@@ -260,7 +260,7 @@ export type Attempt = z.infer<typeof attemptSchema>;
  * What produced a run: an option's instruction (or the resolver's), the vanilla control, one improvement step from
  * an earlier run, or a blend of earlier runs' predictions.
  */
-export const runKindSchema = z.enum(['option', 'vanilla', 'improve', 'blend']);
+export const runKindSchema = z.enum(['option', 'vanilla', 'improve', 'blend', 'auto']);
 export type RunKind = z.infer<typeof runKindSchema>;
 
 export const runResultSchema = z.object({

@@ -1,6 +1,7 @@
 // A button press on a plan: a vote (the tally is edited in place), Run, or the full text of the instructions; a press
 // on the task (a choice of target or metric) goes to on-choice.ts.
 
+import { DEFAULT_AUTO_MINUTES } from '../config.ts';
 import { boardKey, planKey } from '../jobs/delivery-keys.ts';
 import {
   type BotAction,
@@ -138,6 +139,14 @@ async function pressOnPlan(
     }
     case 'run':
       await startRun(cx, session, action.choice, session.thread);
+      return;
+    case 'auto':
+      await startRun(
+        cx,
+        session,
+        { kind: 'auto', budgetS: Math.min(DEFAULT_AUTO_MINUTES, cx.bot.config.AUTO_MAX_MINUTES) * 60 },
+        session.thread,
+      );
       return;
     case 'full':
       if (action.choice) {

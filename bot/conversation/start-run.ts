@@ -18,7 +18,8 @@ import type { EventContext } from './event-context.ts';
 export type RunRequest =
   | { kind: 'choice'; choice: Choice }
   | { kind: 'improve'; parent: number | null }
-  | { kind: 'blend' };
+  | { kind: 'blend' }
+  | { kind: 'auto'; budgetS: number };
 
 /** A run about to start: its key (one open run per key), its naming and, for improve and blend, the runs it reads. */
 interface Planned {
@@ -64,6 +65,7 @@ export async function startRun(
     choice: naming.choice,
     seq,
     ...(key !== naming.choice ? { key } : {}),
+    ...(req.kind === 'auto' ? { budgetS: req.budgetS } : {}),
   };
   const jobId = runJobId(job);
   if (!(await store.lockRun(session.id, key, jobId, config.RUN_TIMEOUT_S + 900))) {
@@ -102,6 +104,7 @@ export async function startRun(
     resultKey: null,
     dir: null,
     predictions: false,
+    note: null,
   });
   const choice = naming.choice;
   if (naming.kind === 'option' || naming.kind === 'vanilla') {
@@ -125,6 +128,9 @@ export function planRun(
   if (req.kind === 'choice') {
     const kind: RunKind = req.choice === 'vanilla' ? 'vanilla' : 'option';
     return { key: req.choice, naming: { kind, choice: req.choice, parent: null, members: [] } };
+  }
+  if (req.kind === 'auto') {
+    return { key: 'auto', naming: { kind: 'auto', choice: null, parent: null, members: [] } };
   }
   if (req.kind === 'improve') {
     const target =

@@ -30,6 +30,8 @@ export const runJobSchema = z.object({
   seq: z.number().int().positive(),
   /** The run key when it is not the choice. */
   key: z.string().optional(),
+  /** Auto: the search's time budget in seconds. */
+  budgetS: z.number().int().positive().optional(),
 });
 export type RunJob = z.infer<typeof runJobSchema>;
 

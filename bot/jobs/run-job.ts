@@ -1,15 +1,19 @@
-// The `run` job: an option's (or the vanilla control's) staged code, an improvement of an earlier run, or a blend of
-// the best runs; sandbox runs with repairs, the score; one status message edited at most once a second, the result,
+// The `run` job: an option's (or the vanilla control's) staged code, an improvement of an earlier run, a blend of
+// the best runs, or an Auto search (each finished node a run on the leaderboard, the pick's result at the end); sandbox runs with repairs, the score; one status message edited at most once a second, the result,
 // and the thread's leaderboard.
 import { rm } from 'node:fs/promises';
 import type { Job } from 'bullmq';
 import { LinguacodusError } from '../../common/errors.ts';
+import type { AutoEvent, AutoNode } from '../../core/index.ts';
 import type { Plan, ProgressEvent, RunKind, RunResult, StageName } from '../../core/types.ts';
 import type { BotContext } from '../bot-context.ts';
+import { DEFAULT_AUTO_MINUTES } from '../config.ts';
+import type { Pipeline } from '../pipeline.ts';
 import { runFilesOf } from '../render/file-refs.ts';
 import { blendCandidates, blendExists } from '../render/render-board.ts';
 import { errorReply } from '../render/render-replies.ts';
 import {
+  formatElapsed,
   type RunProgressView,
   renderRunProgress,
   renderRunResult,
@@ -38,13 +42,15 @@ function namingOf(data: RunJob, run: StoredRun | undefined, jobId: string): RunN
   if (run && run.jobId === jobId) return run;
   const key = runKeyOf(data);
   const kind: RunKind =
-    key === 'blend'
-      ? 'blend'
-      : key.startsWith('improve-')
-        ? 'improve'
-        : data.choice === 'vanilla'
-          ? 'vanilla'
-          : 'option';
+    key === 'auto'
+      ? 'auto'
+      : key === 'blend'
+        ? 'blend'
+        : key.startsWith('improve-')
+          ? 'improve'
+          : data.choice === 'vanilla'
+            ? 'vanilla'
+            : 'option';
   const parent = kind === 'improve' ? Number(key.slice('improve-'.length)) : null;
   return { n: 0, kind, choice: data.choice, parent, members: [] };
 }
@@ -72,6 +78,10 @@ class RunAttempt {
   private ticker: NodeJS.Timeout | undefined;
   /** The stage and attempt records, written in order off the event path (for `status` and the board). */
   private stored: Promise<void> = Promise.resolve();
+  /** Auto: each finished node's run number in the thread, by node id. */
+  private readonly nodeRuns = new Map<number, number>();
+  /** Auto: the node being worked on and the budget left, on the status message. */
+  private autoLine: string | null = null;
 
   /** Runs the job: 'stale' when its plan was replaced, else the result's summary or the ending's outcome. */
   static async process(ctx: BotContext, job: Job<RunJob>): Promise<string> {
@@ -129,7 +139,8 @@ class RunAttempt {
   }
 
   private show(): void {
-    this.edits.push(renderRunProgress({ ...this.view, elapsedMs: Date.now() - this.started }));
+    const detail = [this.autoLine, this.view.detail].filter(Boolean).join(' · ') || undefined;
+    this.edits.push(renderRunProgress({ ...this.view, detail, elapsedMs: Date.now() - this.started }));
   }
 
   private stopTicking(): void {
@@ -209,6 +220,7 @@ class RunAttempt {
     };
     // A file missing from the store is the bot's fault: retried and told as such, never "could not be opened".
     await requireFiles(taskFiles(plan.task), ctx.fileStore.where);
+    if (naming.kind === 'auto') return { result: await this.auto(pipeline, plan, outPath), outPath };
     if (naming.kind === 'improve') {
       const parent = Object.values(runs).find((r) => r.n === naming.parent);
       if (!parent?.dir)
@@ -234,6 +246,96 @@ class RunAttempt {
       return { result: await pipeline.blend(plan, members, options), outPath };
     }
     return { result: await pipeline.run(plan, data.choice ?? 'resolver', options), outPath };
+  }
+
+  /**
+   * Auto: the search within the job's budget. Each finished node becomes a run of the thread (under `auto-N`, with
+   * its parent and move as the board's note); a cancel ends the search and keeps the best node so far. The pick's
+   * result, its reason as its change, is the run's result.
+   */
+  private async auto(pipeline: Pipeline, plan: Plan, outDir: string): Promise<RunResult> {
+    const outcome = await pipeline.auto(plan, {
+      budgetS: this.data.budgetS ?? DEFAULT_AUTO_MINUTES * 60,
+      outDir,
+      signal: this.tracker.signal,
+      onEvent: (event) => this.onAutoEvent(event),
+      onProgress: (event) => this.onProgress(event),
+    });
+    await this.stored;
+    this.autoLine = null;
+    const { tree, pick } = outcome;
+    if (!pick || tree.pick === null) {
+      if (this.tracker.signal.aborted) throw this.tracker.signal.reason;
+      throw new LinguacodusError('run_failed', 'The Auto search ended without a node that finished.');
+    }
+    const node = this.nodeRuns.get(tree.pick);
+    const stopped = tree.stopped === 'cancelled' ? ' (the search was cancelled; the best so far)' : '';
+    return {
+      ...pick,
+      change: `${node ? `#${node}` : `node ${tree.pick}`} of ${tree.nodes.length} nodes${stopped}. ${tree.pickReason}`,
+    };
+  }
+
+  /** Auto: the status names the node under way and the budget left; a finished node is recorded, the board follows. */
+  private onAutoEvent(event: AutoEvent): void {
+    const left = `${formatElapsed(Math.max(0, event.budgetLeftS) * 1000)} of the budget left`;
+    if (event.type === 'node-start') {
+      const { node } = event;
+      const from = node.parent !== null ? ` from #${this.nodeRuns.get(node.parent) ?? '?'}` : '';
+      this.autoLine = `node ${node.id}, ${node.move}${from}: ${node.what.slice(0, 100)} · ${left}`;
+      this.show();
+      return;
+    }
+    const { ctx, data } = this;
+    this.stored = this.stored
+      .then(() => this.recordNode(event.node, event.tree.metric))
+      .then(() => refreshBoard(ctx, data.sid))
+      .catch((err: unknown) => ctx.logger.warn({ err, jobId: this.jobId }, 'could not record an Auto node'));
+  }
+
+  /** A finished node as a run of the thread, numbered in turn, with its parent (or members) as run numbers. */
+  private async recordNode(node: AutoNode, metric: string): Promise<void> {
+    const { ctx, data } = this;
+    const n = await ctx.store.nextRunNumber(data.sid);
+    this.nodeRuns.set(node.id, n);
+    const kind: RunKind =
+      node.move === 'blend'
+        ? 'blend'
+        : node.move === 'draft'
+          ? node.choice === 'vanilla'
+            ? 'vanilla'
+            : 'option'
+          : 'improve';
+    const runOf = (id: number | null) => (id === null ? null : (this.nodeRuns.get(id) ?? null));
+    const from = runOf(node.parent);
+    const auto = this.runs[this.key];
+    await ctx.store.setRun(data.sid, `auto-${n}`, {
+      n,
+      kind,
+      choice: node.choice,
+      parent: from,
+      members: node.members.flatMap((m) => runOf(m) ?? []),
+      seq: 1,
+      planSeq: data.planSeq,
+      jobId: this.jobId,
+      status: node.ok ? 'done' : 'failed',
+      startedBy: auto?.startedBy ?? { id: '', name: 'someone' },
+      startedAt: new Date(Date.now() - node.durationMs).toISOString(),
+      stage: null,
+      attempt: null,
+      score: node.ok ? node.holdout : null,
+      metric,
+      cvScore: node.cvScore,
+      attempts: null,
+      durationMs: node.durationMs,
+      tokens: null,
+      engine: null,
+      change: node.what,
+      resultKey: null,
+      dir: node.dir,
+      predictions: false,
+      note: `Auto #${auto?.n ?? '?'}, ${from !== null ? `from #${from}, ` : ''}${node.move}`,
+    });
   }
 
   /** The status's last look, the run's record, the result message and the board that links it. */

@@ -22,6 +22,8 @@ export type BotAction =
   | { kind: 'improve'; sid: string; planSeq: number; run: number }
   /** Blend the thread's best finished runs (on a result, or on the leaderboard). */
   | { kind: 'blend'; sid: string; planSeq: number }
+  /** An Auto search of the default budget (a button on the plan). */
+  | { kind: 'auto'; sid: string; planSeq: number }
   /** A rating of run #run's result (Slack's feedback buttons). */
   | { kind: 'feedback'; sid: string; planSeq: number; run: number; value: FeedbackValue };
 
@@ -49,6 +51,7 @@ export function encodeAction(action: BotAction): string {
     case 'metric':
       return `${base}|${action.metric}`;
     case 'blend':
+    case 'auto':
       return base;
     case 'improve':
       return `${base}|${action.run}`;
@@ -81,6 +84,7 @@ export function decodeAction(id: string): BotAction | null {
       return { kind, sid, planSeq, choice: choice.data, ...(extra === 'less' ? { less: true } : {}) };
     }
     case 'blend':
+    case 'auto':
       return { kind, sid, planSeq };
     case 'improve': {
       const run = Number(arg);

@@ -25,6 +25,8 @@ export interface BoardRun extends RunNaming {
   tokens: number | null;
   engine: string | null;
   predictions: boolean;
+  /** A node of an Auto search: its place in the tree ('Auto #5, blend'); it has no result message of its own. */
+  note?: string | null;
 }
 
 export interface BoardView {
@@ -120,9 +122,10 @@ function rowLine(
   if (r.durationMs !== null) parts.push(formatElapsed(r.durationMs));
   if (r.tokens !== null) parts.push(tokensText(r.tokens));
   if (r.engine) parts.push(r.engine);
+  if (r.note) parts.push(r.note);
   const link = view.links[r.n];
   if (link) parts.push(`[result](${link})`);
-  else if (r.status === 'done' || r.status === 'failed')
+  else if (!r.note && (r.status === 'done' || r.status === 'failed'))
     parts.push(`result: “${runTitle(r)}” in this thread`);
   return parts.join(' · ');
 }

@@ -13,6 +13,10 @@ export const HELP_COMMANDS: readonly { command: string; what: string }[] = [
   { command: 'rerun', what: 'run the last choice again' },
   { command: 'improve [N]', what: 'a new run that improves run N (without N: the best finished run)' },
   { command: 'blend', what: "combine the best finished runs' predictions (two or more runs)" },
+  {
+    command: 'auto [minutes]',
+    what: 'search for N minutes (default 10): drafts, improvements and blends, the pick by cross-validation',
+  },
 ];
 
 /** Every metric the harness scores, as `name` (how it is written, which way is better). */

@@ -308,6 +308,12 @@ export function renderPlan(view: PlanView): OutgoingMessage {
         style: 'default',
         role: 'expand',
       },
+      {
+        action: encodeAction({ kind: 'auto', sid, planSeq }),
+        label: 'Auto',
+        style: 'default',
+        role: 'run',
+      },
     ],
   });
   if (view.file) blocks.push({ kind: 'file', file: view.file });

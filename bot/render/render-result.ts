@@ -209,7 +209,7 @@ export function renderRunResult(
   if (result.change) {
     blocks.push({
       kind: 'text',
-      text: `${run.kind === 'blend' ? 'Blend' : 'Change'}: ${result.change.slice(0, 600)}`,
+      text: `${run.kind === 'blend' ? 'Blend' : run.kind === 'auto' ? 'Picked by cross-validation' : 'Change'}: ${result.change.slice(0, 600)}`,
     });
   }
   if (result.blend && result.blend.members.length > 0) {

@@ -23,6 +23,7 @@ const numbers = (ns: readonly number[]) => ns.map((n) => `#${n}`).join(', ');
 /** What the run is of, as "the run of …" reads: 'option 1', 'an improvement of #1', 'a blend of #1, #2'. */
 export function runSubject(run: RunNaming): string {
   if (run.kind === 'blend') return `a blend of ${numbers(run.members)}`;
+  if (run.kind === 'auto') return 'an Auto search';
   if (run.kind === 'improve') return `an improvement of #${run.parent ?? '?'}`;
   return choiceName(run.choice ?? '1');
 }
@@ -35,6 +36,7 @@ export function runWhat(run: RunNaming): string {
 /** The option part of a run's title, without its number: 'option 2, improved from #1', 'blend of #1, #3'. */
 export function runOrigin(run: RunNaming): string {
   if (run.kind === 'blend') return `blend of ${numbers(run.members)}`;
+  if (run.kind === 'auto') return 'Auto search';
   const base =
     run.choice === 'vanilla'
       ? 'vanilla control'

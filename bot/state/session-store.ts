@@ -37,7 +37,7 @@ export type Session = z.infer<typeof sessionSchema>;
 
 /**
  * One run in a thread, under its run key (the hash field, see runKeyFor): an option's or the vanilla control's
- * choice, `improve-N` (an improvement of run #N) or `blend`. One run of a key is open at a time; each run gets the
+ * choice, `improve-N` (an improvement of run #N), `blend`, `auto` (a search) or `auto-N` (run #N, a node of a search). One run of a key is open at a time; each run gets the
  * thread's next number (#1, #2, ...), taken atomically in Redis.
  */
 const runStateSchema = z.object({
@@ -77,6 +77,8 @@ const runStateSchema = z.object({
   dir: z.string().nullable().default(null),
   /** Whether it left the out-of-fold and held-out predictions a blend needs. */
   predictions: z.boolean().default(false),
+  /** A node of an Auto search: its place in the tree ('Auto #5, debug of #6'); it has no result message of its own. */
+  note: z.string().nullable().optional(),
   /** People's ratings of its result (feedback buttons), by user id: the latest press of each person counts. */
   feedback: z.record(z.string(), z.enum(['good', 'bad'])).optional(),
 });
@@ -85,7 +87,7 @@ export type RunState = z.infer<typeof runStateSchema>;
 export type StoredRun = RunState & { key: string };
 
 /** Run keys: a choice ('1'..'3', 'resolver', 'vanilla'), `improve-N` or `blend` (no '|' or ':', used in job ids). */
-const RUN_KEY = /^(1|2|3|resolver|vanilla|improve-[1-9][0-9]*|blend)$/;
+const RUN_KEY = /^(1|2|3|resolver|vanilla|improve-[1-9][0-9]*|blend|auto|auto-[1-9][0-9]*)$/;
 export const isRunKey = (key: string) => RUN_KEY.test(key);
 
 /** Work under way in a thread, as the watchdog sees it: its planning, or the run under one run key. */

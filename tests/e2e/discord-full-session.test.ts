@@ -88,7 +88,7 @@ describe('a whole session in Discord', () => {
       expect(rows.slice(0, 4)).toEqual(
         ['1', '2', '3', 'resolver'].map((n) => [`Vote ${n}`, `Run ${n}`, `Full text ${n}`]),
       );
-      expect(rows[4]).toEqual(['Run vanilla control', 'Full text']);
+      expect(rows[4]).toEqual(['Run vanilla control', 'Full text', 'Auto']);
       const run = ids.find((id) => id.endsWith('|run|resolver')) ?? ids.find((id) => id.includes('|run|'));
       const vote = ids.find((id) => id.includes('|vote|'));
       if (!run || !vote) throw new Error('the plan lacks run or vote buttons');

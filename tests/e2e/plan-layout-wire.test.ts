@@ -237,7 +237,7 @@ describe('Discord: the plan as option cards', () => {
           `Run ${n}`,
           expanded === n ? `Less of ${n}` : `Full text ${n}`,
         ]),
-        ['Run vanilla control', 'Full text'],
+        ['Run vanilla control', 'Full text', 'Auto'],
       ]);
       // Nothing spilled into an overflow attachment.
       expect(r.files.map((f) => f.name)).not.toContain('full-message.md');

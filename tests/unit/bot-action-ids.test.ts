@@ -14,6 +14,11 @@ describe('button action ids', () => {
         expect(decodeAction(id)).toEqual({ kind, sid, planSeq: 12, choice });
       }
     }
+    expect(decodeAction(encodeAction({ kind: 'auto', sid, planSeq: 2 }))).toEqual({
+      kind: 'auto',
+      sid,
+      planSeq: 2,
+    });
     expect(decodeAction(encodeAction({ kind: 'full', sid, planSeq: 1 }))).toEqual({
       kind: 'full',
       sid,

@@ -97,7 +97,7 @@ describe('rendering plans and runs', () => {
       ['3', ['Vote 3', 'Run 3', 'Full text 3']],
       ['resolver', ['Vote resolver', 'Run resolver', 'Full text resolver']],
       ['vanilla', ['Run vanilla control']],
-      [undefined, ['Full text']],
+      [undefined, ['Full text', 'Auto']],
     ]);
     message.blocks.forEach((b, i) => {
       if (b.kind === 'option')

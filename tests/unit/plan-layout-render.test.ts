@@ -175,7 +175,7 @@ describe('Discord: a row of labelled buttons per option', () => {
       ['Vote 2', 'Run 2', expanded === '2' ? 'Less of 2' : 'Full text 2'],
       ['Vote 3', 'Run 3', expanded === '3' ? 'Less of 3' : 'Full text 3'],
       ['Vote resolver', 'Run resolver', expanded === 'resolver' ? 'Less of resolver' : 'Full text resolver'],
-      ['Run vanilla control', 'Full text'],
+      ['Run vanilla control', 'Full text', 'Auto'],
     ]);
     for (const row of rendered.components) {
       expect(row.components.length).toBeLessThanOrEqual(DISCORD_LIMITS.buttonsPerRow);
