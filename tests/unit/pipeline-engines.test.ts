@@ -62,10 +62,16 @@ describe('solve command arguments and output', () => {
       choice: 'resolver',
       out: undefined,
       json: true,
+      auto: false,
+      budgetS: 600,
     });
     expect(parseSolveArgs(['--data', 'a.csv', '--test', 'b.csv', '--choice', '3', '--out', 'o']).choice).toBe(
       '3',
     );
+    expect(parseSolveArgs(['--data', 'a.csv', '--auto', '--budget-s', '90'])).toMatchObject({
+      auto: true,
+      budgetS: 90,
+    });
   });
 
   it('refuses a missing --data, an unknown flag or choice with a message naming it', () => {
