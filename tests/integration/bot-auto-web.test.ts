@@ -1,5 +1,5 @@
 // Auto in the thread through the bot and the web chat, on real Redis, the real core and sandbox (offline engine):
-// `auto 2` on blueberry searches for two minutes; each finished node joins the leaderboard live as a run with its
+// `auto 1` on blueberry searches for a minute; each finished node joins the leaderboard live as a run with its
 // move (and parent), the status names the node under way and the budget left, the pick's result arrives once,
 // picked by cross-validation; every post delivered once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,13 +52,13 @@ describe('Auto in the web chat', () => {
     await bot?.stop();
   });
 
-  it('`auto 2`: nodes on the live leaderboard with their moves, the node and budget on the status, the pick once', async () => {
+  it('`auto 1`: nodes on the live leaderboard with their moves, the node and budget on the status, the pick once', async () => {
     const task = await chat.post(ann, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
     const plan = await chat.waitForReply(task.id, (r) => r.find(isPlan));
     expect(plan.blocks?.some((b) => b.kind === 'buttons' && b.buttons.some((x) => x.label === 'Auto'))).toBe(
       true,
     );
-    await chat.post(ann, 'auto 2', { thread: task.id });
+    await chat.post(ann, 'auto 1', { thread: task.id });
     const result = await chat.waitForReply(
       task.id,
       (r) => r.find((m) => isResult(m) && headingOf(m).startsWith('#1 · Auto search')),
