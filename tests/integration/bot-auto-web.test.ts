@@ -100,4 +100,27 @@ describe('Auto in the web chat', () => {
     expect(replies.filter(isBoard)).toHaveLength(1);
     expect(replies.filter(isResult)).toHaveLength(1);
   }, 900_000);
+
+  it('`cancel` stops the search and keeps the best node so far: its result posted, the search done', async () => {
+    const task = await chat.post(ann, BLUEBERRY_TASK, { uploads: [await chat.uploadFile(BLUEBERRY)] });
+    await chat.waitForReply(task.id, (r) => r.find(isPlan));
+    await chat.post(ann, 'auto 5', { thread: task.id });
+    // Once a node is on the board, cancel.
+    await chat.waitForReply(
+      task.id,
+      (r) => r.find((m) => isBoard(m) && rowsOf(m).some((row) => row.includes('Auto #1, '))),
+      AUTO_WAIT_MS,
+    );
+    await chat.post(ann, 'cancel', { thread: task.id });
+    const result = await chat.waitForReply(
+      task.id,
+      (r) => r.find((m) => isResult(m) && headingOf(m).startsWith('#1 · Auto search')),
+      AUTO_WAIT_MS,
+    );
+    expect(textOf(result)).toMatch(/the search was cancelled; the best so far/);
+    const sid = sessionIdFor({ surface: 'web', space: '', channel: 'general', thread: task.id });
+    const runs = await bot.app.ctx.store.runList(sid);
+    expect(runs.find((r) => r.n === 1)?.status).toBe('done');
+    expect(runs.filter((r) => r.status === 'running' || r.status === 'queued')).toEqual([]);
+  }, 900_000);
 });
