@@ -100,9 +100,6 @@ export function scriptFacts(input: TemplateInput) {
   // Where a row's moment comes from: the split's time column, a date column, or year/month/day columns.
   const timeFrom = timeColumn ?? roles.datetime[0] ?? null;
   const treeModels = models.some((m) => m.id === 'gbdt' || m.id === 'random-forest');
-  const dropColumns = [...roles.idColumns, ...roles.dropped, ...roles.constant].filter(
-    (c) => c !== task.idColumn && c !== timeColumn,
-  );
   const linearBase = !classification && !timeSeries && treeModels;
   const scripted = models.map((m) => scriptModel(m, classification));
   const encoders = scriptEncoders(models, roles.text.length > 0, roles.categorical.length > 0, linearBase);
@@ -149,7 +146,6 @@ export function scriptFacts(input: TemplateInput) {
     high_cardinality: roles.highCardinality,
     text: roles.text,
     dates: roles.datetime,
-    drop_columns: dropColumns,
     time_series: timeSeries,
     time_column: timeColumn,
     time_from: timeFrom,
