@@ -3,7 +3,7 @@
 // labels after scoring; generated code never sees them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Sandbox } from '../../sandbox/types.ts';
+import type { Sandbox, SandboxFile } from '../../sandbox/types.ts';
 import type { DataProfile, TaskSpec } from '../types.ts';
 import { PROBABILITY_METRICS, positiveClass, SUBMISSION_FILE } from './harness-contract.ts';
 
@@ -47,22 +47,51 @@ export async function drawHoldoutChart(
   submission: Uint8Array,
   signal?: AbortSignal,
 ): Promise<{ png: Buffer | null; problem: string | null }> {
+  return drawInSandbox(sandbox, {
+    script: CHART_SCRIPT,
+    what: 'chart script',
+    spec,
+    truthCsv,
+    submission,
+    signal,
+  });
+}
+
+export interface HarnessDrawing {
+  /** The Python that draws chart.png from chart_spec.json, truth.csv and the submission. */
+  script: string;
+  /** How a failure names the script ("chart script", "picture grid"). */
+  what: string;
+  spec: ChartSpec;
+  truthCsv: string;
+  submission: Uint8Array;
+  /** Further files the script reads (an image run's test.csv and pictures). */
+  inputs?: SandboxFile[];
+  signal?: AbortSignal;
+}
+
+/** One harness drawing in the sandbox: chart.png, or null with the script's last error line. */
+export async function drawInSandbox(
+  sandbox: Sandbox,
+  drawing: HarnessDrawing,
+): Promise<{ png: Buffer | null; problem: string | null }> {
   const execution = await sandbox.execute({
     files: [
-      { path: 'chart.py', content: CHART_SCRIPT },
-      { path: 'chart_spec.json', content: JSON.stringify(spec) },
-      { path: 'truth.csv', content: truthCsv },
-      { path: SUBMISSION_FILE, content: submission },
+      ...(drawing.inputs ?? []),
+      { path: 'chart.py', content: drawing.script },
+      { path: 'chart_spec.json', content: JSON.stringify(drawing.spec) },
+      { path: 'truth.csv', content: drawing.truthCsv },
+      { path: SUBMISSION_FILE, content: drawing.submission },
     ],
     entry: 'chart.py',
     collect: ['chart.png'],
     limits: { timeoutMs: 120_000 },
-    signal,
+    signal: drawing.signal,
   });
   const png = execution.files.find((f) => f.name === 'chart.png')?.bytes ?? null;
   if (png) return { png, problem: null };
   return {
     png: null,
-    problem: `chart script exited ${execution.exitCode}: ${execution.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+    problem: `${drawing.what} exited ${execution.exitCode}: ${execution.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
   };
 }

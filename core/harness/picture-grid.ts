@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sandbox, SandboxFile } from '../../sandbox/types.ts';
-import { SUBMISSION_FILE, TEST_FILE } from './harness-contract.ts';
-import type { ChartSpec } from './holdout-chart.ts';
+import { TEST_FILE } from './harness-contract.ts';
+import { type ChartSpec, drawInSandbox } from './holdout-chart.ts';
 
 const GRID_SCRIPT = readFileSync(join(import.meta.dirname, 'picture-grid.py'), 'utf8');
 
@@ -22,23 +22,13 @@ export async function drawPictureGrid(
   signal?: AbortSignal,
 ): Promise<{ png: Buffer | null; problem: string | null }> {
   const inputs = runFiles.filter((f) => f.path === TEST_FILE || f.path.includes('/'));
-  const execution = await sandbox.execute({
-    files: [
-      ...inputs,
-      { path: 'grid.py', content: GRID_SCRIPT },
-      { path: 'chart_spec.json', content: JSON.stringify(spec) },
-      { path: 'truth.csv', content: truthCsv },
-      { path: SUBMISSION_FILE, content: submission },
-    ],
-    entry: 'grid.py',
-    collect: ['chart.png'],
-    limits: { timeoutMs: 120_000 },
+  return drawInSandbox(sandbox, {
+    script: GRID_SCRIPT,
+    what: 'picture grid',
+    spec,
+    truthCsv,
+    submission,
+    inputs,
     signal,
   });
-  const png = execution.files.find((f) => f.name === 'chart.png')?.bytes ?? null;
-  if (png) return { png, problem: null };
-  return {
-    png: null,
-    problem: `picture grid exited ${execution.exitCode}: ${execution.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
-  };
 }
